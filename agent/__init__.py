@@ -1,0 +1,1 @@
+"""Planning, checking and executing tool calls (later issues)."""

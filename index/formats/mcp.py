@@ -1,0 +1,50 @@
+"""MCP ``tools/list`` results: ``{"tools": [{name, description, inputSchema, outputSchema?}]}``,
+bare or inside a JSON-RPC response (``{"jsonrpc": "2.0", "result": {"tools": [...]}}``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.formats.base import Document, require_dict, require_str
+from index.formats.schema import params_from_schema
+from toolrag.types import Tool
+
+NAME = "mcp"
+
+
+def _records(doc: Document) -> list[Any] | None:
+    data = doc.data
+    if isinstance(data, dict) and isinstance(data.get("result"), dict):
+        data = data["result"]
+    if isinstance(data, dict) and isinstance(data.get("tools"), list):
+        return data["tools"]
+    return None
+
+
+def detect(doc: Document) -> bool:
+    records = _records(doc)
+    return bool(records) and isinstance(records[0], dict) and "inputSchema" in records[0]
+
+
+def parse(doc: Document) -> list[Tool]:
+    tools = []
+    for i, raw in enumerate(_records(doc) or []):
+        where = doc.locate(i, "tools")
+        rec = require_dict(raw, doc=doc, record=where)
+        name = require_str(
+            rec.get("name"), doc=doc, record=where, field="name", fix="Every MCP tool needs a 'name'"
+        )
+        tools.append(
+            Tool(
+                name=name,
+                description=str(rec.get("description") or rec.get("title") or ""),
+                parameters=params_from_schema(
+                    rec.get("inputSchema"), source=doc.source, record=where, field="inputSchema"
+                ),
+                outputs=params_from_schema(
+                    rec.get("outputSchema"), source=doc.source, record=where, field="outputSchema"
+                ),
+                source_format=NAME,
+            )
+        )
+    return tools

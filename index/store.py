@@ -1,0 +1,379 @@
+"""A persisted tool index: one folder with the tools, a BM25 index, a FAISS index and a manifest.
+
+Layout::
+
+    DIR/
+      manifest.json      format version, counts, templates, model + checksum, params, file checksums
+      tools.jsonl        canonical tools, one per line, in row order
+      embeddings.npy     float32 [n_tools, dim], L2-normalised (reused by add/remove: no re-encoding)
+      dense.faiss        FAISS index over the embeddings
+      bm25/              bm25s arrays (.npy, no pickle) and vocabulary (.json)
+
+Writes are atomic: a new index is written to a hidden sibling folder and swapped in by rename, so
+an interrupted build or update leaves the previous index as it was.
+
+Example:
+    >>> idx = ToolIndex.build(load_toolset("tools.jsonl"))  # doctest: +SKIP
+    >>> idx.save("my-index")  # doctest: +SKIP
+    >>> ToolIndex.load("my-index").tools[0].name  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from index.bm25 import Bm25Params, Bm25Store
+from index.encoder import embedding_dim, encode, load_encoder, model_label, weight_checksum
+from index.errors import IndexLoadError
+from index.text import TextTemplate, tool_text
+from index.vectors import AnnParams, VectorStore
+from toolrag.types import Tool
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+logger = logging.getLogger(__name__)
+
+FORMAT_NAME = "toolrag-index"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+TOOLS_FILE = "tools.jsonl"
+EMBEDDINGS_FILE = "embeddings.npy"
+FAISS_FILE = "dense.faiss"
+BM25_DIR = "bm25"
+
+DEFAULT_BM25_TEMPLATE = TextTemplate.FULL
+DEFAULT_DENSE_TEMPLATE = TextTemplate.NAME_DESC_PARAMS
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for dist in ("toolrag", "faiss-cpu", "bm25s", "sentence-transformers", "torch", "numpy"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class ToolIndex:
+    """Tools plus their BM25 and dense indexes, built once and loaded many times.
+
+    Attributes:
+        tools: tools in row order; BM25 and FAISS rows refer to this order.
+        bm25: the sparse index.
+        vectors: the FAISS index.
+        embeddings: ``[n_tools, dim]`` float32, kept so updates never re-encode unchanged tools.
+        model_name: the embedding model as recorded in the manifest.
+        manifest: the manifest as loaded or as it will be written.
+    """
+
+    def __init__(
+        self,
+        tools: list[Tool],
+        bm25: Bm25Store,
+        vectors: VectorStore,
+        embeddings: np.ndarray,
+        manifest: dict[str, Any],
+        encoder: SentenceTransformer | None = None,
+    ) -> None:
+        self.tools = tools
+        self.bm25 = bm25
+        self.vectors = vectors
+        self.embeddings = embeddings
+        self.manifest = manifest
+        self._encoder = encoder
+        self._row = {t.name: i for i, t in enumerate(tools)}
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        tools: Sequence[Tool],
+        *,
+        model: str | None = None,
+        ann: AnnParams | None = None,
+        bm25: Bm25Params | None = None,
+        bm25_template: TextTemplate | str = DEFAULT_BM25_TEMPLATE,
+        dense_template: TextTemplate | str = DEFAULT_DENSE_TEMPLATE,
+        batch_size: int = 64,
+        progress: bool = False,
+        reuse: dict[str, np.ndarray] | None = None,
+    ) -> ToolIndex:
+        """Encode and index ``tools``.
+
+        Args:
+            tools: the toolset; names must be unique.
+            model: sentence-transformers hub id or folder; ``None`` is the packaged MiniLM.
+            ann: FAISS settings (flat by default).
+            bm25: BM25 settings.
+            bm25_template: which tool fields BM25 indexes.
+            dense_template: which tool fields the embedder encodes.
+            batch_size: encoding batch size.
+            progress: show an encoding progress bar.
+            reuse: embeddings by dense text, from an earlier index; those texts are not encoded.
+
+        Raises:
+            ValueError: empty toolset or duplicate names.
+        """
+        tools = list(tools)
+        if not tools:
+            raise ValueError("cannot build an index with no tools; pass a non-empty toolset")
+        names = [t.name for t in tools]
+        if len(set(names)) != len(names):
+            dupes = sorted({n for n in names if names.count(n) > 1})[:5]
+            raise ValueError(f"duplicate tool names {dupes}; tool names must be unique")
+        ann = ann or AnnParams()
+        bm25 = bm25 or Bm25Params()
+        bm25_template, dense_template = TextTemplate(bm25_template), TextTemplate(dense_template)
+        encoder = load_encoder(model)
+
+        dense_texts = [tool_text(t, dense_template) for t in tools]
+        reuse = reuse or {}
+        todo = [i for i, text in enumerate(dense_texts) if text not in reuse]
+        fresh = encode(encoder, [dense_texts[i] for i in todo], batch_size=batch_size, progress=progress)
+        dim = embedding_dim(encoder)
+        embeddings = np.empty((len(tools), dim), dtype=np.float32)
+        fresh_rows = dict(zip(todo, fresh, strict=True))
+        for i, text in enumerate(dense_texts):
+            embeddings[i] = fresh_rows[i] if i in fresh_rows else reuse[text]
+        logger.info("encoded %d tools, reused %d embeddings", len(todo), len(tools) - len(todo))
+
+        store = Bm25Store.build([tool_text(t, bm25_template) for t in tools], bm25)
+        vectors = VectorStore.build(embeddings, ann)
+        manifest = {
+            "format": FORMAT_NAME,
+            "format_version": FORMAT_VERSION,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "tool_count": len(tools),
+            "text_template": {"bm25": bm25_template.value, "dense": dense_template.value},
+            "embedding": {
+                "model": model_label(model),
+                "checksum": weight_checksum(encoder),
+                "dimension": dim,
+                "normalized": True,
+                "max_seq_length": int(encoder.max_seq_length),
+            },
+            "faiss": ann.to_dict() | {"index_type": type(vectors.index).__name__},
+            "bm25": bm25.to_dict(),
+            "libraries": _versions(),
+            "last_build": {"encoded": len(todo), "reused": len(tools) - len(todo)},
+        }
+        return cls(tools, store, vectors, embeddings, manifest, encoder)
+
+    def updated(self, add: Iterable[Tool] = (), remove: Iterable[str] = ()) -> ToolIndex:
+        """A new index with tools added (or replaced, by name) and removed, re-encoding only tools
+        whose text changed.
+
+        Raises:
+            ValueError: removing a name that is not in the index.
+        """
+        remove = set(remove)
+        missing = sorted(remove - set(self._row))
+        if missing:
+            raise ValueError(f"cannot remove tools not in the index: {missing[:10]}")
+        merged = {t.name: t for t in self.tools if t.name not in remove}
+        merged.update((t.name, t) for t in add)
+        template = self.manifest["text_template"]["dense"]
+        reuse = {tool_text(t, template): self.embeddings[i] for i, t in enumerate(self.tools)}
+        return ToolIndex.build(
+            list(merged.values()),
+            model=self._model_arg(),
+            ann=AnnParams(**_params(self.manifest["faiss"], AnnParams)),
+            bm25=Bm25Params(**_params(self.manifest["bm25"], Bm25Params)),
+            bm25_template=self.manifest["text_template"]["bm25"],
+            dense_template=template,
+            reuse=reuse,
+        )
+
+    # -- querying helpers --------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.tools)
+
+    def row(self, name: str) -> int:
+        return self._row[name]
+
+    def tool(self, name: str) -> Tool:
+        """The tool called ``name``; ``KeyError`` names a close match when there is none."""
+        try:
+            return self.tools[self._row[name]]
+        except KeyError:
+            raise KeyError(f"no tool named {name!r} in this index ({len(self)} tools)") from None
+
+    @property
+    def encoder(self) -> SentenceTransformer:
+        """The query encoder, loaded on first use and checked against the manifest."""
+        if self._encoder is None:
+            encoder = load_encoder(self._model_arg())
+            expected = self.manifest["embedding"]["checksum"]
+            if weight_checksum(encoder) != expected:
+                raise IndexLoadError(
+                    f"the embedding model {self.manifest['embedding']['model']!r} has changed since "
+                    "this index was built (weight checksum differs); rebuild the index with "
+                    "`toolrag index build ... --model <the model you want>`"
+                )
+            self._encoder = encoder
+        return self._encoder
+
+    def encode_queries(self, queries: list[str], batch_size: int = 64) -> np.ndarray:
+        return encode(self.encoder, queries, batch_size=batch_size)
+
+    def _model_arg(self) -> str | None:
+        label = self.manifest["embedding"]["model"]
+        return None if label == model_label(None) else label
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> Path:
+        """Write the index folder atomically (temp folder, then rename over the old one)."""
+        path = Path(path).resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir()
+        try:
+            self._write(tmp)
+            _swap_in(tmp, path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return path
+
+    def _write(self, folder: Path) -> None:
+        with (folder / TOOLS_FILE).open("w", encoding="utf-8") as fh:
+            for tool in self.tools:
+                fh.write(tool.model_dump_json() + "\n")
+        np.save(folder / EMBEDDINGS_FILE, self.embeddings, allow_pickle=False)
+        self.vectors.save(folder / FAISS_FILE)
+        self.bm25.save(folder / BM25_DIR)
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        self.manifest["files"] = {
+            p.relative_to(folder).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
+            for p in files
+        }
+        (folder / MANIFEST).write_text(json.dumps(self.manifest, indent=2) + "\n", encoding="utf-8")
+        for p in [*files, folder / MANIFEST]:
+            with p.open("rb") as fh:
+                os.fsync(fh.fileno())
+
+    @classmethod
+    def load(cls, path: str | Path, *, model: str | None = None, verify: bool = True) -> ToolIndex:
+        """Load an index folder.
+
+        Args:
+            path: the folder ``save`` wrote.
+            model: the query encoder the caller intends to use; it must be the one the index was
+                built with. ``None`` uses the manifest's.
+            verify: check every file's sha256 against the manifest (sizes are always checked).
+
+        Raises:
+            IndexLoadError: missing folder or file, wrong format version, corrupt file, or a
+                different query encoder; the message says what to do.
+        """
+        path = Path(path).resolve()
+        _recover(path)
+        manifest_path = path / MANIFEST
+        if not manifest_path.is_file():
+            raise IndexLoadError(
+                f"{path} is not a toolrag index (no {MANIFEST}); build one with "
+                f"`toolrag index build TOOLS... --out {path}`"
+            )
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise IndexLoadError(f"{manifest_path} is corrupt ({err}); rebuild the index") from None
+        if manifest.get("format") != FORMAT_NAME:
+            raise IndexLoadError(f"{path} holds a {manifest.get('format')!r}, not a toolrag index")
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexLoadError(
+                f"{path} was written in index format version {manifest.get('format_version')}, "
+                f"this toolrag reads version {FORMAT_VERSION}; rebuild it with "
+                "`toolrag index build` or install the toolrag version that wrote it"
+            )
+        if model is not None and model_label(model) != manifest["embedding"]["model"]:
+            raise IndexLoadError(
+                f"{path} was built with the embedding model {manifest['embedding']['model']!r}, "
+                f"not {model_label(model)!r}: queries must be encoded by the model that encoded "
+                "the tools. Omit --model, or rebuild the index with --model "
+                f"{model}"
+            )
+        _check_files(path, manifest, verify=verify)
+
+        tools = []
+        with (path / TOOLS_FILE).open(encoding="utf-8") as fh:
+            tools = [Tool.model_validate_json(line) for line in fh if line.strip()]
+        embeddings = np.load(path / EMBEDDINGS_FILE, allow_pickle=False)
+        vectors = VectorStore.load(path / FAISS_FILE, AnnParams(**_params(manifest["faiss"], AnnParams)))
+        bm25 = Bm25Store.load(
+            path / BM25_DIR, Bm25Params(**_params(manifest["bm25"], Bm25Params)), len(tools)
+        )
+        if not len(tools) == len(embeddings) == vectors.size == manifest["tool_count"]:
+            raise IndexLoadError(
+                f"{path} is inconsistent: {len(tools)} tools, {len(embeddings)} embeddings, "
+                f"{vectors.size} vectors, manifest says {manifest['tool_count']}; rebuild it"
+            )
+        return cls(tools, bm25, vectors, embeddings, manifest)
+
+
+def _params(stored: dict[str, Any], cls: type) -> dict[str, Any]:
+    fields = cls.__dataclass_fields__
+    return {k: v for k, v in stored.items() if k in fields}
+
+
+def _check_files(path: Path, manifest: dict[str, Any], *, verify: bool) -> None:
+    for rel, info in manifest.get("files", {}).items():
+        file = path / rel
+        if not file.is_file():
+            raise IndexLoadError(f"{file} is missing; the index is incomplete, rebuild it")
+        if file.stat().st_size != info["bytes"] or (verify and _sha256(file) != info["sha256"]):
+            raise IndexLoadError(
+                f"{file} does not match its checksum in {MANIFEST} (corrupt or edited); "
+                "rebuild the index with `toolrag index build`"
+            )
+
+
+def _swap_in(tmp: Path, path: Path) -> None:
+    """Replace ``path`` by ``tmp``. Between the two renames the old index sits at a backup name,
+    which :func:`_recover` restores if the process died in that instant."""
+    if not path.exists():
+        os.rename(tmp, path)
+        return
+    if not (path / MANIFEST).is_file():
+        raise FileExistsError(
+            f"{path} exists and is not a toolrag index; refusing to replace it. "
+            "Choose another --out or remove that folder"
+        )
+    backup = path.parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
+    os.rename(path, backup)
+    os.rename(tmp, path)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _recover(path: Path) -> None:
+    if path.exists():
+        return
+    backups = sorted(path.parent.glob(f".{path.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if backups:
+        logger.warning("restoring %s from %s (an earlier write was interrupted)", path, backups[-1])
+        os.rename(backups[-1], path)

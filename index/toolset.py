@@ -1,0 +1,161 @@
+"""Read toolset files of any supported format into canonical :class:`~toolrag.types.Tool` lists.
+
+Example:
+    >>> tools = load_toolset(["tools.jsonl", "openapi.yaml"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+
+from index.errors import ToolsetError
+from index.formats import mcp, openai, openapi, seal, toolalpaca
+from index.formats.base import Document
+from toolrag.types import Tool
+
+logger = logging.getLogger(__name__)
+
+
+class ToolFormat(StrEnum):
+    """Supported toolset formats (``auto`` detects from the content)."""
+
+    AUTO = "auto"
+    SEAL = "seal"
+    OPENAI = "openai"
+    MCP = "mcp"
+    OPENAPI = "openapi"
+    TOOLALPACA = "toolalpaca"
+
+
+class DuplicatePolicy(StrEnum):
+    """What to do when two tools share a name."""
+
+    ERROR = "error"
+    KEEP_FIRST = "keep-first"
+
+
+# Detection order matters: MCP before OpenAI (both can be {"tools": [...]}).
+_MODULES = {
+    ToolFormat.OPENAPI: openapi,
+    ToolFormat.MCP: mcp,
+    ToolFormat.SEAL: seal,
+    ToolFormat.TOOLALPACA: toolalpaca,
+    ToolFormat.OPENAI: openai,
+}
+
+
+def read_document(path: str | Path) -> Document:
+    """Parse a ``.jsonl``, ``.json``, ``.yaml`` or ``.yml`` file without interpreting it."""
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise ToolsetError(source, "no such file", fix="Check the path")
+    text = path.read_text(encoding="utf-8")
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        records, lines = [], []
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise ToolsetError(
+                    source, f"not valid JSON ({err.msg} at column {err.colno})", record=f"line {n}",
+                    fix="Each line of a .jsonl file must be one complete JSON object",
+                ) from None
+            lines.append(n)
+        return Document(source, records, jsonl=True, line_numbers=tuple(lines))
+    if suffix in {".yaml", ".yml"}:
+        try:
+            return Document(source, yaml.safe_load(text))
+        except yaml.YAMLError as err:
+            raise ToolsetError(source, f"not valid YAML ({err})", fix="Fix the YAML syntax") from None
+    try:
+        return Document(source, json.loads(text))
+    except json.JSONDecodeError as err:
+        raise ToolsetError(
+            source, f"not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})",
+            fix="Fix the JSON syntax (a JSON Lines file needs the .jsonl suffix)",
+        ) from None
+
+
+def detect_format(doc: Document) -> ToolFormat:
+    """Guess a document's format from its shape."""
+    for fmt, module in _MODULES.items():
+        if module.detect(doc):
+            return fmt
+    valid = ", ".join(f.value for f in ToolFormat if f is not ToolFormat.AUTO)
+    raise ToolsetError(
+        doc.source, "could not recognise the toolset format",
+        fix=f"Pass --format with one of: {valid} (see the README for what each looks like)",
+    )
+
+
+def parse_document(doc: Document, fmt: ToolFormat | str = ToolFormat.AUTO) -> list[Tool]:
+    """Turn one parsed document into tools, detecting its format unless ``fmt`` is given."""
+    fmt = ToolFormat(fmt)
+    if fmt is ToolFormat.AUTO:
+        fmt = detect_format(doc)
+    tools = _MODULES[fmt].parse(doc)
+    if not tools:
+        raise ToolsetError(
+            doc.source, f"no tools found when read as {fmt.value}",
+            fix="Check the file is a non-empty toolset, or pass the right --format",
+        )
+    return tools
+
+
+def load_toolset(
+    paths: Sequence[str | Path] | str | Path,
+    fmt: ToolFormat | str = ToolFormat.AUTO,
+    on_duplicate: DuplicatePolicy | str = DuplicatePolicy.ERROR,
+) -> list[Tool]:
+    """Load and validate one or more toolset files into one list of tools.
+
+    Args:
+        paths: files in any supported format; formats may differ between files.
+        fmt: force a format for every file instead of detecting it.
+        on_duplicate: ``error`` (default) or ``keep-first`` when a tool name repeats.
+
+    Returns:
+        Tools in file order.
+
+    Raises:
+        ToolsetError: naming the file, record and field of the first problem found.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    if not paths:
+        raise ValueError("no toolset files given; pass at least one file")
+    found: list[tuple[Tool, str]] = []
+    for path in paths:
+        found.extend((tool, str(path)) for tool in parse_document(read_document(path), fmt))
+    return dedupe(found, on_duplicate)
+
+
+def dedupe(found: Iterable[tuple[Tool, str]], on_duplicate: DuplicatePolicy | str) -> list[Tool]:
+    """Apply the duplicate-name policy to ``(tool, source file)`` pairs."""
+    policy = DuplicatePolicy(on_duplicate)
+    seen: dict[str, tuple[Tool, str]] = {}
+    dropped = 0
+    for tool, source in found:
+        if tool.name in seen:
+            if policy is DuplicatePolicy.ERROR:
+                raise ToolsetError(
+                    source, f"duplicate tool name {tool.name!r} (first defined in {seen[tool.name][1]})",
+                    field="name",
+                    fix="Rename one of them, or pass --on-duplicate keep-first to keep the first",
+                )
+            dropped += 1
+            continue
+        seen[tool.name] = (tool, source)
+    if dropped:
+        logger.warning("dropped %d tools whose names were already taken (keep-first)", dropped)
+    return [tool for tool, _ in seen.values()]

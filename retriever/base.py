@@ -1,0 +1,69 @@
+"""What every retriever offers: ``search`` over many queries (a BEIR run) and ``retrieve`` for one."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from toolrag.types import Queries, Run, Tool
+
+if TYPE_CHECKING:
+    from index.store import ToolIndex
+
+
+class Mode(StrEnum):
+    """Retrieval modes."""
+
+    BM25 = "bm25"
+    DENSE = "dense"
+    HYBRID = "hybrid"
+
+
+@dataclass(frozen=True)
+class ScoredTool:
+    rank: int
+    score: float
+    tool: Tool
+
+
+class Retriever(ABC):
+    """A retriever reads a :class:`ToolIndex` and returns runs keyed by tool name."""
+
+    def __init__(self, index: ToolIndex) -> None:
+        self.index = index
+
+    @abstractmethod
+    def search(self, queries: Queries, k: int = 10) -> Run:
+        """Top-``k`` tools per query: ``{qid: {tool_name: score}}``, best first."""
+
+    def retrieve(self, query: str, k: int = 5) -> list[ScoredTool]:
+        """Top-``k`` tools for one query, ranked."""
+        hits = self.search({"q": query}, k)["q"]
+        return [
+            ScoredTool(rank=i + 1, score=score, tool=self.index.tool(name))
+            for i, (name, score) in enumerate(hits.items())
+        ]
+
+    def _check_k(self, k: int) -> int:
+        if k < 1:
+            raise ValueError(f"k={k} must be at least 1")
+        return min(k, len(self.index))
+
+
+def make_retriever(index: ToolIndex, mode: Mode | str = Mode.HYBRID) -> Retriever:
+    """The retriever for ``mode`` over ``index``."""
+    from retriever.bm25 import BM25Retriever
+    from retriever.dense import DenseRetriever
+    from retriever.hybrid import HybridRetriever
+
+    try:
+        mode = Mode(mode)
+    except ValueError:
+        raise ValueError(
+            f"unknown mode {mode!r}; choose one of {[m.value for m in Mode]}"
+        ) from None
+    return {Mode.BM25: BM25Retriever, Mode.DENSE: DenseRetriever, Mode.HYBRID: HybridRetriever}[
+        mode
+    ](index)

@@ -1,0 +1,174 @@
+"""The data contract every stage shares: tools, calls, instances and retrieval runs.
+
+``index`` produces :class:`Tool` records, ``retriever`` returns :data:`Run` objects keyed by tool
+name, ``trainer`` and ``agent`` read :class:`Instance` objects. Nothing here imports from the
+stage packages, so any stage can import it.
+
+Retrieval data is BEIR-shaped:
+
+- queries: ``dict[qid, str]``
+- relevance (qrels): ``dict[qid, dict[tool_name, int]]`` -- several positives per query
+- a run: ``dict[qid, dict[tool_name, float]]`` -- higher score is better
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Queries = dict[str, str]
+Qrels = dict[str, dict[str, int]]
+Run = dict[str, dict[str, float]]
+
+REFERENCE_PATTERN = re.compile(r"^API_call_(\d+)$")
+"""A parameter value that names an earlier call's output, as Seal-Tools writes it."""
+
+
+class ParamType(StrEnum):
+    """JSON Schema primitive types; every source format is mapped onto these."""
+
+    STRING = "string"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    ARRAY = "array"
+    OBJECT = "object"
+
+
+_TYPE_ALIASES = {
+    "str": ParamType.STRING,
+    "string": ParamType.STRING,
+    "text": ParamType.STRING,
+    "int": ParamType.INTEGER,
+    "integer": ParamType.INTEGER,
+    "float": ParamType.NUMBER,
+    "double": ParamType.NUMBER,
+    "number": ParamType.NUMBER,
+    "bool": ParamType.BOOLEAN,
+    "boolean": ParamType.BOOLEAN,
+    "list": ParamType.ARRAY,
+    "array": ParamType.ARRAY,
+    "dict": ParamType.OBJECT,
+    "object": ParamType.OBJECT,
+}
+
+
+def normalize_type(raw: object) -> ParamType:
+    """Map a type name from any supported format onto :class:`ParamType`.
+
+    Unknown or missing types become ``string``: tool descriptions in the wild are loose, and a
+    string is what an LLM would pass anyway.
+
+    Example:
+        >>> normalize_type("float")
+        <ParamType.NUMBER: 'number'>
+    """
+    if isinstance(raw, list):  # JSON Schema allows ["string", "null"]
+        raw = next((t for t in raw if t != "null"), "string")
+    if not isinstance(raw, str):
+        return ParamType.STRING
+    key = raw.strip().lower()
+    key = re.split(r"[\[<(|]", key)[0].strip()  # "list[str]", "array<string>" -> "list", "array"
+    return _TYPE_ALIASES.get(key, ParamType.STRING)
+
+
+class Param(BaseModel):
+    """One input parameter or output field of a tool."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(min_length=1)
+    type: ParamType = ParamType.STRING
+    description: str = ""
+    required: bool = False
+    enum: list[Any] | None = None
+
+
+class Tool(BaseModel):
+    """The canonical tool record every loader produces and every stage consumes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    parameters: list[Param] = Field(default_factory=list)
+    outputs: list[Param] = Field(default_factory=list)
+    domain: str | None = None
+    source_format: str = "canonical"
+
+    @property
+    def required(self) -> list[str]:
+        return [p.name for p in self.parameters if p.required]
+
+    def to_json_schema(self) -> dict[str, Any]:
+        """The parameters as a JSON Schema object (what OpenAI and MCP expect)."""
+        properties: dict[str, Any] = {}
+        for p in self.parameters:
+            prop: dict[str, Any] = {"type": p.type.value, "description": p.description}
+            if p.enum is not None:
+                prop["enum"] = p.enum
+            properties[p.name] = prop
+        return {"type": "object", "properties": properties, "required": self.required}
+
+    def to_openai(self) -> dict[str, Any]:
+        """This tool as an OpenAI function-calling entry."""
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": self.to_json_schema(),
+            },
+        }
+
+
+class ToolCall(BaseModel):
+    """One call in a plan, in the Seal-Tools form.
+
+    ``responses`` are the ids under which each output field of this call can be referenced by a
+    later call; a parameter whose value is such an id is a nested call.
+    """
+
+    api: str
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    responses: list[str] = Field(default_factory=list)
+
+    def references(self) -> list[str]:
+        """The response ids of earlier calls that this call's parameters use."""
+        return [
+            v for v in self.parameters.values() if isinstance(v, str) and REFERENCE_PATTERN.match(v)
+        ]
+
+
+class InstanceCategory(StrEnum):
+    """How the Seal-Tools benchmark splits its instances."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    NESTED = "nested"
+
+
+class Instance(BaseModel):
+    """A labelled query: the calls that answer it are the gold plan."""
+
+    id: str
+    query: str
+    calls: list[ToolCall] = Field(alias="calling")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    @property
+    def category(self) -> InstanceCategory:
+        if any(c.references() for c in self.calls):
+            return InstanceCategory.NESTED
+        if len(self.calls) > 1:
+            return InstanceCategory.MULTIPLE
+        return InstanceCategory.SINGLE
+
+    @property
+    def gold_tools(self) -> list[str]:
+        """Distinct tool names in call order."""
+        return list(dict.fromkeys(c.api for c in self.calls))

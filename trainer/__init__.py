@@ -1,0 +1,1 @@
+"""Training the dense retriever and the planner (later issues)."""
