@@ -17,6 +17,7 @@ import numpy as np
 from index.text import tokenize
 
 logger = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG otherwise
 
 
 class Bm25Method(StrEnum):

@@ -38,7 +38,7 @@ class AnnParams:
     ef_construction: int = 80
     ef_search: int = 64
     nlist: int = 0
-    nprobe: int = 16
+    nprobe: int = 32
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ann", AnnType(self.ann))

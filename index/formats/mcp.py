@@ -44,6 +44,7 @@ def parse(doc: Document) -> list[Tool]:
                 outputs=params_from_schema(
                     rec.get("outputSchema"), source=doc.source, record=where, field="outputSchema"
                 ),
+                domain=(rec.get("annotations") or {}).get("domain"),
                 source_format=NAME,
             )
         )

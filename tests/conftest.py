@@ -1,0 +1,86 @@
+"""Shared fixtures: a six-tool toolset whose right answers are known by hand, and indexes over it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index.store import ToolIndex
+from index.toolset import load_toolset
+from toolrag.types import Tool
+
+ROOT = Path(__file__).resolve().parent.parent
+SEAL = ROOT.parent / "shared" / "data" / "seal-tools"
+
+SIX_TOOLS = [
+    {"api_name": "getWeather", "api_description": "Get the current weather for a city",
+     "field": "Weather/Forecast",
+     "parameters": {"city": {"type": "str", "description": "City name, e.g. Paris"}},
+     "required": ["city"],
+     "responses": {"temperature": {"type": "float", "description": "Degrees Celsius"}}},
+    {"api_name": "convertCurrency", "api_description": "Convert money between currencies",
+     "field": "Finance/Exchange",
+     "parameters": {"amount": {"type": "float", "description": "Amount of money"},
+                    "from_currency": {"type": "str", "description": "Currency code, e.g. EUR"},
+                    "to_currency": {"type": "str", "description": "Currency code, e.g. USD"}},
+     "required": ["amount", "from_currency", "to_currency"], "responses": {}},
+    {"api_name": "bookFlight", "api_description": "Book a flight ticket between two airports",
+     "field": "Travel/Flights",
+     "parameters": {"origin": {"type": "str", "description": "Departure airport"},
+                    "destination": {"type": "str", "description": "Arrival airport"}},
+     "required": ["origin", "destination"],
+     "responses": {"booking_id": {"type": "str", "description": "Reservation id"}}},
+    {"api_name": "sendEmail", "api_description": "Send an email message to a recipient",
+     "field": "Productivity/Email",
+     "parameters": {"to": {"type": "str", "description": "Recipient address"},
+                    "body": {"type": "str", "description": "Message text"}},
+     "required": ["to"], "responses": {}},
+    {"api_name": "translateText", "api_description": "Translate text into another language",
+     "field": "Language/Translation",
+     "parameters": {"text": {"type": "str", "description": "Text to translate"},
+                    "language": {"type": "str", "description": "Target language"}},
+     "required": ["text", "language"], "responses": {}},
+    {"api_name": "getStockPrice", "api_description": "Get the latest stock market price of a company",
+     "field": "Finance/Stocks",
+     "parameters": {"symbol": {"type": "str", "description": "Ticker symbol"}},
+     "required": ["symbol"], "responses": {"price": {"type": "float", "description": "Price"}}},
+]
+
+# query -> the tools it needs, by hand
+WORKED_QUERIES = {
+    "weather": ("What is the weather in Paris?", ["getWeather"]),
+    "money": ("Convert 100 EUR to USD currency", ["convertCurrency"]),
+    "trip": ("Book a flight to Rome and email the booking to my boss", ["bookFlight", "sendEmail"]),
+    "stock": ("latest stock price of ACME", ["getStockPrice"]),
+}
+
+
+@pytest.fixture(scope="session")
+def six_tools_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("tools") / "six.jsonl"
+    path.write_text("\n".join(json.dumps(t) for t in SIX_TOOLS) + "\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def six_tools(six_tools_file) -> list[Tool]:
+    return load_toolset(six_tools_file)
+
+
+@pytest.fixture(scope="session")
+def six_index(six_tools) -> ToolIndex:
+    return ToolIndex.build(six_tools)
+
+
+@pytest.fixture(scope="session")
+def six_index_dir(six_index, tmp_path_factory) -> Path:
+    return six_index.save(tmp_path_factory.mktemp("idx") / "six")
+
+
+@pytest.fixture(scope="session")
+def seal_available() -> bool:
+    if not (SEAL / "tool.jsonl").is_file():
+        pytest.skip("../shared/data/seal-tools is not beside the checkout")
+    return True

@@ -1,0 +1,297 @@
+"""The ``toolrag`` command line: build indexes, retrieve tools, evaluate.
+
+Every command prints a readable table; ``--json`` prints machine-readable JSON instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from index.bm25 import Bm25Method, Bm25Params
+from index.errors import IndexLoadError, ToolsetError
+from index.toolset import DuplicatePolicy, ToolFormat, load_toolset
+from index.vectors import AnnParams, AnnType
+from retriever.base import Mode
+
+app = typer.Typer(
+    help="toolrag: index a toolset, retrieve every tool a query needs, evaluate retrieval.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+index_app = typer.Typer(help="Build and update tool indexes.", no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluate retrieval on labelled instances.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+app.add_typer(eval_app, name="eval")
+
+console = Console()
+err_console = Console(stderr=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+IndexOpt = Annotated[Path, typer.Option("--index", "-i", help="Index folder (from `index build`).")]
+ModeOpt = Annotated[Mode, typer.Option("--mode", "-m", help="Retrieval mode.")]
+FormatOpt = Annotated[
+    ToolFormat, typer.Option("--format", "-f", help="Toolset format; auto-detected by default.")
+]
+DupOpt = Annotated[
+    DuplicatePolicy,
+    typer.Option("--on-duplicate", help="What to do when two tools share a name."),
+]
+
+EXPECTED_ERRORS = (ToolsetError, IndexLoadError, ValueError, FileNotFoundError, FileExistsError, KeyError)
+
+
+def _fail(err: Exception) -> None:
+    msg = err.args[0] if isinstance(err, KeyError) and err.args else err
+    err_console.print(f"[bold red]error:[/] {msg}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False):
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+
+
+# -- index ----------------------------------------------------------------------------------
+
+
+@index_app.command("build")
+def index_build(
+    tools: Annotated[list[Path], typer.Argument(help="Toolset files (Seal-Tools JSONL, OpenAI, MCP, OpenAPI, ToolAlpaca).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Index folder to write (replaced atomically).")],
+    model: Annotated[str | None, typer.Option("--model", help="Embedding model: hub id or folder; default the packaged all-MiniLM-L6-v2.")] = None,
+    ann: Annotated[AnnType, typer.Option("--ann", help="FAISS index: flat (exact), hnsw or ivf.")] = AnnType.FLAT,
+    fmt: FormatOpt = ToolFormat.AUTO,
+    on_duplicate: DupOpt = DuplicatePolicy.ERROR,
+    bm25_method: Annotated[Bm25Method, typer.Option("--bm25-method", help="BM25 variant.")] = Bm25Method.LUCENE,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index a toolset: BM25 + dense (FAISS) in one folder with a manifest."""
+    from index.store import ToolIndex
+
+    try:
+        start = time.perf_counter()
+        loaded = load_toolset(tools, fmt, on_duplicate)
+        idx = ToolIndex.build(
+            loaded, model=model, ann=AnnParams(ann=ann), bm25=Bm25Params(method=bm25_method),
+            progress=not as_json and sys.stderr.isatty(),
+        )
+        path = idx.save(out)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    summary = {"index": str(path), "tools": len(idx), "seconds": round(time.perf_counter() - start, 2)}
+    summary |= {"model": idx.manifest["embedding"]["model"], "ann": ann.value}
+    if as_json:
+        _print_json(summary)
+    else:
+        console.print(
+            f"Indexed [bold]{len(idx)}[/] tools into [bold]{path}[/] in {summary['seconds']} s "
+            f"(model {summary['model']}, FAISS {ann.value})."
+        )
+
+
+@index_app.command("add")
+def index_add(
+    index: Annotated[Path, typer.Argument(help="Index folder to update.")],
+    tools: Annotated[list[Path], typer.Argument(help="Toolset files with tools to add or replace.")],
+    fmt: FormatOpt = ToolFormat.AUTO,
+    on_duplicate: DupOpt = DuplicatePolicy.ERROR,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add tools (a tool with an existing name replaces it); only new or changed tools are encoded."""
+    from index.store import ToolIndex
+
+    try:
+        new = load_toolset(tools, fmt, on_duplicate)
+        updated = ToolIndex.load(index).updated(add=new)
+        updated.save(index)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    _report_update(updated, as_json)
+
+
+@index_app.command("remove")
+def index_remove(
+    index: Annotated[Path, typer.Argument(help="Index folder to update.")],
+    names: Annotated[list[str], typer.Argument(help="Names of the tools to remove.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove tools by name; nothing is re-encoded."""
+    from index.store import ToolIndex
+
+    try:
+        updated = ToolIndex.load(index).updated(remove=names)
+        updated.save(index)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    _report_update(updated, as_json)
+
+
+def _report_update(idx, as_json: bool) -> None:
+    info = {"tools": len(idx)} | idx.manifest["last_build"]
+    if as_json:
+        _print_json(info)
+    else:
+        console.print(
+            f"Index now holds [bold]{info['tools']}[/] tools "
+            f"({info['encoded']} encoded, {info['reused']} embeddings reused)."
+        )
+
+
+@index_app.command("info")
+def index_info(
+    index: Annotated[Path, typer.Argument(help="Index folder.")], as_json: JsonOpt = False
+) -> None:
+    """Show an index's manifest."""
+    from index.store import ToolIndex
+
+    try:
+        manifest = ToolIndex.load(index, verify=False).manifest
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    if as_json:
+        _print_json(manifest)
+        return
+    table = Table(show_header=False)
+    for key in ("tool_count", "created", "text_template", "embedding", "faiss", "bm25", "libraries"):
+        table.add_row(key, json.dumps(manifest.get(key)))
+    console.print(table)
+
+
+# -- retrieve ---------------------------------------------------------------------------------
+
+
+@app.command("retrieve")
+def retrieve(
+    query: Annotated[str, typer.Argument(help="What the user asks for.")],
+    index: IndexOpt,
+    k: Annotated[int, typer.Option("-k", help="How many tools to return.")] = 5,
+    mode: ModeOpt = Mode.HYBRID,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rank the tools a query needs."""
+    from index.store import ToolIndex
+    from retriever.base import make_retriever
+
+    try:
+        retr = make_retriever(ToolIndex.load(index, verify=False), mode)
+        hits = retr.retrieve(query, k)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    if as_json:
+        _print_json(
+            [{"rank": h.rank, "tool": h.tool.name, "score": h.score,
+              "description": h.tool.description} for h in hits]
+        )
+        return
+    _hits_table(query, hits, mode)
+
+
+def _hits_table(query: str, hits, mode: Mode) -> None:
+    table = Table(title=f"{query}  [dim]({mode.value})[/]", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("tool", style="bold cyan")
+    table.add_column("score", justify="right")
+    table.add_column("description")
+    for h in hits:
+        table.add_row(str(h.rank), h.tool.name, f"{h.score:.3f}", h.tool.description)
+    console.print(table)
+
+
+# -- eval -------------------------------------------------------------------------------------
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    index: IndexOpt,
+    instances: Annotated[Path, typer.Option("--instances", help="Seal-Tools instances (.jsonl).")],
+    mode: Annotated[list[Mode], typer.Option("--mode", "-m", help="Mode(s) to evaluate; repeat for several.")] = [Mode.HYBRID],  # noqa: B006
+    out: Annotated[Path | None, typer.Option("--out", help="Write results JSON here (and .md beside it).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N instances.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recall, COMP, nDCG@K and MRR, overall and by single / multiple / nested instances."""
+    from index.store import ToolIndex
+    from retriever.base import make_retriever
+    from retriever.evaluate import GROUP_ORDER, evaluate_retriever, markdown_table
+    from toolrag.instances import read_instances
+
+    try:
+        idx = ToolIndex.load(index, verify=False)
+        data = read_instances(instances)[:limit]
+        results = {m.value: evaluate_retriever(make_retriever(idx, m), data)[0] for m in mode}
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    cols = ["R@1", "R@5", "R@10", "COMP@5", "COMP@10", "nDCG@10", "MRR"]
+    md = [f"# Retrieval on {instances.name} ({len(data)} instances, index {index})"]
+    for group in GROUP_ORDER:
+        md += ["", f"## {group}", "", markdown_table(results, cols, group)]
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"index": str(index), "instances": str(instances),
+                                   "results": results}, indent=2) + "\n")
+        out.with_suffix(".md").write_text("\n".join(md) + "\n")
+    if as_json:
+        _print_json(results)
+        return
+    for group in GROUP_ORDER:
+        table = Table(title=group, title_justify="left")
+        for c in ["mode", "n", *cols]:
+            table.add_column(c, justify="right")
+        for m, scores in results.items():
+            if group in scores:
+                row = scores[group]
+                table.add_row(m, str(row["n"]), *(f"{row[c]:.3f}" for c in cols))
+        console.print(table)
+
+
+# -- quickstart -------------------------------------------------------------------------------
+
+
+@app.command("quickstart")
+def quickstart(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the sample index.")] = Path(
+        "toolrag-quickstart-index"
+    ),
+    k: Annotated[int, typer.Option("-k", help="Tools per query.")] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index the bundled sample toolset (88 tools, 12 domains) and answer sample queries."""
+    from index.store import ToolIndex
+    from retriever.hybrid import HybridRetriever
+
+    data = resources.files("toolrag") / "data"
+    with resources.as_file(data / "sample_tools.json") as tools_path:
+        tools = load_toolset(tools_path)
+    queries = json.loads((data / "sample_queries.json").read_text())
+    start = time.perf_counter()
+    idx = ToolIndex.build(tools)
+    path = idx.save(out)
+    built = time.perf_counter() - start
+    retr = HybridRetriever(idx)
+    answers = {q: retr.retrieve(q, k) for q in queries}
+    if as_json:
+        _print_json({"index": str(path), "tools": len(idx), "results": {
+            q: [h.tool.name for h in hits] for q, hits in answers.items()}})
+        return
+    console.print(f"Indexed {len(idx)} sample tools into [bold]{path}[/] in {built:.1f} s.\n")
+    for q, hits in answers.items():
+        _hits_table(q, hits, Mode.HYBRID)
+    console.print(f'\nNext: toolrag retrieve "your question" --index {path}')
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
