@@ -37,7 +37,9 @@ def main() -> None:
 
     bm25_rows = []
     texts = [tool_text(t, idx.manifest["text_template"]["bm25"]) for t in idx.tools]
-    for method, k1, b in itertools.product(["lucene", "robertson"], [0.9, 1.2, 1.5, 2.0], [0.5, 0.75, 1.0]):
+    for method, k1, b in itertools.product(
+        ["lucene", "robertson"], [0.9, 1.2, 1.5, 2.0], [0.5, 0.75, 1.0]
+    ):
         idx.bm25 = Bm25Store.build(texts, Bm25Params(k1=k1, b=b, method=method))
         s = evaluate(qrels, BM25Retriever(idx).search(queries, 10), [5, 10])["overall"]
         bm25_rows.append({"method": method, "k1": k1, "b": b} | s)
@@ -51,30 +53,62 @@ def main() -> None:
     fusion_rows = []
     for w in [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7]:
         fused = weighted_score_fusion(runs, weights=[1 - w, w], top=10)
-        fusion_rows.append({"method": "weighted", "dense_weight": w, "rrf_k": None}
-                           | evaluate(qrels, fused, [5, 10])["overall"])
+        fusion_rows.append(
+            {"method": "weighted", "dense_weight": w, "rrf_k": None}
+            | evaluate(qrels, fused, [5, 10])["overall"]
+        )
         for rrf_k in [10, 60]:
             fused = reciprocal_rank_fusion(runs, k=rrf_k, weights=[1 - w, w], top=10)
-            fusion_rows.append({"method": "rrf", "dense_weight": w, "rrf_k": rrf_k}
-                               | evaluate(qrels, fused, [5, 10])["overall"])
+            fusion_rows.append(
+                {"method": "rrf", "dense_weight": w, "rrf_k": rrf_k}
+                | evaluate(qrels, fused, [5, 10])["overall"]
+            )
     best_fusion = max(fusion_rows, key=key)
 
     cols = ["R@5", "COMP@5", "R@10", "COMP@10", "nDCG@10"]
-    md = ["# BM25 and fusion settings chosen on dev.jsonl (700 queries)", "",
-          "## BM25 (top 8 by COMP@5)", "", "| method | k1 | b | " + " | ".join(cols) + " |",
-          "|---|---|---|" + "---|" * len(cols)]
+    md = [
+        "# BM25 and fusion settings chosen on dev.jsonl (700 queries)",
+        "",
+        "## BM25 (top 8 by COMP@5)",
+        "",
+        "| method | k1 | b | " + " | ".join(cols) + " |",
+        "|---|---|---|" + "---|" * len(cols),
+    ]
     for r in sorted(bm25_rows, key=key, reverse=True)[:8]:
-        md.append(f"| {r['method']} | {r['k1']} | {r['b']} | " + " | ".join(f"{r[c]:.3f}" for c in cols) + " |")
-    md += ["", "## Fusion, on the best BM25 (top 8 by COMP@5)", "",
-           "| method | dense weight | rrf k | " + " | ".join(cols) + " |", "|---|---|---|" + "---|" * len(cols)]
+        md.append(
+            f"| {r['method']} | {r['k1']} | {r['b']} | "
+            + " | ".join(f"{r[c]:.3f}" for c in cols)
+            + " |"
+        )
+    md += [
+        "",
+        "## Fusion, on the best BM25 (top 8 by COMP@5)",
+        "",
+        "| method | dense weight | rrf k | " + " | ".join(cols) + " |",
+        "|---|---|---|" + "---|" * len(cols),
+    ]
     for r in sorted(fusion_rows, key=key, reverse=True)[:8]:
-        md.append(f"| {r['method']} | {r['dense_weight']} | {r['rrf_k'] or ''} | "
-                  + " | ".join(f"{r[c]:.3f}" for c in cols) + " |")
-    md += ["", f"Chosen: BM25 {best_bm25['method']} k1={best_bm25['k1']} b={best_bm25['b']}; "
-           f"fusion {best_fusion['method']} dense_weight={best_fusion['dense_weight']}"
-           + (f" rrf_k={best_fusion['rrf_k']}" if best_fusion["rrf_k"] else "")]
-    write_results("fusion_dev", {"bm25": bm25_rows, "fusion": fusion_rows,
-                                 "best_bm25": best_bm25, "best_fusion": best_fusion}, "\n".join(md))
+        md.append(
+            f"| {r['method']} | {r['dense_weight']} | {r['rrf_k'] or ''} | "
+            + " | ".join(f"{r[c]:.3f}" for c in cols)
+            + " |"
+        )
+    md += [
+        "",
+        f"Chosen: BM25 {best_bm25['method']} k1={best_bm25['k1']} b={best_bm25['b']}; "
+        f"fusion {best_fusion['method']} dense_weight={best_fusion['dense_weight']}"
+        + (f" rrf_k={best_fusion['rrf_k']}" if best_fusion["rrf_k"] else ""),
+    ]
+    write_results(
+        "fusion_dev",
+        {
+            "bm25": bm25_rows,
+            "fusion": fusion_rows,
+            "best_bm25": best_bm25,
+            "best_fusion": best_fusion,
+        },
+        "\n".join(md),
+    )
 
 
 if __name__ == "__main__":

@@ -76,7 +76,9 @@ def weight_checksum(model: SentenceTransformer) -> str:
 
 
 def embedding_dim(model: SentenceTransformer) -> int:
-    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    getter = (
+        getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    )
     return int(getter())
 
 

@@ -27,7 +27,9 @@ class ToolsetError(ValueError):
         self.record = record
         self.field = field
         self.fix = fix
-        where = source + "".join(f", {part}" for part in (record, field and f"field '{field}'") if part)
+        where = source + "".join(
+            f", {part}" for part in (record, field and f"field '{field}'") if part
+        )
         text = f"{where}: {message}"
         if fix:
             text += f". {fix}"

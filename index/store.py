@@ -152,7 +152,9 @@ class ToolIndex:
         dense_texts = [tool_text(t, dense_template) for t in tools]
         reuse = reuse or {}
         todo = [i for i, text in enumerate(dense_texts) if text not in reuse]
-        fresh = encode(encoder, [dense_texts[i] for i in todo], batch_size=batch_size, progress=progress)
+        fresh = encode(
+            encoder, [dense_texts[i] for i in todo], batch_size=batch_size, progress=progress
+        )
         dim = embedding_dim(encoder)
         embeddings = np.empty((len(tools), dim), dtype=np.float32)
         fresh_rows = dict(zip(todo, fresh, strict=True))
@@ -324,7 +326,9 @@ class ToolIndex:
         with (path / TOOLS_FILE).open(encoding="utf-8") as fh:
             tools = [Tool.model_validate_json(line) for line in fh if line.strip()]
         embeddings = np.load(path / EMBEDDINGS_FILE, allow_pickle=False)
-        vectors = VectorStore.load(path / FAISS_FILE, AnnParams(**_params(manifest["faiss"], AnnParams)))
+        vectors = VectorStore.load(
+            path / FAISS_FILE, AnnParams(**_params(manifest["faiss"], AnnParams))
+        )
         bm25 = Bm25Store.load(
             path / BM25_DIR, Bm25Params(**_params(manifest["bm25"], Bm25Params)), len(tools)
         )

@@ -20,9 +20,64 @@ _WORD = re.compile(r"[a-z0-9]+")
 # A small English stop list: BM25's idf already discounts common words; this only drops the ones
 # that carry no tool meaning at all.
 STOPWORDS = frozenset(
-    """a an and are as at be but by for from has have i if in into is it its me my of on or our
-    please so such than that the their then there these this to was we were what when which will
-    with would you your can could should do does did get""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "please",
+        "so",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "these",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "which",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "can",
+        "could",
+        "should",
+        "do",
+        "does",
+        "did",
+        "get",
+    ]
 )
 
 
@@ -56,7 +111,9 @@ def tool_text(tool: Tool, template: TextTemplate | str = TextTemplate.NAME_DESC_
     text = f"{parts[0]}: {tool.description}".strip()
     if template in (TextTemplate.NAME_DESC_PARAMS, TextTemplate.FULL) and tool.parameters:
         params = "; ".join(
-            f"{split_identifier(p.name)} ({p.description})" if p.description else split_identifier(p.name)
+            f"{split_identifier(p.name)} ({p.description})"
+            if p.description
+            else split_identifier(p.name)
             for p in tool.parameters
         )
         text += f" Parameters: {params}"

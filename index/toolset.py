@@ -67,7 +67,9 @@ def read_document(path: str | Path) -> Document:
                 records.append(json.loads(line))
             except json.JSONDecodeError as err:
                 raise ToolsetError(
-                    source, f"not valid JSON ({err.msg} at column {err.colno})", record=f"line {n}",
+                    source,
+                    f"not valid JSON ({err.msg} at column {err.colno})",
+                    record=f"line {n}",
                     fix="Each line of a .jsonl file must be one complete JSON object",
                 ) from None
             lines.append(n)
@@ -76,12 +78,15 @@ def read_document(path: str | Path) -> Document:
         try:
             return Document(source, yaml.safe_load(text))
         except yaml.YAMLError as err:
-            raise ToolsetError(source, f"not valid YAML ({err})", fix="Fix the YAML syntax") from None
+            raise ToolsetError(
+                source, f"not valid YAML ({err})", fix="Fix the YAML syntax"
+            ) from None
     try:
         return Document(source, json.loads(text))
     except json.JSONDecodeError as err:
         raise ToolsetError(
-            source, f"not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})",
+            source,
+            f"not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})",
             fix="Fix the JSON syntax (a JSON Lines file needs the .jsonl suffix)",
         ) from None
 
@@ -93,7 +98,8 @@ def detect_format(doc: Document) -> ToolFormat:
             return fmt
     valid = ", ".join(f.value for f in ToolFormat if f is not ToolFormat.AUTO)
     raise ToolsetError(
-        doc.source, "could not recognise the toolset format",
+        doc.source,
+        "could not recognise the toolset format",
         fix=f"Pass --format with one of: {valid} (see the README for what each looks like)",
     )
 
@@ -106,7 +112,8 @@ def parse_document(doc: Document, fmt: ToolFormat | str = ToolFormat.AUTO) -> li
     tools = _MODULES[fmt].parse(doc)
     if not tools:
         raise ToolsetError(
-            doc.source, f"no tools found when read as {fmt.value}",
+            doc.source,
+            f"no tools found when read as {fmt.value}",
             fix="Check the file is a non-empty toolset, or pass the right --format",
         )
     return tools
@@ -149,7 +156,8 @@ def dedupe(found: Iterable[tuple[Tool, str]], on_duplicate: DuplicatePolicy | st
         if tool.name in seen:
             if policy is DuplicatePolicy.ERROR:
                 raise ToolsetError(
-                    source, f"duplicate tool name {tool.name!r} (first defined in {seen[tool.name][1]})",
+                    source,
+                    f"duplicate tool name {tool.name!r} (first defined in {seen[tool.name][1]})",
                     field="name",
                     fix="Rename one of them, or pass --on-duplicate keep-first to keep the first",
                 )

@@ -67,10 +67,14 @@ class VectorStore:
             index.hnsw.efConstruction = params.ef_construction
         else:
             nlist = params.nlist or max(1, min(n // 39, int(4 * math.sqrt(n))))
-            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-            sample = vectors if n <= 256 * nlist else vectors[
-                np.random.default_rng(0).choice(n, 256 * nlist, replace=False)
-            ]
+            index = faiss.IndexIVFFlat(
+                faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT
+            )
+            sample = (
+                vectors
+                if n <= 256 * nlist
+                else vectors[np.random.default_rng(0).choice(n, 256 * nlist, replace=False)]
+            )
             index.train(sample)
         index.add(vectors)
         return cls(index, params)

@@ -23,6 +23,8 @@ class DenseRetriever(Retriever):
         scores, rows = self.index.vectors.search(vectors, k)
         tools = self.index.tools
         return {
-            qid: {tools[r].name: float(s) for r, s in zip(rows[i], scores[i], strict=True) if r >= 0}
+            qid: {
+                tools[r].name: float(s) for r, s in zip(rows[i], scores[i], strict=True) if r >= 0
+            }
             for i, qid in enumerate(qids)
         }

@@ -14,7 +14,11 @@ class FusionMethod(StrEnum):
 
 
 def reciprocal_rank_fusion(
-    runs: Sequence[Run], *, k: int = 60, weights: Sequence[float] | None = None, top: int | None = None
+    runs: Sequence[Run],
+    *,
+    k: int = 60,
+    weights: Sequence[float] | None = None,
+    top: int | None = None,
 ) -> Run:
     """Reciprocal-rank fusion (Cormack et al., 2009): ``score = sum_i w_i / (k + rank_i)``.
 

@@ -40,7 +40,9 @@ def mrr(gold: set[str], ranked: list[str]) -> float:
     return next((1.0 / (i + 1) for i, d in enumerate(ranked) if d in gold), 0.0)
 
 
-def per_query(qrels: Qrels, run: Run, ks: Iterable[int] = DEFAULT_KS) -> dict[str, dict[str, float]]:
+def per_query(
+    qrels: Qrels, run: Run, ks: Iterable[int] = DEFAULT_KS
+) -> dict[str, dict[str, float]]:
     """Every metric for every query in ``qrels`` (a query missing from ``run`` scores 0)."""
     out = {}
     for qid, rel in qrels.items():

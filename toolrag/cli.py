@@ -47,7 +47,14 @@ DupOpt = Annotated[
     typer.Option("--on-duplicate", help="What to do when two tools share a name."),
 ]
 
-EXPECTED_ERRORS = (ToolsetError, IndexLoadError, ValueError, FileNotFoundError, FileExistsError, KeyError)
+EXPECTED_ERRORS = (
+    ToolsetError,
+    IndexLoadError,
+    ValueError,
+    FileNotFoundError,
+    FileExistsError,
+    KeyError,
+)
 
 
 def _fail(err: Exception) -> None:
@@ -70,13 +77,28 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log pro
 
 @index_app.command("build")
 def index_build(
-    tools: Annotated[list[Path], typer.Argument(help="Toolset files (Seal-Tools JSONL, OpenAI, MCP, OpenAPI, ToolAlpaca).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Index folder to write (replaced atomically).")],
-    model: Annotated[str | None, typer.Option("--model", help="Embedding model: hub id or folder; default the packaged all-MiniLM-L6-v2.")] = None,
-    ann: Annotated[AnnType, typer.Option("--ann", help="FAISS index: flat (exact), hnsw or ivf.")] = AnnType.FLAT,
+    tools: Annotated[
+        list[Path],
+        typer.Argument(help="Toolset files (Seal-Tools JSONL, OpenAI, MCP, OpenAPI, ToolAlpaca)."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Index folder to write (replaced atomically).")
+    ],
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="Embedding model: hub id or folder; default the packaged all-MiniLM-L6-v2.",
+        ),
+    ] = None,
+    ann: Annotated[
+        AnnType, typer.Option("--ann", help="FAISS index: flat (exact), hnsw or ivf.")
+    ] = AnnType.FLAT,
     fmt: FormatOpt = ToolFormat.AUTO,
     on_duplicate: DupOpt = DuplicatePolicy.ERROR,
-    bm25_method: Annotated[Bm25Method, typer.Option("--bm25-method", help="BM25 variant.")] = Bm25Method.LUCENE,
+    bm25_method: Annotated[
+        Bm25Method, typer.Option("--bm25-method", help="BM25 variant.")
+    ] = Bm25Method.LUCENE,
     as_json: JsonOpt = False,
 ) -> None:
     """Index a toolset: BM25 + dense (FAISS) in one folder with a manifest."""
@@ -86,13 +108,20 @@ def index_build(
         start = time.perf_counter()
         loaded = load_toolset(tools, fmt, on_duplicate)
         idx = ToolIndex.build(
-            loaded, model=model, ann=AnnParams(ann=ann), bm25=Bm25Params(method=bm25_method),
+            loaded,
+            model=model,
+            ann=AnnParams(ann=ann),
+            bm25=Bm25Params(method=bm25_method),
             progress=not as_json and sys.stderr.isatty(),
         )
         path = idx.save(out)
     except EXPECTED_ERRORS as err:
         _fail(err)
-    summary = {"index": str(path), "tools": len(idx), "seconds": round(time.perf_counter() - start, 2)}
+    summary = {
+        "index": str(path),
+        "tools": len(idx),
+        "seconds": round(time.perf_counter() - start, 2),
+    }
     summary |= {"model": idx.manifest["embedding"]["model"], "ann": ann.value}
     if as_json:
         _print_json(summary)
@@ -106,7 +135,9 @@ def index_build(
 @index_app.command("add")
 def index_add(
     index: Annotated[Path, typer.Argument(help="Index folder to update.")],
-    tools: Annotated[list[Path], typer.Argument(help="Toolset files with tools to add or replace.")],
+    tools: Annotated[
+        list[Path], typer.Argument(help="Toolset files with tools to add or replace.")
+    ],
     fmt: FormatOpt = ToolFormat.AUTO,
     on_duplicate: DupOpt = DuplicatePolicy.ERROR,
     as_json: JsonOpt = False,
@@ -166,7 +197,15 @@ def index_info(
         _print_json(manifest)
         return
     table = Table(show_header=False)
-    for key in ("tool_count", "created", "text_template", "embedding", "faiss", "bm25", "libraries"):
+    for key in (
+        "tool_count",
+        "created",
+        "text_template",
+        "embedding",
+        "faiss",
+        "bm25",
+        "libraries",
+    ):
         table.add_row(key, json.dumps(manifest.get(key)))
     console.print(table)
 
@@ -193,8 +232,15 @@ def retrieve(
         _fail(err)
     if as_json:
         _print_json(
-            [{"rank": h.rank, "tool": h.tool.name, "score": h.score,
-              "description": h.tool.description} for h in hits]
+            [
+                {
+                    "rank": h.rank,
+                    "tool": h.tool.name,
+                    "score": h.score,
+                    "description": h.tool.description,
+                }
+                for h in hits
+            ]
         )
         return
     _hits_table(query, hits, mode)
@@ -218,9 +264,15 @@ def _hits_table(query: str, hits, mode: Mode) -> None:
 def eval_retrieval(
     index: IndexOpt,
     instances: Annotated[Path, typer.Option("--instances", help="Seal-Tools instances (.jsonl).")],
-    mode: Annotated[list[Mode], typer.Option("--mode", "-m", help="Mode(s) to evaluate; repeat for several.")] = [Mode.HYBRID],  # noqa: B006
-    out: Annotated[Path | None, typer.Option("--out", help="Write results JSON here (and .md beside it).")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N instances.")] = None,
+    mode: Annotated[
+        list[Mode], typer.Option("--mode", "-m", help="Mode(s) to evaluate; repeat for several.")
+    ] = [Mode.HYBRID],  # noqa: B006
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write results JSON here (and .md beside it).")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Only the first N instances.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Recall, COMP, nDCG@K and MRR, overall and by single / multiple / nested instances."""
@@ -241,8 +293,12 @@ def eval_retrieval(
         md += ["", f"## {group}", "", markdown_table(results, cols, group)]
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps({"index": str(index), "instances": str(instances),
-                                   "results": results}, indent=2) + "\n")
+        out.write_text(
+            json.dumps(
+                {"index": str(index), "instances": str(instances), "results": results}, indent=2
+            )
+            + "\n"
+        )
         out.with_suffix(".md").write_text("\n".join(md) + "\n")
     if as_json:
         _print_json(results)
@@ -263,9 +319,9 @@ def eval_retrieval(
 
 @app.command("quickstart")
 def quickstart(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the sample index.")] = Path(
-        "toolrag-quickstart-index"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the sample index.")
+    ] = Path("toolrag-quickstart-index"),
     k: Annotated[int, typer.Option("-k", help="Tools per query.")] = 5,
     as_json: JsonOpt = False,
 ) -> None:
@@ -284,8 +340,13 @@ def quickstart(
     retr = HybridRetriever(idx)
     answers = {q: retr.retrieve(q, k) for q in queries}
     if as_json:
-        _print_json({"index": str(path), "tools": len(idx), "results": {
-            q: [h.tool.name for h in hits] for q, hits in answers.items()}})
+        _print_json(
+            {
+                "index": str(path),
+                "tools": len(idx),
+                "results": {q: [h.tool.name for h in hits] for q, hits in answers.items()},
+            }
+        )
         return
     console.print(f"Indexed {len(idx)} sample tools into [bold]{path}[/] in {built:.1f} s.\n")
     for q, hits in answers.items():

@@ -23,8 +23,9 @@ Queries = dict[str, str]
 Qrels = dict[str, dict[str, int]]
 Run = dict[str, dict[str, float]]
 
-REFERENCE_PATTERN = re.compile(r"^API_call_(\d+)$")
-"""A parameter value that names an earlier call's output, as Seal-Tools writes it."""
+REFERENCE_PATTERN = re.compile(r"^API_call_(\d+)\b")
+"""A parameter value that names an earlier call's output, as Seal-Tools writes it. The data also
+has values like ``"API_call_0 response"``, so only the start is matched."""
 
 
 class ParamType(StrEnum):

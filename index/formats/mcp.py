@@ -32,7 +32,11 @@ def parse(doc: Document) -> list[Tool]:
         where = doc.locate(i, "tools")
         rec = require_dict(raw, doc=doc, record=where)
         name = require_str(
-            rec.get("name"), doc=doc, record=where, field="name", fix="Every MCP tool needs a 'name'"
+            rec.get("name"),
+            doc=doc,
+            record=where,
+            field="name",
+            fix="Every MCP tool needs a 'name'",
         )
         tools.append(
             Tool(

@@ -42,7 +42,10 @@ def parse(doc: Document) -> list[Tool]:
             rec = require_dict(rec["function"], doc=doc, record=where, field="function")
             prefix = "function."
         name = require_str(
-            rec.get("name"), doc=doc, record=where, field=f"{prefix}name",
+            rec.get("name"),
+            doc=doc,
+            record=where,
+            field=f"{prefix}name",
             fix="Every function needs a 'name'",
         )
         tools.append(
@@ -50,7 +53,9 @@ def parse(doc: Document) -> list[Tool]:
                 name=name,
                 description=str(rec.get("description") or ""),
                 parameters=params_from_schema(
-                    rec.get("parameters"), source=doc.source, record=where,
+                    rec.get("parameters"),
+                    source=doc.source,
+                    record=where,
                     field=f"{prefix}parameters",
                 ),
                 source_format=NAME,

@@ -34,7 +34,9 @@ def _resolve(node: Any, spec: dict, doc: Document, where: str, seen: frozenset[s
     if isinstance(ref, str):
         if not ref.startswith("#/"):
             raise ToolsetError(
-                doc.source, f"external $ref {ref!r} is not supported", record=where,
+                doc.source,
+                f"external $ref {ref!r} is not supported",
+                record=where,
                 fix="Bundle the spec into one file first (e.g. `redocly bundle`)",
             )
         if ref in seen:
@@ -44,7 +46,9 @@ def _resolve(node: Any, spec: dict, doc: Document, where: str, seen: frozenset[s
             part = part.replace("~1", "/").replace("~0", "~")
             if not isinstance(target, dict) or part not in target:
                 raise ToolsetError(
-                    doc.source, f"$ref {ref!r} points to nothing", record=where,
+                    doc.source,
+                    f"$ref {ref!r} points to nothing",
+                    record=where,
                     fix="Define the referenced component or fix the reference",
                 )
             target = target[part]
@@ -73,13 +77,17 @@ def parse(doc: Document) -> list[Tool]:
     version = str(spec.get("openapi", spec.get("swagger", "")))
     if not version.startswith("3"):
         raise ToolsetError(
-            doc.source, f"OpenAPI version {version!r} is not supported", field="openapi",
+            doc.source,
+            f"OpenAPI version {version!r} is not supported",
+            field="openapi",
             fix="Convert the spec to OpenAPI 3 (e.g. with swagger2openapi)",
         )
     paths = spec.get("paths")
     if not isinstance(paths, dict):
         raise ToolsetError(
-            doc.source, "'paths' is missing or not an object", field="paths",
+            doc.source,
+            "'paths' is missing or not an object",
+            field="paths",
             fix="An OpenAPI document needs a 'paths' object with at least one operation",
         )
     domain = (spec.get("info") or {}).get("title")
@@ -103,9 +111,12 @@ def parse(doc: Document) -> list[Tool]:
                     )
                 else:
                     params.append(
-                        Param(name="body", type=normalize_type(body_schema.get("type")),
-                              description=str(body.get("description") or "request body"),
-                              required=bool(body.get("required")))
+                        Param(
+                            name="body",
+                            type=normalize_type(body_schema.get("type")),
+                            description=str(body.get("description") or "request body"),
+                            required=bool(body.get("required")),
+                        )
                     )
             description = " ".join(
                 s.strip() for s in (op.get("summary"), op.get("description")) if isinstance(s, str)
@@ -130,8 +141,11 @@ def _parameters(raw: list, doc: Document, where: str) -> list[Param]:
         p = require_dict(p, doc=doc, record=where, field=f"parameters[{j}]")
         if not isinstance(p.get("name"), str) or not p["name"]:
             raise ToolsetError(
-                doc.source, "parameter without a 'name'", record=where,
-                field=f"parameters[{j}].name", fix="Give every parameter a 'name' and an 'in'",
+                doc.source,
+                "parameter without a 'name'",
+                record=where,
+                field=f"parameters[{j}].name",
+                fix="Give every parameter a 'name' and an 'in'",
             )
         schema = p.get("schema") or {}
         by_key[(p["name"], p.get("in", "query"))] = Param(  # operation-level overrides path-level
@@ -157,6 +171,8 @@ def _outputs(op: dict, doc: Document, where: str) -> list[Param]:
         if "properties" in schema:
             return params_from_schema(
                 {k: v for k, v in schema.items() if k != "required"} | {"type": "object"},
-                source=doc.source, record=where, field=f"responses.{code}",
+                source=doc.source,
+                record=where,
+                field=f"responses.{code}",
             )
     return []

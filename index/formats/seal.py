@@ -61,8 +61,11 @@ def parse(doc: Document) -> list[Tool]:
         required = rec.get("required") or []
         if not isinstance(required, list):
             raise ToolsetError(
-                doc.source, "'required' must be a list of parameter names", record=where,
-                field="required", fix='Write it as ["param", ...]',
+                doc.source,
+                "'required' must be a list of parameter names",
+                record=where,
+                field="required",
+                fix='Write it as ["param", ...]',
             )
         params = _fields(
             rec.get("parameters"), doc=doc, record=where, field="parameters", required=set(required)

@@ -17,14 +17,28 @@ from toolrag.types import Param, ParamType, Tool, normalize_type
 
 NAME = "toolalpaca"
 _SECTIONS = re.compile(r"\n\s*(Parameters|Output)\s*:\s*", re.IGNORECASE)
-_TYPE_WORDS = {"string", "str", "integer", "int", "number", "float", "boolean", "bool", "array",
-               "list", "object", "dict"}
+_TYPE_WORDS = {
+    "string",
+    "str",
+    "integer",
+    "int",
+    "number",
+    "float",
+    "boolean",
+    "bool",
+    "array",
+    "list",
+    "object",
+    "dict",
+}
 
 
 def detect(doc: Document) -> bool:
     data = doc.data
     return (
-        isinstance(data, list) and bool(data) and isinstance(data[0], dict)
+        isinstance(data, list)
+        and bool(data)
+        and isinstance(data[0], dict)
         and "Function_Description" in data[0]
     )
 
@@ -72,14 +86,19 @@ def parse(doc: Document) -> list[Tool]:
                     params = json.loads(params_text)
                 except json.JSONDecodeError as err:
                     raise ToolsetError(
-                        doc.source, f"the Parameters block is not JSON ({err.msg})", record=where,
+                        doc.source,
+                        f"the Parameters block is not JSON ({err.msg})",
+                        record=where,
                         field=f"Function_Description.{fn}",
                         fix='Write it as Parameters: {"name": "Required. string. what it is"}',
                     ) from None
                 if not isinstance(params, dict):
                     raise ToolsetError(
-                        doc.source, "the Parameters block must be a JSON object", record=where,
-                        field=f"Function_Description.{fn}", fix="Map each parameter name to its text",
+                        doc.source,
+                        "the Parameters block must be a JSON object",
+                        record=where,
+                        field=f"Function_Description.{fn}",
+                        fix="Map each parameter name to its text",
                     )
             outputs = [Param(name="output", description=output)] if output else []
             tools.append(

@@ -10,40 +10,94 @@ from index.toolset import load_toolset
 from toolrag.types import ParamType
 
 OPENAI = [
-    {"type": "function", "function": {
-        "name": "get_weather", "description": "Weather for a city",
-        "parameters": {"type": "object", "properties": {
-            "city": {"type": "string", "description": "City"},
-            "units": {"type": "string", "enum": ["c", "f"]}}, "required": ["city"]}}},
+    {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "Weather for a city",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "city": {"type": "string", "description": "City"},
+                    "units": {"type": "string", "enum": ["c", "f"]},
+                },
+                "required": ["city"],
+            },
+        },
+    },
     {"type": "function", "function": {"name": "ping", "description": "No arguments"}},
 ]
-MCP = {"tools": [{"name": "search_docs", "description": "Search documentation",
-                  "inputSchema": {"type": "object", "properties": {
-                      "query": {"type": "string"}, "limit": {"type": "integer"}},
-                      "required": ["query"]},
-                  "outputSchema": {"type": "object", "properties": {"hits": {"type": "array"}}}}]}
+MCP = {
+    "tools": [
+        {
+            "name": "search_docs",
+            "description": "Search documentation",
+            "inputSchema": {
+                "type": "object",
+                "properties": {"query": {"type": "string"}, "limit": {"type": "integer"}},
+                "required": ["query"],
+            },
+            "outputSchema": {"type": "object", "properties": {"hits": {"type": "array"}}},
+        }
+    ]
+}
 OPENAPI = {
-    "openapi": "3.0.3", "info": {"title": "Pets", "version": "1"},
+    "openapi": "3.0.3",
+    "info": {"title": "Pets", "version": "1"},
     "paths": {
         "/pets/{petId}": {
             "parameters": [{"name": "petId", "in": "path", "schema": {"type": "integer"}}],
-            "get": {"operationId": "getPet", "summary": "Get a pet",
-                    "responses": {"200": {"content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/Pet"}}}}}},
+            "get": {
+                "operationId": "getPet",
+                "summary": "Get a pet",
+                "responses": {
+                    "200": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                        }
+                    }
+                },
+            },
             "delete": {"summary": "Delete a pet", "responses": {"204": {"description": "gone"}}},
         },
-        "/pets": {"post": {"operationId": "createPet", "requestBody": {"required": True, "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
-            "responses": {"201": {"description": "ok"}}}},
+        "/pets": {
+            "post": {
+                "operationId": "createPet",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                    },
+                },
+                "responses": {"201": {"description": "ok"}},
+            }
+        },
     },
-    "components": {"schemas": {"Pet": {"type": "object", "required": ["name"], "properties": {
-        "name": {"type": "string", "description": "Pet name"}, "age": {"type": "integer"}}}}},
+    "components": {
+        "schemas": {
+            "Pet": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string", "description": "Pet name"},
+                    "age": {"type": "integer"},
+                },
+            }
+        }
+    },
 }
-ALPACA = [{"Name": "Dogs", "Description": "Dog facts", "Category": "Animals",
-           "Function_Description": {
-               "getBreed": 'Info about a breed.\nParameters: {"breed": "Required. string. The breed name", '
-                           '"limit": "integer. How many"}\nOutput: breed details',
-               "components": ""}}]
+ALPACA = [
+    {
+        "Name": "Dogs",
+        "Description": "Dog facts",
+        "Category": "Animals",
+        "Function_Description": {
+            "getBreed": 'Info about a breed.\nParameters: {"breed": "Required. string. The breed name", '
+            '"limit": "integer. How many"}\nOutput: breed details',
+            "components": "",
+        },
+    }
+]
 
 
 def write(tmp_path, name, content):
@@ -54,7 +108,11 @@ def write(tmp_path, name, content):
 
 def test_seal_tools_fields(six_tools):
     weather = six_tools[0]
-    assert (weather.name, weather.domain, weather.source_format) == ("getWeather", "Weather/Forecast", "seal")
+    assert (weather.name, weather.domain, weather.source_format) == (
+        "getWeather",
+        "Weather/Forecast",
+        "seal",
+    )
     assert weather.parameters[0].required and weather.parameters[0].type is ParamType.STRING
     assert weather.outputs[0].name == "temperature" and weather.outputs[0].type is ParamType.NUMBER
 
@@ -77,12 +135,20 @@ def test_mcp_bare_and_jsonrpc(tmp_path):
 
 
 def test_openapi_json_and_yaml(tmp_path):
-    for path in (write(tmp_path, "api.json", OPENAPI), write(tmp_path, "api.yaml", yaml.safe_dump(OPENAPI, sort_keys=False))):
+    for path in (
+        write(tmp_path, "api.json", OPENAPI),
+        write(tmp_path, "api.yaml", yaml.safe_dump(OPENAPI, sort_keys=False)),
+    ):
         tools = {t.name: t for t in load_toolset(path)}
         assert set(tools) == {"getPet", "delete_pets_petId", "createPet"}
-        assert tools["getPet"].parameters[0].name == "petId" and tools["getPet"].parameters[0].required
+        assert (
+            tools["getPet"].parameters[0].name == "petId" and tools["getPet"].parameters[0].required
+        )
         assert [o.name for o in tools["getPet"].outputs] == ["name", "age"]
-        assert {p.name: p.required for p in tools["createPet"].parameters} == {"name": True, "age": False}
+        assert {p.name: p.required for p in tools["createPet"].parameters} == {
+            "name": True,
+            "age": False,
+        }
 
 
 def test_toolalpaca(tmp_path):
@@ -112,18 +178,68 @@ def test_real_toolalpaca_shape_is_not_a_toolset(tmp_path):
     ("name", "content", "fmt", "match"),
     [
         ("bad.jsonl", '{"api_name": "a"}\n{not json}\n', "auto", r"line 2: not valid JSON"),
-        ("noname.jsonl", '{"api_name": "a"}\n{"api_name": ""}\n', "auto", r"line 2, field 'api_name'"),
-        ("req.jsonl", '{"api_name": "a", "parameters": {}, "required": ["x"]}\n', "auto", "unknown parameters"),
-        ("schema.json", [{"type": "function", "function": {"name": "f", "parameters": {
-            "type": "object", "properties": {"x": {"type": "strnig"}}}}}], "auto", "invalid JSON Schema"),
-        ("notobj.json", [{"type": "function", "function": {"name": "f", "parameters": {"type": "array"}}}],
-         "auto", "must have type 'object'"),
-        ("mcpname.json", {"tools": [{"description": "x", "inputSchema": {"type": "object"}}]}, "mcp",
-         r"tools\[0\], field 'name'"),
+        (
+            "noname.jsonl",
+            '{"api_name": "a"}\n{"api_name": ""}\n',
+            "auto",
+            r"line 2, field 'api_name'",
+        ),
+        (
+            "req.jsonl",
+            '{"api_name": "a", "parameters": {}, "required": ["x"]}\n',
+            "auto",
+            "unknown parameters",
+        ),
+        (
+            "schema.json",
+            [
+                {
+                    "type": "function",
+                    "function": {
+                        "name": "f",
+                        "parameters": {"type": "object", "properties": {"x": {"type": "strnig"}}},
+                    },
+                }
+            ],
+            "auto",
+            "invalid JSON Schema",
+        ),
+        (
+            "notobj.json",
+            [{"type": "function", "function": {"name": "f", "parameters": {"type": "array"}}}],
+            "auto",
+            "must have type 'object'",
+        ),
+        (
+            "mcpname.json",
+            {"tools": [{"description": "x", "inputSchema": {"type": "object"}}]},
+            "mcp",
+            r"tools\[0\], field 'name'",
+        ),
         ("swagger.json", {"swagger": "2.0", "paths": {}}, "auto", "Convert the spec to OpenAPI 3"),
-        ("ref.json", {"openapi": "3.0.0", "paths": {"/a": {"get": {"responses": {"200": {"content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Nope"}}}}}}}}}, "auto",
-         "points to nothing"),
+        (
+            "ref.json",
+            {
+                "openapi": "3.0.0",
+                "paths": {
+                    "/a": {
+                        "get": {
+                            "responses": {
+                                "200": {
+                                    "content": {
+                                        "application/json": {
+                                            "schema": {"$ref": "#/components/schemas/Nope"}
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                },
+            },
+            "auto",
+            "points to nothing",
+        ),
         ("what.json", {"hello": "world"}, "auto", "could not recognise"),
         ("empty.json", [], "openai", "no tools found"),
     ],
@@ -135,8 +251,15 @@ def test_bad_input_names_the_place(tmp_path, name, content, fmt, match):
 
 
 def test_duplicates_error_or_keep_first(tmp_path, six_tools_file):
-    again = write(tmp_path, "again.json", {"tools": [{"name": "getWeather", "description": "dup",
-                                                       "inputSchema": {"type": "object"}}]})
+    again = write(
+        tmp_path,
+        "again.json",
+        {
+            "tools": [
+                {"name": "getWeather", "description": "dup", "inputSchema": {"type": "object"}}
+            ]
+        },
+    )
     with pytest.raises(ToolsetError, match="duplicate tool name 'getWeather'.*keep-first"):
         load_toolset([six_tools_file, again])
     tools = load_toolset([six_tools_file, again], on_duplicate="keep-first")

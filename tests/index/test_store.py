@@ -27,7 +27,9 @@ def test_round_trip_gives_identical_results(six_index, six_index_dir):
 
 def test_folder_holds_exactly_the_manifest_files(six_index_dir):
     manifest = json.loads((six_index_dir / MANIFEST).read_text())
-    on_disk = {p.relative_to(six_index_dir).as_posix() for p in six_index_dir.rglob("*") if p.is_file()}
+    on_disk = {
+        p.relative_to(six_index_dir).as_posix() for p in six_index_dir.rglob("*") if p.is_file()
+    }
     assert on_disk == set(manifest["files"]) | {MANIFEST}
     assert not any(name.endswith((".pkl", ".pickle")) for name in on_disk)
     emb = manifest["embedding"]
@@ -108,13 +110,18 @@ def test_refuses_to_overwrite_a_non_index_folder(six_index, tmp_path):
 
 
 def test_add_and_remove_reuse_embeddings(six_index):
-    new = Tool(name="getTime", description="Current time in a time zone",
-               parameters=[Param(name="zone", required=True)])
+    new = Tool(
+        name="getTime",
+        description="Current time in a time zone",
+        parameters=[Param(name="zone", required=True)],
+    )
     changed = six_index.tools[0].model_copy(update={"description": "Weather right now in a city"})
     grown = six_index.updated(add=[new, changed])
     assert len(grown) == 7 and grown.manifest["last_build"] == {"encoded": 2, "reused": 5}
     for name in ("convertCurrency", "bookFlight"):
-        np.testing.assert_array_equal(grown.embeddings[grown.row(name)], six_index.embeddings[six_index.row(name)])
+        np.testing.assert_array_equal(
+            grown.embeddings[grown.row(name)], six_index.embeddings[six_index.row(name)]
+        )
     assert grown.tool("getWeather").description == "Weather right now in a city"
     shrunk = grown.updated(remove=["getTime", "sendEmail"])
     assert len(shrunk) == 5 and shrunk.manifest["last_build"]["encoded"] == 0

@@ -28,7 +28,12 @@ def test_bm25s_matches_rank_bm25():
     k1, b = 1.5, 0.75
     store = Bm25Store.build(CORPUS, Bm25Params(k1=k1, b=b, method="robertson"))
     reference = BM25Okapi([tokenize(t) for t in CORPUS], k1=k1, b=b)
-    for query in ["weather in a city", "euro dollar conversion", "book hotel and flight", "stock price"]:
+    for query in [
+        "weather in a city",
+        "euro dollar conversion",
+        "book hotel and flight",
+        "stock price",
+    ]:
         ours = store.scores(query)
         theirs = reference.get_scores(tokenize(query)) / (k1 + 1)
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
@@ -36,7 +41,9 @@ def test_bm25s_matches_rank_bm25():
 
 def test_bm25_lucene_on_a_hand_computed_case():
     """Two docs, one query term in doc 0 only: idf = ln(1 + (2 - 1 + .5)/(1 + .5)) = ln 2."""
-    store = Bm25Store.build(["apple pie", "banana bread"], Bm25Params(k1=1.2, b=0.0, method="lucene"))
+    store = Bm25Store.build(
+        ["apple pie", "banana bread"], Bm25Params(k1=1.2, b=0.0, method="lucene")
+    )
     # tf = 1, b = 0: tfc = tf / (k1 + tf) = 1 / 2.2 (bm25s leaves out the (k1 + 1) factor)
     np.testing.assert_allclose(store.scores("apple"), [np.log(2) / 2.2, 0.0], rtol=1e-5)
     assert store.top_k("unknownword", 2)[0].size == 0
@@ -59,7 +66,9 @@ def test_approximate_search_recall(ann):
     """On clustered data, as embeddings are; uniform random vectors are IVF's worst case."""
     rng = np.random.default_rng(1)
     centers = rng.normal(size=(50, 32))
-    vecs = (centers[rng.integers(0, 50, 4000)] + 0.5 * rng.normal(size=(4000, 32))).astype(np.float32)
+    vecs = (centers[rng.integers(0, 50, 4000)] + 0.5 * rng.normal(size=(4000, 32))).astype(
+        np.float32
+    )
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     queries = vecs[:100] + 0.05 * rng.normal(size=(100, 32)).astype(np.float32)
     _, exact = VectorStore.build(vecs).search(queries, 10)
@@ -73,7 +82,11 @@ def test_text_helpers(six_tools):
     assert split_identifier("convert_currency-v2") == "convert currency v2"
     assert tool_text(six_tools[0], "name") == "get weather"
     full = tool_text(six_tools[0], "full")
-    assert "city (City name, e.g. Paris)" in full and "Returns: temperature" in full and "Weather/Forecast" in full
+    assert (
+        "city (City name, e.g. Paris)" in full
+        and "Returns: temperature" in full
+        and "Weather/Forecast" in full
+    )
 
 
 @pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid"])

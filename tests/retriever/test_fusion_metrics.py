@@ -32,7 +32,7 @@ def test_weighted_fusion_worked_example():
 def test_metrics_worked_example():
     qrels = {"single": {"a": 1}, "multi": {"a": 1, "b": 1, "c": 1}, "miss": {"z": 1}}
     run = {
-        "single": {"x": 0.9, "a": 0.8},           # gold at rank 2
+        "single": {"x": 0.9, "a": 0.8},  # gold at rank 2
         "multi": {"a": 0.9, "x": 0.8, "b": 0.7, "c": 0.1},  # gold at ranks 1, 3, 4
         "miss": {"a": 1.0},
     }

@@ -1,0 +1,149 @@
+"""The CLI end to end, in-process (typer's runner) on the six-tool toolset."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from toolrag.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_build_retrieve_info(six_tools_file, tmp_path):
+    out = tmp_path / "idx"
+    res = run("index", "build", six_tools_file, "--out", out, "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["tools"] == 6
+    res = run("retrieve", "What is the weather in Paris?", "--index", out, "-k", "2", "--json")
+    assert res.exit_code == 0, res.output
+    hits = json.loads(res.stdout)
+    assert [h["rank"] for h in hits] == [1, 2] and hits[0]["tool"] == "getWeather"
+    res = run("retrieve", "convert euros", "--index", out, "--mode", "bm25")
+    assert res.exit_code == 0 and "convertCurrency" in res.stdout
+    res = run("index", "info", out, "--json")
+    assert json.loads(res.stdout)["tool_count"] == 6
+
+
+def test_add_remove(six_tools_file, tmp_path):
+    out = tmp_path / "idx"
+    assert run("index", "build", six_tools_file, "--out", out).exit_code == 0
+    extra = tmp_path / "extra.json"
+    extra.write_text(
+        json.dumps(
+            {
+                "tools": [
+                    {
+                        "name": "getTime",
+                        "description": "Current time",
+                        "inputSchema": {"type": "object"},
+                    }
+                ]
+            }
+        )
+    )
+    res = run("index", "add", out, extra, "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == {"tools": 7, "encoded": 1, "reused": 6}
+    res = run("index", "remove", out, "getTime", "sendEmail", "--json")
+    assert json.loads(res.stdout) == {"tools": 5, "encoded": 0, "reused": 5}
+    res = run("index", "remove", out, "nope")
+    assert res.exit_code == 2 and "not in the index" in res.stderr
+
+
+def test_eval_retrieval_writes_json_and_markdown(six_tools_file, tmp_path):
+    out = tmp_path / "idx"
+    run("index", "build", six_tools_file, "--out", out)
+    inst = tmp_path / "inst.jsonl"
+    inst.write_text(
+        "\n".join(
+            json.dumps(x)
+            for x in [
+                {
+                    "id": "a",
+                    "query": "weather in Paris",
+                    "calling": [
+                        {
+                            "api": "getWeather",
+                            "parameters": {"city": "Paris"},
+                            "responses": ["API_call_0"],
+                        }
+                    ],
+                },
+                {
+                    "id": "b",
+                    "query": "book a flight then email it",
+                    "calling": [
+                        {"api": "bookFlight", "parameters": {}, "responses": ["API_call_0"]},
+                        {"api": "sendEmail", "parameters": {"body": "API_call_0"}, "responses": []},
+                    ],
+                },
+            ]
+        )
+    )
+    res_file = tmp_path / "res.json"
+    res = run(
+        "eval",
+        "retrieval",
+        "--index",
+        out,
+        "--instances",
+        inst,
+        "--mode",
+        "bm25",
+        "--mode",
+        "hybrid",
+        "--out",
+        res_file,
+        "--json",
+    )
+    assert res.exit_code == 0, res.output
+    results = json.loads(res_file.read_text())["results"]
+    assert set(results) == {"bm25", "hybrid"}
+    assert results["hybrid"]["overall"]["n"] == 2 and results["hybrid"]["nested"]["n"] == 1
+    assert 0.0 <= results["hybrid"]["overall"]["R@5"] <= 1.0
+    assert "## nested" in res_file.with_suffix(".md").read_text()
+
+
+def test_errors_are_clear_and_exit_2(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"api_name": "a"}\nnot json\n')
+    res = run("index", "build", bad, "--out", tmp_path / "idx")
+    assert res.exit_code == 2 and "line 2" in res.stderr and "not valid JSON" in res.stderr
+    assert not (tmp_path / "idx").exists(), "nothing is written on bad input"
+    res = run("retrieve", "x", "--index", tmp_path / "nowhere")
+    assert res.exit_code == 2 and "index build" in res.stderr
+    res = run("retrieve", "x", "--index", tmp_path, "--mode", "sparse")
+    assert res.exit_code == 2 and "sparse" in res.output
+
+
+def test_quickstart_on_the_bundled_sample(tmp_path):
+    res = run("quickstart", "--out", tmp_path / "qs", "--json", "-k", "3")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["tools"] == 88
+    answers = data["results"]
+    weather = next(q for q in answers if "weather" in q.lower())
+    assert "get_current_weather" in answers[weather]
+    rollback = next(q for q in answers if "roll it back" in q)
+    assert {"rollback_deployment", "query_logs"} <= set(answers[rollback])
+
+
+def test_help_for_every_command():
+    for args in (
+        ["--help"],
+        ["index", "build", "--help"],
+        ["index", "add", "--help"],
+        ["index", "remove", "--help"],
+        ["index", "info", "--help"],
+        ["retrieve", "--help"],
+        ["eval", "retrieval", "--help"],
+        ["quickstart", "--help"],
+    ):
+        res = run(*args)
+        assert res.exit_code == 0 and "Usage" in res.stdout, args
