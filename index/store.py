@@ -35,7 +35,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.bm25 import Bm25Params, Bm25Store
-from index.encoder import embedding_dim, encode, load_encoder, model_label, weight_checksum
+from index.encoder import (
+    embedding_dim,
+    encode,
+    load_encoder,
+    model_label,
+    recommended_fusion,
+    weight_checksum,
+)
 from index.errors import IndexLoadError
 from index.text import TextTemplate, tool_text
 from index.vectors import AnnParams, VectorStore
@@ -103,6 +110,7 @@ class ToolIndex:
         self.embeddings = embeddings
         self.manifest = manifest
         self._encoder = encoder
+        self._fast_encoder: Any = None
         self._row = {t.name: i for i, t in enumerate(tools)}
 
     # -- building ---------------------------------------------------------------------------
@@ -179,6 +187,7 @@ class ToolIndex:
             },
             "faiss": ann.to_dict() | {"index_type": type(vectors.index).__name__},
             "bm25": bm25.to_dict(),
+            "hybrid": recommended_fusion(model),
             "libraries": _versions(),
             "last_build": {"encoded": len(todo), "reused": len(tools) - len(todo)},
         }
@@ -240,6 +249,21 @@ class ToolIndex:
         return self._encoder
 
     def encode_queries(self, queries: list[str], batch_size: int = 64) -> np.ndarray:
+        """Query embeddings, through ONNX Runtime when the model allows it (same numbers, ~2.6x
+        faster per query here; see :mod:`index.onnx_encoder`), else through PyTorch."""
+        if self._fast_encoder is None:
+            from index.onnx_encoder import load_onnx_encoder
+
+            self._fast_encoder = (
+                load_onnx_encoder(self.encoder, self.manifest["embedding"]["checksum"]) or False
+            )
+        if self._fast_encoder and queries:
+            return np.vstack(
+                [
+                    self._fast_encoder.encode(queries[i : i + batch_size])
+                    for i in range(0, len(queries), batch_size)
+                ]
+            )
         return encode(self.encoder, queries, batch_size=batch_size)
 
     def _model_arg(self) -> str | None:

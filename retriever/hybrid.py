@@ -45,7 +45,8 @@ class HybridRetriever(Retriever):
 
     def __init__(self, index: ToolIndex, config: HybridConfig | None = None) -> None:
         super().__init__(index)
-        self.config = config or HybridConfig()
+        # An index built with a toolrag-trained model carries the fusion tuned for it.
+        self.config = config or HybridConfig(**index.manifest.get("hybrid", {}))
         self.bm25 = BM25Retriever(index)
         self.dense = DenseRetriever(index)
 

@@ -87,6 +87,15 @@ WORKED_QUERIES = {
 }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_tmp(tmp_path_factory):
+    """Tests write only under tmp: the ONNX export cache too."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TOOLRAG_CACHE", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def six_tools_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("tools") / "six.jsonl"

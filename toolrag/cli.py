@@ -30,8 +30,10 @@ app = typer.Typer(
 )
 index_app = typer.Typer(help="Build and update tool indexes.", no_args_is_help=True)
 eval_app = typer.Typer(help="Evaluate retrieval on labelled instances.", no_args_is_help=True)
+train_app = typer.Typer(help="Train models on labelled instances.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -312,6 +314,99 @@ def eval_retrieval(
                 row = scores[group]
                 table.add_row(m, str(row["n"]), *(f"{row[c]:.3f}" for c in cols))
         console.print(table)
+
+
+# -- train ----------------------------------------------------------------------------------
+
+
+@train_app.command("retriever")
+def train_retriever_cmd(
+    train: Annotated[Path, typer.Option("--train", help="Labelled instances (Seal-Tools .jsonl).")],
+    tools: Annotated[
+        list[Path], typer.Option("--tools", help="Toolset file(s) the instances use.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output model folder.")],
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base", help="Model to start from (hub id or folder); default the packaged MiniLM."
+        ),
+    ] = None,
+    loss: Annotated[str, typer.Option("--loss", help="pairs | infonce | listwise.")] = "infonce",
+    epochs: Annotated[float, typer.Option("--epochs")] = 1.0,
+    batch_size: Annotated[int, typer.Option("--batch-size")] = 32,
+    learning_rate: Annotated[float, typer.Option("--lr")] = 5e-5,
+    hard_negatives: Annotated[
+        bool,
+        typer.Option(
+            "--hard-negatives/--no-hard-negatives",
+            help="Mine BM25 + zero-shot dense hard negatives.",
+        ),
+    ] = True,
+    pseudo: Annotated[
+        bool,
+        typer.Option(
+            "--pseudo/--no-pseudo", help="Add pseudo-queries generated from tool descriptions."
+        ),
+    ] = True,
+    held_out: Annotated[
+        float,
+        typer.Option(
+            "--held-out", help="Share of tools kept out of training, for unseen-tool evaluation."
+        ),
+    ] = 0.1,
+    seed: Annotated[int, typer.Option("--seed")] = 42,
+    max_steps: Annotated[
+        int, typer.Option("--max-steps", help="Stop after N steps (-1: all epochs).")
+    ] = -1,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Only the first N instances (smoke tests).")
+    ] = None,
+    limit_tools: Annotated[
+        int | None, typer.Option("--limit-tools", help="Pseudo-queries for at most N tools.")
+    ] = None,
+    save_steps: Annotated[int, typer.Option("--save-steps", help="Checkpoint every N steps.")] = 50,
+    no_eval: Annotated[bool, typer.Option("--no-eval", help="Skip validation.")] = False,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Ignore checkpoints in OUT instead of resuming.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fine-tune the dense retriever with a multi-positive loss (resumes from OUT's checkpoints)."""
+    from trainer.retriever import TRAINING_FILE, RetrieverTrainConfig, train_retriever
+
+    try:
+        cfg = RetrieverTrainConfig(
+            train=train,
+            tools=tools,
+            out=out,
+            base=base,
+            loss=loss,
+            epochs=epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            hard_negatives=hard_negatives,
+            pseudo=pseudo,
+            held_out_fraction=held_out,
+            seed=seed,
+            max_steps=max_steps,
+            limit_queries=limit,
+            limit_tools=limit_tools,
+            evaluate=not no_eval,
+        )
+        path = train_retriever(cfg, resume=not fresh, progress=not as_json)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    record = json.loads((path / TRAINING_FILE).read_text())
+    if as_json:
+        _print_json(
+            {"model": str(path)} | {k: record[k] for k in ("steps", "train_seconds", "validation")}
+        )
+    else:
+        console.print(
+            f"Trained [bold]{path}[/] in {record['train_seconds']} s ({record['steps']} steps)."
+        )
+        console.print(f"Index with it: toolrag index build TOOLS --out DIR --model {path}")
 
 
 # -- quickstart -------------------------------------------------------------------------------

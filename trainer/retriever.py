@@ -1,0 +1,348 @@
+"""Fine-tune the dense tool retriever on sentence-transformers' own trainer.
+
+Example:
+    >>> cfg = RetrieverTrainConfig(train=Path("dev.jsonl"), tools=[Path("tool.jsonl")],
+    ...                            out=Path("models/retriever"))  # doctest: +SKIP
+    >>> train_retriever(cfg)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from index.encoder import MODEL_RECORD, load_encoder, model_label, resolve_model
+from index.store import DEFAULT_DENSE_TEMPLATE
+from index.toolset import load_toolset
+from toolrag.instances import read_instances
+from trainer.data import (
+    Query,
+    held_out_tools,
+    labelled_queries,
+    mine_hard_negatives,
+    pseudo_queries,
+    split_validation,
+    to_rows,
+    tool_texts,
+)
+
+logger = logging.getLogger(__name__)
+
+TRAINING_FILE = MODEL_RECORD
+
+
+class LossName(StrEnum):
+    """Training objectives (see :mod:`trainer.losses`)."""
+
+    PAIRS = "pairs"  # MultipleNegativesRankingLoss on (query, tool) pairs, no duplicate queries per batch
+    INFONCE = "infonce"  # multi-positive InfoNCE with same-query positives masked
+    LISTWISE = "listwise"  # list-wise multi-label softmax (COLT)
+
+
+@dataclass
+class RetrieverTrainConfig:
+    """Everything that determines a training run; saved beside the model.
+
+    Attributes:
+        train: labelled instances (Seal-Tools JSONL).
+        tools: toolset files the instances refer to.
+        out: output folder (a sentence-transformers model folder).
+        base: model to start from; ``None`` is the packaged all-MiniLM-L6-v2.
+        loss: training objective.
+        epochs: passes over the training rows.
+        batch_size: rows per batch (whole queries are packed together).
+        learning_rate: AdamW peak learning rate.
+        warmup_ratio: linear warm-up share of the steps.
+        hard_negatives: add one mined hard negative per row.
+        negative_depth: how deep in BM25 / zero-shot dense rankings negatives are mined.
+        pseudo: add pseudo-queries generated from tool descriptions.
+        multi_per_domain: multi-tool pseudo-queries per top-level domain.
+        held_out_fraction: share of tools kept out of all training (unseen-tool evaluation).
+        val_fraction: share of labelled queries carved out for validation.
+        max_seq_length: token cap while training (tool texts are truncated beyond it).
+        seed: seed for every random choice and the trainer.
+        max_steps: stop after this many steps (``-1``: run all epochs); for smoke tests.
+        limit_queries: use only the first N labelled instances; for smoke tests.
+        limit_tools: pseudo-queries for at most N tools; for smoke tests.
+        save_steps: checkpoint interval (resume picks up the latest).
+        evaluate: run the validation evaluator at the end of each epoch.
+    """
+
+    train: Path
+    tools: list[Path]
+    out: Path
+    base: str | None = None
+    loss: LossName = LossName.INFONCE
+    epochs: float = 1.0
+    batch_size: int = 32
+    learning_rate: float = 5e-5
+    warmup_ratio: float = 0.1
+    hard_negatives: bool = True
+    negative_depth: int = 10
+    pseudo: bool = True
+    multi_per_domain: int = 30
+    held_out_fraction: float = 0.1
+    val_fraction: float = 0.1
+    max_seq_length: int = 128
+    seed: int = 42
+    max_steps: int = -1
+    limit_queries: int | None = None
+    limit_tools: int | None = None
+    save_steps: int = 50
+    evaluate: bool = True
+    template: str = field(default=DEFAULT_DENSE_TEMPLATE.value)
+
+    def __post_init__(self) -> None:
+        try:
+            self.loss = LossName(self.loss)
+        except ValueError:
+            raise ValueError(
+                f"unknown loss {self.loss!r}; choose one of {[n.value for n in LossName]}"
+            ) from None
+        self.train, self.out = Path(self.train), Path(self.out)
+        self.tools = [Path(p) for p in self.tools]
+        if self.batch_size < 2:
+            raise ValueError("batch_size must be at least 2: in-batch negatives need company")
+        if self.epochs <= 0 and self.max_steps <= 0:
+            raise ValueError("set epochs > 0 or max_steps > 0")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.update(train=str(self.train), out=str(self.out), tools=[str(p) for p in self.tools])
+        d["loss"] = self.loss.value
+        d["base"] = model_label(self.base)
+        return d
+
+
+def _loss(name: LossName, model):
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+
+    from trainer.losses import ListwiseMultiLabelLoss, MultiPositiveInfoNCELoss
+
+    return {
+        LossName.PAIRS: MultipleNegativesRankingLoss,
+        LossName.INFONCE: MultiPositiveInfoNCELoss,
+        LossName.LISTWISE: ListwiseMultiLabelLoss,
+    }[name](model)
+
+
+def build_queries(cfg: RetrieverTrainConfig):
+    """Tools, held-out set, training and validation queries, per the config."""
+    tools = load_toolset(cfg.tools)
+    instances = read_instances(cfg.train)[: cfg.limit_queries]
+    known = {t.name for t in tools}
+    unknown = sorted({n for i in instances for n in i.gold_tools} - known)
+    if unknown:
+        raise ValueError(
+            f"{cfg.train} uses tools missing from the toolset: {unknown[:5]}; pass the toolset "
+            "the instances were written for with --tools"
+        )
+    held = held_out_tools(tools, cfg.held_out_fraction, cfg.seed)
+    queries: list[Query] = labelled_queries(instances, held)
+    if cfg.pseudo:
+        seen = [t for t in tools if t.name not in held][: cfg.limit_tools]
+        queries += pseudo_queries(seen, multi_per_domain=cfg.multi_per_domain, seed=cfg.seed)
+    train_q, val_q = split_validation(queries, cfg.val_fraction, cfg.seed)
+    return tools, held, train_q, val_q
+
+
+def train_retriever(
+    cfg: RetrieverTrainConfig, *, resume: bool = True, progress: bool = True
+) -> Path:
+    """Train, save the model folder with its training record, and return its path."""
+    from sentence_transformers import (
+        SentenceTransformerTrainer,
+        SentenceTransformerTrainingArguments,
+    )
+    from sentence_transformers.base.sampler import BatchSamplers
+    from sentence_transformers.sentence_transformer.evaluation import (
+        InformationRetrievalEvaluator,
+    )
+
+    from index.store import ToolIndex
+    from retriever import BM25Retriever, DenseRetriever
+    from trainer.sampler import QueryGroupBatchSampler
+
+    start = time.perf_counter()
+    tools, held, train_q, val_q = build_queries(cfg)
+    texts = tool_texts(tools, cfg.template)
+    negatives = None
+    if cfg.hard_negatives:
+        pool = [t for t in tools if t.name not in held]
+        zero_shot = ToolIndex.build(pool, model=cfg.base, dense_template=cfg.template)
+        negatives = mine_hard_negatives(
+            train_q,
+            [BM25Retriever(zero_shot), DenseRetriever(zero_shot)],
+            depth=cfg.negative_depth,
+            exclude=held,
+        )
+    dataset = to_rows(train_q, texts, negatives)
+    logger.info(
+        "%d training rows from %d queries; %d validation queries",
+        len(dataset),
+        len(train_q),
+        len(val_q),
+    )
+
+    # A fresh copy: load_encoder's cached instance must not be trained in place.
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(resolve_model(cfg.base), device="cpu")
+    model.max_seq_length = cfg.max_seq_length
+    evaluator = None
+    if cfg.evaluate and val_q:
+        evaluator = InformationRetrievalEvaluator(
+            queries={str(i): q.text for i, q in enumerate(val_q)},
+            corpus=texts,
+            relevant_docs={str(i): set(q.tools) for i, q in enumerate(val_q)},
+            name="val",
+            accuracy_at_k=[5, 10],
+            precision_recall_at_k=[5, 10],
+            ndcg_at_k=[10],
+            mrr_at_k=[10],
+            map_at_k=[10],
+            show_progress_bar=False,
+            batch_size=64,
+        )
+    checkpoints = cfg.out / "checkpoints"
+    args = SentenceTransformerTrainingArguments(
+        output_dir=str(checkpoints),
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps,
+        per_device_train_batch_size=cfg.batch_size,
+        learning_rate=cfg.learning_rate,
+        warmup_steps=cfg.warmup_ratio,  # a float below 1 is a ratio in transformers 5
+        seed=cfg.seed,
+        data_seed=cfg.seed,
+        batch_sampler=(
+            BatchSamplers.NO_DUPLICATES if cfg.loss is LossName.PAIRS else QueryGroupBatchSampler
+        ),
+        save_strategy="steps",
+        save_steps=cfg.save_steps,
+        save_total_limit=2,
+        eval_strategy="epoch" if evaluator else "no",
+        logging_steps=10,
+        report_to="none",
+        use_cpu=True,
+        disable_tqdm=not progress,
+    )
+    trainer = SentenceTransformerTrainer(
+        model=model,
+        args=args,
+        train_dataset=dataset,
+        loss=_loss(cfg.loss, model),
+        evaluator=evaluator,
+    )
+    last = _latest_checkpoint(checkpoints) if resume else None
+    if last:
+        logger.info("resuming from %s", last)
+    trainer.train(resume_from_checkpoint=str(last) if last else None)
+    val_scores = evaluator(model) if evaluator else {}
+    model.save(str(cfg.out))
+    record = {
+        "config": cfg.to_dict(),
+        "held_out_tools": sorted(held),
+        "data": {
+            "rows": len(dataset),
+            "queries": {
+                s: sum(q.source == s for q in train_q)
+                for s in ("labelled", "pseudo-single", "pseudo-multi")
+            },
+            "validation_queries": len(val_q),
+        },
+        "validation": {k: float(v) for k, v in val_scores.items()},
+        "train_seconds": round(time.perf_counter() - start, 1),
+        "steps": int(trainer.state.global_step),
+    }
+    (cfg.out / TRAINING_FILE).write_text(json.dumps(record, indent=2) + "\n")
+    write_model_card(cfg.out)
+    load_encoder.cache_clear()
+    return cfg.out
+
+
+def _latest_checkpoint(folder: Path) -> Path | None:
+    found = sorted(folder.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+    return found[-1] if found else None
+
+
+def write_model_card(
+    folder: Path,
+    test_scores: dict[str, dict[str, float]] | None = None,
+    dense_weight: float | None = None,
+) -> None:
+    """README.md for the model folder from its training record; records test scores and the
+    hybrid dense weight tuned for this model when given (indexes built with it then use it)."""
+    record = json.loads((folder / TRAINING_FILE).read_text())
+    if test_scores is not None:
+        record["test"] = test_scores
+    if dense_weight is not None:
+        record["fusion"] = {"dense_weight": dense_weight}
+    (folder / TRAINING_FILE).write_text(json.dumps(record, indent=2) + "\n")
+    cfg = record["config"]
+    lines = [
+        "---",
+        "library_name: sentence-transformers",
+        "tags: [toolrag, tool-retrieval, sentence-transformers]",
+        "---",
+        "",
+        "# toolrag dense tool retriever",
+        "",
+        f"Fine-tuned from `{cfg['base']}` with the `{cfg['loss']}` loss for retrieving every tool a "
+        "query needs. Load with `SentenceTransformer(<this folder>)`; index with "
+        "`toolrag index build TOOLS --model <this folder>`.",
+        "",
+        "## Data",
+        "",
+        f"- labelled instances: `{cfg['train']}`; toolset: {', '.join(f'`{p}`' for p in cfg['tools'])}",
+        f"- training queries: {record['data']['queries']} -> {record['data']['rows']} rows",
+        f"- validation: {record['data']['validation_queries']} labelled queries carved out (seed {cfg['seed']})",
+        f"- held out of all training: {len(record['held_out_tools'])} tools ({cfg['held_out_fraction']:.0%})",
+        f"- hard negatives: {cfg['hard_negatives']} (BM25 + zero-shot dense, depth {cfg['negative_depth']})",
+        "",
+        "## Hyper-parameters",
+        "",
+        "| name | value |",
+        "| --- | --- |",
+        *(f"| {k} | {v} |" for k, v in cfg.items() if k not in {"tools", "train", "out"}),
+        "",
+        f"Training: {record['steps']} steps in {record['train_seconds']} s on the CPU.",
+        "",
+        "## Scores",
+        "",
+        "Validation (carved from the training instances): "
+        + ", ".join(
+            f"{k.removeprefix('val_')} {v:.3f}"
+            for k, v in record["validation"].items()
+            if any(s in k for s in ("recall@5", "recall@10", "ndcg@10"))
+        ),
+    ]
+    if "fusion" in record:
+        lines += [
+            "",
+            f"Hybrid dense weight tuned on the validation queries: {record['fusion']['dense_weight']}",
+        ]
+    if "test" in record:
+        lines += [
+            "",
+            "Test (toolrag benchmarks):",
+            "",
+            "| setting | R@5 | COMP@5 | R@10 | COMP@10 | nDCG@10 |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for name, s in record["test"].items():
+            lines.append(
+                f"| {name} | "
+                + " | ".join(f"{s[c]:.3f}" for c in ("R@5", "COMP@5", "R@10", "COMP@10", "nDCG@10"))
+                + " |"
+            )
+    lines += [
+        "",
+        "Reproduce: `toolrag train retriever` with the hyper-parameters above "
+        f"(`{TRAINING_FILE}` holds them in full).",
+    ]
+    (folder / "README.md").write_text("\n".join(lines) + "\n")
