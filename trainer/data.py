@@ -143,9 +143,10 @@ def to_rows(
 
     Each row of a query takes a different hard negative, best first.
     """
-    rows: dict[str, list] = {"anchor": [], "positive": [], "label": []}
+    rows: dict[str, list] = {"anchor": [], "positive": []}
     if negatives is not None:
         rows["negative"] = []
+    rows["label"] = []  # last: sentence-transformers reads the text columns by position
     for qi, q in enumerate(queries):
         for j, name in enumerate(dict.fromkeys(q.tools)):
             if negatives is not None:

@@ -85,7 +85,7 @@ class RetrieverTrainConfig:
     hard_negatives: bool = True
     negative_depth: int = 10
     pseudo: bool = True
-    multi_per_domain: int = 30
+    multi_per_domain: int = 10
     held_out_fraction: float = 0.1
     val_fraction: float = 0.1
     max_seq_length: int = 128
