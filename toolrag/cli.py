@@ -39,6 +39,12 @@ console = Console()
 err_console = Console(stderr=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+DecomposeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--decompose", help="Split multi-request queries into sub-requests and merge their tools."
+    ),
+]
 IndexOpt = Annotated[Path, typer.Option("--index", "-i", help="Index folder (from `index build`).")]
 ModeOpt = Annotated[Mode, typer.Option("--mode", "-m", help="Retrieval mode.")]
 FormatOpt = Annotated[
@@ -221,14 +227,14 @@ def retrieve(
     index: IndexOpt,
     k: Annotated[int, typer.Option("-k", help="How many tools to return.")] = 5,
     mode: ModeOpt = Mode.HYBRID,
+    decompose: DecomposeOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Rank the tools a query needs."""
     from index.store import ToolIndex
-    from retriever.base import make_retriever
 
     try:
-        retr = make_retriever(ToolIndex.load(index, verify=False), mode)
+        retr = _retriever(ToolIndex.load(index, verify=False), mode, decompose)
         hits = retr.retrieve(query, k)
     except EXPECTED_ERRORS as err:
         _fail(err)
@@ -246,6 +252,14 @@ def retrieve(
         )
         return
     _hits_table(query, hits, mode)
+
+
+def _retriever(idx, mode: Mode, decompose: bool):
+    from retriever.base import make_retriever
+    from retriever.decompose import DecomposingRetriever
+
+    retr = make_retriever(idx, mode)
+    return DecomposingRetriever(retr) if decompose else retr
 
 
 def _hits_table(query: str, hits, mode: Mode) -> None:
@@ -275,18 +289,23 @@ def eval_retrieval(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Only the first N instances.")
     ] = None,
+    decompose: DecomposeOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Recall, COMP, nDCG@K and MRR, overall and by single / multiple / nested instances."""
     from index.store import ToolIndex
-    from retriever.base import make_retriever
     from retriever.evaluate import GROUP_ORDER, evaluate_retriever, markdown_table
     from toolrag.instances import read_instances
 
     try:
         idx = ToolIndex.load(index, verify=False)
         data = read_instances(instances)[:limit]
-        results = {m.value: evaluate_retriever(make_retriever(idx, m), data)[0] for m in mode}
+        results = {
+            m.value + (" + decompose" if decompose else ""): evaluate_retriever(
+                _retriever(idx, m, decompose), data
+            )[0]
+            for m in mode
+        }
     except EXPECTED_ERRORS as err:
         _fail(err)
     cols = ["R@1", "R@5", "R@10", "COMP@5", "COMP@10", "nDCG@10", "MRR"]

@@ -26,6 +26,17 @@ def test_build_retrieve_info(six_tools_file, tmp_path):
     assert [h["rank"] for h in hits] == [1, 2] and hits[0]["tool"] == "getWeather"
     res = run("retrieve", "convert euros", "--index", out, "--mode", "bm25")
     assert res.exit_code == 0 and "convertCurrency" in res.stdout
+    res = run(
+        "retrieve",
+        "Convert 100 EUR to USD. Then book a flight to Rome.",
+        "--index",
+        out,
+        "-k",
+        "2",
+        "--decompose",
+        "--json",
+    )
+    assert {h["tool"] for h in json.loads(res.stdout)} == {"convertCurrency", "bookFlight"}
     res = run("index", "info", out, "--json")
     assert json.loads(res.stdout)["tool_count"] == 6
 
