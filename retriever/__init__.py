@@ -1,7 +1,7 @@
 """Which tools does a query need? BM25, dense and hybrid retrievers over a :class:`ToolIndex`,
 fusion functions, and retrieval metrics."""
 
-from retriever.base import Mode, Retriever, ScoredTool, make_retriever
+from retriever.base import Mode, Retriever, ScoredTool, default_retriever, make_retriever
 from retriever.bm25 import BM25Retriever
 from retriever.dense import DenseRetriever
 from retriever.fusion import FusionMethod, reciprocal_rank_fusion, weighted_score_fusion
@@ -16,6 +16,7 @@ __all__ = [
     "Mode",
     "Retriever",
     "ScoredTool",
+    "default_retriever",
     "make_retriever",
     "reciprocal_rank_fusion",
     "weighted_score_fusion",

@@ -42,7 +42,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 DecomposeOpt = Annotated[
     bool,
     typer.Option(
-        "--decompose", help="Split multi-request queries into sub-requests and merge their tools."
+        "--decompose/--no-decompose",
+        help="Split multi-request queries into sub-requests and merge their tools (default on).",
     ),
 ]
 IndexOpt = Annotated[Path, typer.Option("--index", "-i", help="Index folder (from `index build`).")]
@@ -227,7 +228,7 @@ def retrieve(
     index: IndexOpt,
     k: Annotated[int, typer.Option("-k", help="How many tools to return.")] = 5,
     mode: ModeOpt = Mode.HYBRID,
-    decompose: DecomposeOpt = False,
+    decompose: DecomposeOpt = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Rank the tools a query needs."""
@@ -251,19 +252,17 @@ def retrieve(
             ]
         )
         return
-    _hits_table(query, hits, mode)
+    _hits_table(query, hits, mode.value + (" + decomposition" if decompose else ""))
 
 
 def _retriever(idx, mode: Mode, decompose: bool):
     from retriever.base import make_retriever
-    from retriever.decompose import DecomposingRetriever
 
-    retr = make_retriever(idx, mode)
-    return DecomposingRetriever(retr) if decompose else retr
+    return make_retriever(idx, mode, decompose=decompose)
 
 
-def _hits_table(query: str, hits, mode: Mode) -> None:
-    table = Table(title=f"{query}  [dim]({mode.value})[/]", title_justify="left")
+def _hits_table(query: str, hits, label: str) -> None:
+    table = Table(title=f"{query}  [dim]({label})[/]", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("tool", style="bold cyan")
     table.add_column("score", justify="right")
@@ -289,7 +288,7 @@ def eval_retrieval(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Only the first N instances.")
     ] = None,
-    decompose: DecomposeOpt = False,
+    decompose: DecomposeOpt = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Recall, COMP, nDCG@K and MRR, overall and by single / multiple / nested instances."""
@@ -441,7 +440,7 @@ def quickstart(
 ) -> None:
     """Index the bundled sample toolset (88 tools, 12 domains) and answer sample queries."""
     from index.store import ToolIndex
-    from retriever.hybrid import HybridRetriever
+    from retriever.base import default_retriever
 
     data = resources.files("toolrag") / "data"
     with resources.as_file(data / "sample_tools.json") as tools_path:
@@ -451,7 +450,7 @@ def quickstart(
     idx = ToolIndex.build(tools)
     path = idx.save(out)
     built = time.perf_counter() - start
-    retr = HybridRetriever(idx)
+    retr = default_retriever(idx)
     answers = {q: retr.retrieve(q, k) for q in queries}
     if as_json:
         _print_json(
@@ -464,7 +463,7 @@ def quickstart(
         return
     console.print(f"Indexed {len(idx)} sample tools into [bold]{path}[/] in {built:.1f} s.\n")
     for q, hits in answers.items():
-        _hits_table(q, hits, Mode.HYBRID)
+        _hits_table(q, hits, "hybrid + decomposition")
     console.print(f'\nNext: toolrag retrieve "your question" --index {path}')
 
 

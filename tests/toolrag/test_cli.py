@@ -109,6 +109,7 @@ def test_eval_retrieval_writes_json_and_markdown(six_tools_file, tmp_path):
         "bm25",
         "--mode",
         "hybrid",
+        "--no-decompose",
         "--out",
         res_file,
         "--json",
