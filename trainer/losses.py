@@ -45,7 +45,19 @@ def same_query_mask(labels: Tensor, n_docs: int) -> Tensor:
     return mask
 
 
-class MultiPositiveInfoNCELoss(nn.Module):
+class _ScaledLoss(nn.Module):
+    """Holds the model and the inverse temperature, as sentence-transformers losses do."""
+
+    def __init__(self, model: SentenceTransformer, scale: float = 20.0) -> None:
+        super().__init__()
+        self.model = model
+        self.scale = scale
+
+    def get_config_dict(self) -> dict[str, Any]:
+        return {"scale": self.scale}
+
+
+class MultiPositiveInfoNCELoss(_ScaledLoss):
     """InfoNCE over in-batch and hard negatives, averaged over every (query, positive) row, with
     the query's other positives masked out of the denominator.
 
@@ -60,22 +72,14 @@ class MultiPositiveInfoNCELoss(nn.Module):
         (anchor, positive[, negative_1, ...]) columns plus a ``label`` column with the query id.
     """
 
-    def __init__(self, model: SentenceTransformer, scale: float = 20.0) -> None:
-        super().__init__()
-        self.model = model
-        self.scale = scale
-
     def forward(self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor) -> Tensor:
         scores, b = _scores(self.model, sentence_features, self.scale)  # [B, N]
         scores = scores.masked_fill(same_query_mask(labels, scores.size(1)), float("-inf"))
         target = torch.arange(b, device=scores.device)  # [B]: row i's positive is doc i
         return F.cross_entropy(scores, target)
 
-    def get_config_dict(self) -> dict[str, Any]:
-        return {"scale": self.scale}
 
-
-class ListwiseMultiLabelLoss(nn.Module):
+class ListwiseMultiLabelLoss(_ScaledLoss):
     """List-wise multi-label loss (after COLT, Qu et al. 2024): one softmax over all in-batch
     candidates per query, trained towards a target spread evenly over the query's positives.
 
@@ -90,11 +94,6 @@ class ListwiseMultiLabelLoss(nn.Module):
         (anchor, positive[, negative_1, ...]) columns plus a ``label`` column with the query id.
     """
 
-    def __init__(self, model: SentenceTransformer, scale: float = 20.0) -> None:
-        super().__init__()
-        self.model = model
-        self.scale = scale
-
     def forward(self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor) -> Tensor:
         scores, b = _scores(self.model, sentence_features, self.scale)  # [B, N]
         same = (labels[:, None] == labels[None, :]).float()  # [B, B]: positives of row i's query
@@ -103,6 +102,3 @@ class ListwiseMultiLabelLoss(nn.Module):
         per_row = -(target * F.log_softmax(scores, dim=1)).sum(1)  # [B]
         weight = 1.0 / same.sum(1)  # [B]: each query counts once
         return (per_row * weight).sum() / weight.sum()
-
-    def get_config_dict(self) -> dict[str, Any]:
-        return {"scale": self.scale}
