@@ -57,13 +57,33 @@ class OnnxQueryEncoder:
         self.max_length = int(model.max_seq_length)
         self.inputs = [i.name for i in self.session.get_inputs()]
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        enc = self.tokenizer(
-            texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="np"
-        )
-        feed = {name: enc[name].astype(np.int64) for name in self.inputs}
-        (emb,) = self.session.run(None, feed)
-        return np.ascontiguousarray(emb, dtype=np.float32)
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Texts are batched by token length, so a short sub-query is not padded to the length
+        of a long query beside it (padding is most of the cost otherwise)."""
+        ids = self.tokenizer(texts, truncation=True, max_length=self.max_length)["input_ids"]
+        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+        out = np.empty((len(texts), self.session.get_outputs()[0].shape[-1]), dtype=np.float32)
+        chunks: list[list[int]] = []
+        for i in order:  # a new chunk when the text is clearly longer than the chunk's first
+            if (
+                chunks
+                and len(chunks[-1]) < batch_size
+                and len(ids[i]) <= 1.25 * len(ids[chunks[-1][0]]) + 8
+            ):
+                chunks[-1].append(i)
+            else:
+                chunks.append([i])
+        for chunk in chunks:
+            enc = self.tokenizer(
+                [texts[i] for i in chunk],
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="np",
+            )
+            (emb,) = self.session.run(None, {n: enc[n].astype(np.int64) for n in self.inputs})
+            out[chunk] = emb
+        return out
 
 
 def _supported(model: SentenceTransformer) -> str | None:

@@ -258,12 +258,7 @@ class ToolIndex:
                 load_onnx_encoder(self.encoder, self.manifest["embedding"]["checksum"]) or False
             )
         if self._fast_encoder and queries:
-            return np.vstack(
-                [
-                    self._fast_encoder.encode(queries[i : i + batch_size])
-                    for i in range(0, len(queries), batch_size)
-                ]
-            )
+            return self._fast_encoder.encode(queries, batch_size)
         return encode(self.encoder, queries, batch_size=batch_size)
 
     def _model_arg(self) -> str | None:
