@@ -34,15 +34,21 @@ def write_results(name: str, data: dict, markdown: str) -> None:
     """Write ``results/<name>.json`` and ``results/<name>.md`` and print how they were made."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     cmd = command_line()
+    markdown = relativize(markdown)
     payload = {
         "command": cmd,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
     } | data
-    (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n")
+    (RESULTS / f"{name}.json").write_text(relativize(json.dumps(payload, indent=2)) + "\n")
     (RESULTS / f"{name}.md").write_text(
         f"{markdown.rstrip()}\n\nMade by `{cmd}` on {payload['date']} "
         f"({payload['machine']['cpu_count']} CPUs).\n"
     )
     print(markdown)
     print(f"\nwrote {RESULTS / name}.json and .md -- made by: {cmd}")
+
+
+def relativize(text: str) -> str:
+    """Machine paths in results become paths relative to the repository root."""
+    return text.replace(str(ROOT.parent / "shared"), "../shared").replace(f"{ROOT}/", "")
