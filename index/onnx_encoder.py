@@ -60,7 +60,8 @@ class OnnxQueryEncoder:
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Texts are batched by token length, so a short sub-query is not padded to the length
         of a long query beside it (padding is most of the cost otherwise)."""
-        ids = self.tokenizer(texts, truncation=True, max_length=self.max_length)["input_ids"]
+        enc = self.tokenizer(texts, truncation=True, max_length=self.max_length)
+        ids = enc["input_ids"]
         order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
         out = np.empty((len(texts), self.session.get_outputs()[0].shape[-1]), dtype=np.float32)
         chunks: list[list[int]] = []
@@ -73,15 +74,11 @@ class OnnxQueryEncoder:
                 chunks[-1].append(i)
             else:
                 chunks.append([i])
-        for chunk in chunks:
-            enc = self.tokenizer(
-                [texts[i] for i in chunk],
-                padding=True,
-                truncation=True,
-                max_length=self.max_length,
-                return_tensors="np",
+        for chunk in chunks:  # pad the already-tokenized texts; no second tokenization
+            batch = self.tokenizer.pad(
+                {n: [enc[n][i] for i in chunk] for n in self.inputs}, return_tensors="np"
             )
-            (emb,) = self.session.run(None, {n: enc[n].astype(np.int64) for n in self.inputs})
+            (emb,) = self.session.run(None, {n: batch[n].astype(np.int64) for n in self.inputs})
             out[chunk] = emb
         return out
 

@@ -227,7 +227,7 @@ class ToolIndex:
         return self._row[name]
 
     def tool(self, name: str) -> Tool:
-        """The tool called ``name``; ``KeyError`` names a close match when there is none."""
+        """The tool called ``name``; a ``KeyError`` with the index size when there is none."""
         try:
             return self.tools[self._row[name]]
         except KeyError:

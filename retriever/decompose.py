@@ -79,14 +79,11 @@ class DecomposingRetriever(Retriever):
         run = self.base.search(flat, k)
         out: Run = {}
         for qid, subs in parts.items():
-            runs = (
-                [run[qid]] + [run[f"{qid}\x00{i}"] for i in range(len(subs))]
-                if len(subs) > 1
-                else [run[qid]]
-            )
-            if len(runs) == 1:
+            if len(subs) == 1:
                 out[qid] = run[qid]
-            elif self.merge == "rrf":
+                continue
+            runs = [run[qid]] + [run[f"{qid}\x00{i}"] for i in range(len(subs))]
+            if self.merge == "rrf":
                 out[qid] = reciprocal_rank_fusion([{"q": r} for r in runs], k=10, top=k)["q"]
             else:
                 out[qid] = interleave(runs, k)

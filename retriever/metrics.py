@@ -83,9 +83,9 @@ def evaluate(
     for qid, group in (groups or {}).items():
         if qid in rows:
             buckets.setdefault(group, []).append(qid)
+    keys = list(next(iter(rows.values()))) if rows else []
     result = {}
     for name, qids in buckets.items():
-        keys = next(iter(rows.values())).keys() if rows else []
         result[name] = {"n": len(qids)} | {
             key: sum(rows[q][key] for q in qids) / len(qids) if qids else 0.0 for key in keys
         }
