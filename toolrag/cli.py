@@ -24,12 +24,14 @@ from index.vectors import AnnParams, AnnType
 from retriever.base import Mode
 
 app = typer.Typer(
-    help="toolrag: index a toolset, retrieve every tool a query needs, evaluate retrieval.",
+    help="toolrag: index a toolset, retrieve every tool a query needs, plan the calls, evaluate.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
 index_app = typer.Typer(help="Build and update tool indexes.", no_args_is_help=True)
-eval_app = typer.Typer(help="Evaluate retrieval on labelled instances.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Evaluate retrieval and planning on labelled instances.", no_args_is_help=True
+)
 train_app = typer.Typer(help="Train models on labelled instances.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
@@ -425,6 +427,168 @@ def train_retriever_cmd(
             f"Trained [bold]{path}[/] in {record['train_seconds']} s ({record['steps']} steps)."
         )
         console.print(f"Index with it: toolrag index build TOOLS --out DIR --model {path}")
+
+
+@train_app.command("planner")
+def train_planner_cmd(
+    train: Annotated[Path, typer.Option("--train", help="Labelled instances (Seal-Tools .jsonl).")],
+    tools: Annotated[
+        list[Path], typer.Option("--tools", help="Toolset file(s) the instances use.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Adapter output folder.")],
+    base: Annotated[
+        str,
+        typer.Option("--base", help="Packaged alias (smollm2-135m), model folder or hub id."),
+    ] = "smollm2-135m",
+    epochs: Annotated[float, typer.Option(help="Passes; each draws fresh candidates.")] = 1.0,
+    learning_rate: Annotated[float, typer.Option("--lr", help="Peak learning rate.")] = 1e-3,
+    lora_r: Annotated[int, typer.Option("--lora-r", help="LoRA rank.")] = 16,
+    drop_rate: Annotated[
+        float, typer.Option(help="Share of examples with one gold tool missing.")
+    ] = 0.1,
+    seed: Annotated[int, typer.Option(help="Seed for candidates and the trainer.")] = 0,
+    max_steps: Annotated[int, typer.Option(help="Stop after N steps (-1: all).")] = -1,
+    limit: Annotated[int | None, typer.Option(help="Only the first N instances.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """LoRA SFT of the planner (TRL + peft), loss on the plan only; resumes from checkpoints."""
+    from agent.adapter import PLANNER_RECORD
+    from trainer.planner import PlannerTrainConfig, train_planner
+
+    try:
+        cfg = PlannerTrainConfig(
+            train=train,
+            tools=tools,
+            out=out,
+            base=base,
+            epochs=epochs,
+            learning_rate=learning_rate,
+            lora_r=lora_r,
+            drop_rate=drop_rate,
+            seed=seed,
+            max_steps=max_steps,
+            limit=limit,
+        )
+        path = train_planner(cfg)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    record = json.loads((path / PLANNER_RECORD).read_text())
+    if as_json:
+        _print_json({"adapter": str(path)} | {k: record[k] for k in ("steps", "train_seconds")})
+    else:
+        console.print(
+            f"Trained [bold]{path}[/] in {record['train_seconds']} s ({record['steps']} steps)."
+        )
+
+
+PlannerOpt = Annotated[
+    str | None,
+    typer.Option("--planner", help="Adapter folder, model folder, hub id or packaged alias."),
+]
+ConstrainedOpt = Annotated[
+    bool,
+    typer.Option("--constrained/--unconstrained", help="Grammar-constrained decoding (default)."),
+]
+
+
+@eval_app.command("planner")
+def eval_planner(
+    instances: Annotated[Path, typer.Option("--instances", help="Seal-Tools instances (.jsonl).")],
+    tools: Annotated[
+        list[Path] | None,
+        typer.Option("--tools", help="Toolset for oracle candidates (default: the index's tools)."),
+    ] = None,
+    planner: PlannerOpt = None,
+    candidates: Annotated[
+        str, typer.Option("--candidates", help="oracle5 (gold + distractors) or retrieved:K.")
+    ] = "oracle5",
+    index: Annotated[
+        Path | None, typer.Option("--index", "-i", help="Index for retrieved:K candidates.")
+    ] = None,
+    constrained: ConstrainedOpt = True,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="N instances spread evenly over the file.")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for predictions.jsonl (resumed) and scores.")
+    ] = Path("planner-eval"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Seal-Tools metrics (Format ACC, Tool and Parameter P/R/F1) by single / multiple / nested."""
+    from agent.evaluate import (
+        CandidateSpec,
+        evaluate_planner,
+        markdown_table,
+        oracle_candidates,
+        retrieved_candidates,
+        spread,
+    )
+    from agent.planner import Planner
+    from toolrag.instances import read_instances
+
+    try:
+        spec = CandidateSpec.parse(candidates)
+        data = spread(read_instances(instances), limit)
+        if spec.kind == "retrieved":
+            if index is None:
+                raise ValueError("retrieved:K candidates need --index DIR")
+            from index.store import ToolIndex
+            from retriever.base import default_retriever
+
+            cand_fn = retrieved_candidates(default_retriever(ToolIndex.load(index)), spec.k)
+        else:
+            if not tools:
+                raise ValueError("oracle candidates need --tools (the toolset of the instances)")
+            cand_fn = oracle_candidates(load_toolset(tools), spec.k)
+        model = Planner.load(planner, constrained=constrained)
+        result = evaluate_planner(
+            model, data, cand_fn, out / "predictions.jsonl", progress=not as_json
+        )
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    setting = f"{planner or 'smollm2-135m'} {spec} {'constrained' if constrained else 'free'}"
+    report = {"setting": setting, "instances": str(instances), "n": len(data)} | result
+    (out / "scores.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out / "scores.md").write_text(markdown_table({setting: result}) + "\n")
+    if as_json:
+        _print_json(report)
+        return
+    console.print(markdown_table({setting: result}))
+
+
+@app.command("plan")
+def plan_cmd(
+    query: Annotated[str, typer.Argument(help="What the user asks.")],
+    index: IndexOpt,
+    k: Annotated[int, typer.Option("-k", help="Candidate tools to retrieve.")] = 5,
+    planner: PlannerOpt = None,
+    constrained: ConstrainedOpt = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Retrieve candidate tools for QUERY and plan the (nested) calls that answer it."""
+    from agent.planner import Planner
+    from index.store import ToolIndex
+    from retriever.base import default_retriever
+
+    try:
+        idx = ToolIndex.load(index)
+        hits = default_retriever(idx).retrieve(query, k=k)
+        cands = [idx.tool(h.name) for h in hits]
+        result = Planner.load(planner, constrained=constrained).plan(query, cands)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    if as_json:
+        _print_json({"candidates": [t.name for t in cands]} | result.to_json())
+        return
+    console.print(f"candidates: {', '.join(t.name for t in cands)}")
+    if not result.format_ok:
+        console.print(f"[red]format error:[/] {result.error}\n{result.text}")
+        return
+    for i, call in enumerate(result.calls):
+        console.print(
+            f"{i}. [bold]{call.api}[/]({json.dumps(call.parameters)}) -> {call.responses}"
+        )
+    console.print(f"({result.seconds:.2f} s, {result.new_tokens} tokens)")
 
 
 # -- quickstart -------------------------------------------------------------------------------

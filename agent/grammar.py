@@ -1,0 +1,129 @@
+"""Grammars for constrained planning, compiled by llguidance.
+
+The constraint the planner needs is context-dependent: call ``i`` may reference only outputs of
+calls ``0..i-1``, and only the output fields of the tools *those* calls chose. A single
+context-free grammar cannot remember which tool each earlier call picked, so decoding moves
+through stages: stage ``i`` is a grammar whose prefix is the literal text of the calls already
+written, followed by call ``i`` with exactly the references that are valid now. When call ``i``
+closes, the decoder builds stage ``i + 1`` and replays the generated tokens into it.
+
+Each stage also allows the rest of the list loosely (any candidate tool, references to any
+earlier index), so that a token which runs past the end of call ``i`` (``"},{"`` is one token in
+many vocabularies) is not forbidden; the next stage tightens it again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from toolrag.types import ParamType, Tool
+
+NOT_A_REFERENCE = r"^([^$].*)?$"
+"""A plain string value: anything that does not start with ``$``."""
+
+
+def _ref_pattern(options: Sequence[tuple[int, Sequence[str]]]) -> str | None:
+    alts = [
+        rf"\${i}\.({'|'.join(re.escape(f) for f in fields)})" for i, fields in options if fields
+    ]
+    return f"^({'|'.join(alts)})$" if alts else None
+
+
+def _value_schema(ptype: ParamType, refs: str | None) -> dict[str, Any]:
+    options: list[dict[str, Any]] = [{"type": "string", "pattern": NOT_A_REFERENCE}]
+    if ptype != ParamType.STRING:
+        options.insert(0, {"type": ptype.value})
+    if refs:
+        options.append({"type": "string", "pattern": refs})
+    return {"anyOf": options} if len(options) > 1 else options[0]
+
+
+def parameters_schema(tool: Tool, refs: str | None) -> dict[str, Any]:
+    """JSON Schema of ``tool``'s parameters object: its names only, in declaration order."""
+    return {
+        "type": "object",
+        "properties": {p.name: _value_schema(p.type, refs) for p in tool.parameters},
+        "additionalProperties": False,
+        "x-guidance": {"whitespace_flexible": False},
+    }
+
+
+def _lark_str(text: str) -> str:
+    return json.dumps(text)
+
+
+def _call_rule(name: str, tools: Sequence[Tool], refs: str | None) -> list[str]:
+    alts, rules = [], []
+    for k, tool in enumerate(tools):
+        head = _lark_str('{"api":' + json.dumps(tool.name, ensure_ascii=False) + ',"parameters":')
+        alts.append(f'{head} {name}_p{k} "}}"')
+        rules.append(f"{name}_p{k}: %json {json.dumps(parameters_schema(tool, refs))}")
+    return [f"{name}: {' | '.join(alts)}", *rules]
+
+
+def stage_grammar(
+    prefix: str,
+    done: Sequence[Tool | None],
+    tools: Sequence[Tool],
+    *,
+    max_calls: int,
+) -> str:
+    """The Lark grammar for decoding stage ``len(done)``.
+
+    Args:
+        prefix: the literal text already written (``""`` at stage 0, else ``[`` + the calls).
+        done: the tool each earlier call chose (``None`` for one that is not a candidate).
+        tools: the candidate tools.
+        max_calls: the plan's length cap.
+    """
+    i = len(done)
+    exact = _ref_pattern(
+        [(j, [p.name for p in t.outputs]) for j, t in enumerate(done) if t is not None]
+    )
+    loose_fields = sorted({p.name for t in tools for p in t.outputs})
+    loose = _ref_pattern([(j, loose_fields) for j in range(max_calls)])
+    head = f"{_lark_str(prefix)} " if prefix else ""
+    lines = [f"start: {head}{'open' if i == 0 else 'more'}"]
+    after = "rest" if i + 1 < max_calls else '"]"'  # call i may be the last one allowed
+    if i == 0:
+        lines.append(f'open: "[" ("]" | call {after})' if tools and max_calls else 'open: "[]"')
+    elif i >= max_calls or not tools:
+        lines.append('more: "]"')
+    else:
+        lines.append(f'more: "]" | "," call {after}')
+    if tools:
+        lines.append('rest: "]" | "," loose rest')
+        lines += _call_rule("call", tools, exact)
+        lines += _call_rule("loose", tools, loose)
+    return "\n".join(lines)
+
+
+def closed_calls(text: str) -> list[int]:
+    """End offsets of the complete top-level objects in a (partial) JSON list.
+
+    Example:
+        >>> closed_calls('[{"a":{"b":1}},{"c":"}"}')
+        [14, 24]
+    """
+    ends: list[int] = []
+    depth, in_string, escaped = 0, False, False
+    for pos, ch in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth == 1 and ch == "}":
+                ends.append(pos + 1)
+    return ends

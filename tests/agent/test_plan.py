@@ -1,0 +1,105 @@
+"""The internal plan form converts exactly to and from the Seal-Tools form."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.plan import PlanFormatError, dumps, parse, response_ids, to_internal, to_seal
+from index.toolset import load_toolset
+from toolrag.instances import read_instances
+from toolrag.types import Param, Tool, ToolCall
+
+TOOLS = {
+    "geo": Tool(name="geo", outputs=[Param(name="lat"), Param(name="lon")]),
+    "weather": Tool(name="weather", outputs=[Param(name="temp")]),
+    "noout": Tool(name="noout"),
+}
+
+
+def test_response_ids_are_numbered_across_the_plan():
+    assert response_ids(["geo", "noout", "weather"], TOOLS) == [
+        ["API_call_0", "API_call_1"],
+        [],
+        ["API_call_2"],
+    ]
+
+
+def test_reference_converts_to_the_dataset_id_and_back():
+    internal = [
+        {"api": "weather", "parameters": {"city": "Oslo"}},
+        {"api": "geo", "parameters": {"q": "$0.temp", "n": 3}},
+        {"api": "weather", "parameters": {"lat": "$1.lon"}},
+    ]
+    seal = to_seal(internal, TOOLS)
+    assert [c.parameters for c in seal] == [
+        {"city": "Oslo"},
+        {"q": "API_call_0", "n": 3},
+        {"lat": "API_call_2"},
+    ]
+    assert [c.responses for c in seal] == [
+        ["API_call_0"],
+        ["API_call_1", "API_call_2"],
+        ["API_call_3"],
+    ]
+    assert to_internal(seal, TOOLS) == internal
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["$1.temp", "$0.nofield", "$5.lat"],  # a later call, an unknown field, no such call
+)
+def test_invalid_reference_is_kept_verbatim(bad):
+    seal = to_seal(
+        [{"api": "weather", "parameters": {}}, {"api": "geo", "parameters": {"x": bad}}], TOOLS
+    )
+    assert seal[1].parameters["x"] == bad
+
+
+def test_round_trip_on_every_dev_and_test_plan(seal_available):
+    from tests.conftest import SEAL
+
+    tools = {t.name: t for t in load_toolset(SEAL / "tool.jsonl")}
+    for name in ("dev.jsonl", "test_in_domain.jsonl"):
+        for inst in read_instances(SEAL / name):
+            internal = to_internal(inst.calls, tools)
+            back = to_seal(parse(dumps(internal)), tools)
+            # "API_call_0 response" style values come back as the bare id
+            want = [
+                ToolCall(
+                    api=c.api,
+                    parameters={k: _bare(v) for k, v in c.parameters.items()},
+                    responses=c.responses,
+                )
+                for c in inst.calls
+            ]
+            assert back == want, inst.id
+
+
+def _bare(value):
+    if isinstance(value, str) and value.startswith("API_call_"):
+        return value.split()[0]
+    return value
+
+
+def test_parse_tolerates_chatter_and_fences():
+    text = 'Sure!\n```json\n[{"api":"geo","parameters":{"city":"Oslo"}}]\n```'
+    assert parse(text) == [{"api": "geo", "parameters": {"city": "Oslo"}}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cannot help",
+        '[{"api":"geo"',
+        '{"api":"geo"}',
+        '[{"name":"geo"}]',
+        '[{"api":"g","parameters":1}]',
+    ],
+)
+def test_parse_rejects_non_plans(text):
+    with pytest.raises(PlanFormatError):
+        parse(text)
+
+
+def test_dumps_is_compact():
+    assert dumps([{"api": "a", "parameters": {"x": 1}}]) == '[{"api":"a","parameters":{"x":1}}]'

@@ -1,0 +1,31 @@
+"""The planner on the real packaged model: constrained output is always a valid plan."""
+
+from __future__ import annotations
+
+from agent.planner import Planner, PlanResult
+
+
+def test_constrained_plan_uses_only_candidates_and_their_parameters(smol_planner, six_tools):
+    cands = six_tools[:3]
+    allowed = {t.name: {p.name for p in t.parameters} for t in cands}
+    for query in ["What is the weather in Paris?", "Convert 100 EUR to USD and book a flight"]:
+        result = smol_planner.plan(query, cands)
+        assert result.format_ok, result.text
+        assert result.text.startswith("[") and result.text.endswith("]")
+        for call in result.calls:
+            assert call.api in allowed
+            assert set(call.parameters) <= allowed[call.api]
+
+
+def test_no_candidates_gives_an_empty_plan(smol_planner):
+    result = smol_planner.plan("anything at all", [])
+    assert result.calls == [] and result.format_ok
+
+
+def test_unparsable_free_output_is_a_recorded_format_error(smol_folder, six_tools, monkeypatch):
+    planner = Planner.load(str(smol_folder), constrained=False, max_new_tokens=8)
+    monkeypatch.setattr(planner, "_free", lambda ids: "I am not sure which tool to use")
+    result = planner.plan("weather in Paris", six_tools[:2])
+    assert isinstance(result, PlanResult)
+    assert not result.format_ok and result.calls == []
+    assert "no JSON list" in result.error

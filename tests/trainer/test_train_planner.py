@@ -1,0 +1,75 @@
+"""A tiny planner training run: data built like inference, adapter saved and loadable."""
+
+from __future__ import annotations
+
+import random
+
+from agent.adapter import PLANNER_RECORD, read_base
+from agent.candidates import CandidateBuilder
+from agent.plan import parse
+from toolrag.types import Instance
+from trainer.planner_data import droppable, planner_example
+
+
+def nested_instance():
+    return Instance(
+        id="n1",
+        query="Book a flight to Rome and email the booking id to my boss",
+        calling=[
+            {
+                "api": "bookFlight",
+                "parameters": {"origin": "Oslo", "destination": "Rome"},
+                "responses": ["API_call_0"],
+            },
+            {
+                "api": "sendEmail",
+                "parameters": {"to": "boss", "body": "API_call_0"},
+                "responses": [],
+            },
+        ],
+    )
+
+
+def test_examples_hold_gold_tools_among_five_candidates(six_tools):
+    builder = CandidateBuilder(six_tools)
+    ex = planner_example(nested_instance(), builder, random.Random(0), drop_rate=0.0)
+    user = ex["prompt"][-1]["content"]
+    assert sum(line.startswith(t.name + "(") for t in six_tools for line in user.splitlines()) == 5
+    assert "bookFlight(" in user and "sendEmail(" in user
+    plan = parse(ex["completion"][0]["content"])
+    assert plan[1]["parameters"]["body"] == "$0.booking_id"
+
+
+def test_only_unreferenced_tools_are_dropped(six_tools):
+    inst = nested_instance()
+    assert droppable(inst.calls) == ["sendEmail"]
+    builder = CandidateBuilder(six_tools)
+    ex = planner_example(inst, builder, random.Random(0), drop_rate=0.999)
+    assert "sendEmail(" not in ex["prompt"][-1]["content"]
+    assert [c["api"] for c in parse(ex["completion"][0]["content"])] == ["bookFlight"]
+
+
+def test_tiny_training_run_saves_a_loadable_adapter(tmp_path, six_tools_file, smol_folder):
+    import json
+
+    from agent.planner import Planner
+    from trainer.planner import PlannerTrainConfig, train_planner
+
+    train = tmp_path / "train.jsonl"
+    train.write_text(json.dumps(nested_instance().model_dump(by_alias=True)) + "\n")
+    cfg = PlannerTrainConfig(
+        train=train,
+        tools=[six_tools_file],
+        out=tmp_path / "adapter",
+        base=str(smol_folder),
+        max_steps=1,
+        batch_size=1,
+        lora_r=2,
+        save_steps=1,
+    )
+    out = train_planner(cfg)
+    assert (out / "adapter_model.safetensors").stat().st_size < 25 * 2**20
+    assert read_base(out) == str(smol_folder)
+    assert json.loads((out / PLANNER_RECORD).read_text())["steps"] == 1
+    planner = Planner.load(str(out), max_new_tokens=40)
+    assert planner.plan("Book a flight to Rome", []).calls == []

@@ -1,0 +1,186 @@
+"""LoRA supervised fine-tuning of the planner with TRL and peft.
+
+The loss is on the completion (the plan) only: TRL's ``SFTTrainer`` masks the prompt for
+prompt-completion datasets. The adapter folder gets ``toolrag_planner.json`` (the config, the
+base model's alias, timing) beside peft's own files, so ``agent.models.load_causal_lm(DIR)``
+loads base + adapter wherever the base's cached folder lives.
+
+Example:
+    >>> cfg = PlannerTrainConfig(train=Path("dev.jsonl"), tools=[Path("tool.jsonl")],
+    ...                          out=Path("models/planner"))  # doctest: +SKIP
+    >>> train_planner(cfg)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import resource
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent.adapter import PLANNER_RECORD
+from agent.candidates import CandidateBuilder
+from agent.models import DEFAULT_PLANNER_BASE, resolve_base
+from index.toolset import load_toolset
+from toolrag.instances import read_instances
+from trainer.planner_data import planner_example
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PlannerTrainConfig:
+    """Everything that determines a planner training run; saved beside the adapter.
+
+    Attributes:
+        train: labelled instances (Seal-Tools JSONL).
+        tools: toolset files the instances refer to.
+        out: output folder (a peft adapter folder).
+        base: packaged alias, folder or hub id of the causal LM; default SmolLM2-135M-Instruct.
+        epochs: passes over the examples; each pass draws fresh candidate lists.
+        learning_rate: AdamW peak learning rate for the LoRA weights.
+        batch_size: examples per optimizer step (gradient accumulation over single examples).
+        lora_r: LoRA rank. lora_alpha: LoRA scaling numerator.
+        n_candidates: candidate tools per prompt (gold + BM25 distractors).
+        drop_rate: share of examples with one gold tool missing from the candidates.
+        max_length: token cap for prompt + completion.
+        seed: seed for candidate sampling and the trainer.
+        max_steps: stop after this many optimizer steps (``-1``: all epochs); for smoke tests.
+        limit: use only the first N instances; for smoke tests.
+        save_steps: checkpoint interval (resume picks up the latest).
+    """
+
+    train: Path
+    tools: list[Path]
+    out: Path
+    base: str = DEFAULT_PLANNER_BASE
+    epochs: float = 2.0
+    learning_rate: float = 1e-3
+    batch_size: int = 8
+    lora_r: int = 16
+    lora_alpha: int = 32
+    n_candidates: int = 5
+    drop_rate: float = 0.1
+    max_length: int = 768
+    seed: int = 0
+    max_steps: int = -1
+    limit: int | None = None
+    save_steps: int = 25
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.train = Path(self.train)
+        self.tools = [Path(t) for t in self.tools]
+        self.out = Path(self.out)
+        if self.epochs <= 0 and self.max_steps <= 0:
+            raise ValueError("epochs must be > 0 (or give max_steps)")
+        if not 0 <= self.drop_rate < 1:
+            raise ValueError(f"drop_rate={self.drop_rate} must be in [0, 1)")
+        if self.n_candidates < 1:
+            raise ValueError(f"n_candidates={self.n_candidates} must be >= 1")
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["train"] = str(self.train)
+        data["tools"] = [str(t) for t in self.tools]
+        data["out"] = str(self.out)
+        return data
+
+
+def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
+    """One example per instance per (whole) epoch, each epoch with fresh candidate lists."""
+    tools = load_toolset(cfg.tools)
+    instances = read_instances(cfg.train)
+    if cfg.limit:
+        instances = instances[: cfg.limit]
+    unknown = sorted({c.api for i in instances for c in i.calls} - {t.name for t in tools})
+    if unknown:
+        raise ValueError(
+            f"{cfg.train} calls tools missing from {[str(t) for t in cfg.tools]}: {unknown[:5]}; "
+            "pass the toolset the instances were written for"
+        )
+    builder = CandidateBuilder(tools)
+    rng = random.Random(cfg.seed)
+    rounds = max(1, round(cfg.epochs))
+    examples = [
+        planner_example(inst, builder, rng, n_candidates=cfg.n_candidates, drop_rate=cfg.drop_rate)
+        for _ in range(rounds)
+        for inst in instances
+    ]
+    random.Random(cfg.seed + 1).shuffle(examples)
+    return examples
+
+
+def train_planner(cfg: PlannerTrainConfig) -> Path:
+    """Train a LoRA adapter and save it (plus its record) under ``cfg.out``; return the folder."""
+    from datasets import Dataset
+    from peft import LoraConfig
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import SFTConfig, SFTTrainer
+
+    start = time.time()
+    examples = build_examples(cfg)
+    base = resolve_base(cfg.base)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForCausalLM.from_pretrained(base)
+    rounds = max(1, round(cfg.epochs))
+    args = SFTConfig(
+        output_dir=str(cfg.out / "checkpoints"),
+        num_train_epochs=1,  # the examples already hold `rounds` passes with fresh candidates
+        max_steps=cfg.max_steps,
+        per_device_train_batch_size=1,
+        gradient_accumulation_steps=cfg.batch_size,
+        learning_rate=cfg.learning_rate,
+        lr_scheduler_type="cosine",
+        warmup_steps=max(1, len(examples) // cfg.batch_size // 20),
+        logging_steps=5,
+        save_steps=cfg.save_steps,
+        save_total_limit=2,
+        seed=cfg.seed,
+        max_length=cfg.max_length,
+        completion_only_loss=True,
+        report_to=[],
+        use_cpu=True,
+        bf16=False,  # TRL defaults to bf16 autocast, ~10x slower on CPUs without bf16 units
+        gradient_checkpointing=False,  # memory is plentiful here; recomputation costs time
+        dataloader_num_workers=0,
+    )
+    peft_config = LoraConfig(
+        r=cfg.lora_r,
+        lora_alpha=cfg.lora_alpha,
+        lora_dropout=0.05,
+        target_modules="all-linear",
+        task_type="CAUSAL_LM",
+    )
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_list(examples),
+        processing_class=tokenizer,
+        peft_config=peft_config,
+    )
+    checkpoints = sorted((cfg.out / "checkpoints").glob("checkpoint-*"))
+    resume = str(checkpoints[-1]) if checkpoints else None
+    if resume:
+        logger.info("resuming from %s", resume)
+    result = trainer.train(resume_from_checkpoint=resume)
+    trainer.model.save_pretrained(cfg.out)
+    tokenizer.save_pretrained(cfg.out)
+    record = {
+        "base": cfg.base,
+        "config": cfg.to_json(),
+        "examples": len(examples),
+        "rounds": rounds,
+        "train_loss": result.training_loss,
+        "steps": result.global_step,
+        "train_seconds": round(time.time() - start, 1),
+        "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
+    }
+    (cfg.out / PLANNER_RECORD).write_text(json.dumps(record, indent=2))
+    return cfg.out
