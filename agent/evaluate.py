@@ -62,7 +62,7 @@ def oracle_candidates(tools: Sequence[Tool], n: int = 5, seed: int = 0) -> Candi
 
 def retrieved_candidates(retriever: Any, k: int) -> CandidateFn:
     def fn(inst: Instance) -> list[Tool]:
-        return [retriever.index.tool(hit.name) for hit in retriever.retrieve(inst.query, k=k)]
+        return [hit.tool for hit in retriever.retrieve(inst.query, k=k)]
 
     return fn
 

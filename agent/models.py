@@ -53,6 +53,15 @@ SMOLLM2 = PackagedModel(
 )
 PACKAGED = {SMOLLM2.alias: SMOLLM2}
 DEFAULT_PLANNER_BASE = SMOLLM2.alias
+SHIPPED_ADAPTER = Path(__file__).resolve().parent / "data" / "planner"
+"""The fine-tuned default planner (a LoRA adapter on SmolLM2-135M) that ships in the package."""
+
+
+def default_planner() -> str:
+    """The shipped adapter when it is installed, else the packaged base model."""
+    if (SHIPPED_ADAPTER / "adapter_config.json").exists():
+        return str(SHIPPED_ADAPTER)
+    return DEFAULT_PLANNER_BASE
 
 
 def cache_root() -> Path:
@@ -143,8 +152,8 @@ def load_causal_lm(
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     torch_dtype = getattr(torch, dtype)
-    path = Path(name_or_dir) if name_or_dir else None
-    if path is not None and (path / "adapter_config.json").exists():
+    path = Path(name_or_dir or default_planner())
+    if (path / "adapter_config.json").exists():
         from peft import PeftModel
 
         from agent.adapter import read_base
@@ -155,7 +164,7 @@ def load_causal_lm(
         lm = PeftModel.from_pretrained(lm, path)
         lm = lm.merge_and_unload()
     else:
-        base = resolve_base(name_or_dir)
+        base = resolve_base(name_or_dir or default_planner())
         tok = AutoTokenizer.from_pretrained(base)
         lm = AutoModelForCausalLM.from_pretrained(base, dtype=torch_dtype)
     lm.eval()

@@ -92,7 +92,9 @@ class Planner:
     def load(cls, model: str | None = None, *, dtype: str = "float32", **kwargs: Any) -> Planner:
         """Load a planner from an adapter folder, a model folder, a hub id or a packaged alias."""
         lm, tok = load_causal_lm(model, dtype=dtype)
-        return cls(lm, tok, name=model or "smollm2-135m", **kwargs)
+        from agent.models import default_planner
+
+        return cls(lm, tok, name=model or default_planner(), **kwargs)
 
     def prompt_ids(self, query: str, tools: Sequence[Tool]) -> list[int]:
         text = self.tokenizer.apply_chat_template(

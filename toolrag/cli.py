@@ -573,7 +573,7 @@ def plan_cmd(
     try:
         idx = ToolIndex.load(index)
         hits = default_retriever(idx).retrieve(query, k=k)
-        cands = [idx.tool(h.name) for h in hits]
+        cands = [h.tool for h in hits]
         result = Planner.load(planner, constrained=constrained).plan(query, cands)
     except EXPECTED_ERRORS as err:
         _fail(err)
@@ -591,6 +591,70 @@ def plan_cmd(
     console.print(f"({result.seconds:.2f} s, {result.new_tokens} tokens)")
 
 
+@app.command("ask")
+def ask(
+    query: Annotated[str, typer.Argument(help="What the user asks.")],
+    index: IndexOpt,
+    k: Annotated[int, typer.Option("-k", help="Candidate tools to retrieve.")] = 5,
+    planner: PlannerOpt = None,
+    execute: Annotated[
+        str, typer.Option("--execute", help="simulate (run / simulate the tools) or none.")
+    ] = "simulate",
+    constrained: ConstrainedOpt = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Retrieve tools, plan the (nested) calls, check the plan and execute it."""
+    from agent.agent import Agent, ExecuteMode
+
+    try:
+        mode = ExecuteMode(execute)
+    except ValueError:
+        _fail(ValueError(f"--execute {execute!r}: choose one of {[m.value for m in ExecuteMode]}"))
+    try:
+        agent = Agent.load(index, planner=planner, constrained=constrained, k=k)
+        answer = agent.ask(query, execute_mode=mode)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    if as_json:
+        _print_json(answer.to_json())
+        return
+    _show_answer(answer)
+
+
+def _show_answer(answer) -> None:
+    from rich.tree import Tree
+
+    table = Table(title=f"Retrieved for: {answer.query}", title_justify="left")
+    for c in ["#", "tool", "score", "description"]:
+        table.add_column(c)
+    for i, c in enumerate(answer.candidates, 1):
+        table.add_row(str(i), c["name"], f"{c['score']:.3f}", c["description"][:70])
+    console.print(table)
+    plan = answer.plan
+    if not plan.format_ok:
+        console.print(f"[red]format error:[/] {plan.error}")
+        return
+    owner = {rid: i for i, call in enumerate(plan.calls) for rid in call.responses}
+    tree = Tree(f"plan ({len(plan.calls)} calls, {plan.seconds:.2f} s)")
+    nodes = []
+    for i, call in enumerate(plan.calls):
+        deps = sorted({owner[v.split()[0]] for v in call.references() if v.split()[0] in owner})
+        parent = nodes[deps[-1]] if deps else tree
+        label = f"[bold]{i}. {call.api}[/]({json.dumps(call.parameters, ensure_ascii=False)})"
+        if deps:
+            label += f"  [dim]uses output of call {', '.join(map(str, deps))}[/]"
+        nodes.append(parent.add(label))
+    if not plan.calls:
+        tree.add("[dim]no tool fits: empty plan[/]")
+    console.print(tree)
+    for v in answer.violations:
+        console.print(f"[yellow]check:[/] {v}")
+    for obs in answer.trace:
+        result = obs.error or json.dumps(obs.output, ensure_ascii=False)
+        tag = " (simulated)" if obs.simulated else ""
+        console.print(f"  -> {obs.call}. {obs.api}{tag}: {result}")
+
+
 # -- quickstart -------------------------------------------------------------------------------
 
 
@@ -600,9 +664,13 @@ def quickstart(
         Path, typer.Option("--out", "-o", help="Where to write the sample index.")
     ] = Path("toolrag-quickstart-index"),
     k: Annotated[int, typer.Option("-k", help="Tools per query.")] = 5,
+    no_plan: Annotated[
+        bool, typer.Option("--no-plan", help="Only retrieve; skip loading the planner.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Index the bundled sample toolset (88 tools, 12 domains) and answer sample queries."""
+    """Index the bundled sample toolset (88 tools, 12 domains), retrieve tools for sample queries,
+    and plan + execute the first one with the shipped planner."""
     from index.store import ToolIndex
     from retriever.base import default_retriever
 
@@ -616,19 +684,29 @@ def quickstart(
     built = time.perf_counter() - start
     retr = default_retriever(idx)
     answers = {q: retr.retrieve(q, k) for q in queries}
+    answer = None
+    if not no_plan:
+        from agent.agent import Agent
+        from agent.planner import Planner
+
+        answer = Agent(idx, Planner.load(), retriever=retr, k=k).ask(queries[0])
     if as_json:
         _print_json(
             {
                 "index": str(path),
                 "tools": len(idx),
                 "results": {q: [h.tool.name for h in hits] for q, hits in answers.items()},
+                "ask": answer.to_json() if answer else None,
             }
         )
         return
     console.print(f"Indexed {len(idx)} sample tools into [bold]{path}[/] in {built:.1f} s.\n")
     for q, hits in answers.items():
         _hits_table(q, hits, "hybrid + decomposition")
-    console.print(f'\nNext: toolrag retrieve "your question" --index {path}')
+    if answer is not None:
+        console.print()
+        _show_answer(answer)
+    console.print(f'\nNext: toolrag ask "your question" --index {path}')
 
 
 if __name__ == "__main__":  # pragma: no cover

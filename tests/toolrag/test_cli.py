@@ -144,6 +144,12 @@ def test_quickstart_on_the_bundled_sample(tmp_path):
     assert "get_current_weather" in answers[weather]
     rollback = next(q for q in answers if "roll it back" in q)
     assert {"rollback_deployment", "query_logs"} <= set(answers[rollback])
+    # the main job ends in an ask: a parsed plan over the retrieved tools, checked and executed
+    ask = data["ask"]
+    assert ask["plan"]["format_ok"]
+    names = {c["name"] for c in ask["candidates"]}
+    assert all(call["api"] in names for call in ask["plan"]["calls"])
+    assert len(ask["trace"]) == (0 if ask["violations"] else len(ask["plan"]["calls"]))
 
 
 def test_help_for_every_command():

@@ -1,0 +1,124 @@
+"""The agent: retrieve candidate tools, plan the calls, check the plan, execute it.
+
+Example:
+    >>> agent = Agent.load("my-index")  # doctest: +SKIP
+    >>> answer = agent.ask("Book a flight to Rome and email me the booking id")  # doctest: +SKIP
+    >>> [c.api for c in answer.plan.calls]  # doctest: +SKIP
+    ['bookFlight', 'sendEmail']
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agent.checker import Violation, check
+from agent.executor import Observation, ToolRegistry, execute
+from agent.planner import Planner, PlanResult
+
+if TYPE_CHECKING:
+    from index.store import ToolIndex
+    from retriever.base import Retriever
+
+
+class ExecuteMode(StrEnum):
+    """What ``ask`` does with a plan that passed the checks."""
+
+    SIMULATE = "simulate"  # registered callables run; other tools are simulated from their schema
+    NONE = "none"  # plan only
+
+
+@dataclass
+class Answer:
+    """Everything ``ask`` produced for one query."""
+
+    query: str
+    candidates: list[dict[str, Any]]
+    plan: PlanResult
+    violations: list[Violation] = field(default_factory=list)
+    trace: list[Observation] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "candidates": self.candidates,
+            "plan": self.plan.to_json(),
+            "violations": [str(v) for v in self.violations],
+            "trace": [o.to_json() for o in self.trace],
+            "seconds": {k: round(v, 4) for k, v in self.seconds.items()},
+        }
+
+
+class Agent:
+    """Index + retriever + planner + tool registry, as one object."""
+
+    def __init__(
+        self,
+        index: ToolIndex,
+        planner: Planner,
+        *,
+        retriever: Retriever | None = None,
+        registry: ToolRegistry | None = None,
+        k: int = 5,
+    ) -> None:
+        from retriever.base import default_retriever
+
+        self.index = index
+        self.planner = planner
+        self.retriever = retriever or default_retriever(index)
+        self.registry = registry or ToolRegistry()
+        self.k = k
+
+    @classmethod
+    def load(
+        cls,
+        index: str | Path,
+        *,
+        planner: str | None = None,
+        constrained: bool = True,
+        k: int = 5,
+        registry: ToolRegistry | None = None,
+    ) -> Agent:
+        """An agent over a saved index with the default (or given) planner."""
+        from index.store import ToolIndex
+
+        return cls(
+            ToolIndex.load(index),
+            Planner.load(planner, constrained=constrained),
+            registry=registry,
+            k=k,
+        )
+
+    def ask(
+        self, query: str, *, k: int | None = None, execute_mode: ExecuteMode | str = "simulate"
+    ) -> Answer:
+        """Retrieve, plan, check and (unless ``execute_mode="none"``) execute."""
+        mode = ExecuteMode(execute_mode)
+        times: dict[str, float] = {}
+        t0 = time.perf_counter()
+        hits = self.retriever.retrieve(query, k=k or self.k)
+        tools = [h.tool for h in hits]
+        times["retrieve"] = time.perf_counter() - t0
+        plan = self.planner.plan(query, tools)
+        times["plan"] = plan.seconds
+        by_name = {t.name: t for t in tools}
+        violations = check(plan.calls, by_name) if plan.format_ok else []
+        trace: list[Observation] = []
+        if mode == ExecuteMode.SIMULATE and plan.format_ok and not violations:
+            t1 = time.perf_counter()
+            trace = execute(plan.calls, by_name, self.registry)
+            times["execute"] = time.perf_counter() - t1
+        times["total"] = time.perf_counter() - t0
+        cands = [
+            {
+                "name": h.tool.name,
+                "score": round(float(h.score), 4),
+                "description": h.tool.description,
+            }
+            for h in hits
+        ]
+        return Answer(query, cands, plan, violations, trace, times)

@@ -1,0 +1,136 @@
+"""Run a checked plan: calls in dependency order, earlier outputs substituted into later calls.
+
+Tool implementations come from a :class:`ToolRegistry`: Python callables registered by name
+(decorator or mapping); any tool without one is *simulated* -- a deterministic response built
+from the tool's output schema, so a plan can be traced end to end without real services. A tool
+that raises becomes an observation with an error, never a crash of the run.
+
+Example:
+    >>> registry = ToolRegistry()
+    >>> @registry.register("geo")
+    ... def geo(city: str) -> dict:
+    ...     return {"lat": 59.9, "lon": 10.7}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.checker import coerce, reference_id
+from toolrag.types import ParamType, Tool, ToolCall
+
+logger = logging.getLogger(__name__)
+
+ToolFn = Callable[..., Any]
+
+
+@dataclass
+class Observation:
+    """What one call returned (or how it failed)."""
+
+    call: int
+    api: str
+    arguments: dict[str, Any]
+    output: dict[str, Any] | None = None
+    error: str | None = None
+    simulated: bool = False
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "call": self.call,
+            "api": self.api,
+            "arguments": self.arguments,
+            "output": self.output,
+            "error": self.error,
+            "simulated": self.simulated,
+            "seconds": round(self.seconds, 4),
+        }
+
+
+@dataclass
+class ToolRegistry:
+    """Tool name -> Python callable; tools without one are simulated (if ``simulate``)."""
+
+    functions: dict[str, ToolFn] = field(default_factory=dict)
+    simulate: bool = True
+
+    def register(self, name: str) -> Callable[[ToolFn], ToolFn]:
+        def wrap(fn: ToolFn) -> ToolFn:
+            self.functions[name] = fn
+            return fn
+
+        return wrap
+
+    def update(self, mapping: Mapping[str, ToolFn]) -> None:
+        self.functions.update(mapping)
+
+
+def simulate(tool: Tool, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """A deterministic response for ``tool`` from its output schema: same input, same output."""
+    seed = hashlib.sha256(
+        json.dumps([tool.name, arguments], sort_keys=True, default=str).encode()
+    ).digest()
+    out: dict[str, Any] = {}
+    for j, p in enumerate(tool.outputs):
+        n = seed[j % len(seed)]
+        if p.type == ParamType.INTEGER:
+            out[p.name] = n
+        elif p.type == ParamType.NUMBER:
+            out[p.name] = round(n / 7, 2)
+        elif p.type == ParamType.BOOLEAN:
+            out[p.name] = bool(n % 2)
+        elif p.type == ParamType.ARRAY:
+            out[p.name] = [f"{p.name}_{n}"]
+        elif p.type == ParamType.OBJECT:
+            out[p.name] = {"id": n}
+        else:
+            out[p.name] = f"{p.name}_{seed.hex()[:6]}"
+    return out
+
+
+def execute(
+    calls: Sequence[ToolCall], tools: Mapping[str, Tool], registry: ToolRegistry | None = None
+) -> list[Observation]:
+    """Run ``calls`` in order (a checked plan only references earlier calls)."""
+    registry = registry or ToolRegistry()
+    values: dict[str, Any] = {}
+    trace: list[Observation] = []
+    for i, call in enumerate(calls):
+        tool = tools.get(call.api)
+        types = {p.name: p.type for p in tool.parameters} if tool else {}
+        args: dict[str, Any] = {}
+        obs = Observation(call=i, api=call.api, arguments=args)
+        start = time.perf_counter()
+        try:
+            for name, value in call.parameters.items():
+                ref = reference_id(value)
+                if ref is not None:
+                    if ref not in values:
+                        raise LookupError(f"{name} references {ref}, which has no value")
+                    value = values[ref]
+                args[name] = coerce(value, types[name]) if name in types else value
+            if call.api in registry.functions:
+                result = registry.functions[call.api](**args)
+                obs.output = result if isinstance(result, dict) else {"result": result}
+            elif tool is not None and registry.simulate:
+                obs.output = simulate(tool, args)
+                obs.simulated = True
+            else:
+                raise LookupError(f"no implementation registered for {call.api!r}")
+        except Exception as err:
+            obs.error = f"{type(err).__name__}: {err}"
+            logger.info("call %d (%s) failed: %s", i, call.api, obs.error)
+        obs.seconds = time.perf_counter() - start
+        fields = [p.name for p in tool.outputs] if tool else []
+        for rid, fname in zip(call.responses, fields, strict=False):
+            if obs.output is not None and fname in obs.output:
+                values[rid] = obs.output[fname]
+        trace.append(obs)
+    return trace

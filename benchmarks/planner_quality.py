@@ -1,0 +1,81 @@
+"""Planner quality and latency on test_in_domain, Seal-Tools metrics, several settings in one run.
+
+Each setting is `NAME=MODEL:DECODING` (DECODING is `constrained` or `free`; MODEL an adapter
+folder, model folder or packaged alias). Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
+and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
+after every setting. Latency is per query after load, prompt included, on this CPU.
+
+    python benchmarks/planner_quality.py --limit 140 \
+        --setting finetuned-constrained=agent/planner_adapter:constrained \
+        --setting finetuned-free=agent/planner_adapter:free
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import time
+from pathlib import Path
+
+from common import RESULTS, ROOT, SEAL, write_results
+
+from agent.evaluate import evaluate_planner, markdown_table, oracle_candidates, spread
+from agent.planner import Planner
+from index.toolset import load_toolset
+from toolrag.instances import read_instances
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--setting", action="append", required=True, help="NAME=MODEL:DECODING")
+    ap.add_argument("--instances", type=Path, default=SEAL / "test_in_domain.jsonl")
+    ap.add_argument("--limit", type=int, default=None, help="N instances spread over the file")
+    ap.add_argument("--candidates", type=int, default=5, help="oracle candidates per query")
+    ap.add_argument("--max-new-tokens", type=int, default=256)
+    ap.add_argument("--name", default="planner_quality")
+    args = ap.parse_args()
+
+    data = spread(read_instances(args.instances), args.limit)
+    cands = oracle_candidates(load_toolset(SEAL / "tool.jsonl"), args.candidates)
+    pred_dir = ROOT / ".cache" / "planner-eval" / args.name
+    previous = RESULTS / f"{args.name}.json"
+    results: dict[str, dict] = {}
+    if previous.exists():
+        results = json.loads(previous.read_text()).get("results", {})
+    for spec in args.setting:
+        name, _, rest = spec.partition("=")
+        model, _, decoding = rest.rpartition(":")
+        if decoding not in ("constrained", "free"):
+            raise SystemExit(f"{spec}: decoding must be constrained or free")
+        start = time.time()
+        planner = Planner.load(
+            model, constrained=decoding == "constrained", max_new_tokens=args.max_new_tokens
+        )
+        load_s = time.time() - start
+        res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl")
+        res |= {"model": model, "decoding": decoding, "load_s": round(load_s, 1)}
+        results[name] = res
+        del planner
+        gc.collect()
+        md = [
+            f"# Planner on {args.instances.name}: {len(data)} instances spread over the file, "
+            f"oracle-{args.candidates} candidates (gold + BM25 distractors)",
+            "",
+            "Seal-Tools metrics in %. `nested refs`: share of gold references whose prediction "
+            "points to the same output of the same earlier call (stricter than the paper's "
+            "string match). `p50 s`: planner latency per query on this CPU.",
+            "",
+            markdown_table(results),
+        ]
+        write_results(
+            args.name,
+            {"instances": str(args.instances), "n": len(data), "results": results},
+            "\n".join(md),
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Plans are checked against the schemas before they run; execution substitutes outputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.agent import Agent
+from agent.checker import check, coerce
+from agent.executor import ToolRegistry, execute, simulate
+from agent.planner import PlanResult
+from toolrag.types import Param, ParamType, Tool, ToolCall
+
+GEO = Tool(
+    name="geo",
+    parameters=[Param(name="city", required=True), Param(name="n", type=ParamType.INTEGER)],
+    outputs=[Param(name="lat", type=ParamType.NUMBER), Param(name="lon", type=ParamType.NUMBER)],
+)
+WEATHER = Tool(
+    name="weather",
+    parameters=[Param(name="lat", type=ParamType.NUMBER, required=True)],
+    outputs=[Param(name="temp", type=ParamType.NUMBER)],
+)
+TOOLS = {"geo": GEO, "weather": WEATHER}
+
+
+def call(api, responses=(), **params):
+    return ToolCall(api=api, parameters=params, responses=list(responses))
+
+
+def messages(calls):
+    return [str(v) for v in check(calls, TOOLS)]
+
+
+def test_a_good_nested_plan_passes():
+    plan = [
+        call("geo", ["API_call_0", "API_call_1"], city="Oslo", n="3"),
+        call("weather", ["API_call_2"], lat="API_call_0"),
+    ]
+    assert messages(plan) == []
+
+
+@pytest.mark.parametrize(
+    ("plan", "expected"),
+    [
+        ([call("book")], "call 0 (book): unknown tool"),
+        ([call("geo", n=1)], "call 0 (geo): missing required parameter 'city'"),
+        ([call("geo", city="x", town="y")], "call 0 (geo): unknown parameter 'town'"),
+        ([call("geo", city="x", n="many")], "call 0 (geo): n='many' is not a integer"),
+        ([call("weather", ["API_call_0"], lat="API_call_0")], "references its own or a later call"),
+        ([call("weather", lat="API_call_7")], "references no call's output"),
+    ],
+)
+def test_each_violation_is_reported(plan, expected):
+    assert any(expected in m for m in messages(plan)), messages(plan)
+
+
+def test_coerce():
+    assert coerce("3", ParamType.INTEGER) == 3
+    assert coerce(2.0, ParamType.INTEGER) == 2
+    assert coerce("a, b", ParamType.ARRAY) == ["a", "b"]
+    with pytest.raises(ValueError):
+        coerce("2.5", ParamType.INTEGER)
+    with pytest.raises(ValueError):
+        coerce("maybe", ParamType.BOOLEAN)
+
+
+def test_execution_substitutes_outputs_and_records_failures():
+    registry = ToolRegistry()
+
+    @registry.register("geo")
+    def geo(city, n=1):
+        return {"lat": 59.9, "lon": 10.7}
+
+    @registry.register("weather")
+    def weather(lat):
+        if lat > 50:
+            raise RuntimeError("too cold to measure")
+        return {"temp": 20.0}
+
+    plan = [
+        call("geo", ["API_call_0", "API_call_1"], city="Oslo"),
+        call("weather", ["API_call_2"], lat="API_call_0"),
+    ]
+    trace = execute(plan, TOOLS, registry)
+    assert trace[0].output == {"lat": 59.9, "lon": 10.7}
+    assert trace[1].arguments == {"lat": 59.9}
+    assert trace[1].output is None and "too cold" in trace[1].error
+
+
+def test_simulated_tools_are_deterministic_and_follow_the_schema():
+    out = simulate(GEO, {"city": "Oslo"})
+    assert set(out) == {"lat", "lon"} and all(isinstance(v, float) for v in out.values())
+    assert simulate(GEO, {"city": "Oslo"}) == out
+    trace = execute(
+        [
+            call("geo", ["API_call_0", "API_call_1"], city="Oslo"),
+            call("weather", ["API_call_2"], lat="API_call_1"),
+        ],
+        TOOLS,
+    )
+    assert trace[1].arguments["lat"] == out["lon"] and trace[1].simulated
+
+
+class FixedPlanner:
+    def __init__(self, calls):
+        self.calls = calls
+
+    def plan(self, query, tools):
+        return PlanResult(calls=self.calls, text="", format_ok=True)
+
+
+def test_agent_checks_before_it_executes(six_index):
+    good = [call("getWeather", ["API_call_0"], city="Paris")]
+    answer = Agent(six_index, FixedPlanner(good), k=3).ask("weather in Paris")
+    assert answer.violations == [] and len(answer.trace) == 1
+    assert answer.candidates[0]["name"] == "getWeather"
+    bad = [call("getWeather")]
+    answer = Agent(six_index, FixedPlanner(bad), k=3).ask("weather in Paris")
+    assert answer.violations and answer.trace == []
+    assert "missing required parameter 'city'" in answer.to_json()["violations"][0]
