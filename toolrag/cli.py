@@ -655,6 +655,27 @@ def _show_answer(answer) -> None:
         console.print(f"  -> {obs.call}. {obs.api}{tag}: {result}")
 
 
+@app.command("serve")
+def serve(
+    index: IndexOpt,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    planner: PlannerOpt = None,
+    k: Annotated[int, typer.Option("-k", help="Default candidate tools per query.")] = 5,
+) -> None:
+    """Serve /retrieve, /plan, /ask and /healthz over HTTP (FastAPI + uvicorn; docs at /docs)."""
+    import uvicorn
+
+    from agent.agent import Agent
+    from agent.server import create_app
+
+    try:
+        agent = Agent.load(index, planner=planner, k=k)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    uvicorn.run(create_app(agent), host=host, port=port, log_level="warning")
+
+
 # -- quickstart -------------------------------------------------------------------------------
 
 
