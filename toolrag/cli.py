@@ -676,6 +676,21 @@ def serve(
     uvicorn.run(create_app(agent), host=host, port=port, log_level="warning")
 
 
+@app.command("mcp")
+def mcp_cmd(
+    index: IndexOpt,
+    planner: PlannerOpt = None,
+) -> None:
+    """Serve search_tools and plan as an MCP server over stdio (for other agents)."""
+    from agent.mcp_server import build_server
+
+    try:
+        server = build_server(index, planner)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    server.run("stdio")
+
+
 # -- quickstart -------------------------------------------------------------------------------
 
 
