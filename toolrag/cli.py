@@ -556,6 +556,40 @@ def eval_planner(
     console.print(markdown_table({setting: result}))
 
 
+@eval_app.command("e2e")
+def eval_e2e(
+    index: IndexOpt,
+    instances: Annotated[Path, typer.Option("--instances", help="Seal-Tools instances (.jsonl).")],
+    planner: PlannerOpt = None,
+    k: Annotated[int, typer.Option("-k", "--k", help="Retrieved candidates per query.")] = 5,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="N instances spread evenly over the file.")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for predictions (resumed), report and plots.")
+    ] = Path("e2e-eval"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Retrieval metrics + planner metrics with oracle-5 and with retrieved top-K, error breakdown."""
+    from agent.e2e import evaluate_e2e, markdown
+    from agent.evaluate import spread
+    from agent.planner import Planner
+    from index.store import ToolIndex
+    from toolrag.instances import read_instances
+
+    try:
+        idx = ToolIndex.load(index)
+        data = spread(read_instances(instances), limit)
+        report = evaluate_e2e(idx, Planner.load(planner), data, out, k=k, progress=not as_json)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    if as_json:
+        _print_json({key: v for key, v in report.items() if key != "error_per_instance"})
+        return
+    console.print(markdown(report))
+    console.print(f"\nwrote {out}/report.json, report.md, recall_at_k.png, f1_by_category.png")
+
+
 @app.command("plan")
 def plan_cmd(
     query: Annotated[str, typer.Argument(help="What the user asks.")],
