@@ -68,6 +68,8 @@ class Planner:
         constrained: decode under the plan grammar (default) or freely.
         max_new_tokens: generation cap per plan.
         max_calls: plan length cap under constrained decoding.
+        reuse_prefix: keep the KV cache of the prompt part every query shares (system message
+            and the start of the user turn) and start each plan from a copy of it.
     """
 
     def __init__(
@@ -79,6 +81,7 @@ class Planner:
         max_new_tokens: int = 384,
         max_calls: int = 8,
         name: str = "",
+        reuse_prefix: bool = True,
     ) -> None:
         self.model = model
         self.tokenizer = tokenizer
@@ -86,7 +89,9 @@ class Planner:
         self.max_new_tokens = max_new_tokens
         self.max_calls = max_calls
         self.name = name
+        self.reuse_prefix = reuse_prefix
         self._ll_tokenizer: Any = None
+        self._prefix: tuple[list[int], Any] | None = None
 
     @classmethod
     def load(cls, model: str | None = None, *, dtype: str = "float32", **kwargs: Any) -> Planner:
@@ -126,14 +131,41 @@ class Planner:
         result.seconds = time.perf_counter() - start
         return result
 
+    def _start_cache(self, ids: list[int]) -> tuple[Any, int]:
+        """A KV cache already holding the shared prompt prefix (when it matches) and its length."""
+        import copy
+
+        import torch
+        from transformers import DynamicCache
+
+        if not self.reuse_prefix:
+            return DynamicCache(), 0
+        if self._prefix is None:
+            marker = "\x00"
+            text = self.tokenizer.apply_chat_template(
+                messages(marker, []), tokenize=False, add_generation_prompt=True
+            )
+            head = text[: text.index("Tools:") + len("Tools:")]
+            prefix = self.tokenizer(head, add_special_tokens=False).input_ids[:-1]
+            cache = DynamicCache()
+            with torch.inference_mode():
+                self.model(input_ids=torch.tensor([prefix]), past_key_values=cache, use_cache=True)
+            self._prefix = (prefix, cache)
+        prefix, cache = self._prefix
+        if ids[: len(prefix)] != prefix or len(ids) <= len(prefix):
+            return DynamicCache(), 0
+        return copy.deepcopy(cache), len(prefix)
+
     def _free(self, ids: list[int]) -> str:
         import torch
 
+        cache, _ = self._start_cache(ids)
         input_ids = torch.tensor([ids])
         with torch.inference_mode():
             out = self.model.generate(
                 input_ids,
                 attention_mask=torch.ones_like(input_ids),
+                past_key_values=cache,
                 max_new_tokens=self.max_new_tokens,
                 do_sample=False,
                 pad_token_id=self.tokenizer.pad_token_id,
@@ -170,15 +202,14 @@ class Planner:
             apply_token_bitmask_inplace,
             fill_next_token_bitmask,
         )
-        from transformers import DynamicCache
 
         by_name = {t.name: t for t in tools}
         matcher = self._matcher("", [], tools)
-        cache = DynamicCache()
+        cache, skip = self._start_cache(ids)
         bitmask = None
         generated: list[int] = []
         forced_total = 0
-        step_input = torch.tensor([ids])
+        step_input = torch.tensor([ids[skip:]])
         stage = 0
         with torch.inference_mode():
             while len(generated) < self.max_new_tokens:

