@@ -24,6 +24,17 @@ if TYPE_CHECKING:
     from retriever.base import Retriever
 
 
+def make_planner(spec: str | None = None, *, constrained: bool = True) -> Any:
+    """``openai:MODEL`` -> a :class:`~agent.remote.RemotePlanner` on ``$OPENAI_BASE_URL``;
+    anything else (adapter folder, model folder, hub id, packaged alias, ``None`` for the shipped
+    planner) -> a local :class:`Planner`."""
+    if spec and spec.startswith("openai:"):
+        from agent.remote import RemotePlanner
+
+        return RemotePlanner(spec.removeprefix("openai:"))
+    return Planner.load(spec, constrained=constrained)
+
+
 class ExecuteMode(StrEnum):
     """What ``ask`` does with a plan that passed the checks."""
 
@@ -88,7 +99,7 @@ class Agent:
 
         return cls(
             ToolIndex.load(index),
-            Planner.load(planner, constrained=constrained),
+            make_planner(planner, constrained=constrained),
             registry=registry,
             k=k,
         )

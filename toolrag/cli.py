@@ -483,7 +483,12 @@ def train_planner_cmd(
 
 PlannerOpt = Annotated[
     str | None,
-    typer.Option("--planner", help="Adapter folder, model folder, hub id or packaged alias."),
+    typer.Option(
+        "--planner",
+        help="Adapter folder, model folder, hub id, packaged alias, or openai:MODEL "
+        "(an OpenAI-compatible endpoint from $OPENAI_BASE_URL / $OPENAI_API_KEY). "
+        "Default: the shipped fine-tuned adapter.",
+    ),
 ]
 ConstrainedOpt = Annotated[
     bool,
@@ -515,6 +520,7 @@ def eval_planner(
     as_json: JsonOpt = False,
 ) -> None:
     """Seal-Tools metrics (Format ACC, Tool and Parameter P/R/F1) by single / multiple / nested."""
+    from agent.agent import make_planner
     from agent.evaluate import (
         CandidateSpec,
         evaluate_planner,
@@ -523,7 +529,6 @@ def eval_planner(
         retrieved_candidates,
         spread,
     )
-    from agent.planner import Planner
     from toolrag.instances import read_instances
 
     try:
@@ -540,7 +545,7 @@ def eval_planner(
             if not tools:
                 raise ValueError("oracle candidates need --tools (the toolset of the instances)")
             cand_fn = oracle_candidates(load_toolset(tools), spec.k)
-        model = Planner.load(planner, constrained=constrained)
+        model = make_planner(planner, constrained=constrained)
         result = evaluate_planner(
             model, data, cand_fn, out / "predictions.jsonl", progress=not as_json
         )
@@ -571,16 +576,16 @@ def eval_e2e(
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieval metrics + planner metrics with oracle-5 and with retrieved top-K, error breakdown."""
+    from agent.agent import make_planner
     from agent.e2e import evaluate_e2e, markdown
     from agent.evaluate import spread
-    from agent.planner import Planner
     from index.store import ToolIndex
     from toolrag.instances import read_instances
 
     try:
         idx = ToolIndex.load(index)
         data = spread(read_instances(instances), limit)
-        report = evaluate_e2e(idx, Planner.load(planner), data, out, k=k, progress=not as_json)
+        report = evaluate_e2e(idx, make_planner(planner), data, out, k=k, progress=not as_json)
     except EXPECTED_ERRORS as err:
         _fail(err)
     if as_json:
@@ -600,7 +605,7 @@ def plan_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieve candidate tools for QUERY and plan the (nested) calls that answer it."""
-    from agent.planner import Planner
+    from agent.agent import make_planner
     from index.store import ToolIndex
     from retriever.base import default_retriever
 
@@ -608,7 +613,7 @@ def plan_cmd(
         idx = ToolIndex.load(index)
         hits = default_retriever(idx).retrieve(query, k=k)
         cands = [h.tool for h in hits]
-        result = Planner.load(planner, constrained=constrained).plan(query, cands)
+        result = make_planner(planner, constrained=constrained).plan(query, cands)
     except EXPECTED_ERRORS as err:
         _fail(err)
     if as_json:

@@ -161,7 +161,29 @@ def test_help_for_every_command():
         ["index", "info", "--help"],
         ["retrieve", "--help"],
         ["eval", "retrieval", "--help"],
+        ["eval", "planner", "--help"],
+        ["eval", "e2e", "--help"],
+        ["train", "retriever", "--help"],
+        ["train", "planner", "--help"],
+        ["plan", "--help"],
+        ["ask", "--help"],
+        ["serve", "--help"],
+        ["mcp", "--help"],
         ["quickstart", "--help"],
     ):
         res = run(*args)
         assert res.exit_code == 0 and "Usage" in res.stdout, args
+
+
+def test_ask_rejects_an_unknown_execute_mode(six_index_dir):
+    res = run("ask", "weather in Paris", "--index", six_index_dir, "--execute", "really")
+    assert res.exit_code == 2 and "simulate" in res.output
+
+
+def test_eval_planner_needs_an_index_for_retrieved_candidates(tmp_path):
+    inst = tmp_path / "i.jsonl"
+    inst.write_text('{"id": "a", "query": "q", "calling": []}\n')
+    res = run("eval", "planner", "--instances", inst, "--candidates", "retrieved:5")
+    assert res.exit_code == 2 and "--index" in res.output
+    res = run("eval", "planner", "--instances", inst, "--candidates", "gold")
+    assert res.exit_code == 2 and "oracle5" in res.output

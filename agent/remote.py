@@ -1,0 +1,91 @@
+"""A planner backed by any OpenAI-compatible chat-completions endpoint (official `openai` client).
+
+Same prompt and same plan parsing as the local planner, so scores are comparable. The endpoint
+and key come from the environment (``OPENAI_BASE_URL``, ``OPENAI_API_KEY``) or the arguments; no
+grammar is applied remotely, so unparsable replies are recorded format errors.
+
+Example:
+    >>> planner = RemotePlanner(model="gpt-4o-mini")  # doctest: +SKIP
+    >>> planner.plan("Weather in Oslo?", tools).calls  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from agent import plan as plan_format
+from agent.planner import PlanResult
+from agent.prompt import messages
+from toolrag.types import Tool
+
+
+class RemotePlanner:
+    """Plans through ``POST {base_url}/chat/completions``.
+
+    Args:
+        model: the model name the endpoint serves.
+        base_url: endpoint root (``.../v1``); default ``$OPENAI_BASE_URL``.
+        api_key: default ``$OPENAI_API_KEY`` (``"none"`` for local servers that ignore it).
+        max_tokens: completion cap. timeout: seconds per request. max_retries: client retries.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        max_tokens: int = 384,
+        timeout: float = 60.0,
+        max_retries: int = 2,
+    ) -> None:
+        try:
+            from openai import OpenAI
+        except ImportError as err:  # pragma: no cover - a declared dependency
+            raise ImportError(
+                "the remote planner needs the openai client: pip install openai"
+            ) from err
+        base_url = base_url or os.environ.get("OPENAI_BASE_URL")
+        if not base_url:
+            raise ValueError(
+                "no endpoint: pass base_url or set OPENAI_BASE_URL (e.g. http://127.0.0.1:8000/v1)"
+            )
+        self.client = OpenAI(
+            base_url=base_url,
+            api_key=api_key or os.environ.get("OPENAI_API_KEY", "none"),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        self.model = model
+        self.max_tokens = max_tokens
+        self.name = f"openai:{model}@{base_url}"
+
+    def plan(self, query: str, tools: Sequence[Tool]) -> PlanResult:
+        """Plan via the endpoint; transport errors and bad replies become recorded errors."""
+        start = time.perf_counter()
+        if not tools:
+            return PlanResult(calls=[], text="[]", format_ok=True)
+        result = PlanResult(calls=[], text="", format_ok=False)
+        try:
+            reply: Any = self.client.chat.completions.create(
+                model=self.model,
+                messages=messages(query, tools),
+                temperature=0,
+                max_tokens=self.max_tokens,
+            )
+            result.text = reply.choices[0].message.content or ""
+            if reply.usage is not None:
+                result.new_tokens = reply.usage.completion_tokens
+            internal = plan_format.parse(result.text)
+            result.calls = plan_format.to_seal(internal, {t.name: t for t in tools})
+            result.internal = internal
+            result.format_ok = True
+        except plan_format.PlanFormatError as err:
+            result.error = str(err)
+        except Exception as err:
+            result.error = f"{type(err).__name__}: {err}"
+        result.seconds = time.perf_counter() - start
+        return result
