@@ -243,4 +243,11 @@ class Planner:
                         logger.warning("constrained decoding: truncating at call %d", stage)
                         return text[: ends[-1]] + "]", len(generated), forced_total
                 step_input = torch.tensor([new])
-        return self.tokenizer.decode(generated), len(generated), forced_total
+        text = self.tokenizer.decode(generated)
+        if not matcher.is_stopped():
+            # the token budget ran out mid-plan: keep the complete calls and close the list, so
+            # constrained output is always a valid plan
+            ends = closed_calls(text)
+            logger.warning("constrained decoding: token budget spent; keeping %d calls", len(ends))
+            text = (text[: ends[-1]] if ends else "[") + "]"
+        return text, len(generated), forced_total

@@ -42,3 +42,9 @@ def test_prefix_cache_reuse_gives_the_same_plan(smol_folder, six_tools):
         c = reused.plan(query, six_tools[:3])  # the shared cache is copied, never consumed
         assert a.text == b.text == c.text
     assert reused._prefix is not None and len(reused._prefix[0]) > 20
+
+
+def test_constrained_output_is_a_plan_even_when_the_token_budget_runs_out(smol_folder, six_tools):
+    planner = Planner.load(str(smol_folder), max_new_tokens=12)
+    result = planner.plan("Convert 100 EUR to USD, book a flight and email my boss", six_tools)
+    assert result.format_ok and result.text.endswith("]"), result.text
