@@ -123,3 +123,21 @@ def seal_available() -> bool:
     if not (SEAL / "tool.jsonl").is_file():
         pytest.skip("../shared/data/seal-tools is not beside the checkout")
     return True
+
+
+@pytest.fixture(scope="session")
+def smol_folder():
+    """The packaged SmolLM2-135M converted once per test session (about 30 s)."""
+    from agent.models import SMOLLM2, packaged_folder
+
+    try:
+        return packaged_folder(SMOLLM2)
+    except ImportError as err:
+        pytest.skip(str(err))
+
+
+@pytest.fixture(scope="session")
+def smol_planner(smol_folder):
+    from agent.planner import Planner
+
+    return Planner.load(str(smol_folder), max_new_tokens=160)

@@ -56,7 +56,7 @@ def test_invalid_reference_is_kept_verbatim(bad):
 
 
 def test_round_trip_on_every_dev_and_test_plan(seal_available):
-    from tests.conftest import SEAL
+    from conftest import SEAL
 
     tools = {t.name: t for t in load_toolset(SEAL / "tool.jsonl")}
     for name in ("dev.jsonl", "test_in_domain.jsonl"):
