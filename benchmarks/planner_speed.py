@@ -29,6 +29,8 @@ VARIANTS = {
     "constrained + prefix cache (fp32, default)": dict(
         constrained=True, reuse_prefix=True, dtype="float32"
     ),
+}
+BF16 = {
     "constrained + prefix cache (bf16)": dict(
         constrained=True, reuse_prefix=True, dtype="bfloat16"
     ),
@@ -46,13 +48,17 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=40, help="test queries, spread over the file")
     ap.add_argument("--max-new-tokens", type=int, default=256)
     ap.add_argument("--name", default="planner_speed")
+    ap.add_argument(
+        "--bf16", action="store_true", help="also bf16 (very slow on CPUs without bf16 units)"
+    )
     args = ap.parse_args()
+    variants = VARIANTS | (BF16 if args.bf16 else {})
 
     data = spread(read_instances(SEAL / "test_in_domain.jsonl"), args.n)
     cands = oracle_candidates(load_toolset(SEAL / "tool.jsonl"))
     cand_lists = [cands(i) for i in data]
     rows = {}
-    for name, kw in VARIANTS.items():
+    for name, kw in variants.items():
         dtype = kw.pop("dtype")
         planner = Planner.load(args.planner, dtype=dtype, max_new_tokens=args.max_new_tokens, **kw)
         kw["dtype"] = dtype
