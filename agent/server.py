@@ -45,6 +45,8 @@ def create_app(agent: Agent) -> FastAPI:
         description="Retrieve the tools a query needs, plan the calls, check and execute them.",
     )
     plan_lock = threading.Lock()
+    # load the query encoder now, not lazily inside 20 concurrent first requests
+    agent.retriever.retrieve("warm up", k=1)
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
