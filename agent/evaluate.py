@@ -124,16 +124,22 @@ def score_predictions(
         pred = [ToolCall(**c) for c in row["calls"]] if row["format_ok"] else None
         scores.add(inst.category, score_instance(inst.calls, pred))
         seconds.append(row["seconds"])
-    seconds.sort()
-    pct = lambda q: seconds[min(len(seconds) - 1, int(q * len(seconds)))] if seconds else 0.0  # noqa: E731
     return {
         "scores": scores.summary(),
         "latency_s": {
-            "p50": pct(0.5),
-            "p95": pct(0.95),
+            "p50": percentile(seconds, 0.5),
+            "p95": percentile(seconds, 0.95),
             "mean": sum(seconds) / max(1, len(seconds)),
         },
     }
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The nearest-rank ``q`` quantile (``0.0`` for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def markdown_table(results: dict[str, dict[str, Any]]) -> str:

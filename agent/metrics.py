@@ -94,10 +94,10 @@ def score_instance(gold: Sequence[ToolCall], pred: Sequence[ToolCall] | None) ->
     c.param_gold = sum(len(g.parameters) for g in gold)
     gold_owners = _owner(gold)
     refs = [
-        (g.api, name, _ref_target(v, gold_owners))
+        (g.api, name, target)
         for g in gold
         for name, v in g.parameters.items()
-        if _ref_target(v, gold_owners) is not None
+        if (target := _ref_target(v, gold_owners)) is not None
     ]
     c.ref_gold = len(refs)
     if pred is None:

@@ -11,7 +11,7 @@ import statistics
 
 from common import SEAL, write_results
 
-from agent.evaluate import oracle_candidates, spread
+from agent.evaluate import oracle_candidates, percentile, spread
 from agent.planner import Planner
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
@@ -35,11 +35,6 @@ BF16 = {
         constrained=True, reuse_prefix=True, dtype="bfloat16"
     ),
 }
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 def main() -> None:
@@ -71,8 +66,8 @@ def main() -> None:
             forced.append(r.forced_tokens)
             ok += r.format_ok
         rows[name] = {
-            "p50_s": pct(secs, 0.5),
-            "p95_s": pct(secs, 0.95),
+            "p50_s": percentile(secs, 0.5),
+            "p95_s": percentile(secs, 0.95),
             "mean_s": statistics.mean(secs),
             "tokens_per_s": sum(toks) / sum(secs),
             "mean_new_tokens": statistics.mean(toks),

@@ -24,6 +24,8 @@ from pathlib import Path
 import httpx
 from common import ROOT, write_results
 
+from agent.evaluate import percentile
+
 QUERIES = json.loads((resources.files("toolrag") / "data" / "sample_queries.json").read_text())
 
 
@@ -68,16 +70,14 @@ def hammer(url: str, path: str, body_for, clients: int, seconds: float, cap: int
     for t in threads:
         t.join()
     wall = time.time() - t0
-    latencies.sort()
-    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
     return {
         "requests": len(latencies),
         "failed": len(failures),
         "failures": sorted(set(failures)),
         "wall_s": wall,
         "req_per_s": len(latencies) / wall,
-        "p50_s": pick(0.5),
-        "p95_s": pick(0.95),
+        "p50_s": percentile(latencies, 0.5),
+        "p95_s": percentile(latencies, 0.95),
     }
 
 

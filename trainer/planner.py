@@ -24,7 +24,7 @@ from typing import Any
 
 from agent.adapter import PLANNER_RECORD
 from agent.candidates import CandidateBuilder
-from agent.models import DEFAULT_PLANNER_BASE, resolve_base
+from agent.models import DEFAULT_PLANNER_BASE, PACKAGED, resolve_base
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
 from trainer.planner_data import planner_example
@@ -172,6 +172,7 @@ def train_planner(cfg: PlannerTrainConfig) -> Path:
     result = trainer.train(resume_from_checkpoint=resume)
     trainer.model.save_pretrained(cfg.out)
     tokenizer.save_pretrained(cfg.out)
+    _portable_base(cfg.out, cfg.base)
     record = {
         "base": cfg.base,
         "config": cfg.to_json(),
@@ -184,6 +185,17 @@ def train_planner(cfg: PlannerTrainConfig) -> Path:
     }
     (cfg.out / PLANNER_RECORD).write_text(json.dumps(record, indent=2))
     return cfg.out
+
+
+def _portable_base(folder: Path, base: str) -> None:
+    """peft records the base as the cache folder it was loaded from; record the hub id of a
+    packaged base instead (``resolve_base`` maps it back to the packaged weights)."""
+    if base not in PACKAGED:
+        return
+    path = folder / "adapter_config.json"
+    config = json.loads(path.read_text())
+    config["base_model_name_or_path"] = PACKAGED[base].hub_id
+    path.write_text(json.dumps(config, indent=2) + "\n")
 
 
 def write_planner_card(folder: Path, scores_markdown: str, command: str) -> Path:
