@@ -9,6 +9,8 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -36,6 +38,11 @@ train_app = typer.Typer(help="Train models on labelled instances.", no_args_is_h
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
+datagen_app = typer.Typer(
+    help="Generate training data with an LLM (self-instruct, multi-agent simulation).",
+    no_args_is_help=True,
+)
+app.add_typer(datagen_app, name="datagen")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -809,3 +816,191 @@ def quickstart(
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+# -- datagen --------------------------------------------------------------------------------
+
+LlmOpt = Annotated[
+    str,
+    typer.Option(
+        "--llm",
+        help="local:NAME_OR_DIR (packaged smollm2-135m, qwen2.5-coder-0.5b, a folder, a hub id) "
+        "or openai:MODEL (endpoint from $OPENAI_BASE_URL, key from $OPENAI_API_KEY).",
+    ),
+]
+CacheOpt = Annotated[
+    Path | None,
+    typer.Option("--cache", help="LLM call cache (resume); default <out>.cache beside OUT."),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for sampling and choices.")]
+MaxTokensOpt = Annotated[
+    int | None, typer.Option("--max-tokens", help="Cap on tokens per LLM call (default per role).")
+]
+
+
+@contextmanager
+def _progress(total: int, what: str, quiet: bool) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr; yields the callback that advances it (thread-safe)."""
+    if quiet:
+        yield lambda: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda: bar.advance(task)
+
+
+def _cap(max_tokens: int | None) -> dict[str, int]:
+    if max_tokens is not None and max_tokens < 1:
+        raise typer.BadParameter("--max-tokens must be at least 1")
+    return {} if max_tokens is None else {"max_tokens": max_tokens}
+
+
+def _datagen_llm(spec: str, out: Path, cache: Path | None):
+    from trainer.llm import CachedLLM, make_llm
+
+    return CachedLLM(make_llm(spec), cache or out.with_name(out.name + ".cache"))
+
+
+def _datagen_done(out: Path, rows: int, report, as_json: bool, llm, **extra) -> None:
+    from trainer.datagen.selfinstruct import write_report
+
+    path = write_report(out, report, {"llm": llm.name, "llm_calls": llm.calls} | extra)
+    summary = report.to_json()
+    if as_json:
+        _print_json({"out": str(out), "report": str(path)} | summary)
+        return
+    console.print(
+        f"Wrote [bold]{rows}[/] to {out} ({summary['kept']}/{summary['generated']} kept; "
+        f"{llm.hits} cached calls, {llm.calls} new)."
+    )
+    for reason, count in summary["rejected_by_reason"].items():
+        console.print(f"  rejected {count}: {reason}")
+    console.print(f"Report: {path}")
+
+
+@datagen_app.command("tools")
+def datagen_tools(
+    fields: Annotated[
+        Path, typer.Option("--fields", help="Fields: JSONL {'field': ...} or one per line.")
+    ],
+    per_field: Annotated[int, typer.Option("--per-field", help="Tools to generate per field.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output tools (Seal-Tools JSONL).")],
+    existing: Annotated[
+        list[Path] | None,
+        typer.Option("--existing", help="Toolset(s) the new tools must not duplicate."),
+    ] = None,
+    llm: LlmOpt = "local:smollm2-135m",
+    cache: CacheOpt = None,
+    seed: SeedOpt = 0,
+    max_tokens: MaxTokensOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Self-instruct tools per field, checked for schema, duplicates and near-duplicates."""
+    from index.toolset import load_toolset
+    from trainer.datagen.selfinstruct import generate_tools, read_fields, write_jsonl
+
+    try:
+        names = read_fields(fields)
+        known = load_toolset(existing) if existing else []
+        if per_field < 1:
+            raise ValueError("--per-field must be at least 1")
+        model = _datagen_llm(llm, out, cache)
+        with _progress(len(names) * per_field, "tools", as_json) as tick:
+            rows, report = generate_tools(
+                model,
+                names,
+                per_field,
+                existing=known,
+                seed=seed,
+                on_done=tick,
+                **_cap(max_tokens),
+            )
+        write_jsonl(out, rows)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    _datagen_done(out, len(rows), report, as_json, model)
+
+
+@datagen_app.command("instances")
+def datagen_instances(
+    tools: Annotated[list[Path], typer.Option("--tools", help="Toolset file(s).")],
+    n: Annotated[int, typer.Option("--n", help="Instances to generate (before filtering).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output instances (Seal-Tools JSONL).")],
+    kinds: Annotated[
+        str, typer.Option("--kinds", help="Comma-separated: single,multiple,nested.")
+    ] = "single,multiple,nested",
+    llm: LlmOpt = "local:smollm2-135m",
+    cache: CacheOpt = None,
+    seed: SeedOpt = 0,
+    max_tokens: MaxTokensOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Queries with gold calls (nested ones use earlier outputs), checked for grounding,
+    required parameters, real tools and valid nesting."""
+    from index.toolset import load_toolset
+    from trainer.datagen.selfinstruct import generate_instances, write_jsonl
+
+    try:
+        toolset = load_toolset(tools)
+        model = _datagen_llm(llm, out, cache)
+        with _progress(n, "instances", as_json) as tick:
+            rows, report = generate_instances(
+                model,
+                toolset,
+                [k.strip() for k in kinds.split(",") if k.strip()],
+                n,
+                seed=seed,
+                on_done=tick,
+                **_cap(max_tokens),
+            )
+        write_jsonl(out, rows)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    _datagen_done(out, len(rows), report, as_json, model)
+
+
+@datagen_app.command("simulate")
+def datagen_simulate(
+    tools: Annotated[list[Path], typer.Option("--tools", help="Toolset file(s).")],
+    n: Annotated[int, typer.Option("--n", help="Episodes to simulate.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output trajectories (JSONL).")],
+    instances_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--instances-out", help="Planner training data; default <out>.instances.jsonl."
+        ),
+    ] = None,
+    max_steps: Annotated[int, typer.Option("--max-steps", help="Assistant steps per episode.")] = 4,
+    llm: LlmOpt = "local:smollm2-135m",
+    cache: CacheOpt = None,
+    seed: SeedOpt = 0,
+    max_tokens: MaxTokensOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """ToolAlpaca-style simulation: user, assistant and tool-executor agents; trajectories that
+    end in a final answer are kept and converted to planner training data."""
+    from index.toolset import load_toolset
+    from trainer.datagen.selfinstruct import write_jsonl
+    from trainer.datagen.simulate import simulate
+
+    try:
+        toolset = load_toolset(tools)
+        model = _datagen_llm(llm, out, cache)
+        with _progress(max_steps, "rounds", as_json) as tick:
+            trajectories, instances, report = simulate(
+                model,
+                toolset,
+                n,
+                seed=seed,
+                max_steps=max_steps,
+                on_round=tick,
+                **_cap(max_tokens),
+            )
+        target = instances_out or out.with_name(out.stem + ".instances.jsonl")
+        write_jsonl(out, trajectories)
+        write_jsonl(target, instances)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    _datagen_done(out, len(trajectories), report, as_json, model, instances=str(target))

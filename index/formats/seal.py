@@ -92,3 +92,32 @@ def parse(doc: Document) -> list[Tool]:
             )
         )
     return tools
+
+
+_TYPE_NAMES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_TYPE_NAMES |= {"array": "list", "object": "dict"}
+
+
+def to_record(tool: Tool) -> dict[str, Any]:
+    """A tool as one Seal-Tools JSONL record (what ``parse`` reads back)."""
+
+    def fields(params: list[Param]) -> dict[str, Any]:
+        return {
+            p.name: {"type": _TYPE_NAMES[p.type.value], "description": p.description}
+            for p in params
+        }
+
+    record: dict[str, Any] = {
+        "api_name": tool.name,
+        "api_description": tool.description,
+        "field": tool.domain or "",
+        "parameters": fields(tool.parameters),
+        "required": tool.required,
+        "responses": fields(tool.outputs),
+    }
+    return record
+
+
+def from_records(records: list[dict[str, Any]], source: str = "<generated>") -> list[Tool]:
+    """Tools from in-memory Seal-Tools records, validated as a file of them would be."""
+    return parse(Document(source=source, data=records))

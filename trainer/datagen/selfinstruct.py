@@ -1,0 +1,303 @@
+"""Self-instruct generation in the Seal-Tools manner: fields -> tools -> single, multiple and
+nested instances, each generated under a JSON schema and passed through :mod:`quality`.
+
+Outputs load straight into training: tools are Seal-Tools JSONL (``toolrag train retriever
+--tools``), instances are Seal-Tools instances with ``API_call_N`` references (``--train``).
+
+Example:
+    >>> llm = CachedLLM(make_llm("local:smollm2-135m"), Path(".cache/datagen"))  # doctest: +SKIP
+    >>> tools, report = generate_tools(llm, ["Oceanography"], per_field=3)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from agent.plan import to_seal
+from index.formats.seal import from_records, to_record
+from toolrag.types import Tool
+from trainer.datagen.quality import (
+    INSTANCE_SCHEMA,
+    TOOL_SCHEMA,
+    DuplicateFilter,
+    Report,
+    Verdict,
+    check_instance,
+    check_tool_record,
+    compatible,
+    parse_json,
+    reject,
+)
+from trainer.llm import ChatLLM, Request, complete_many
+
+KINDS = ("single", "multiple", "nested")
+
+_TOOL_SYSTEM = "You design web APIs and describe them as JSON specifications."
+_TOOL_PROMPT = """Field: {field}
+Invent one practical API that people working in this field would call.{avoid}
+Reply with a JSON object with these keys:
+- "api_name": lowerCamelCase, starting with a verb (like getTideLevels or estimateCost)
+- "api_description": one sentence on what the API does
+- "parameters": each input's snake_case name mapped to {{"type": one of str, int, float, bool, \
+list, dict; "description": what it is, ending with an example value like (e.g., 42)}}
+- "required": the inputs the API cannot work without
+- "responses": each output's snake_case name mapped to {{"type": ..., "description": ...}}"""
+
+_INSTANCE_SYSTEM = (
+    "You write realistic requests to an assistant, with the API calls that serve them."
+)
+_INSTANCE_PROMPT = """APIs:
+{docs}
+
+Write one request a user might make that needs {need}. State every input value the calls need in \
+the request itself. Then list the calls that answer it, in order.{nesting}
+Reply with a JSON object: {{"query": the request, "calling": [{{"api": API name, "parameters": \
+{{input name: value}}}}]}}"""
+
+_NEED = {
+    "single": "exactly one call to {names}",
+    "multiple": "{count} independent calls: {names}",
+    "nested": "{count} calls: {names}",
+}
+
+
+def tool_doc(tool: Tool) -> str:
+    """One compact line per tool: name, inputs with types, description, outputs."""
+    params = ", ".join(
+        f"{p.name}: {p.type.value}{'' if p.required else '?'}" for p in tool.parameters
+    )
+    outputs = ", ".join(o.name for o in tool.outputs)
+    return f"- {tool.name}({params}): {tool.description} -> {outputs}"
+
+
+def write_jsonl(path: Path, rows: Iterable[Any]) -> None:
+    """Write JSON lines atomically: a crash leaves the old file (or none), never half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def write_report(out: Path, report: Report, extra: dict[str, Any] | None = None) -> Path:
+    """``<out>.report.json`` (counts by reason) and ``<out>.rejected.jsonl`` (each rejection)."""
+    path = out.with_name(out.name + ".report.json")
+    path.write_text(json.dumps(report.to_json() | (extra or {}), indent=2) + "\n")
+    write_jsonl(out.with_name(out.name + ".rejected.jsonl"), report.examples)
+    return path
+
+
+def read_fields(path: Path) -> list[str]:
+    """Fields from JSONL (``{"field": ...}`` per line) or plain text (one field per line)."""
+    fields = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise ValueError(f"{path} line {n}: not JSON ({err})") from None
+            if not isinstance(rec.get("field"), str) or not rec["field"].strip():
+                raise ValueError(f"{path} line {n}: needs a non-empty 'field' string")
+            fields.append(rec["field"].strip())
+        else:
+            fields.append(line)
+    if not fields:
+        raise ValueError(f"{path} names no fields: write one field per line")
+    return fields
+
+
+# -- tools --------------------------------------------------------------------------------------
+
+
+def generate_tools(
+    llm: ChatLLM,
+    fields: Sequence[str],
+    per_field: int,
+    *,
+    existing: Sequence[Tool] = (),
+    seed: int = 0,
+    encoder: str | None = None,
+    max_tokens: int = 360,
+    on_done: Callable[[], None] | None = None,
+) -> tuple[list[dict[str, Any]], Report]:
+    """``per_field`` tools per field, as Seal-Tools records, deduplicated against ``existing``."""
+    requests, owners = [], []
+    for f_i, field in enumerate(fields):
+        known = [t.name for t in existing if t.domain == field][:12]
+        avoid = f" Do not repeat these existing APIs: {', '.join(known)}." if known else ""
+        for k in range(per_field):
+            prompt = _TOOL_PROMPT.format(field=field, avoid=avoid)
+            requests.append(
+                Request(
+                    messages=[
+                        {"role": "system", "content": _TOOL_SYSTEM},
+                        {"role": "user", "content": prompt},
+                    ],
+                    json_schema=TOOL_SCHEMA,
+                    max_tokens=max_tokens,
+                    temperature=0.9,
+                    seed=seed * 1_000_003 + f_i * 1_009 + k,
+                )
+            )
+            owners.append(field)
+    outputs = complete_many(llm, requests, on_done=on_done)
+    dedup = DuplicateFilter(existing, encoder=encoder)
+    report, kept = Report(), []
+    for field, text in zip(owners, outputs, strict=True):
+        if isinstance(text, Exception):
+            report.add(reject("llm_error", str(text)), {"field": field})
+            continue
+        record, verdict = parse_json(text)
+        if verdict.kept:
+            verdict = check_tool_record(record)
+        if verdict.kept:
+            verdict = dedup.check(record["api_name"], record["api_description"])
+        item = record if isinstance(record, dict) else {"text": text}
+        report.add(verdict, item | {"field": field} if isinstance(item, dict) else item)
+        if verdict.kept:
+            tool = from_records([record | {"field": field}])[0]
+            kept.append(to_record(tool))
+    return kept, report
+
+
+# -- instances ----------------------------------------------------------------------------------
+
+
+def _nested_pair(tools: Sequence[Tool], rng: random.Random) -> tuple[Tool, Tool, str, str] | None:
+    """Two tools where an output of the first can fill a parameter of the second; pairs whose
+    names share a word are preferred (``location`` -> ``location``)."""
+    options: list[tuple[int, Tool, Tool, str, str]] = []
+    for a in tools:
+        for b in tools:
+            if a.name == b.name:
+                continue
+            for out in a.outputs:
+                for p in b.parameters:
+                    if compatible(out.type, p.type):
+                        words = set(re.split(r"[_\W]+", out.name)) & set(
+                            re.split(r"[_\W]+", p.name)
+                        )
+                        options.append((len(words), a, b, out.name, p.name))
+    if not options:
+        return None
+    best = max(o[0] for o in options)
+    _, a, b, out, param = rng.choice([o for o in options if o[0] == best])
+    return a, b, out, param
+
+
+def _choose(kind: str, tools: Sequence[Tool], by_domain: dict[str | None, list[Tool]], rng):
+    """The tools for one instance and the nesting hint (or ``None`` if this kind cannot be made)."""
+    if kind == "single":
+        return [rng.choice(tools)], ""
+    domain = rng.choice([d for d, ts in by_domain.items() if len(ts) >= 2] or [None])
+    pool = by_domain.get(domain, list(tools)) if domain is not None else list(tools)
+    if len(pool) < 2:
+        return None
+    if kind == "multiple":
+        return rng.sample(pool, min(len(pool), rng.choice([2, 2, 3]))), ""
+    pair = _nested_pair(pool, rng) or _nested_pair(list(tools), rng)
+    if pair is None:
+        return None
+    a, b, out, param = pair
+    hint = (
+        f' Call {a.name} first; {b.name} must take its "{param}" from {a.name}\'s output '
+        f'"{out}": write that value as the text "$0.{out}" instead of a literal value.'
+    )
+    return [a, b], hint
+
+
+def generate_instances(
+    llm: ChatLLM,
+    tools: Sequence[Tool],
+    kinds: Sequence[str],
+    n: int,
+    *,
+    seed: int = 0,
+    max_tokens: int = 320,
+    on_done: Callable[[], None] | None = None,
+) -> tuple[list[dict[str, Any]], Report]:
+    """``n`` instances spread evenly over ``kinds``, in Seal-Tools form."""
+    unknown = set(kinds) - set(KINDS)
+    if unknown or not kinds:
+        raise ValueError(f"unknown kinds {sorted(unknown)}; choose from {list(KINDS)}")
+    if not tools:
+        raise ValueError("no tools to write instances for")
+    rng = random.Random(seed)
+    by_domain: dict[str | None, list[Tool]] = {}
+    for t in tools:
+        by_domain.setdefault(t.domain, []).append(t)
+    jobs: list[tuple[str, list[Tool], Request]] = []
+    report = Report()
+    for i in range(n):
+        kind = kinds[i % len(kinds)]
+        chosen = _choose(kind, tools, by_domain, rng)
+        if chosen is None:
+            report.add(reject("no_suitable_tools", f"no tools fit a {kind} instance"), {})
+            continue
+        picked, hint = chosen
+        names = ", ".join(t.name for t in picked)
+        need = _NEED[kind].format(names=names, count=len(picked))
+        schema = json.loads(json.dumps(INSTANCE_SCHEMA))
+        schema["properties"]["calling"]["items"]["properties"]["api"] = {
+            "enum": [t.name for t in picked]
+        }
+        prompt = _INSTANCE_PROMPT.format(
+            docs="\n".join(tool_doc(t) for t in picked), need=need, nesting=hint
+        )
+        jobs.append(
+            (
+                kind,
+                picked,
+                Request(
+                    messages=[
+                        {"role": "system", "content": _INSTANCE_SYSTEM},
+                        {"role": "user", "content": prompt},
+                    ],
+                    json_schema=schema,
+                    max_tokens=max_tokens,
+                    temperature=0.8,
+                    seed=seed * 1_000_003 + i,
+                ),
+            )
+        )
+    outputs = complete_many(llm, [j[2] for j in jobs], on_done=on_done)
+    catalog = {t.name: t for t in tools}
+    seen: set[str] = set()
+    kept = []
+    for (kind, picked, _), text in zip(jobs, outputs, strict=True):
+        item: dict[str, Any] = {"kind": kind, "tools": [t.name for t in picked]}
+        if isinstance(text, Exception):
+            report.add(reject("llm_error", str(text)), item)
+            continue
+        record, verdict = parse_json(text)
+        if verdict.kept:
+            verdict = check_instance(record, catalog, kind=kind)
+        if verdict.kept:
+            key = " ".join(record["query"].lower().split())
+            if key in seen:
+                verdict = Verdict("duplicate_query", "the same request was written before")
+            seen.add(key)
+        report.add(verdict, item | {"output": record if record is not None else text})
+        if verdict.kept:
+            calls = to_seal(record["calling"], catalog)
+            kept.append(
+                {
+                    "id": f"gen-{kind}-{len(kept)}",
+                    "query": record["query"],
+                    "calling": [c.model_dump() for c in calls],
+                }
+            )
+    return kept, report
