@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from toolrag.cli import app
+from toolrag.instances import read_instances
 
 runner = CliRunner()
 
@@ -165,6 +166,10 @@ def test_help_for_every_command():
         ["eval", "e2e", "--help"],
         ["train", "retriever", "--help"],
         ["train", "planner", "--help"],
+        ["train", "pack", "--help"],
+        ["datagen", "tools", "--help"],
+        ["datagen", "instances", "--help"],
+        ["datagen", "simulate", "--help"],
         ["plan", "--help"],
         ["ask", "--help"],
         ["serve", "--help"],
@@ -187,3 +192,92 @@ def test_eval_planner_needs_an_index_for_retrieved_candidates(tmp_path):
     assert res.exit_code == 2 and "--index" in res.output
     res = run("eval", "planner", "--instances", inst, "--candidates", "gold")
     assert res.exit_code == 2 and "oracle5" in res.output
+
+
+def test_datagen_pipeline_on_the_real_local_model(six_tools_file, smol_folder, tmp_path):
+    """The whole generation pipeline at tiny scale with the packaged SmolLM2 (quality does not
+    matter here): every stage runs, writes its outputs and reports, and a rerun is served from
+    the LLM cache."""
+    fields = tmp_path / "fields.txt"
+    fields.write_text("Oceanography\n")
+    llm = f"local:{smol_folder}"
+    tools_out = tmp_path / "tools.jsonl"
+    res = run(
+        "datagen",
+        "tools",
+        "--fields",
+        fields,
+        "--per-field",
+        1,
+        "--out",
+        tools_out,
+        "--existing",
+        six_tools_file,
+        "--llm",
+        llm,
+        "--max-tokens",
+        200,
+        "--json",
+    )
+    assert res.exit_code == 0, res.output
+    tools_report = json.loads(res.stdout)
+    assert tools_report["generated"] == 1 and tools_out.exists()
+    assert json.loads(tools_out.with_name("tools.jsonl.report.json").read_text())["llm_calls"] == 1
+
+    inst_out = tmp_path / "instances.jsonl"
+    res = run(
+        "datagen",
+        "instances",
+        "--tools",
+        six_tools_file,
+        "--n",
+        2,
+        "--kinds",
+        "single,nested",
+        "--out",
+        inst_out,
+        "--llm",
+        llm,
+        "--max-tokens",
+        48,
+        "--json",
+    )
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert summary["generated"] == 2
+    assert summary["kept"] + sum(summary["rejected_by_reason"].values()) == 2
+    kept = inst_out.read_text().splitlines()
+    assert len(kept) == summary["kept"]
+    if kept:
+        assert len(read_instances(inst_out)) == summary["kept"]
+
+    traj_out = tmp_path / "trajectories.jsonl"
+    args = [
+        "datagen",
+        "simulate",
+        "--tools",
+        six_tools_file,
+        "--n",
+        1,
+        "--max-steps",
+        1,
+        "--out",
+        traj_out,
+        "--llm",
+        llm,
+        "--max-tokens",
+        48,
+        "--json",
+    ]
+    res = run(*args)
+    assert res.exit_code == 0, res.output
+    first = json.loads(res.stdout)
+    assert first["generated"] == 1
+    assert (tmp_path / "trajectories.instances.jsonl").exists()
+    report = json.loads(traj_out.with_name("trajectories.jsonl.report.json").read_text())
+    assert report["llm_calls"] >= 2  # the user agent and at least one assistant step
+    again = run(*args)
+    assert again.exit_code == 0
+    report = json.loads(traj_out.with_name("trajectories.jsonl.report.json").read_text())
+    assert report["llm_calls"] == 0  # resumed entirely from the cache
+    assert json.loads(again.stdout) == first
