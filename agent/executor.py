@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from agent.checker import coerce, reference_id
@@ -70,6 +71,17 @@ class ToolRegistry:
 
     def update(self, mapping: Mapping[str, ToolFn]) -> None:
         self.functions.update(mapping)
+
+    def add_openapi(
+        self, spec: str | Path, *, base_url: str | None = None, headers: dict | None = None
+    ) -> list[str]:
+        """Run every operation of an OpenAPI spec as a real HTTP call (see
+        :mod:`agent.http_tools`); returns the tool names added."""
+        from agent.http_tools import OpenAPITools
+
+        functions = OpenAPITools(spec, base_url=base_url, headers=headers).functions()
+        self.update(functions)
+        return list(functions)
 
 
 def simulate(tool: Tool, arguments: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,34 @@ def smol_planner(smol_folder):
     from agent.planner import Planner
 
     return Planner.load(str(smol_folder), max_new_tokens=160)
+
+
+@contextmanager
+def serve_on_loopback(app) -> Iterator[str]:
+    """Run an ASGI app with uvicorn on a free 127.0.0.1 port; yields its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def loopback():
+    """:func:`serve_on_loopback`, for tests that serve an app over real HTTP."""
+    return serve_on_loopback

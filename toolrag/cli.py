@@ -670,17 +670,32 @@ def ask(
         str, typer.Option("--execute", help="simulate (run / simulate the tools) or none.")
     ] = "simulate",
     constrained: ConstrainedOpt = True,
+    openapi: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--openapi",
+            help="OpenAPI spec(s) whose operations run as real HTTP calls (others are simulated).",
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Server root for --openapi; default the spec's servers."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieve tools, plan the (nested) calls, check the plan and execute it."""
     from agent.agent import Agent, ExecuteMode
+    from agent.executor import ToolRegistry
 
     try:
         mode = ExecuteMode(execute)
     except ValueError:
         _fail(ValueError(f"--execute {execute!r}: choose one of {[m.value for m in ExecuteMode]}"))
     try:
-        agent = Agent.load(index, planner=planner, constrained=constrained, k=k)
+        registry = ToolRegistry()
+        for spec in openapi or []:
+            registry.add_openapi(spec, base_url=base_url)
+        agent = Agent.load(index, planner=planner, constrained=constrained, k=k, registry=registry)
         answer = agent.ask(query, execute_mode=mode)
     except EXPECTED_ERRORS as err:
         _fail(err)

@@ -9,6 +9,7 @@ become parameters; the first 2xx JSON response's properties become outputs. Loca
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from index.errors import ToolsetError
@@ -176,3 +177,45 @@ def _outputs(op: dict, doc: Document, where: str) -> list[Param]:
                 field=f"responses.{code}",
             )
     return []
+
+
+@dataclass(frozen=True)
+class Operation:
+    """How to call one tool over HTTP: method, path template, and where each parameter goes
+    (``path``, ``query``, ``header``, ``cookie``, ``body`` for a JSON body property, or ``json``
+    for a whole non-object body passed as the ``body`` parameter)."""
+
+    method: str
+    path: str
+    locations: dict[str, str]
+
+
+def operations(doc: Document) -> tuple[dict[str, Operation], list[str]]:
+    """Tool name -> :class:`Operation` for every operation ``parse`` turns into a tool, plus the
+    spec's server URLs (first one is the default base URL)."""
+    parse(doc)  # the same validation, the same names
+    spec = doc.data
+    out: dict[str, Operation] = {}
+    for path, item in spec["paths"].items():
+        item = _resolve(item, spec, doc, path)
+        shared = item.get("parameters") or []
+        for method in METHODS:
+            if method not in item:
+                continue
+            op = item[method]
+            locations = {
+                p["name"]: p.get("in", "query") for p in [*shared, *(op.get("parameters") or [])]
+            }
+            body_schema = _json_schema((op.get("requestBody") or {}).get("content"))
+            if body_schema is not None:
+                if body_schema.get("type", "object") == "object" and "properties" in body_schema:
+                    locations |= {name: "body" for name in body_schema["properties"]}
+                else:
+                    locations["body"] = "json"
+            out[_tool_name(method, path, op)] = Operation(method.upper(), path, locations)
+    servers = [
+        s["url"]
+        for s in spec.get("servers") or []
+        if isinstance(s, dict) and isinstance(s.get("url"), str)
+    ]
+    return out, servers

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import uvicorn
 
 from agent.agent import Agent
 from agent.planner import PlanResult
@@ -26,20 +22,9 @@ class WeatherPlanner:
 
 
 @pytest.fixture(scope="module")
-def base_url(six_index):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(Agent(six_index, WeatherPlanner(), k=3))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def base_url(six_index, loopback):
+    with loopback(create_app(Agent(six_index, WeatherPlanner(), k=3))) as url:
+        yield url
 
 
 def test_healthz_and_docs(base_url):

@@ -206,9 +206,7 @@ class DuplicateFilter:
     def _remember(self, name: str, description: str, vector: Any = None) -> None:
         self.names.append(name)
         self.keys[_name_key(name)] = name
-        self.vectors.append(
-            vector if vector is not None else self._encode([description])[0]
-        )
+        self.vectors.append(vector if vector is not None else self._encode([description])[0])
 
     def check(self, name: str, description: str) -> Verdict:
         """Judge one tool; a kept tool is remembered, so later near-copies of it are rejected."""
