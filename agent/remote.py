@@ -22,6 +22,30 @@ from agent.prompt import messages
 from toolrag.types import Tool
 
 
+def openai_client(
+    base_url: str | None, api_key: str | None, *, timeout: float, max_retries: int
+) -> Any:
+    """The official client for an OpenAI-compatible endpoint; the URL and key default to
+    ``$OPENAI_BASE_URL`` and ``$OPENAI_API_KEY`` (``"none"`` for servers that ignore it)."""
+    try:
+        from openai import OpenAI
+    except ImportError as err:  # pragma: no cover - a declared dependency
+        raise ImportError(
+            "OpenAI-compatible endpoints need the client: pip install openai"
+        ) from err
+    base_url = base_url or os.environ.get("OPENAI_BASE_URL")
+    if not base_url:
+        raise ValueError(
+            "no endpoint: pass base_url or set OPENAI_BASE_URL (e.g. http://127.0.0.1:8000/v1)"
+        )
+    return OpenAI(
+        base_url=base_url,
+        api_key=api_key or os.environ.get("OPENAI_API_KEY", "none"),
+        timeout=timeout,
+        max_retries=max_retries,
+    )
+
+
 class RemotePlanner:
     """Plans through ``POST {base_url}/chat/completions``.
 
@@ -42,26 +66,10 @@ class RemotePlanner:
         timeout: float = 60.0,
         max_retries: int = 2,
     ) -> None:
-        try:
-            from openai import OpenAI
-        except ImportError as err:  # pragma: no cover - a declared dependency
-            raise ImportError(
-                "the remote planner needs the openai client: pip install openai"
-            ) from err
-        base_url = base_url or os.environ.get("OPENAI_BASE_URL")
-        if not base_url:
-            raise ValueError(
-                "no endpoint: pass base_url or set OPENAI_BASE_URL (e.g. http://127.0.0.1:8000/v1)"
-            )
-        self.client = OpenAI(
-            base_url=base_url,
-            api_key=api_key or os.environ.get("OPENAI_API_KEY", "none"),
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+        self.client = openai_client(base_url, api_key, timeout=timeout, max_retries=max_retries)
         self.model = model
         self.max_tokens = max_tokens
-        self.name = f"openai:{model}@{base_url}"
+        self.name = f"openai:{model}@{self.client.base_url}"
 
     def plan(self, query: str, tools: Sequence[Tool]) -> PlanResult:
         """Plan via the endpoint; transport errors and bad replies become recorded errors."""

@@ -156,20 +156,10 @@ class OpenAILLM:
         timeout: float = 60.0,
         max_workers: int = 4,
     ) -> None:
-        from openai import OpenAI
+        from agent.remote import openai_client
 
-        base_url = base_url or os.environ.get("OPENAI_BASE_URL")
-        if not base_url:
-            raise ValueError(
-                "no endpoint: pass base_url or set OPENAI_BASE_URL (e.g. http://127.0.0.1:8000/v1)"
-            )
         # Retries are ours (complete_many), so the client does not retry on its own.
-        self.client = OpenAI(
-            base_url=base_url,
-            api_key=api_key or os.environ.get("OPENAI_API_KEY", "none"),
-            timeout=timeout,
-            max_retries=0,
-        )
+        self.client = openai_client(base_url, api_key, timeout=timeout, max_retries=0)
         self.model = model
         self.name = f"openai:{model}"
         self.max_workers = max_workers

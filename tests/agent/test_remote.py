@@ -3,12 +3,10 @@ speaks the chat-completions protocol."""
 
 from __future__ import annotations
 
-import socket
-import threading
+import json
 import time
 
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -32,8 +30,11 @@ def chat_server() -> FastAPI:
         app.state.requests.append(body)
         if request.headers.get("authorization") != "Bearer test-key":
             return JSONResponse({"error": {"message": "bad key"}}, status_code=401)
-        query = body["messages"][-1]["content"].rsplit("Query: ", 1)[1]
-        content = next((v for k, v in REPLIES.items() if k in query), "[]")
+        if "response_format" in body:  # a data-generation call under a JSON schema
+            content = json.dumps({"echo": body["messages"][-1]["content"], "seed": body["seed"]})
+        else:
+            query = body["messages"][-1]["content"].rsplit("Query: ", 1)[1]
+            content = next((v for k, v in REPLIES.items() if k in query), "[]")
         return {
             "id": "cmpl-1",
             "object": "chat.completion",
@@ -53,19 +54,10 @@ def chat_server() -> FastAPI:
 
 
 @pytest.fixture(scope="module")
-def server():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+def server(loopback):
     app = chat_server()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.05)
-    yield app, f"http://127.0.0.1:{port}/v1"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with loopback(app) as url:
+        yield app, f"{url}/v1"
 
 
 def test_plans_parse_and_nest(server, six_tools):
@@ -93,3 +85,16 @@ def test_endpoint_from_environment(monkeypatch):
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     with pytest.raises(ValueError, match="OPENAI_BASE_URL"):
         RemotePlanner("tiny")
+
+
+def test_datagen_backend_sends_the_schema_and_seed(server):
+    from trainer.llm import OpenAILLM
+
+    app, url = server
+    llm = OpenAILLM("tiny", base_url=url, api_key="test-key")
+    schema = {"type": "object", "properties": {"echo": {"type": "string"}}}
+    text = llm.complete([{"role": "user", "content": "hello"}], json_schema=schema, seed=7)
+    assert json.loads(text) == {"echo": "hello", "seed": 7}
+    sent = app.state.requests[-1]["response_format"]
+    assert sent["type"] == "json_schema" and sent["json_schema"]["schema"] == schema
+    assert llm.name == "openai:tiny"

@@ -23,6 +23,17 @@ from toolrag.types import ParamType, Tool
 
 PARAM_TYPES = ["str", "int", "float", "bool", "list", "dict"]
 
+_FIELD: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "enum": PARAM_TYPES},
+        "description": {"type": "string", "minLength": 3, "maxLength": 120},
+    },
+    "required": ["type", "description"],
+    "additionalProperties": False,
+}
+"""One parameter or response field of a generated tool."""
+
 TOOL_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -30,30 +41,14 @@ TOOL_SCHEMA: dict[str, Any] = {
         "api_description": {"type": "string", "minLength": 10, "maxLength": 200},
         "parameters": {
             "type": "object",
-            "additionalProperties": {
-                "type": "object",
-                "properties": {
-                    "type": {"type": "string", "enum": PARAM_TYPES},
-                    "description": {"type": "string", "minLength": 3, "maxLength": 120},
-                },
-                "required": ["type", "description"],
-                "additionalProperties": False,
-            },
+            "additionalProperties": _FIELD,
             "minProperties": 1,
             "maxProperties": 6,
         },
         "required": {"type": "array", "items": {"type": "string"}, "maxItems": 6},
         "responses": {
             "type": "object",
-            "additionalProperties": {
-                "type": "object",
-                "properties": {
-                    "type": {"type": "string", "enum": PARAM_TYPES},
-                    "description": {"type": "string", "minLength": 3, "maxLength": 120},
-                },
-                "required": ["type", "description"],
-                "additionalProperties": False,
-            },
+            "additionalProperties": _FIELD,
             "minProperties": 1,
             "maxProperties": 4,
         },
