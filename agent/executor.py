@@ -57,10 +57,13 @@ class Observation:
 
 @dataclass
 class ToolRegistry:
-    """Tool name -> Python callable; tools without one are simulated (if ``simulate``)."""
+    """Tool name -> Python callable; tools without one are simulated (if ``simulate``) by
+    ``simulator`` -- deterministic from the output schema by default, or any
+    ``(tool, arguments) -> dict`` such as :class:`trainer.datagen.simulate.LLMToolSimulator`."""
 
     functions: dict[str, ToolFn] = field(default_factory=dict)
     simulate: bool = True
+    simulator: Callable[[Tool, Mapping[str, Any]], dict[str, Any]] | None = None
 
     def register(self, name: str) -> Callable[[ToolFn], ToolFn]:
         def wrap(fn: ToolFn) -> ToolFn:
@@ -132,7 +135,7 @@ def execute(
                 result = registry.functions[call.api](**args)
                 obs.output = result if isinstance(result, dict) else {"result": result}
             elif tool is not None and registry.simulate:
-                obs.output = simulate(tool, args)
+                obs.output = (registry.simulator or simulate)(tool, args)
                 obs.simulated = True
             else:
                 raise LookupError(f"no implementation registered for {call.api!r}")

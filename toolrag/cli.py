@@ -681,6 +681,14 @@ def ask(
         str | None,
         typer.Option("--base-url", help="Server root for --openapi; default the spec's servers."),
     ] = None,
+    simulator: Annotated[
+        str | None,
+        typer.Option(
+            "--simulator",
+            help="Simulate unimplemented tools with an LLM (local:NAME or openai:MODEL) playing "
+            "the tool from its documentation; default: deterministic from the output schema.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieve tools, plan the (nested) calls, check the plan and execute it."""
@@ -693,6 +701,11 @@ def ask(
         _fail(ValueError(f"--execute {execute!r}: choose one of {[m.value for m in ExecuteMode]}"))
     try:
         registry = ToolRegistry()
+        if simulator:
+            from trainer.datagen.simulate import LLMToolSimulator
+            from trainer.llm import make_llm
+
+            registry.simulator = LLMToolSimulator(make_llm(simulator))
         for spec in openapi or []:
             registry.add_openapi(spec, base_url=base_url)
         agent = Agent.load(index, planner=planner, constrained=constrained, k=k, registry=registry)

@@ -360,3 +360,24 @@ def test_generated_files_feed_the_trainers(tmp_path):
         '[{"api":"getCityCode","parameters":{"name":"Oslo"}},'
         '{"api":"getWeather","parameters":{"city":"$0.code","days":3}}]'
     ]
+
+
+def test_llm_tool_simulator_plays_tools_inside_the_executor():
+    from agent.executor import ToolRegistry, execute
+    from toolrag.types import ToolCall
+    from trainer.datagen.simulate import LLMToolSimulator
+
+    def reply(prompt: str, schema: dict | None) -> str:
+        assert schema["required"] == ["code", "population", "districts"]
+        if "Atlantis" in prompt:
+            return "no idea"
+        return json.dumps({"code": "OSL", "population": 700000, "districts": ["Sentrum"]})
+
+    registry = ToolRegistry(simulator=LLMToolSimulator(ScriptedLLM(reply)))
+    calls = [
+        ToolCall(api="getCityCode", parameters={"name": "Oslo"}, responses=["API_call_0"]),
+        ToolCall(api="getCityCode", parameters={"name": "Atlantis"}, responses=["API_call_3"]),
+    ]
+    first, second = execute(calls, TOOLS, registry)
+    assert first.output["code"] == "OSL" and first.simulated
+    assert second.output is None and "no idea" in second.error  # a recorded failure

@@ -157,6 +157,32 @@ def _validate_call(tool: Tool, arguments: dict[str, Any]) -> str | None:
     return None
 
 
+class LLMToolSimulator:
+    """The tool-executor agent on its own: plays any tool from its documentation, for
+    :class:`agent.executor.ToolRegistry` (``ToolRegistry(simulator=LLMToolSimulator(llm))``).
+
+    Replies follow the tool's output schema (enforced while decoding); a reply that does not
+    parse raises, and the executor records it as the call's error.
+    """
+
+    def __init__(self, llm: ChatLLM, *, seed: int = 0, max_tokens: int = 200) -> None:
+        self.llm, self.seed, self.max_tokens = llm, seed, max_tokens
+
+    def __call__(self, tool: Tool, arguments: dict[str, Any]) -> dict[str, Any]:
+        req = _executor_request(tool, dict(arguments), self.seed, self.max_tokens)
+        text = self.llm.complete(
+            req.messages,
+            json_schema=req.json_schema,
+            max_tokens=req.max_tokens,
+            temperature=req.temperature,
+            seed=req.seed,
+        )
+        value, verdict = parse_json(text)
+        if not verdict.kept or not isinstance(value, dict):
+            raise ValueError(f"the simulated {tool.name} replied {text[:120]!r}: {verdict.detail}")
+        return value
+
+
 def to_instance(episode: Episode, catalog: dict[str, Tool]) -> dict[str, Any]:
     """Planner training data from a finished trajectory: its successful calls in order, with a
     value that repeats an earlier call's output field turned into a nested reference."""
