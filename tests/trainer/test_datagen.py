@@ -135,6 +135,13 @@ def _with(call: int, **params) -> dict:
         (_with(1, city="$0.code", unit="C"), "unknown_parameter"),
         (_with(1, days=3), "missing_required"),
         (_with(0, name="Bergen"), "ungrounded_value"),
+        (
+            {
+                "query": "Call getWeather with city Oslo.",
+                "calling": [{"api": "getWeather", "parameters": {"city": "Oslo"}}],
+            },
+            "query_names_tool",
+        ),
         (_with(1, city="$1.forecast"), "bad_reference"),  # itself: a cycle
         (_with(0, name="$1.forecast"), "bad_reference"),  # a later call
         (_with(1, city="$0.zip"), "unknown_output"),

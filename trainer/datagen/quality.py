@@ -265,12 +265,16 @@ def compatible(output: ParamType, param: ParamType) -> bool:
 
 
 def check_instance(record: Any, tools: Mapping[str, Tool], *, kind: str | None = None) -> Verdict:
-    """Schema; known tools and parameters; required parameters; grounded values; references to
-    real, earlier, type-compatible outputs; and the call structure the kind asks for."""
+    """Schema; a request that does not name the APIs (users do not know them); known tools and
+    parameters; required parameters; grounded values; references to real, earlier,
+    type-compatible outputs; and the call structure the kind asks for."""
     error = _schema_error(record, INSTANCE_SCHEMA)
     if error:
         return reject("schema", error)
     query, calls = record["query"], record["calling"]
+    named = [c["api"] for c in calls if c["api"].lower() in query.lower()]
+    if named:
+        return reject("query_names_tool", f"the request names the API {named[0]!r} itself")
     has_reference = False
     for i, call in enumerate(calls):
         tool = tools.get(call["api"])

@@ -42,7 +42,7 @@ _TOOL_SYSTEM = "You design web APIs and describe them as JSON specifications."
 _TOOL_PROMPT = """Field: {field}
 Invent one practical API that people working in this field would call.{avoid}
 Reply with a JSON object with these keys:
-- "api_name": lowerCamelCase, starting with a verb (like getTideLevels or estimateCost)
+- "api_name": lowerCamelCase: a verb, then the specific thing in this field it acts on
 - "api_description": one sentence on what the API does
 - "parameters": each input's snake_case name mapped to {{"type": one of str, int, float, bool, \
 list, dict; "description": what it is, ending with an example value like (e.g., 42)}}
@@ -55,8 +55,9 @@ _INSTANCE_SYSTEM = (
 _INSTANCE_PROMPT = """APIs:
 {docs}
 
-Write one request a user might make that needs {need}. State every input value the calls need in \
-the request itself. Then list the calls that answer it, in order.{nesting}
+Write one request a user might make that needs {need}. Write it in plain words, as a person \
+would say it: never mention API names. State every input value the calls need in the request \
+itself. Then list the calls that answer it, in order.{nesting}
 Reply with a JSON object: {{"query": the request, "calling": [{{"api": API name, "parameters": \
 {{input name: value}}}}]}}"""
 
