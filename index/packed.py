@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 import torch
@@ -64,22 +65,24 @@ def pack_model(model_dir: Path, out: Path) -> Path:
             packed[f"{name}.int8"], packed[f"{name}.scale"] = _quantize(tensor.float())
         else:
             packed[name] = tensor.contiguous()
-    with staged_folder(out.parent / f"{out.name}.new") as staging:
-        for path in model_dir.iterdir():
-            if path.name in _SKIP or path.name.startswith("."):
-                continue
-            if path.is_dir():
-                shutil.copytree(path, staging / path.name)
-            else:
-                shutil.copy2(path, staging / path.name)
+    with staged_folder(out, replace=True) as staging:
+        _copy_files(model_dir, staging, skip=_SKIP | {PACKED_WEIGHTS})
         save_file(packed, str(staging / PACKED_WEIGHTS), metadata={"format": PACK_FORMAT})
         card = staging / "README.md"
         text = card.read_text() if card.exists() else ""
         card.write_text(text.rstrip() + "\n\n" + _PACK_NOTE.format(src=model_dir.name) + "\n")
-    if out.exists():
-        shutil.rmtree(out)
-    (out.parent / f"{out.name}.new").rename(out)
     return out
+
+
+def _copy_files(src: Path, dst: Path, *, skip: set[str]) -> None:
+    """Copy ``src``'s files and sub-folders into ``dst``, leaving out ``skip`` and hidden ones."""
+    for path in src.iterdir():
+        if path.name in skip or path.name.startswith("."):
+            continue
+        if path.is_dir():
+            shutil.copytree(path, dst / path.name)
+        else:
+            shutil.copy2(path, dst / path.name)
 
 
 def unpack_state(packed_file: Path) -> dict[str, torch.Tensor]:
@@ -102,9 +105,17 @@ def is_packed(folder: Path) -> bool:
 
 
 def packed_digest(folder: Path) -> str:
-    """sha256 of the packed weights file: names the unpacked copy in the cache."""
+    """sha256 of the packed weights file: names the unpacked copy in the cache and the index
+    label. Computed once per file version (path, size, mtime), not on every model lookup."""
+    path = (Path(folder) / PACKED_WEIGHTS).resolve()
+    stat = path.stat()
+    return _file_sha256(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
-    with (Path(folder) / PACKED_WEIGHTS).open("rb") as fh:
+    with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -113,21 +124,14 @@ def packed_digest(folder: Path) -> str:
 def unpacked_folder(folder: Path, name: str = "retriever") -> Path:
     """A plain float32 sentence-transformers folder for a packed one, made on first use."""
     folder = Path(folder)
-    with (folder / PACKED_WEIGHTS).open("rb"):
-        pass  # a clear FileNotFoundError before anything is written
-    target = cache_root() / "models" / f"{name}-{packed_digest(folder)[:16]}"
+    digest = packed_digest(folder)
+    target = cache_root() / "models" / f"{name}-{digest[:16]}"
     if (target / "model.safetensors").is_file():
         return target
     with staged_folder(target) as staging:
-        for path in folder.iterdir():
-            if path.name == PACKED_WEIGHTS or path.name.startswith("."):
-                continue
-            if path.is_dir():
-                shutil.copytree(path, staging / path.name)
-            else:
-                shutil.copy2(path, staging / path.name)
+        _copy_files(folder, staging, skip={PACKED_WEIGHTS})
         save_file(unpack_state(folder / PACKED_WEIGHTS), str(staging / "model.safetensors"))
         (staging / "unpacked_from.json").write_text(
-            json.dumps({"packed": str(folder), "sha256": packed_digest(folder)}) + "\n"
+            json.dumps({"packed": str(folder), "sha256": digest}) + "\n"
         )
     return target

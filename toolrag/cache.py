@@ -16,16 +16,23 @@ def cache_root() -> Path:
 
 
 @contextmanager
-def staged_folder(target: Path) -> Iterator[Path]:
+def staged_folder(target: Path, *, replace: bool = False) -> Iterator[Path]:
     """Yield an empty staging folder beside ``target`` and rename it to ``target`` on success.
 
-    A crash leaves no half-written ``target``; if another process published ``target`` first,
-    its copy wins and the staging folder is dropped.
+    A crash leaves no half-written ``target``. Without ``replace``, if another process published
+    ``target`` first, its copy wins and the staging folder is dropped; with ``replace``, an
+    existing ``target`` is moved aside, replaced, then deleted.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield staging
+        if replace and target.exists():
+            backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.replace(target, backup)
+            staging.rename(target)
+            shutil.rmtree(backup, ignore_errors=True)
+            return
         try:
             staging.rename(target)
         except OSError:

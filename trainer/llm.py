@@ -261,6 +261,23 @@ class Request:
     temperature: float = 0.7
     seed: int = 0
 
+    @classmethod
+    def chat(cls, system: str, user: str, **settings: Any) -> Request:
+        """A system message and a user message, with ``settings`` (schema, tokens, ...)."""
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        return cls(messages=messages, **settings)
+
+
+def complete_request(llm: ChatLLM, req: Request) -> str:
+    """``llm.complete`` with a :class:`Request`'s messages and settings."""
+    return llm.complete(
+        req.messages,
+        json_schema=req.json_schema,
+        max_tokens=req.max_tokens,
+        temperature=req.temperature,
+        seed=req.seed,
+    )
+
 
 def complete_many(
     llm: ChatLLM,
@@ -277,13 +294,7 @@ def complete_many(
     def one(req: Request) -> str | Exception:
         for attempt in range(retries + 1):
             try:
-                return llm.complete(
-                    req.messages,
-                    json_schema=req.json_schema,
-                    max_tokens=req.max_tokens,
-                    temperature=req.temperature,
-                    seed=req.seed,
-                )
+                return complete_request(llm, req)
             except Exception as err:  # a transport or model error is recorded, not raised
                 if attempt == retries:
                     logger.warning("LLM call failed %d times: %s", retries + 1, err)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
+import numpy as np
 
 from agent.plan import INTERNAL_REFERENCE
 from toolrag.types import ParamType, Tool
@@ -192,16 +193,10 @@ class DuplicateFilter:
 
         self._encode = lambda texts: encode(load_encoder(encoder), texts)
         self.name_ratio, self.cosine = name_ratio, cosine
-        self.names: list[str] = []
-        self.keys: dict[str, str] = {}
-        self.vectors: list[Any] = []
-        for tool in known:
-            self._remember(tool.name, tool.description)
-
-    def _remember(self, name: str, description: str, vector: Any = None) -> None:
-        self.names.append(name)
-        self.keys[_name_key(name)] = name
-        self.vectors.append(vector if vector is not None else self._encode([description])[0])
+        self.names = [t.name for t in known]
+        self.keys = {_name_key(t.name): t.name for t in known}
+        # one batched encode for the known toolset; rows stay aligned with ``names``
+        self.vectors = self._encode([t.description for t in known]) if known else None
 
     def check(self, name: str, description: str) -> Verdict:
         """Judge one tool; a kept tool is remembered, so later near-copies of it are rejected."""
@@ -211,18 +206,18 @@ class DuplicateFilter:
         close = difflib.get_close_matches(key, list(self.keys), n=1, cutoff=self.name_ratio)
         if close:
             return reject("near_duplicate_name", f"{name!r} is nearly {self.keys[close[0]]!r}")
-        vector = self._encode([description])[0]
-        if self.vectors:
-            import numpy as np
-
-            sims = np.asarray(self.vectors) @ vector
+        vector = self._encode([description])
+        if self.vectors is not None:
+            sims = self.vectors @ vector[0]
             best = int(sims.argmax())
             if sims[best] >= self.cosine:
                 return reject(
                     "near_duplicate_description",
                     f"{name!r} embeds at cosine {sims[best]:.3f} to {self.names[best]!r}",
                 )
-        self._remember(name, description, vector)
+        self.names.append(name)
+        self.keys[key] = name
+        self.vectors = vector if self.vectors is None else np.vstack([self.vectors, vector])
         return KEEP
 
 

@@ -142,11 +142,9 @@ def generate_tools(
         for k in range(per_field):
             prompt = _TOOL_PROMPT.format(field=field, avoid=avoid)
             requests.append(
-                Request(
-                    messages=[
-                        {"role": "system", "content": _TOOL_SYSTEM},
-                        {"role": "user", "content": prompt},
-                    ],
+                Request.chat(
+                    _TOOL_SYSTEM,
+                    prompt,
                     json_schema=TOOL_SCHEMA,
                     max_tokens=max_tokens,
                     temperature=0.9,
@@ -167,7 +165,7 @@ def generate_tools(
         if verdict.kept:
             verdict = dedup.check(record["api_name"], record["api_description"])
         item = record if isinstance(record, dict) else {"text": text}
-        report.add(verdict, item | {"field": field} if isinstance(item, dict) else item)
+        report.add(verdict, item | {"field": field})
         if verdict.kept:
             tool = from_records([record | {"field": field}])[0]
             kept.append(to_record(tool))
@@ -199,12 +197,12 @@ def _nested_pair(tools: Sequence[Tool], rng: random.Random) -> tuple[Tool, Tool,
     return a, b, out, param
 
 
-def _choose(kind: str, tools: Sequence[Tool], by_domain: dict[str | None, list[Tool]], rng):
+def _choose(kind: str, tools: Sequence[Tool], groups: dict[str | None, list[Tool]], rng):
     """The tools for one instance and the nesting hint (or ``None`` if this kind cannot be made)."""
     if kind == "single":
         return [rng.choice(tools)], ""
-    domain = rng.choice([d for d, ts in by_domain.items() if len(ts) >= 2] or [None])
-    pool = by_domain.get(domain, list(tools)) if domain is not None else list(tools)
+    domain = rng.choice([d for d, ts in groups.items() if len(ts) >= 2] or [None])
+    pool = groups.get(domain, list(tools)) if domain is not None else list(tools)
     if len(pool) < 2:
         return None
     if kind == "multiple":
@@ -237,14 +235,12 @@ def generate_instances(
     if not tools:
         raise ValueError("no tools to write instances for")
     rng = random.Random(seed)
-    by_domain: dict[str | None, list[Tool]] = {}
-    for t in tools:
-        by_domain.setdefault(t.domain, []).append(t)
+    groups = by_domain(tools)
     jobs: list[tuple[str, list[Tool], Request]] = []
     report = Report()
     for i in range(n):
         kind = kinds[i % len(kinds)]
-        chosen = _choose(kind, tools, by_domain, rng)
+        chosen = _choose(kind, tools, groups, rng)
         if chosen is None:
             report.add(reject("no_suitable_tools", f"no tools fit a {kind} instance"), {})
             continue
@@ -262,11 +258,9 @@ def generate_instances(
             (
                 kind,
                 picked,
-                Request(
-                    messages=[
-                        {"role": "system", "content": _INSTANCE_SYSTEM},
-                        {"role": "user", "content": prompt},
-                    ],
+                Request.chat(
+                    _INSTANCE_SYSTEM,
+                    prompt,
                     json_schema=schema,
                     max_tokens=max_tokens,
                     temperature=0.8,
@@ -293,12 +287,26 @@ def generate_instances(
             seen.add(key)
         report.add(verdict, item | {"output": record if record is not None else text})
         if verdict.kept:
-            calls = to_seal(record["calling"], catalog)
-            kept.append(
-                {
-                    "id": f"gen-{kind}-{len(kept)}",
-                    "query": record["query"],
-                    "calling": [c.model_dump() for c in calls],
-                }
-            )
+            kept.append(seal_instance(f"gen-{kind}-{len(kept)}", record, catalog))
     return kept, report
+
+
+def seal_instance(
+    instance_id: str, record: dict[str, Any], catalog: dict[str, Tool]
+) -> dict[str, Any]:
+    """A checked ``{"query", "calling"}`` record (internal ``$i.field`` references) as a
+    Seal-Tools instance line (``API_call_N`` references, response ids)."""
+    calls = to_seal(record["calling"], catalog)
+    return {
+        "id": instance_id,
+        "query": record["query"],
+        "calling": [c.model_dump() for c in calls],
+    }
+
+
+def by_domain(tools: Sequence[Tool]) -> dict[str | None, list[Tool]]:
+    """Tools grouped by their domain, in first-seen order."""
+    groups: dict[str | None, list[Tool]] = {}
+    for t in tools:
+        groups.setdefault(t.domain, []).append(t)
+    return groups

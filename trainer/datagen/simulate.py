@@ -15,11 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.plan import to_seal
 from toolrag.types import ParamType, Tool
 from trainer.datagen.quality import Report, check_instance, parse_json, reject
-from trainer.datagen.selfinstruct import tool_doc
-from trainer.llm import ChatLLM, Request, complete_many
+from trainer.datagen.selfinstruct import by_domain, seal_instance, tool_doc
+from trainer.llm import ChatLLM, Request, complete_many, complete_request
 
 FINISH = "Finish"
 
@@ -133,11 +132,9 @@ def _executor_request(tool: Tool, arguments: dict[str, Any], seed: int, max_toke
         name=tool.name,
         arguments=json.dumps(arguments, ensure_ascii=False),
     )
-    return Request(
-        messages=[
-            {"role": "system", "content": _EXECUTOR_SYSTEM},
-            {"role": "user", "content": prompt},
-        ],
+    return Request.chat(
+        _EXECUTOR_SYSTEM,
+        prompt,
         json_schema=_response_schema(tool),
         max_tokens=max_tokens,
         temperature=0.7,
@@ -170,13 +167,7 @@ class LLMToolSimulator:
 
     def __call__(self, tool: Tool, arguments: dict[str, Any]) -> dict[str, Any]:
         req = _executor_request(tool, dict(arguments), self.seed, self.max_tokens)
-        text = self.llm.complete(
-            req.messages,
-            json_schema=req.json_schema,
-            max_tokens=req.max_tokens,
-            temperature=req.temperature,
-            seed=req.seed,
-        )
+        text = complete_request(self.llm, req)
         value, verdict = parse_json(text)
         if not verdict.kept or not isinstance(value, dict):
             raise ValueError(f"the simulated {tool.name} replied {text[:120]!r}: {verdict.detail}")
@@ -194,12 +185,11 @@ def to_instance(episode: Episode, catalog: dict[str, Tool]) -> dict[str, Any]:
         params = {}
         for name, value in step["action_input"].items():
             params[name] = value
+            if not isinstance(value, str) or not value:
+                continue
             for j, earlier in enumerate(calls):
-                hit = next(
-                    (k for k, v in earlier["observation"].items() if v == value and v not in ("",)),
-                    None,
-                )
-                if hit is not None and isinstance(value, str):
+                hit = next((k for k, v in earlier["observation"].items() if v == value), None)
+                if hit is not None:
                     params[name] = f"${j}.{hit}"
                     break
         calls.append({"api": step["action"], "parameters": params, "observation": obs})
@@ -222,23 +212,19 @@ def simulate(
     if not tools:
         raise ValueError("no tools to simulate")
     rng = random.Random(seed)
-    by_domain: dict[str | None, list[Tool]] = {}
-    for t in tools:
-        by_domain.setdefault(t.domain, []).append(t)
-    domains = list(by_domain)
+    groups = by_domain(tools)
+    domains = list(groups)
     episodes = []
     for i in range(n):
-        pool = by_domain[rng.choice(domains)]
+        pool = groups[rng.choice(domains)]
         picked = rng.sample(pool, min(tools_per_episode, len(pool)))
         episodes.append(Episode(id=f"sim-{i}", tools=picked))
 
     # 1. the user agent writes each request
     asks = [
-        Request(
-            messages=[
-                {"role": "system", "content": _USER_SYSTEM},
-                {"role": "user", "content": _USER_PROMPT.format(docs=_docs(e.tools))},
-            ],
+        Request.chat(
+            _USER_SYSTEM,
+            _USER_PROMPT.format(docs=_docs(e.tools)),
             max_tokens=min(80, max_tokens),
             temperature=0.9,
             seed=seed * 1_000_003 + i,
@@ -261,16 +247,11 @@ def simulate(
         moves = complete_many(
             llm,
             [
-                Request(
-                    messages=[
-                        {"role": "system", "content": _ASSISTANT_SYSTEM},
-                        {
-                            "role": "user",
-                            "content": _ASSISTANT_PROMPT.format(
-                                docs=_docs(e.tools), request=e.request, history=e.history()
-                            ),
-                        },
-                    ],
+                Request.chat(
+                    _ASSISTANT_SYSTEM,
+                    _ASSISTANT_PROMPT.format(
+                        docs=_docs(e.tools), request=e.request, history=e.history()
+                    ),
                     json_schema=_step_schema(e.tools),
                     max_tokens=max_tokens,
                     temperature=0.3,
@@ -346,14 +327,7 @@ def simulate(
         report.add(verdict, e.to_json())
         if verdict.kept:
             trajectories.append(e.to_json())
-            calls = to_seal(record["calling"], catalog)
-            instances.append(
-                {
-                    "id": e.id,
-                    "query": e.request,
-                    "calling": [c.model_dump() for c in calls],
-                }
-            )
+            instances.append(seal_instance(e.id, record, catalog))
     return trajectories, instances, report
 
 
