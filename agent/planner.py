@@ -94,9 +94,17 @@ class Planner:
         self._prefix: tuple[list[int], Any] | None = None
 
     @classmethod
-    def load(cls, model: str | None = None, *, dtype: str = "float32", **kwargs: Any) -> Planner:
-        """Load a planner from an adapter folder, a model folder, a hub id or a packaged alias."""
-        lm, tok = load_causal_lm(model, dtype=dtype)
+    def load(
+        cls,
+        model: str | None = None,
+        *,
+        dtype: str = "float32",
+        quantize: str | None = None,
+        **kwargs: Any,
+    ) -> Planner:
+        """Load a planner from an adapter folder, a model folder, a hub id or a packaged alias;
+        ``quantize="int8"`` runs its linear layers in int8 (faster on CPU)."""
+        lm, tok = load_causal_lm(model, dtype=dtype, quantize=quantize)
         from agent.models import default_planner
 
         return cls(lm, tok, name=model or default_planner(), **kwargs)

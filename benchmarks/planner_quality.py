@@ -1,7 +1,7 @@
 """Planner quality and latency on test_in_domain, Seal-Tools metrics, several settings in one run.
 
-Each setting is `NAME=MODEL:DECODING` (DECODING is `constrained` or `free`; MODEL an adapter
-folder, model folder or packaged alias). Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
+Each setting is `NAME=MODEL:DECODING` (DECODING is `constrained` or `free`, optionally with
+`+int8` for int8 linear layers; MODEL an adapter folder, model folder or packaged alias). Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
 after every setting. Latency is per query after load, prompt included, on this CPU.
 
@@ -48,15 +48,20 @@ def main() -> None:
     for spec in args.setting:
         name, _, rest = spec.partition("=")
         model, _, decoding = rest.rpartition(":")
-        if decoding not in ("constrained", "free"):
-            raise SystemExit(f"{spec}: decoding must be constrained or free")
+        decoding, _, quantize = decoding.partition("+")
+        if decoding not in ("constrained", "free") or quantize not in ("", "int8"):
+            raise SystemExit(f"{spec}: decoding must be constrained or free, optionally +int8")
         start = time.time()
         planner = Planner.load(
-            model, constrained=decoding == "constrained", max_new_tokens=args.max_new_tokens
+            model,
+            constrained=decoding == "constrained",
+            max_new_tokens=args.max_new_tokens,
+            quantize=quantize or None,
         )
         load_s = time.time() - start
         res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl")
-        res |= {"model": model, "decoding": decoding, "load_s": round(load_s, 1)}
+        res |= {"model": model, "decoding": decoding, "quantize": quantize or None}
+        res["load_s"] = round(load_s, 1)
         results[name] = res
         del planner
         gc.collect()

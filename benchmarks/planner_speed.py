@@ -1,5 +1,5 @@
 """Planner latency per query on this CPU: plain `generate` beside the constrained decoder, with
-and without the shared-prefix KV cache, fp32 and bf16 -- all in one run, same queries.
+and without the shared-prefix KV cache, fp32, int8 linear layers and (optionally) bf16 -- all in one run, same queries.
 
     python benchmarks/planner_speed.py --planner agent/data/planner --n 40
 """
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import time
 
+import torch
 from common import SEAL, write_results
 
 from agent.evaluate import oracle_candidates, percentile, spread
@@ -26,8 +28,9 @@ VARIANTS = {
     "constrained, no prefix cache (fp32)": dict(
         constrained=True, reuse_prefix=False, dtype="float32"
     ),
-    "constrained + prefix cache (fp32, default)": dict(
-        constrained=True, reuse_prefix=True, dtype="float32"
+    "constrained + prefix cache (fp32)": dict(constrained=True, reuse_prefix=True, dtype="float32"),
+    "constrained + prefix cache (int8 linear layers)": dict(
+        constrained=True, reuse_prefix=True, dtype="float32", quantize="int8"
     ),
 }
 BF16 = {
@@ -65,7 +68,17 @@ def main() -> None:
             toks.append(r.new_tokens)
             forced.append(r.forced_tokens)
             ok += r.format_ok
+        # prompt processing alone: one forward pass over each full prompt, no prefix cache
+        prefill = []
+        for inst, tools in zip(data, cand_lists, strict=True):
+            ids = torch.tensor([planner.prompt_ids(inst.query, tools)])
+            start = time.perf_counter()
+            with torch.inference_mode():
+                planner.model(input_ids=ids, use_cache=False)
+            prefill.append((time.perf_counter() - start, ids.shape[1]))
         rows[name] = {
+            "prompt_tokens": statistics.mean(n for _, n in prefill),
+            "prefill_p50_s": percentile([s for s, _ in prefill], 0.5),
             "p50_s": percentile(secs, 0.5),
             "p95_s": percentile(secs, 0.95),
             "mean_s": statistics.mean(secs),
@@ -80,19 +93,21 @@ def main() -> None:
         f"# Planner latency ({len(data)} test queries, oracle-5 candidates, one run)",
         "",
         "| decoder | p50 s | p95 s | x plain p50 | new tokens/s | mean new tokens | forced share | "
-        "format ok |",
-        "|---|---|---|---|---|---|---|---|",
+        "format ok | prompt tokens | full-prompt forward p50 s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in rows.items():
         lines.append(
             f"| {name} | {r['p50_s']:.2f} | {r['p95_s']:.2f} | {base / r['p50_s']:.2f} | "
             f"{r['tokens_per_s']:.1f} | {r['mean_new_tokens']:.0f} | {r['forced_share']:.2f} | "
-            f"{r['format_ok']:.2f} |"
+            f"{r['format_ok']:.2f} | {r['prompt_tokens']:.0f} | {r['prefill_p50_s']:.2f} |"
         )
     lines += [
         "",
         "Latency is per query after load, prompt processing included. `forced share`: tokens the "
-        "grammar forced, appended without sampling and fed to the model in one forward pass.",
+        "grammar forced, appended without sampling and fed to the model in one forward pass. "
+        "`full-prompt forward`: one forward pass over the whole prompt without the prefix cache, "
+        "timed separately (the share of latency that is prompt processing).",
     ]
     write_results(
         args.name, {"n": len(data), "planner": args.planner, "rows": rows}, "\n".join(lines)

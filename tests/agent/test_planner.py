@@ -48,3 +48,19 @@ def test_constrained_output_is_a_plan_even_when_the_token_budget_runs_out(smol_f
     planner = Planner.load(str(smol_folder), max_new_tokens=12)
     result = planner.plan("Convert 100 EUR to USD, book a flight and email my boss", six_tools)
     assert result.format_ok and result.text.endswith("]"), result.text
+
+
+def test_int8_planner_quantizes_every_linear_layer_and_still_plans(smol_folder, six_tools):
+    import pytest
+    import torch
+    from torch.ao.nn.quantized.dynamic import Linear as QLinear
+
+    planner = Planner.load(str(smol_folder), max_new_tokens=48, quantize="int8")
+    layers = list(planner.model.modules())
+    assert not any(type(m) is torch.nn.Linear for m in layers)
+    assert sum(isinstance(m, QLinear) for m in layers) >= 30 * 7  # 30 blocks x (q,k,v,o,3 mlp)
+    cands = six_tools[:3]
+    result = planner.plan("Book a flight from Oslo to Rome", cands)
+    assert result.format_ok and {c.api for c in result.calls} <= {t.name for t in cands}
+    with pytest.raises(ValueError, match="quantize"):
+        Planner.load(str(smol_folder), quantize="int4")
