@@ -115,6 +115,27 @@ def to_internal(calls: Sequence[ToolCall], tools: Mapping[str, Tool]) -> list[di
     return plan
 
 
+def first_repeat(plan: Sequence[Mapping[str, Any]]) -> int | None:
+    """Index of the first call identical (same API, same parameters) to an earlier call, or None.
+
+    An identical repeat adds nothing to a plan: a read returns the same output, an action is
+    done twice. A small model that emits one has usually started to loop, so the planner cuts
+    the plan there.
+
+    Example:
+        >>> first_repeat([{"api": "a", "parameters": {"x": 1}}, {"api": "b", "parameters": {}},
+        ...               {"api": "a", "parameters": {"x": 1}}])
+        2
+    """
+    seen: set[str] = set()
+    for i, call in enumerate(plan):
+        key = json.dumps([call.get("api"), call.get("parameters")], sort_keys=True, default=str)
+        if key in seen:
+            return i
+        seen.add(key)
+    return None
+
+
 def dumps(plan: Sequence[Mapping[str, Any]]) -> str:
     """The compact JSON text the planner is trained to emit (fewer tokens than pretty JSON)."""
     return json.dumps(list(plan), ensure_ascii=False, separators=(",", ":"))

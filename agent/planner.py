@@ -70,6 +70,9 @@ class Planner:
         max_calls: plan length cap under constrained decoding.
         reuse_prefix: keep the KV cache of the prompt part every query shares (system message
             and the start of the user turn) and start each plan from a copy of it.
+        stop_on_repeat: under constrained decoding, end the plan when a call repeats an earlier
+            one exactly (same API and parameters), keeping the calls before it; unconstrained
+            output is cut at the same place after parsing.
     """
 
     def __init__(
@@ -82,6 +85,7 @@ class Planner:
         max_calls: int = 8,
         name: str = "",
         reuse_prefix: bool = True,
+        stop_on_repeat: bool = True,
     ) -> None:
         self.model = model
         self.tokenizer = tokenizer
@@ -90,6 +94,7 @@ class Planner:
         self.max_calls = max_calls
         self.name = name
         self.reuse_prefix = reuse_prefix
+        self.stop_on_repeat = stop_on_repeat
         self._ll_tokenizer: Any = None
         self._prefix: tuple[list[int], Any] | None = None
 
@@ -131,6 +136,9 @@ class Planner:
         by_name = {t.name: t for t in tools}
         try:
             internal = plan_format.parse(text)
+            repeat = plan_format.first_repeat(internal) if self.stop_on_repeat else None
+            if repeat is not None:
+                internal = internal[:repeat]
             result.calls = plan_format.to_seal(internal, by_name)
             result.internal = internal
             result.format_ok = True
@@ -243,6 +251,10 @@ class Planner:
                 if len(ends) > stage:
                     stage = len(ends)
                     done_calls = plan_format.parse(text[: ends[-1]] + "]")
+                    if self.stop_on_repeat and plan_format.first_repeat(done_calls) is not None:
+                        # an identical repeat of an earlier call: the model is looping; keep
+                        # the calls before it and close the list
+                        return text[: ends[-2]] + "]", len(generated), forced_total
                     done = [by_name.get(c["api"]) for c in done_calls]
                     matcher = self._matcher(text[: ends[-1]], done, tools)
                     if not matcher.consume_tokens(generated):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from agent.planner import Planner, PlanResult
 
 
@@ -64,3 +66,50 @@ def test_int8_planner_quantizes_every_linear_layer_and_still_plans(smol_folder, 
     assert result.format_ok and {c.api for c in result.calls} <= {t.name for t in cands}
     with pytest.raises(ValueError, match="quantize"):
         Planner.load(str(smol_folder), quantize="int4")
+
+
+class _ScriptedLM:
+    """Stands in for the causal LM: its logits always favour the next token of a fixed answer,
+    so a test can make the constrained decoder see exactly the output it needs."""
+
+    def __init__(self, tokenizer, prompt_len: int, answer: str) -> None:
+        self.tokenizer, self.prompt_len, self.answer = tokenizer, prompt_len, answer
+        self.fed: list[int] = []
+
+    def __call__(self, input_ids, **_):
+        import torch
+
+        self.fed += input_ids[0].tolist()
+        done = self.tokenizer.decode(self.fed[self.prompt_len :])
+        assert self.answer.startswith(done), (done, self.answer)
+        rest = self.answer[len(done) :]
+        nxt = self.tokenizer(rest, add_special_tokens=False).input_ids[:1] or [
+            self.tokenizer.eos_token_id
+        ]
+        logits = torch.zeros(1, 1, len(self.tokenizer))
+        logits[0, -1, nxt[0]] = 100.0
+        return type("Out", (), {"logits": logits})()
+
+
+def test_a_call_repeating_an_earlier_one_ends_the_plan(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    a = Tool(name="getWeather", description="Weather now.", outputs=[Param(name="temp")])
+    b = Tool(name="sendEmail", description="Send an email.")
+    call_a = {"api": a.name, "parameters": {}}
+    call_b = {"api": b.name, "parameters": {}}
+    answer = json.dumps([call_a, call_b, call_a, call_b], separators=(",", ":"))
+    query = "do both things"
+    for stop in (True, False):
+        planner = Planner(None, tok, reuse_prefix=False, stop_on_repeat=stop, max_new_tokens=200)
+        planner.model = _ScriptedLM(tok, len(planner.prompt_ids(query, [a, b])), answer)
+        result = planner.plan(query, [a, b])
+        assert result.format_ok, result.text
+        assert [c.api for c in result.calls] == ([a.name, b.name] if stop else [a.name, b.name] * 2)
+    # unconstrained output is cut at the same place
+    free = Planner(None, tok, constrained=False)
+    free._free = lambda ids: answer
+    assert [c.api for c in free.plan(query, [a, b]).calls] == [a.name, b.name]
