@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from retriever import BM25Retriever
-from retriever.decompose import DecomposingRetriever, interleave, split_query
+from retriever.decompose import DecomposingRetriever, coverage, interleave, split_query
 
 
 def test_split_query():
@@ -29,10 +29,34 @@ def test_interleave_worked_example():
     assert interleave([whole], top=2) == {"a": 2.0, "b": 1.0}
 
 
+def test_coverage_worked_example():
+    # temperature 1: run 1 -> p(a)=e^0/(e^0+e^-1)=0.731, p(b)=0.269; run 2 -> p(c)=0.731, p(a)=0.269
+    # step 1: a gains 0.731+0.269=1.0 (c 0.731, b 0.269) -> a; weights become 0.269 and 0.731
+    # step 2: c gains 0.731*0.731=0.534, b 0.269*0.269=0.072 -> c; then b
+    runs = [{"a": 1.0, "b": 0.0}, {"c": 1.0, "a": 0.0}]
+    assert coverage(runs, top=3, temperature=1.0) == {"a": 3.0, "c": 2.0, "b": 1.0}
+    assert coverage(runs, top=1, temperature=1.0) == {"a": 1.0}
+    # one ranking keeps its own order
+    assert list(coverage([{"x": 0.2, "y": 0.9, "z": 0.5}], top=3)) == ["y", "z", "x"]
+    # a flat (filler) ranking gets no slot ahead of a sharp sub-request's second-best tool
+    flat = {f"f{i}": 1.0 for i in range(20)}
+    sharp = {"s1": 1.0, "s2": 0.9, "s3": 0.0}
+    assert list(coverage([sharp, flat], top=2)) == ["s1", "s2"]
+
+
+def test_top_k_is_the_start_of_a_longer_list(six_index):
+    retr = DecomposingRetriever(BM25Retriever(six_index), depth=6)
+    query = "Convert 100 EUR to USD currency. Then book a flight ticket to Rome. Also translate it."
+    assert (
+        list(retr.search({"q": query}, k=2)["q"]) == list(retr.search({"q": query}, k=4)["q"])[:2]
+    )
+
+
 def test_decomposition_brings_every_sub_request_into_the_top_k(six_index):
     query = "Convert 100 EUR to USD currency. Then book a flight ticket to Rome. Also translate the text into German."
     gold = {"convertCurrency", "bookFlight", "translateText"}
-    decomposed = DecomposingRetriever(BM25Retriever(six_index)).search({"q": query}, k=3)["q"]
-    assert set(decomposed) == gold
+    for merge in ("coverage", "interleave"):
+        retr = DecomposingRetriever(BM25Retriever(six_index), merge=merge)
+        assert set(retr.search({"q": query}, k=3)["q"]) == gold
     with pytest.raises(ValueError, match="interleave"):
         DecomposingRetriever(BM25Retriever(six_index), merge="max")
