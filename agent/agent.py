@@ -24,15 +24,18 @@ if TYPE_CHECKING:
     from retriever.base import Retriever
 
 
-def make_planner(spec: str | None = None, *, constrained: bool = True) -> Any:
+def make_planner(
+    spec: str | None = None, *, constrained: bool = True, precision: str | None = None
+) -> Any:
     """``openai:MODEL`` -> a :class:`~agent.remote.RemotePlanner` on ``$OPENAI_BASE_URL``;
     anything else (adapter folder, model folder, hub id, packaged alias, ``None`` for the shipped
-    planner) -> a local :class:`Planner`."""
+    planner) -> a local :class:`Planner` in ``precision`` (``fp32`` or ``int8``; ``None``: the
+    default, :data:`agent.models.DEFAULT_PRECISION`)."""
     if spec and spec.startswith("openai:"):
         from agent.remote import RemotePlanner
 
         return RemotePlanner(spec.removeprefix("openai:"))
-    return Planner.load(spec, constrained=constrained)
+    return Planner.load(spec, constrained=constrained, precision=precision)
 
 
 class ExecuteMode(StrEnum):
@@ -91,6 +94,7 @@ class Agent:
         *,
         planner: str | None = None,
         constrained: bool = True,
+        precision: str | None = None,
         k: int = 5,
         registry: ToolRegistry | None = None,
     ) -> Agent:
@@ -99,7 +103,7 @@ class Agent:
 
         return cls(
             ToolIndex.load(index),
-            make_planner(planner, constrained=constrained),
+            make_planner(planner, constrained=constrained, precision=precision),
             registry=registry,
             k=k,
         )

@@ -139,6 +139,9 @@ def _has_package(model: PackagedModel) -> bool:
 
 
 QUANTIZE = ("int8",)
+PRECISIONS = ("fp32", "int8")
+DEFAULT_PRECISION = "fp32"
+"""The local planner's default: ``fp32`` or ``int8`` (linear layers, :func:`quantize_int8`)."""
 
 
 def quantize_int8(lm: PreTrainedModel) -> PreTrainedModel:

@@ -105,10 +105,22 @@ class Planner:
         *,
         dtype: str = "float32",
         quantize: str | None = None,
+        precision: str | None = None,
         **kwargs: Any,
     ) -> Planner:
-        """Load a planner from an adapter folder, a model folder, a hub id or a packaged alias;
-        ``quantize="int8"`` runs its linear layers in int8 (faster on CPU)."""
+        """Load a planner from an adapter folder, a model folder, a hub id or a packaged alias.
+
+        ``precision``: ``fp32`` or ``int8`` (linear layers quantized, faster on CPU); ``None``
+        takes :data:`agent.models.DEFAULT_PRECISION` unless ``quantize`` is given.
+        """
+        from agent.models import DEFAULT_PRECISION, PRECISIONS
+
+        if precision is None and quantize is None:
+            precision = DEFAULT_PRECISION
+        if precision is not None:
+            if precision not in PRECISIONS:
+                raise ValueError(f"precision={precision!r}; choose one of {PRECISIONS}")
+            quantize = None if precision == "fp32" else precision
         lm, tok = load_causal_lm(model, dtype=dtype, quantize=quantize)
         from agent.models import default_planner
 

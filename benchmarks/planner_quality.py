@@ -56,7 +56,7 @@ def main() -> None:
             model,
             constrained=decoding == "constrained",
             max_new_tokens=args.max_new_tokens,
-            quantize=quantize or None,
+            precision=quantize or "fp32",
         )
         load_s = time.time() - start
         res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl")

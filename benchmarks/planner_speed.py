@@ -30,7 +30,7 @@ VARIANTS = {
     ),
     "constrained + prefix cache (fp32)": dict(constrained=True, reuse_prefix=True, dtype="float32"),
     "constrained + prefix cache (int8 linear layers)": dict(
-        constrained=True, reuse_prefix=True, dtype="float32", quantize="int8"
+        constrained=True, reuse_prefix=True, dtype="float32", precision="int8"
     ),
 }
 BF16 = {
@@ -58,6 +58,7 @@ def main() -> None:
     rows = {}
     for name, kw in variants.items():
         dtype = kw.pop("dtype")
+        kw.setdefault("precision", "fp32")
         planner = Planner.load(args.planner, dtype=dtype, max_new_tokens=args.max_new_tokens, **kw)
         kw["dtype"] = dtype
         planner.plan(data[0].query, cand_lists[0])  # warm-up (and prefix cache)

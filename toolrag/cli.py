@@ -524,6 +524,14 @@ ConstrainedOpt = Annotated[
     bool,
     typer.Option("--constrained/--unconstrained", help="Grammar-constrained decoding (default)."),
 ]
+PrecisionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--precision",
+        help="Local planner weights: fp32, or int8 (linear layers quantized; faster on CPU). "
+        "Default: agent.models.DEFAULT_PRECISION.",
+    ),
+]
 
 
 @eval_app.command("planner")
@@ -541,6 +549,7 @@ def eval_planner(
         Path | None, typer.Option("--index", "-i", help="Index for retrieved:K candidates.")
     ] = None,
     constrained: ConstrainedOpt = True,
+    precision: PrecisionOpt = None,
     limit: Annotated[
         int | None, typer.Option("--limit", help="N instances spread evenly over the file.")
     ] = None,
@@ -575,7 +584,7 @@ def eval_planner(
             if not tools:
                 raise ValueError("oracle candidates need --tools (the toolset of the instances)")
             cand_fn = oracle_candidates(load_toolset(tools), spec.k)
-        model = make_planner(planner, constrained=constrained)
+        model = make_planner(planner, constrained=constrained, precision=precision)
         result = evaluate_planner(
             model, data, cand_fn, out / "predictions.jsonl", progress=not as_json
         )
@@ -596,6 +605,7 @@ def eval_e2e(
     index: IndexOpt,
     instances: Annotated[Path, typer.Option("--instances", help="Seal-Tools instances (.jsonl).")],
     planner: PlannerOpt = None,
+    precision: PrecisionOpt = None,
     k: Annotated[int, typer.Option("-k", "--k", help="Retrieved candidates per query.")] = 5,
     limit: Annotated[
         int | None, typer.Option("--limit", help="N instances spread evenly over the file.")
@@ -615,7 +625,8 @@ def eval_e2e(
     try:
         idx = ToolIndex.load(index)
         data = spread(read_instances(instances), limit)
-        report = evaluate_e2e(idx, make_planner(planner), data, out, k=k, progress=not as_json)
+        model = make_planner(planner, precision=precision)
+        report = evaluate_e2e(idx, model, data, out, k=k, progress=not as_json)
     except EXPECTED_ERRORS as err:
         _fail(err)
     if as_json:
@@ -632,6 +643,7 @@ def plan_cmd(
     k: Annotated[int, typer.Option("-k", help="Candidate tools to retrieve.")] = 5,
     planner: PlannerOpt = None,
     constrained: ConstrainedOpt = True,
+    precision: PrecisionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieve candidate tools for QUERY and plan the (nested) calls that answer it."""
@@ -643,7 +655,8 @@ def plan_cmd(
         idx = ToolIndex.load(index)
         hits = default_retriever(idx).retrieve(query, k=k)
         cands = [h.tool for h in hits]
-        result = make_planner(planner, constrained=constrained).plan(query, cands)
+        model = make_planner(planner, constrained=constrained, precision=precision)
+        result = model.plan(query, cands)
     except EXPECTED_ERRORS as err:
         _fail(err)
     if as_json:
@@ -670,6 +683,7 @@ def ask(
         str, typer.Option("--execute", help="simulate (run / simulate the tools) or none.")
     ] = "simulate",
     constrained: ConstrainedOpt = True,
+    precision: PrecisionOpt = None,
     openapi: Annotated[
         list[Path] | None,
         typer.Option(
@@ -708,7 +722,14 @@ def ask(
             registry.simulator = LLMToolSimulator(make_llm(simulator))
         for spec in openapi or []:
             registry.add_openapi(spec, base_url=base_url)
-        agent = Agent.load(index, planner=planner, constrained=constrained, k=k, registry=registry)
+        agent = Agent.load(
+            index,
+            planner=planner,
+            constrained=constrained,
+            precision=precision,
+            k=k,
+            registry=registry,
+        )
         answer = agent.ask(query, execute_mode=mode)
     except EXPECTED_ERRORS as err:
         _fail(err)
@@ -758,6 +779,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     planner: PlannerOpt = None,
+    precision: PrecisionOpt = None,
     k: Annotated[int, typer.Option("-k", help="Default candidate tools per query.")] = 5,
 ) -> None:
     """Serve /retrieve, /plan, /ask and /healthz over HTTP (FastAPI + uvicorn; docs at /docs)."""
@@ -767,7 +789,7 @@ def serve(
     from agent.server import create_app
 
     try:
-        agent = Agent.load(index, planner=planner, k=k)
+        agent = Agent.load(index, planner=planner, precision=precision, k=k)
     except EXPECTED_ERRORS as err:
         _fail(err)
     uvicorn.run(create_app(agent), host=host, port=port, log_level="warning")

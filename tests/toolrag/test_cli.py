@@ -185,6 +185,11 @@ def test_ask_rejects_an_unknown_execute_mode(six_index_dir):
     assert res.exit_code == 2 and "simulate" in res.output
 
 
+def test_an_unknown_planner_precision_is_a_clear_error(six_index_dir):
+    res = run("plan", "weather in Paris", "--index", six_index_dir, "--precision", "int4")
+    assert res.exit_code == 2 and "fp32" in res.output and "int8" in res.output
+
+
 def test_eval_planner_needs_an_index_for_retrieved_candidates(tmp_path):
     inst = tmp_path / "i.jsonl"
     inst.write_text('{"id": "a", "query": "q", "calling": []}\n')
