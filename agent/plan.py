@@ -119,8 +119,8 @@ def first_repeat(plan: Sequence[Mapping[str, Any]]) -> int | None:
     """Index of the first call identical (same API, same parameters) to an earlier call, or None.
 
     An identical repeat adds nothing to a plan: a read returns the same output, an action is
-    done twice. A small model that emits one has usually started to loop, so the planner cuts
-    the plan there.
+    done twice. A small model that emits one has usually started to loop; the planner can cut
+    the plan there (``Planner(stop_on_repeat=True)``).
 
     Example:
         >>> first_repeat([{"api": "a", "parameters": {"x": 1}}, {"api": "b", "parameters": {}},

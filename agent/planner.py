@@ -72,7 +72,10 @@ class Planner:
             and the start of the user turn) and start each plan from a copy of it.
         stop_on_repeat: under constrained decoding, end the plan when a call repeats an earlier
             one exactly (same API and parameters), keeping the calls before it; unconstrained
-            output is cut at the same place after parsing.
+            output is cut at the same place after parsing. Off by default: on 140 test
+            instances it lowered Tool F1 from 79.5 to 77.9, since the paper's scorer credits a
+            repeated correct call and the cut drops any correct call after the repeat
+            (benchmarks/results/planner_stop_on_repeat.md).
     """
 
     def __init__(
@@ -85,7 +88,7 @@ class Planner:
         max_calls: int = 8,
         name: str = "",
         reuse_prefix: bool = True,
-        stop_on_repeat: bool = True,
+        stop_on_repeat: bool = False,
     ) -> None:
         self.model = model
         self.tokenizer = tokenizer

@@ -110,6 +110,6 @@ def test_a_call_repeating_an_earlier_one_ends_the_plan(smol_folder):
         assert result.format_ok, result.text
         assert [c.api for c in result.calls] == ([a.name, b.name] if stop else [a.name, b.name] * 2)
     # unconstrained output is cut at the same place
-    free = Planner(None, tok, constrained=False)
+    free = Planner(None, tok, constrained=False, stop_on_repeat=True)
     free._free = lambda ids: answer
     assert [c.api for c in free.plan(query, [a, b]).calls] == [a.name, b.name]

@@ -1,0 +1,66 @@
+"""What stopping at a repeated call does to the planner's scores, from saved predictions.
+
+The constrained decoder is greedy and deterministic, so a run with ``stop_on_repeat`` produces
+exactly the calls of a run without it, cut before the first call that repeats an earlier one
+(same API, same parameters): the prefix up to that point is the same text. This script re-scores
+the predictions that ``benchmarks/planner_quality.py`` saved for a setting run without the rule
+(before it existed), cut that way. Latency is not re-measured here (a cut plan only ends sooner).
+
+    python benchmarks/planner_stop_on_repeat.py --run planner_quality \
+        --setting finetuned-2ep-constrained --limit 140
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from common import ROOT, SEAL, write_results
+
+from agent.evaluate import markdown_table, score_predictions, spread
+from agent.plan import first_repeat
+from toolrag.instances import read_instances
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--run", default="planner_quality", help="planner_quality.py --name")
+    ap.add_argument("--setting", required=True, help="a setting of that run (no stop rule)")
+    ap.add_argument("--instances", type=Path, default=SEAL / "test_in_domain.jsonl")
+    ap.add_argument("--limit", type=int, default=140)
+    args = ap.parse_args()
+    data = spread(read_instances(args.instances), args.limit)
+    path = ROOT / ".cache" / "planner-eval" / args.run / f"{args.setting}.jsonl"
+    rows = {r["id"]: r for r in map(json.loads, path.read_text().splitlines())}
+    cut_rows, cut_calls = {}, 0
+    for inst in data:
+        row = dict(rows[inst.id])
+        repeat = first_repeat(row["calls"]) if row["format_ok"] else None
+        if repeat is not None:
+            cut_calls += len(row["calls"]) - repeat
+            row["calls"] = row["calls"][:repeat]
+        cut_rows[inst.id] = row
+    results = {
+        f"{args.setting} (as run)": score_predictions(data, rows),
+        f"{args.setting} + stop on repeat": score_predictions(data, cut_rows),
+    }
+    md = [
+        f"# Stop on a repeated call: {len(data)} instances of {args.instances.name}, "
+        f"re-scored from `{args.run}/{args.setting}` predictions",
+        "",
+        f"{cut_calls} predicted calls removed. p50 s is the original run's latency for both rows.",
+        "",
+        markdown_table(results),
+    ]
+    write_results(
+        "planner_stop_on_repeat",
+        {"run": args.run, "setting": args.setting, "calls_removed": cut_calls, "results": results},
+        "\n".join(md),
+    )
+
+
+if __name__ == "__main__":
+    main()
