@@ -43,9 +43,23 @@ def main() -> None:
             cut_calls += len(row["calls"]) - repeat
             row["calls"] = row["calls"][:repeat]
         cut_rows[inst.id] = row
+    # for comparison: drop only the repeated calls and keep what follows (not what the decoder
+    # would emit after a repeat, which it never saw; an upper bound for a dedupe rule)
+    deduped = {}
+    for inst in data:
+        row = dict(rows[inst.id])
+        kept, seen = [], set()
+        for call in row["calls"]:
+            key = json.dumps([call["api"], call["parameters"]], sort_keys=True, default=str)
+            if key not in seen:
+                seen.add(key)
+                kept.append(call)
+        row["calls"] = kept
+        deduped[inst.id] = row
     results = {
         f"{args.setting} (as run)": score_predictions(data, rows),
         f"{args.setting} + stop on repeat": score_predictions(data, cut_rows),
+        f"{args.setting} + drop repeats only": score_predictions(data, deduped),
     }
     md = [
         f"# Stop on a repeated call: {len(data)} instances of {args.instances.name}, "
