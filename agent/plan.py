@@ -115,6 +115,11 @@ def to_internal(calls: Sequence[ToolCall], tools: Mapping[str, Tool]) -> list[di
     return plan
 
 
+def call_key(call: Mapping[str, Any]) -> str:
+    """A call's identity for repeat detection: its API and parameters, order-insensitive."""
+    return json.dumps([call.get("api"), call.get("parameters")], sort_keys=True, default=str)
+
+
 def first_repeat(plan: Sequence[Mapping[str, Any]]) -> int | None:
     """Index of the first call identical (same API, same parameters) to an earlier call, or None.
 
@@ -129,7 +134,7 @@ def first_repeat(plan: Sequence[Mapping[str, Any]]) -> int | None:
     """
     seen: set[str] = set()
     for i, call in enumerate(plan):
-        key = json.dumps([call.get("api"), call.get("parameters")], sort_keys=True, default=str)
+        key = call_key(call)
         if key in seen:
             return i
         seen.add(key)

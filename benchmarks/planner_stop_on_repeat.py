@@ -19,7 +19,7 @@ from pathlib import Path
 from common import ROOT, SEAL, write_results
 
 from agent.evaluate import markdown_table, score_predictions, spread
-from agent.plan import first_repeat
+from agent.plan import call_key, first_repeat
 from toolrag.instances import read_instances
 
 
@@ -50,7 +50,7 @@ def main() -> None:
         row = dict(rows[inst.id])
         kept, seen = [], set()
         for call in row["calls"]:
-            key = json.dumps([call["api"], call["parameters"]], sort_keys=True, default=str)
+            key = call_key(call)
             if key not in seen:
                 seen.add(key)
                 kept.append(call)

@@ -93,9 +93,8 @@ def validation(record: dict) -> tuple[dict[str, str], dict[str, dict[str, int]]]
     return queries, qrels
 
 
-def tune_weight(idx: ToolIndex, record: dict) -> float:
+def tune_weight(idx: ToolIndex, queries: dict[str, str], qrels: dict[str, dict[str, int]]) -> float:
     """Best dense weight on the run's validation queries (COMP@5, then R@5)."""
-    queries, qrels = validation(record)
     depth = HybridConfig().depth
     runs = [BM25Retriever(idx).search(queries, depth), DenseRetriever(idx).search(queries, depth)]
     best, best_key = 0.5, (-1.0, -1.0)
@@ -132,7 +131,8 @@ def main() -> None:
         else:
             idx = ToolIndex.build(tools, model=str(model_dir))
             idx.save(index_dir)
-        weight = tune_weight(idx, record)
+        val_queries, val_qrels = validation(record)  # rebuilt once: loads the toolset
+        weight = tune_weight(idx, val_queries, val_qrels)
         hybrid = HybridRetriever(idx, HybridConfig(dense_weight=weight))
         retrievers = {
             "dense": DenseRetriever(idx),
@@ -144,7 +144,6 @@ def main() -> None:
             scores[mode] = evaluate_retriever(retr, test)[0]
             scores[f"{mode} unseen"] = evaluate_retriever(retr, unseen)[0]
         # model selection uses these, never the test scores
-        val_queries, val_qrels = validation(record)
         val_run = DecomposingRetriever(hybrid).search(val_queries, 10)
         val_scores = evaluate(val_qrels, val_run, [5, 10])["overall"]
         write_model_card(
