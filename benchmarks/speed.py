@@ -5,7 +5,8 @@ Naive paths: rank-bm25 (pure Python) for BM25, one-text-at-a-time encoding for t
 flat search for FAISS. At 1M tools the dense vectors are synthetic (real tool embeddings plus
 noise, re-normalised): encoding a million texts on 2 cores takes hours, so encoding cost is
 measured per tool at 4k instead. Latencies are single queries, one at a time, query encoding
-included for dense and hybrid (ONNX Runtime, the default; PyTorch shown beside it).
+included for dense and hybrid (int8 ONNX Runtime, the default; float32 ONNX and PyTorch shown
+beside it).
 
     python benchmarks/speed.py              # 4k and 1M (about 30 min, ~10 GB RAM)
     python benchmarks/speed.py --scale 4k   # 4k only (a few minutes)
@@ -25,12 +26,13 @@ from rank_bm25 import BM25Okapi
 
 from index.bm25 import Bm25Params, Bm25Store
 from index.encoder import encode, load_encoder
+from index.onnx_encoder import load_onnx_encoder
 from index.store import DEFAULT_BM25_TEMPLATE, DEFAULT_DENSE_TEMPLATE, ToolIndex
 from index.text import tokenize, tool_text
 from index.toolset import load_toolset
 from index.vectors import AnnParams, VectorStore
 from retriever import BM25Retriever, DenseRetriever, HybridRetriever, default_retriever
-from retriever.decompose import interleave, split_query
+from retriever.decompose import coverage, split_query
 from retriever.fusion import weighted_score_fusion
 from toolrag.instances import read_instances
 
@@ -83,6 +85,19 @@ def bench_4k(queries: list[str]) -> dict:
     res["peak_rss_mb_after_build"] = peak_rss_mb()
 
     bm25_ref = BM25Okapi(tokens)
+    fp32 = load_onnx_encoder(idx.encoder, idx.manifest["embedding"]["checksum"], "fp32")
+    idx.encode_queries(["warm-up"])  # loads the default (int8) query encoder
+
+    def float32_queries(fn):
+        def run(q: str):
+            default, idx._fast_encoder = idx._fast_encoder, fp32
+            try:
+                return fn(q)
+            finally:
+                idx._fast_encoder = default
+
+        return run
+
     lat = {
         "bm25 (bm25s)": latency(lambda q: BM25Retriever(idx).search({"q": q}, 10), queries),
         "bm25 (rank-bm25, naive)": latency(
@@ -91,10 +106,14 @@ def bench_4k(queries: list[str]) -> dict:
         "query encoding, PyTorch (sentence-transformers encode)": latency(
             lambda q: encode(idx.encoder, [q]), queries
         ),
-        "query encoding, ONNX Runtime (default)": latency(
+        "query encoding, ONNX Runtime float32": latency(lambda q: fp32.encode([q]), queries),
+        "query encoding, ONNX Runtime int8 (default)": latency(
             lambda q: idx.encode_queries([q]), queries
         ),
         "dense flat (exact)": latency(lambda q: DenseRetriever(idx).search({"q": q}, 10), queries),
+        "hybrid, float32 query encoder": latency(
+            float32_queries(lambda q: HybridRetriever(idx).search({"q": q}, 10)), queries
+        ),
         "hybrid": latency(lambda q: HybridRetriever(idx).search({"q": q}, 10), queries),
         "hybrid + decomposition (default)": latency(
             lambda q: default_retriever(idx).search({"q": q}, 10), queries
@@ -156,28 +175,30 @@ def bench_1m(queries: list[str], idx4k: ToolIndex, n: int) -> dict:
     def hybrid(q: str, vectors: VectorStore) -> dict[str, float]:
         return hybrid_many([q], vectors)[0]
 
-    def hybrid_many(texts: list[str], vectors: VectorStore) -> list[dict[str, float]]:
+    def hybrid_many(
+        texts: list[str], vectors: VectorStore, top: int = 10
+    ) -> list[dict[str, float]]:
         qv = idx4k.encode_queries(texts)  # one batch, as DenseRetriever does
         d_scores, d_rows = vectors.search(qv, 50)
         out = []
         for i, q in enumerate(texts):
             rows, scores = store.top_k(q, 50)
-            out.append(fuse(rows, scores, d_rows[i : i + 1], d_scores[i : i + 1]))
+            out.append(fuse(rows, scores, d_rows[i : i + 1], d_scores[i : i + 1], top))
         return out
 
     def decomposed(q: str, vectors: VectorStore) -> dict[str, float]:
         parts = split_query(q)
         texts = [q, *parts] if len(parts) > 1 else [q]
-        return interleave(hybrid_many(texts, vectors), 10)
+        return coverage(hybrid_many(texts, vectors, top=50), 10)  # as DecomposingRetriever
 
-    def fuse(rows, scores, d_rows, d_scores) -> dict[str, float]:
+    def fuse(rows, scores, d_rows, d_scores, top: int = 10) -> dict[str, float]:
         return weighted_score_fusion(
             [
                 {"q": dict(zip(map(int, rows), map(float, scores), strict=True))},
                 {"q": dict(zip(map(int, d_rows[0]), map(float, d_scores[0]), strict=True))},
             ],
             weights=[0.8, 0.2],
-            top=10,
+            top=top,
         )["q"]
 
     lat = {

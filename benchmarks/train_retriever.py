@@ -45,6 +45,14 @@ SETTINGS = {
         "--no-pseudo",
         "--no-hard-negatives",
     ],
+    # labelled + self-instruct instances (benchmarks/datagen_effect.py writes the file)
+    "infonce-no-pseudo+generated": [
+        "--loss",
+        "infonce",
+        "--no-pseudo",
+        "--extra-train",
+        ".cache/datagen-effect/instances.jsonl",
+    ],
 }
 COLS = ["R@5", "R@10", "COMP@5", "COMP@10", "nDCG@10"]
 

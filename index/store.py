@@ -249,8 +249,8 @@ class ToolIndex:
         return self._encoder
 
     def encode_queries(self, queries: list[str], batch_size: int = 64) -> np.ndarray:
-        """Query embeddings, through ONNX Runtime when the model allows it (same numbers, ~2.6x
-        faster per query here; see :mod:`index.onnx_encoder`), else through PyTorch."""
+        """Query embeddings, through ONNX Runtime (int8 by default) when the model allows it,
+        else through PyTorch; see :mod:`index.onnx_encoder`."""
         if self._fast_encoder is None:
             from index.onnx_encoder import load_onnx_encoder
 

@@ -395,6 +395,14 @@ def train_retriever_cmd(
         int | None, typer.Option("--limit-tools", help="Pseudo-queries for at most N tools.")
     ] = None,
     save_steps: Annotated[int, typer.Option("--save-steps", help="Checkpoint every N steps.")] = 50,
+    extra_train: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--extra-train",
+            help="More instances for training only, e.g. from `toolrag datagen instances` "
+            "(repeatable); validation stays carved from --train.",
+        ),
+    ] = None,
     no_eval: Annotated[bool, typer.Option("--no-eval", help="Skip validation.")] = False,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Ignore checkpoints in OUT instead of resuming.")
@@ -417,6 +425,7 @@ def train_retriever_cmd(
             hard_negatives=hard_negatives,
             pseudo=pseudo,
             held_out_fraction=held_out,
+            extra_train=extra_train or [],
             seed=seed,
             max_steps=max_steps,
             limit_queries=limit,
@@ -981,6 +990,14 @@ def datagen_instances(
     kinds: Annotated[
         str, typer.Option("--kinds", help="Comma-separated: single,multiple,nested.")
     ] = "single,multiple,nested",
+    examples: Annotated[
+        Path | None,
+        typer.Option(
+            "--examples",
+            help="Labelled instances (Seal-Tools .jsonl) over tools in --tools, shown as one "
+            "worked example per request (few-shot); small local models need it.",
+        ),
+    ] = None,
     llm: LlmOpt = "local:smollm2-135m",
     cache: CacheOpt = None,
     seed: SeedOpt = 0,
@@ -990,10 +1007,19 @@ def datagen_instances(
     """Queries with gold calls (nested ones use earlier outputs), checked for grounding,
     required parameters, real tools and valid nesting."""
     from index.toolset import load_toolset
-    from trainer.datagen.selfinstruct import generate_instances, write_jsonl
+    from toolrag.instances import read_instances
+    from trainer.datagen.selfinstruct import demonstrations, generate_instances, write_jsonl
 
     try:
         toolset = load_toolset(tools)
+        shots = None
+        if examples is not None:
+            shots = demonstrations(read_instances(examples), toolset)
+            if not any(shots.values()):
+                raise ValueError(
+                    f"{examples} has no instance usable as an example: each needs at most 3 "
+                    "calls, all to tools in --tools"
+                )
         model = _datagen_llm(llm, out, cache)
         with _progress(n, "instances", as_json) as tick:
             rows, report = generate_instances(
@@ -1002,6 +1028,7 @@ def datagen_instances(
                 [k.strip() for k in kinds.split(",") if k.strip()],
                 n,
                 seed=seed,
+                examples=shots,
                 on_done=tick,
                 **_cap(max_tokens),
             )

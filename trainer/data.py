@@ -37,7 +37,7 @@ class Query:
 
     text: str
     tools: list[str]
-    source: str  # "labelled" | "pseudo-single" | "pseudo-multi"
+    source: str  # "labelled" | "pseudo-single" | "pseudo-multi" | "generated"
 
 
 @dataclass

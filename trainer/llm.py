@@ -262,9 +262,23 @@ class Request:
     seed: int = 0
 
     @classmethod
-    def chat(cls, system: str, user: str, **settings: Any) -> Request:
-        """A system message and a user message, with ``settings`` (schema, tokens, ...)."""
-        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    def chat(
+        cls,
+        system: str,
+        user: str,
+        *,
+        shots: Sequence[tuple[str, str]] = (),
+        **settings: Any,
+    ) -> Request:
+        """A system message and a user message, with ``settings`` (schema, tokens, ...);
+        ``shots`` are worked ``(user, assistant)`` turns placed before the user message."""
+        messages = [{"role": "system", "content": system}]
+        for question, answer in shots:
+            messages += [
+                {"role": "user", "content": question},
+                {"role": "assistant", "content": answer},
+            ]
+        messages.append({"role": "user", "content": user})
         return cls(messages=messages, **settings)
 
 

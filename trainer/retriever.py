@@ -20,6 +20,7 @@ from index.encoder import BASE_MODEL, MODEL_RECORD, load_encoder, model_label, r
 from index.store import DEFAULT_DENSE_TEMPLATE
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
+from toolrag.types import Instance
 from trainer.data import (
     Query,
     held_out_tools,
@@ -70,6 +71,8 @@ class RetrieverTrainConfig:
         limit_queries: use only the first N labelled instances; for smoke tests.
         limit_tools: pseudo-queries for at most N tools; for smoke tests.
         save_steps: checkpoint interval (resume picks up the latest).
+        extra_train: more instance files (e.g. from ``toolrag datagen instances``), used for
+            training only: validation stays carved from ``train``.
         evaluate: run the validation evaluator at the end of each epoch.
     """
 
@@ -96,6 +99,7 @@ class RetrieverTrainConfig:
     save_steps: int = 50
     evaluate: bool = True
     template: str = field(default=DEFAULT_DENSE_TEMPLATE.value)
+    extra_train: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         try:
@@ -107,6 +111,7 @@ class RetrieverTrainConfig:
         self.base = self.base or BASE_MODEL  # never the shipped fine-tuned default
         self.train, self.out = Path(self.train), Path(self.out)
         self.tools = [Path(p) for p in self.tools]
+        self.extra_train = [Path(p) for p in self.extra_train]
         if self.batch_size < 2:
             raise ValueError("batch_size must be at least 2: in-batch negatives need company")
         if self.epochs <= 0 and self.max_steps <= 0:
@@ -115,6 +120,7 @@ class RetrieverTrainConfig:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.update(train=str(self.train), out=str(self.out), tools=[str(p) for p in self.tools])
+        d["extra_train"] = [str(p) for p in self.extra_train]
         d["loss"] = self.loss.value
         d["base"] = model_label(self.base)
         return d
@@ -135,20 +141,27 @@ def _loss(name: LossName, model):
 def build_queries(cfg: RetrieverTrainConfig):
     """Tools, held-out set, training and validation queries, per the config."""
     tools = load_toolset(cfg.tools)
-    instances = read_instances(cfg.train)[: cfg.limit_queries]
     known = {t.name for t in tools}
-    unknown = sorted({n for i in instances for n in i.gold_tools} - known)
-    if unknown:
-        raise ValueError(
-            f"{cfg.train} uses tools missing from the toolset: {unknown[:5]}; pass the toolset "
-            "the instances were written for with --tools"
-        )
+
+    def read(path: Path, limit: int | None = None) -> list[Instance]:
+        instances = read_instances(path)[:limit]
+        unknown = sorted({n for i in instances for n in i.gold_tools} - known)
+        if unknown:
+            raise ValueError(
+                f"{path} uses tools missing from the toolset: {unknown[:5]}; pass the toolset "
+                "the instances were written for with --tools"
+            )
+        return instances
+
+    instances = read(cfg.train, cfg.limit_queries)
+    extra = [i for path in cfg.extra_train for i in read(path)]
     held = held_out_tools(tools, cfg.held_out_fraction, cfg.seed)
     queries: list[Query] = labelled_queries(instances, held)
     if cfg.pseudo:
         seen = [t for t in tools if t.name not in held][: cfg.limit_tools]
         queries += pseudo_queries(seen, multi_per_domain=cfg.multi_per_domain, seed=cfg.seed)
     train_q, val_q = split_validation(queries, cfg.val_fraction, cfg.seed)
+    train_q += [Query(q.text, q.tools, "generated") for q in labelled_queries(extra, held)]
     return tools, held, train_q, val_q
 
 
@@ -252,7 +265,7 @@ def train_retriever(
             "rows": len(dataset),
             "queries": {
                 s: sum(q.source == s for q in train_q)
-                for s in ("labelled", "pseudo-single", "pseudo-multi")
+                for s in ("labelled", "pseudo-single", "pseudo-multi", "generated")
             },
             "validation_queries": len(val_q),
         },

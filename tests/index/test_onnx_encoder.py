@@ -1,8 +1,10 @@
-"""The ONNX Runtime query encoder must give PyTorch's embeddings, and fall back when it cannot."""
+"""The ONNX Runtime query encoder must give PyTorch's embeddings (float32 exactly, int8 to a
+cosine bound), and fall back when it cannot."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from index import onnx_encoder
 from index.encoder import encode, weight_checksum
@@ -15,28 +17,73 @@ TEXTS = [
 ]
 
 
-def test_onnx_matches_pytorch_single_and_padded_batch(six_index):
+def test_onnx_fp32_matches_pytorch_single_and_padded_batch(six_index):
     model = six_index.encoder
-    fast = load_onnx_encoder(model, weight_checksum(model))
-    assert fast is not None
+    fast = load_onnx_encoder(model, weight_checksum(model), "fp32")
+    assert fast is not None and fast.precision == "fp32"
     expected = encode(model, TEXTS)
     np.testing.assert_allclose(fast.encode(TEXTS), expected, atol=1e-5)  # padded batch
     for i, text in enumerate(TEXTS):
         np.testing.assert_allclose(fast.encode([text])[0], expected[i], atol=1e-5)
 
 
+def test_int8_is_the_default_and_close_to_pytorch(six_index):
+    model = six_index.encoder
+    fast = load_onnx_encoder(model, weight_checksum(model))
+    assert fast is not None and fast.precision == "int8"
+    expected = encode(model, TEXTS)
+    got = fast.encode(TEXTS)
+    cosine = (got * expected).sum(1)
+    assert cosine.min() >= onnx_encoder.MIN_COSINE
+    assert np.abs(got - expected).max() > 1e-5  # it really is a different (quantized) model
+    np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+
+
+def test_bert_graph_is_fused_before_quantization(six_index):
+    import onnx
+
+    fast = load_onnx_encoder(six_index.encoder, weight_checksum(six_index.encoder))
+    assert fast.path.name.endswith(".fused.int8pc.onnx")
+    ops = {n.op_type for n in onnx.load(fast.path).graph.node}
+    assert {"QAttention", "SkipLayerNormalization"} <= ops  # fused, then quantized
+    assert "Softmax" not in ops and "LayerNormalization" not in ops
+
+
 def test_index_uses_it_transparently(six_index):
     got = six_index.encode_queries(TEXTS)
-    assert six_index._fast_encoder
-    np.testing.assert_allclose(got, encode(six_index.encoder, TEXTS), atol=1e-5)
+    assert six_index._fast_encoder.precision == "int8"
+    assert (got * encode(six_index.encoder, TEXTS)).sum(1).min() >= onnx_encoder.MIN_COSINE
 
 
-def test_disabled_by_environment(six_index, monkeypatch):
-    monkeypatch.setenv("TOOLRAG_ONNX", "0")
+@pytest.mark.parametrize(
+    ("var", "value"), [("TOOLRAG_ONNX", "0"), ("TOOLRAG_QUERY_ENCODER", "torch")]
+)
+def test_disabled_by_environment(six_index, monkeypatch, var, value):
+    monkeypatch.setenv(var, value)
     assert load_onnx_encoder(six_index.encoder, weight_checksum(six_index.encoder)) is None
 
 
+def test_fp32_chosen_by_environment(six_index, monkeypatch):
+    monkeypatch.setenv("TOOLRAG_QUERY_ENCODER", "FP32")
+    fast = load_onnx_encoder(six_index.encoder, weight_checksum(six_index.encoder))
+    assert fast.precision == "fp32"
+
+
+def test_unknown_precision_is_a_clear_error(six_index, monkeypatch):
+    monkeypatch.setenv("TOOLRAG_QUERY_ENCODER", "int4")
+    monkeypatch.setattr(six_index, "_fast_encoder", None)  # chosen at the first query
+    with pytest.raises(ValueError, match="int8, fp32, torch"):
+        six_index.encode_queries(["weather"])
+
+
+def test_int8_below_cosine_bound_falls_back_to_fp32(six_index, monkeypatch):
+    monkeypatch.setattr(onnx_encoder, "MIN_COSINE", 1.01)  # no int8 model can pass
+    fast = load_onnx_encoder(six_index.encoder, weight_checksum(six_index.encoder))
+    assert fast.precision == "fp32"
+
+
 def test_mismatch_falls_back_to_pytorch(six_index, monkeypatch):
+    monkeypatch.setattr(onnx_encoder, "MIN_COSINE", 1.01)
     monkeypatch.setattr(onnx_encoder, "TOLERANCE", -1.0)  # any difference is now too large
     assert load_onnx_encoder(six_index.encoder, weight_checksum(six_index.encoder)) is None
 

@@ -11,9 +11,10 @@ import pytest
 from index.formats.seal import from_records
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
-from toolrag.types import InstanceCategory
+from toolrag.types import Instance, InstanceCategory
 from trainer.datagen.quality import DuplicateFilter, check_instance, check_tool_record, grounded
 from trainer.datagen.selfinstruct import (
+    demonstrations,
     generate_instances,
     generate_tools,
     read_fields,
@@ -32,9 +33,11 @@ class ScriptedLLM:
     def __init__(self, reply: Callable[[str, dict | None], str]) -> None:
         self.reply = reply
         self.prompts: list[str] = []
+        self.conversations: list[list[dict]] = []
 
     def complete(self, messages, *, json_schema=None, max_tokens=512, temperature=0.7, seed=0):
         self.prompts.append(messages[-1]["content"])
+        self.conversations.append(messages)
         return self.reply(messages[-1]["content"], json_schema)
 
 
@@ -231,6 +234,43 @@ def test_generate_instances_writes_loadable_seal_instances(tmp_path):
     }
 
 
+def _seal(query: str, calling: list[dict]) -> Instance:
+    return Instance.model_validate({"id": "x", "query": query, "calling": calling})
+
+
+def test_demonstrations_are_worked_examples_shown_before_each_request():
+    single = _seal(
+        "Weather in Oslo?",
+        [{"api": "getWeather", "parameters": {"city": "Oslo"}, "responses": ["API_call_0"]}],
+    )
+    nested = _seal(
+        GOOD_NESTED["query"],
+        [
+            {"api": "getCityCode", "parameters": {"name": "Oslo"}, "responses": ["API_call_0"]},
+            {"api": "getWeather", "parameters": {"city": "API_call_0", "days": 3}},
+        ],
+    )
+    unknown = _seal("News?", [{"api": "getNews", "parameters": {}}])
+    shots = demonstrations([single, nested, unknown], list(TOOLS.values()))
+    assert {k: len(v) for k, v in shots.items()} == {"single": 1, "multiple": 0, "nested": 1}
+    prompt, reply = shots["nested"][0]
+    assert "getCityCode(name: str)" in prompt and "$0.code" in prompt  # as a real request
+    assert json.loads(reply) == GOOD_NESTED  # the gold plan, in the internal reference form
+
+    llm = ScriptedLLM(lambda prompt, schema: json.dumps(GOOD_NESTED))
+    tools = [TOOLS["getWeather"], TOOLS["getCityCode"]]
+    generate_instances(llm, tools, ["single", "multiple"], 2, seed=1, examples=shots)
+    first, second = llm.conversations
+    assert [m["role"] for m in first] == ["system", "user", "assistant", "user"]
+    assert first[1:3] == [  # the single request is shown the single example
+        {"role": "user", "content": shots["single"][0][0]},
+        {"role": "assistant", "content": shots["single"][0][1]},
+    ]
+    assert "exactly one call" in first[3]["content"]
+    assert "independent calls" in second[3]["content"]  # no multiple-call example exists,
+    assert second[2]["content"] in {shots["single"][0][1], shots["nested"][0][1]}  # so another
+
+
 def test_simulation_keeps_finished_trajectories_and_derives_nesting():
     def reply(prompt: str, schema: dict | None) -> str:
         if "thing you want done" in prompt:
@@ -358,6 +398,19 @@ def test_generated_files_feed_the_trainers(tmp_path):
         )
     )
     assert [q.tools for q in train_q + val_q] == [["getCityCode", "getWeather"]]
+    _, _, train_x, val_x = build_queries(  # the same file as generated data: training only
+        RetrieverTrainConfig(
+            train=inst_file,
+            tools=[tools_file],
+            out=tmp_path / "m",
+            pseudo=False,
+            held_out_fraction=0.0,
+            val_fraction=1.0,
+            extra_train=[inst_file],
+        )
+    )
+    assert [(q.source, q.tools) for q in train_x] == [("generated", ["getCityCode", "getWeather"])]
+    assert [q.source for q in val_x] == ["labelled"]
     examples = build_examples(
         PlannerTrainConfig(
             train=inst_file, tools=[tools_file], out=tmp_path / "p", drop_rate=0.0, epochs=1

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from agent.plan import to_seal
+from agent.plan import to_internal, to_seal
 from index.formats.seal import from_records, to_record
-from toolrag.types import Tool
+from toolrag.types import Instance, Tool
 from trainer.datagen.quality import (
     INSTANCE_SCHEMA,
     TOOL_SCHEMA,
@@ -197,6 +197,54 @@ def _nested_pair(tools: Sequence[Tool], rng: random.Random) -> tuple[Tool, Tool,
     return a, b, out, param
 
 
+def _hint(a: str, b: str, out: str, param: str) -> str:
+    return (
+        f' Call {a} first; {b} must take its "{param}" from {a}\'s output '
+        f'"{out}": write that value as the text "$0.{out}" instead of a literal value.'
+    )
+
+
+def demonstrations(
+    instances: Sequence[Instance], tools: Sequence[Tool], *, max_calls: int = 3
+) -> dict[str, list[tuple[str, str]]]:
+    """Worked examples for the instance prompt, by kind: ``(prompt, reply)`` pairs built from
+    labelled instances exactly as a generation request is built, so a small model sees what a
+    plain-words request looks like (without one, a 0.5B model writes the call itself as the
+    request). Instances with more than ``max_calls`` calls, tools outside ``tools``, or nesting
+    other than one call feeding the next are skipped, to keep prompts short and uniform."""
+    catalog = {t.name: t for t in tools}
+    out: dict[str, list[tuple[str, str]]] = {k: [] for k in KINDS}
+    for inst in instances:
+        if len(inst.calls) > max_calls or any(c.api not in catalog for c in inst.calls):
+            continue
+        plan = to_internal(inst.calls, catalog)
+        picked = [catalog[c.api] for c in inst.calls]
+        kind = inst.category.value
+        if kind == "single" and len(picked) != 1:
+            continue
+        hint = ""
+        if kind == "nested":
+            refs = [
+                (j, name, value)
+                for j, call in enumerate(plan)
+                for name, value in call["parameters"].items()
+                if isinstance(value, str) and value.startswith("$")
+            ]
+            if len(plan) != 2 or len(refs) != 1 or refs[0][0] != 1:
+                continue
+            _, param, value = refs[0]
+            hint = _hint(plan[0]["api"], plan[1]["api"], value.split(".", 1)[1], param)
+        names = ", ".join(t.name for t in picked)
+        prompt = _INSTANCE_PROMPT.format(
+            docs="\n".join(tool_doc(t) for t in picked),
+            need=_NEED[kind].format(names=names, count=len(picked)),
+            nesting=hint,
+        )
+        reply = json.dumps({"query": inst.query, "calling": plan}, ensure_ascii=False)
+        out[kind].append((prompt, reply))
+    return out
+
+
 def _choose(kind: str, tools: Sequence[Tool], groups: dict[str | None, list[Tool]], rng):
     """The tools for one instance and the nesting hint (or ``None`` if this kind cannot be made)."""
     if kind == "single":
@@ -211,11 +259,7 @@ def _choose(kind: str, tools: Sequence[Tool], groups: dict[str | None, list[Tool
     if pair is None:
         return None
     a, b, out, param = pair
-    hint = (
-        f' Call {a.name} first; {b.name} must take its "{param}" from {a.name}\'s output '
-        f'"{out}": write that value as the text "$0.{out}" instead of a literal value.'
-    )
-    return [a, b], hint
+    return [a, b], _hint(a.name, b.name, out, param)
 
 
 def generate_instances(
@@ -226,9 +270,13 @@ def generate_instances(
     *,
     seed: int = 0,
     max_tokens: int = 320,
+    examples: dict[str, list[tuple[str, str]]] | None = None,
     on_done: Callable[[], None] | None = None,
 ) -> tuple[list[dict[str, Any]], Report]:
-    """``n`` instances spread evenly over ``kinds``, in Seal-Tools form."""
+    """``n`` instances spread evenly over ``kinds``, in Seal-Tools form.
+
+    ``examples`` (from :func:`demonstrations`) puts one worked example of the same kind, drawn
+    at random, before each request as an earlier turn of the conversation."""
     unknown = set(kinds) - set(KINDS)
     if unknown or not kinds:
         raise ValueError(f"unknown kinds {sorted(unknown)}; choose from {list(KINDS)}")
@@ -254,6 +302,8 @@ def generate_instances(
         prompt = _INSTANCE_PROMPT.format(
             docs="\n".join(tool_doc(t) for t in picked), need=need, nesting=hint
         )
+        pool = (examples or {}).get(kind) or [e for es in (examples or {}).values() for e in es]
+        shots = [rng.choice(pool)] if pool else []
         jobs.append(
             (
                 kind,
@@ -261,6 +311,7 @@ def generate_instances(
                 Request.chat(
                     _INSTANCE_SYSTEM,
                     prompt,
+                    shots=shots,
                     json_schema=schema,
                     max_tokens=max_tokens,
                     temperature=0.8,
