@@ -141,6 +141,77 @@ def first_repeat(plan: Sequence[Mapping[str, Any]]) -> int | None:
     return None
 
 
+def _literal(value: Any) -> bool:
+    return not (isinstance(value, str) and INTERNAL_REFERENCE.match(value))
+
+
+def _references(call: Mapping[str, Any]) -> set[int]:
+    return {
+        int(m.group(1))
+        for v in call.get("parameters", {}).values()
+        if isinstance(v, str) and (m := INTERNAL_REFERENCE.match(v))
+    }
+
+
+def ungrounded_calls(plan: Sequence[Mapping[str, Any]], query: str) -> set[int]:
+    """Indices of calls with literal arguments of which the query says none.
+
+    Such a call is usually a candidate tool the model added by habit (a small fine-tuned model
+    plans about as many calls as its training plans had): Seal-Tools requests state the values
+    their calls need. A call without literal arguments, one that takes an earlier output, and
+    one whose output another kept call takes are never among them.
+    """
+    from agent.grounding import grounded
+
+    drop = set()
+    for i, call in enumerate(plan):
+        params = call.get("parameters", {})
+        literals = [v for v in params.values() if _literal(v)]
+        if (
+            literals
+            and len(literals) == len(params)
+            and not any(grounded(v, query) for v in literals)
+        ):
+            drop.add(i)
+    return drop - {j for i, call in enumerate(plan) if i not in drop for j in _references(call)}
+
+
+def drop_calls(plan: Sequence[Mapping[str, Any]], drop: set[int]) -> list[dict[str, Any]]:
+    """The plan without the calls at ``drop``, references renumbered to the calls kept (none
+    may point at a dropped call)."""
+    new_index: dict[int, int] = {}
+    for i in range(len(plan)):
+        if i not in drop:
+            new_index[i] = len(new_index)
+    out = []
+    for i, call in enumerate(plan):
+        if i in drop:
+            continue
+        params = {}
+        for name, value in call.get("parameters", {}).items():
+            m = INTERNAL_REFERENCE.match(value) if isinstance(value, str) else None
+            if m and int(m.group(1)) in new_index:
+                value = f"${new_index[int(m.group(1))]}.{m.group(2)}"
+            params[name] = value
+        out.append({"api": call.get("api"), "parameters": params})
+    return out
+
+
+def drop_ungrounded(plan: Sequence[Mapping[str, Any]], query: str) -> list[dict[str, Any]]:
+    """The plan without :func:`ungrounded_calls`.
+
+    Example:
+        >>> plan = [{"api": "weather", "parameters": {"city": "Oslo"}},
+        ...         {"api": "flights", "parameters": {"origin": "Paris"}},
+        ...         {"api": "alert", "parameters": {"text": "$0.summary"}}]
+        >>> drop_ungrounded(plan, "Weather in Oslo, and alert me about it")
+        [{'api': 'weather', 'parameters': {'city': 'Oslo'}}, {'api': 'alert', 'parameters': {'text': '$0.summary'}}]
+        >>> len(drop_ungrounded(plan[1:], "Alert me"))  # now alert takes flights' output: kept
+        2
+    """
+    return drop_calls(plan, ungrounded_calls(plan, query))
+
+
 def dumps(plan: Sequence[Mapping[str, Any]]) -> str:
     """The compact JSON text the planner is trained to emit (fewer tokens than pretty JSON)."""
     return json.dumps(list(plan), ensure_ascii=False, separators=(",", ":"))

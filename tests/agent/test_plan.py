@@ -103,3 +103,22 @@ def test_parse_rejects_non_plans(text):
 
 def test_dumps_is_compact():
     assert dumps([{"api": "a", "parameters": {"x": 1}}]) == '[{"api":"a","parameters":{"x":1}}]'
+
+
+def test_ungrounded_calls_keep_flags_references_and_what_feeds_a_kept_call():
+    from agent.plan import drop_calls, ungrounded_calls
+
+    query = "Convert 100 EUR to USD and book the cheapest room in Rome for 2 nights."
+    plan = [
+        {"api": "convert", "parameters": {"amount": 100, "from": "EUR", "to": "USD"}},
+        {"api": "getRates", "parameters": {"bank": "Chase"}},  # ungrounded, but feeds call 3
+        {"api": "ping", "parameters": {}},  # nothing to ground
+        {"api": "book", "parameters": {"city": "Rome", "budget": "$1.rate", "nights": 2}},
+        {"api": "getNews", "parameters": {"topic": "football", "live": True}},  # a flag counts
+        {"api": "hotels", "parameters": {"city": "Milan", "nights": 7}},  # nothing said
+    ]
+    assert ungrounded_calls(plan, query) == {5}
+    assert ungrounded_calls(plan[3:], query) == {2}
+    kept = drop_calls(plan, {0, 5})
+    assert [c["api"] for c in kept] == ["getRates", "ping", "book", "getNews"]
+    assert kept[2]["parameters"]["budget"] == "$0.rate"  # renumbered to getRates' new place

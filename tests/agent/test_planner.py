@@ -113,3 +113,35 @@ def test_a_call_repeating_an_earlier_one_ends_the_plan(smol_folder):
     free = Planner(None, tok, constrained=False, stop_on_repeat=True)
     free._free = lambda ids: answer
     assert [c.api for c in free.plan(query, [a, b]).calls] == [a.name, b.name]
+
+
+def test_ungrounded_calls_are_dropped_and_recorded(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    weather = Tool(
+        name="getWeather",
+        parameters=[Param(name="city", required=True)],
+        outputs=[Param(name="temp")],
+    )
+    flights = Tool(name="findFlights", parameters=[Param(name="origin")])
+    alert = Tool(name="sendAlert", parameters=[Param(name="text")])
+    plan = [
+        {"api": "findFlights", "parameters": {"origin": "Paris"}},  # the query never says Paris
+        {"api": "getWeather", "parameters": {"city": "Oslo"}},
+        {"api": "sendAlert", "parameters": {"text": "$1.temp"}},
+    ]
+    query = "Tell me the weather in Oslo and alert me."
+    for drop in (True, False):
+        planner = Planner(None, tok, constrained=False, drop_ungrounded=drop)
+        planner._free = lambda ids: json.dumps(plan)
+        result = planner.plan(query, [weather, flights, alert])
+        if drop:
+            assert [c.api for c in result.calls] == ["getWeather", "sendAlert"]
+            assert result.calls[1].parameters == {"text": "API_call_0"}  # renumbered reference
+            assert result.dropped == [plan[0]]
+        else:
+            assert [c.api for c in result.calls] == ["findFlights", "getWeather", "sendAlert"]
+            assert result.dropped == []

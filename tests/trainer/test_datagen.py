@@ -198,7 +198,8 @@ def test_generate_tools_keeps_good_ones_and_reports_reasons(tmp_path):
 
 def test_generate_instances_writes_loadable_seal_instances(tmp_path):
     def reply(prompt: str, schema: dict | None) -> str:
-        allowed = schema["properties"]["calling"]["items"]["properties"]["api"]["enum"]
+        options = schema["properties"]["calling"]["items"]["anyOf"]
+        allowed = [o["properties"]["api"]["const"] for o in options]
         if "$0." in prompt:  # nested
             return json.dumps(GOOD_NESTED)
         if "exactly one call" in prompt:
@@ -254,7 +255,7 @@ def test_demonstrations_are_worked_examples_shown_before_each_request():
     shots = demonstrations([single, nested, unknown], list(TOOLS.values()))
     assert {k: len(v) for k, v in shots.items()} == {"single": 1, "multiple": 0, "nested": 1}
     prompt, reply = shots["nested"][0]
-    assert "getCityCode(name: str)" in prompt and "$0.code" in prompt  # as a real request
+    assert "getCityCode(name: string)" in prompt and "$0.code" in prompt  # as a real request
     assert json.loads(reply) == GOOD_NESTED  # the gold plan, in the internal reference form
 
     llm = ScriptedLLM(lambda prompt, schema: json.dumps(GOOD_NESTED))

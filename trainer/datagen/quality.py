@@ -19,6 +19,7 @@ from typing import Any
 import jsonschema
 import numpy as np
 
+from agent.grounding import grounded
 from agent.plan import INTERNAL_REFERENCE
 from toolrag.types import ParamType, Tool
 
@@ -222,31 +223,6 @@ class DuplicateFilter:
 
 
 # -- instances ----------------------------------------------------------------------------------
-
-_STOP = {"the", "a", "an", "of", "to", "in", "for", "and", "or", "on", "at", "by", "with", "is"}
-
-
-def _tokens(text: str) -> list[str]:
-    return [t for t in re.findall(r"[a-z0-9]+", text.lower()) if t not in _STOP]
-
-
-def grounded(value: Any, query: str, *, share: float = 0.5) -> bool:
-    """Whether a parameter value is said in the query: a number's digits appear, or at least
-    ``share`` of a string's words do (dates and paraphrases keep most of their words)."""
-    if isinstance(value, bool) or value is None:
-        return True  # flags are implied by wording, not quoted
-    words = set(_tokens(query))
-    if isinstance(value, int | float):
-        text = f"{value:g}" if isinstance(value, float) else str(value)
-        return text in query or all(t in words for t in _tokens(text))
-    if isinstance(value, list):
-        return all(grounded(v, query, share=share) for v in value)
-    if isinstance(value, dict):
-        return all(grounded(v, query, share=share) for v in value.values())
-    tokens = _tokens(str(value))
-    if not tokens:
-        return True
-    return sum(t in words for t in tokens) / len(tokens) >= share
 
 
 def compatible(output: ParamType, param: ParamType) -> bool:

@@ -68,6 +68,32 @@ _NEED = {
 }
 
 
+def call_schema(tools: Sequence[Tool]) -> dict[str, Any]:
+    """The instance schema narrowed to ``tools``: each call names one of them and takes only that
+    tool's parameters, its required ones included (values are free: a reference is a string)."""
+    schema = json.loads(json.dumps(INSTANCE_SCHEMA))
+    schema["properties"]["calling"]["items"] = {
+        "anyOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "api": {"const": t.name},
+                    "parameters": {
+                        "type": "object",
+                        "properties": {p.name: {} for p in t.parameters},
+                        "required": [p.name for p in t.parameters if p.required],
+                        "additionalProperties": False,
+                    },
+                },
+                "required": ["api", "parameters"],
+                "additionalProperties": False,
+            }
+            for t in tools
+        ]
+    }
+    return schema
+
+
 def tool_doc(tool: Tool) -> str:
     """One compact line per tool: name, inputs with types, description, outputs."""
     params = ", ".join(
@@ -295,10 +321,7 @@ def generate_instances(
         picked, hint = chosen
         names = ", ".join(t.name for t in picked)
         need = _NEED[kind].format(names=names, count=len(picked))
-        schema = json.loads(json.dumps(INSTANCE_SCHEMA))
-        schema["properties"]["calling"]["items"]["properties"]["api"] = {
-            "enum": [t.name for t in picked]
-        }
+        schema = call_schema(picked)
         prompt = _INSTANCE_PROMPT.format(
             docs="\n".join(tool_doc(t) for t in picked), need=need, nesting=hint
         )

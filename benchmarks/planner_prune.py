@@ -1,0 +1,94 @@
+"""What dropping ungrounded calls does to the planner's scores, from saved predictions.
+
+``agent.plan.drop_ungrounded`` removes a call whose literal arguments the query says none of.
+It runs after decoding and does not change what the (greedy, deterministic) decoder emits, so
+re-scoring the predictions ``benchmarks/planner_quality.py`` saved is exact. The rule was fixed
+before looking at test predictions, by how rarely it would drop a gold call of dev.jsonl.
+
+    python benchmarks/planner_prune.py --run planner_quality --setting finetuned-2ep-constrained
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from common import ROOT, SEAL, write_results
+
+from agent.evaluate import markdown_table, score_predictions, spread
+from agent.plan import drop_ungrounded, to_internal, to_seal
+from index.toolset import load_toolset
+from toolrag.instances import read_instances
+
+
+def gold_drop_rate(instances, tools) -> tuple[int, int]:
+    """Gold calls the rule would drop, and all gold calls."""
+    dropped = total = 0
+    for inst in instances:
+        plan = to_internal(inst.calls, tools)
+        total += len(plan)
+        dropped += len(plan) - len(drop_ungrounded(plan, inst.query))
+    return dropped, total
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--run", default="planner_quality", help="planner_quality.py --name")
+    ap.add_argument("--setting", required=True, help="a setting of that run (saved without it)")
+    ap.add_argument("--instances", type=Path, default=SEAL / "test_in_domain.jsonl")
+    ap.add_argument("--limit", type=int, default=140)
+    ap.add_argument("--name", default="planner_prune")
+    args = ap.parse_args()
+    tools = {t.name: t for t in load_toolset(SEAL / "tool.jsonl")}
+    data = spread(read_instances(args.instances), args.limit)
+    dev_dropped, dev_total = gold_drop_rate(read_instances(SEAL / "dev.jsonl"), tools)
+    path = ROOT / ".cache" / "planner-eval" / args.run / f"{args.setting}.jsonl"
+    rows = {r["id"]: r for r in map(json.loads, path.read_text().splitlines())}
+    pruned, removed = {}, 0
+    for inst in data:
+        row = dict(rows[inst.id])
+        if row["format_ok"] and all(c["api"] in tools for c in row["calls"]):
+            plan = to_internal([_call(c) for c in row["calls"]], tools)
+            kept = drop_ungrounded(plan, inst.query)
+            removed += len(plan) - len(kept)
+            row["calls"] = [c.model_dump() for c in to_seal(kept, tools)]
+        pruned[inst.id] = row
+    results = {
+        f"{args.setting} (as run)": score_predictions(data, rows),
+        f"{args.setting} + drop ungrounded calls": score_predictions(data, pruned),
+    }
+    md = [
+        f"# Dropping ungrounded calls: {len(data)} instances of {args.instances.name}, "
+        f"re-scored from `{args.run}/{args.setting}` predictions",
+        "",
+        f"{removed} predicted calls removed. On dev.jsonl the rule would drop {dev_dropped} of "
+        f"{dev_total} gold calls ({100 * dev_dropped / dev_total:.1f}%). p50 s is the original "
+        "run's latency for both rows.",
+        "",
+        markdown_table(results),
+    ]
+    write_results(
+        args.name,
+        {
+            "run": args.run,
+            "setting": args.setting,
+            "calls_removed": removed,
+            "dev_gold_calls_dropped": dev_dropped,
+            "dev_gold_calls": dev_total,
+            "results": results,
+        },
+        "\n".join(md),
+    )
+
+
+def _call(row: dict):
+    from toolrag.types import ToolCall
+
+    return ToolCall.model_validate(row)
+
+
+if __name__ == "__main__":
+    main()
