@@ -286,3 +286,18 @@ def test_datagen_pipeline_on_the_real_local_model(six_tools_file, smol_folder, t
     report = json.loads(traj_out.with_name("trajectories.jsonl.report.json").read_text())
     assert report["llm_calls"] == 0  # resumed entirely from the cache
     assert json.loads(again.stdout) == first
+
+
+def test_datagen_examples_that_fit_no_tool_are_a_clear_error(six_tools_file, tmp_path):
+    examples = tmp_path / "examples.jsonl"
+    examples.write_text(
+        '{"id": "x", "query": "News about Rome?", '
+        '"calling": [{"api": "getNews", "parameters": {"topic": "Rome"}}]}\n'
+    )
+    out = tmp_path / "instances.jsonl"
+    res = run(
+        "datagen", "instances", "--tools", six_tools_file, "--n", 1, "--out", out,
+        "--examples", examples,
+    )  # fmt: skip
+    assert res.exit_code == 2 and "no instance usable as an example" in res.output
+    assert not out.exists()
