@@ -192,7 +192,12 @@ class Planner:
             prefix = self.tokenizer(head, add_special_tokens=False).input_ids[:-1]
             cache = DynamicCache()
             with torch.inference_mode():
-                self.model(input_ids=torch.tensor([prefix]), past_key_values=cache, use_cache=True)
+                self.model(
+                    input_ids=torch.tensor([prefix]),
+                    past_key_values=cache,
+                    use_cache=True,
+                    logits_to_keep=1,
+                )
             self._prefix = (prefix, cache)
         prefix, cache = self._prefix
         if ids[: len(prefix)] != prefix or len(ids) <= len(prefix):
@@ -256,7 +261,9 @@ class Planner:
         stage = 0
         with torch.inference_mode():
             while len(generated) < self.max_new_tokens:
-                out = self.model(input_ids=step_input, past_key_values=cache, use_cache=True)
+                out = self.model(  # only the last position's logits are read
+                    input_ids=step_input, past_key_values=cache, use_cache=True, logits_to_keep=1
+                )
                 logits = out.logits[0, -1].float().unsqueeze(0)
                 if bitmask is None:
                     bitmask = allocate_token_bitmask(1, logits.shape[-1])
