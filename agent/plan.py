@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from agent.grounding import grounded
 from toolrag.types import REFERENCE_PATTERN, Tool, ToolCall
 
 INTERNAL_REFERENCE = re.compile(r"^\$(\d+)\.([^\s\"]+)$")
@@ -161,8 +162,6 @@ def ungrounded_calls(plan: Sequence[Mapping[str, Any]], query: str) -> set[int]:
     their calls need. A call without literal arguments, one that takes an earlier output, and
     one whose output another kept call takes are never among them.
     """
-    from agent.grounding import grounded
-
     drop = set()
     for i, call in enumerate(plan):
         params = call.get("parameters", {})

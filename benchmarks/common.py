@@ -52,3 +52,23 @@ def write_results(name: str, data: dict, markdown: str) -> None:
 def relativize(text: str) -> str:
     """Machine paths in results become paths relative to the repository root."""
     return text.replace(str(ROOT.parent / "shared"), "../shared").replace(f"{ROOT}/", "")
+
+
+def add_saved_run_args(ap, setting_help: str) -> None:
+    """Options naming predictions that ``planner_quality.py`` saved, and the instances scored."""
+    ap.add_argument("--run", default="planner_quality", help="planner_quality.py --name")
+    ap.add_argument("--setting", required=True, help=setting_help)
+    ap.add_argument("--instances", type=Path, default=SEAL / "test_in_domain.jsonl")
+    ap.add_argument("--limit", type=int, default=140)
+
+
+def saved_predictions(args) -> tuple[list, dict[str, dict]]:
+    """The instances ``args`` name (spread as the run spread them) and that run's saved
+    predictions by instance id."""
+    from agent.evaluate import spread
+    from toolrag.instances import read_instances
+
+    data = spread(read_instances(args.instances), args.limit)
+    path = ROOT / ".cache" / "planner-eval" / args.run / f"{args.setting}.jsonl"
+    rows = {r["id"]: r for r in map(json.loads, path.read_text().splitlines())}
+    return data, rows

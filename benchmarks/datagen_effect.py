@@ -25,6 +25,7 @@ import re
 import subprocess
 import sys
 import time
+from collections import Counter
 
 from common import ROOT, SEAL, write_results
 
@@ -62,14 +63,11 @@ def generate(args, tools, dev, held) -> dict:
             continue
         start, calls = time.perf_counter(), llm.calls
         rows, report = generate_instances(llm, chosen, kinds, n, seed=seed, examples=examples)
+        kept = Counter(r["id"].split("-")[1] for r in rows)  # ids are gen-<kind>-<n>
         stages[name] = report.to_json() | {
             "seconds": round(time.perf_counter() - start, 1),
             "new_llm_calls": llm.calls - calls,
-            "kept_by_kind": {
-                k: sum(r["id"].split("-")[1] == k for r in rows)
-                for k in kinds
-                if any(r["id"].split("-")[1] == k for r in rows)
-            },
+            "kept_by_kind": {k: kept[k] for k in kinds if kept[k]},
         }
         if name == "one-shot":
             write_jsonl(GENERATED, rows)
@@ -82,7 +80,7 @@ def train_both(epochs: float) -> None:
     subprocess.run([*cmd, *SETTINGS], cwd=ROOT, check=True)
 
 
-def compare(tools, dev, test, held) -> dict:
+def compare(dev, test, held) -> dict:
     results = json.loads((ROOT / "benchmarks/results/retriever_training.json").read_text())
     generated = read_instances(GENERATED)
     in_dev = {n for i in dev for n in i.gold_tools}
@@ -132,7 +130,7 @@ def main() -> None:
     data = generate(args, tools, dev, held)
     if not args.skip_training:
         train_both(args.epochs)
-        data["effect"] = compare(tools, dev, test, held)
+        data["effect"] = compare(dev, test, held)
 
     md = [
         f"# Self-instruct data from `{args.llm}`: acceptance, and its effect on the retriever",

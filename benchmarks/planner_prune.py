@@ -11,15 +11,14 @@ before looking at test predictions, by how rarely it would drop a gold call of d
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 
-from common import ROOT, SEAL, write_results
+from common import SEAL, add_saved_run_args, saved_predictions, write_results
 
-from agent.evaluate import markdown_table, score_predictions, spread
+from agent.evaluate import markdown_table, score_predictions
 from agent.plan import drop_ungrounded, to_internal, to_seal
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
+from toolrag.types import ToolCall
 
 
 def gold_drop_rate(instances, tools) -> tuple[int, int]:
@@ -36,22 +35,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--run", default="planner_quality", help="planner_quality.py --name")
-    ap.add_argument("--setting", required=True, help="a setting of that run (saved without it)")
-    ap.add_argument("--instances", type=Path, default=SEAL / "test_in_domain.jsonl")
-    ap.add_argument("--limit", type=int, default=140)
+    add_saved_run_args(ap, "a setting of that run (saved without it)")
     ap.add_argument("--name", default="planner_prune")
     args = ap.parse_args()
     tools = {t.name: t for t in load_toolset(SEAL / "tool.jsonl")}
-    data = spread(read_instances(args.instances), args.limit)
+    data, rows = saved_predictions(args)
     dev_dropped, dev_total = gold_drop_rate(read_instances(SEAL / "dev.jsonl"), tools)
-    path = ROOT / ".cache" / "planner-eval" / args.run / f"{args.setting}.jsonl"
-    rows = {r["id"]: r for r in map(json.loads, path.read_text().splitlines())}
     pruned, removed = {}, 0
     for inst in data:
         row = dict(rows[inst.id])
         if row["format_ok"] and all(c["api"] in tools for c in row["calls"]):
-            plan = to_internal([_call(c) for c in row["calls"]], tools)
+            plan = to_internal([ToolCall.model_validate(c) for c in row["calls"]], tools)
             kept = drop_ungrounded(plan, inst.query)
             removed += len(plan) - len(kept)
             row["calls"] = [c.model_dump() for c in to_seal(kept, tools)]
@@ -82,12 +76,6 @@ def main() -> None:
         },
         "\n".join(md),
     )
-
-
-def _call(row: dict):
-    from toolrag.types import ToolCall
-
-    return ToolCall.model_validate(row)
 
 
 if __name__ == "__main__":

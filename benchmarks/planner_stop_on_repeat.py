@@ -13,28 +13,20 @@ the predictions that ``benchmarks/planner_quality.py`` saved for a setting run w
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 
-from common import ROOT, SEAL, write_results
+from common import add_saved_run_args, saved_predictions, write_results
 
-from agent.evaluate import markdown_table, score_predictions, spread
+from agent.evaluate import markdown_table, score_predictions
 from agent.plan import call_key, first_repeat
-from toolrag.instances import read_instances
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--run", default="planner_quality", help="planner_quality.py --name")
-    ap.add_argument("--setting", required=True, help="a setting of that run (no stop rule)")
-    ap.add_argument("--instances", type=Path, default=SEAL / "test_in_domain.jsonl")
-    ap.add_argument("--limit", type=int, default=140)
+    add_saved_run_args(ap, "a setting of that run (no stop rule)")
     args = ap.parse_args()
-    data = spread(read_instances(args.instances), args.limit)
-    path = ROOT / ".cache" / "planner-eval" / args.run / f"{args.setting}.jsonl"
-    rows = {r["id"]: r for r in map(json.loads, path.read_text().splitlines())}
+    data, rows = saved_predictions(args)
     cut_rows, cut_calls = {}, 0
     for inst in data:
         row = dict(rows[inst.id])

@@ -223,6 +223,16 @@ def _nested_pair(tools: Sequence[Tool], rng: random.Random) -> tuple[Tool, Tool,
     return a, b, out, param
 
 
+def _instance_prompt(kind: str, picked: Sequence[Tool], hint: str) -> str:
+    """The request for one instance of ``kind`` over ``picked`` (``hint``: the nesting line)."""
+    names = ", ".join(t.name for t in picked)
+    return _INSTANCE_PROMPT.format(
+        docs="\n".join(tool_doc(t) for t in picked),
+        need=_NEED[kind].format(names=names, count=len(picked)),
+        nesting=hint,
+    )
+
+
 def _hint(a: str, b: str, out: str, param: str) -> str:
     return (
         f' Call {a} first; {b} must take its "{param}" from {a}\'s output '
@@ -260,12 +270,7 @@ def demonstrations(
                 continue
             _, param, value = refs[0]
             hint = _hint(plan[0]["api"], plan[1]["api"], value.split(".", 1)[1], param)
-        names = ", ".join(t.name for t in picked)
-        prompt = _INSTANCE_PROMPT.format(
-            docs="\n".join(tool_doc(t) for t in picked),
-            need=_NEED[kind].format(names=names, count=len(picked)),
-            nesting=hint,
-        )
+        prompt = _instance_prompt(kind, picked, hint)
         reply = json.dumps({"query": inst.query, "calling": plan}, ensure_ascii=False)
         out[kind].append((prompt, reply))
     return out
@@ -319,12 +324,8 @@ def generate_instances(
             report.add(reject("no_suitable_tools", f"no tools fit a {kind} instance"), {})
             continue
         picked, hint = chosen
-        names = ", ".join(t.name for t in picked)
-        need = _NEED[kind].format(names=names, count=len(picked))
         schema = call_schema(picked)
-        prompt = _INSTANCE_PROMPT.format(
-            docs="\n".join(tool_doc(t) for t in picked), need=need, nesting=hint
-        )
+        prompt = _instance_prompt(kind, picked, hint)
         pool = (examples or {}).get(kind) or [e for es in (examples or {}).values() for e in es]
         shots = [rng.choice(pool)] if pool else []
         jobs.append(
