@@ -52,6 +52,8 @@ class PlannerTrainConfig:
         max_steps: stop after this many optimizer steps (``-1``: all epochs); for smoke tests.
         limit: use only the first N instances; for smoke tests.
         save_steps: checkpoint interval (resume picks up the latest).
+        extra_train: more instance files (e.g. from ``toolrag datagen instances``), appended
+            after ``train``: ``train``'s examples draw the same candidates as without them.
     """
 
     train: Path
@@ -71,9 +73,11 @@ class PlannerTrainConfig:
     limit: int | None = None
     save_steps: int = 25
     extra: dict[str, Any] = field(default_factory=dict)
+    extra_train: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.train = Path(self.train)
+        self.extra_train = [Path(p) for p in self.extra_train]
         self.tools = [Path(t) for t in self.tools]
         self.out = Path(self.out)
         if self.epochs <= 0 and self.max_steps <= 0:
@@ -88,6 +92,7 @@ class PlannerTrainConfig:
         data["train"] = str(self.train)
         data["tools"] = [str(t) for t in self.tools]
         data["out"] = str(self.out)
+        data["extra_train"] = [str(p) for p in self.extra_train]
         return data
 
 
@@ -97,12 +102,16 @@ def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
     instances = read_instances(cfg.train)
     if cfg.limit:
         instances = instances[: cfg.limit]
-    unknown = sorted({c.api for i in instances for c in i.calls} - {t.name for t in tools})
-    if unknown:
-        raise ValueError(
-            f"{cfg.train} calls tools missing from {[str(t) for t in cfg.tools]}: {unknown[:5]}; "
-            "pass the toolset the instances were written for"
-        )
+    parts = [(cfg.train, instances)] + [(p, read_instances(p)) for p in cfg.extra_train]
+    known = {t.name for t in tools}
+    for path, part in parts:
+        unknown = sorted({c.api for i in part for c in i.calls} - known)
+        if unknown:
+            raise ValueError(
+                f"{path} calls tools missing from {[str(t) for t in cfg.tools]}: {unknown[:5]}; "
+                "pass the toolset the instances were written for"
+            )
+    instances = [i for _, part in parts for i in part]
     builder = CandidateBuilder(tools)
     rng = random.Random(cfg.seed)
     rounds = max(1, round(cfg.epochs))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from agent.adapter import PLANNER_RECORD, read_base
 from agent.candidates import CandidateBuilder
 from agent.plan import parse
@@ -73,3 +75,28 @@ def test_tiny_training_run_saves_a_loadable_adapter(tmp_path, six_tools_file, sm
     assert json.loads((out / PLANNER_RECORD).read_text())["steps"] == 1
     planner = Planner.load(str(out), max_new_tokens=40)
     assert planner.plan("Book a flight to Rome", []).calls == []
+
+
+def test_extra_train_appends_and_keeps_the_train_examples(tmp_path, six_tools_file):
+    import json
+
+    from trainer.planner import PlannerTrainConfig, build_examples
+
+    train, extra = tmp_path / "train.jsonl", tmp_path / "extra.jsonl"
+    train.write_text(json.dumps(nested_instance().model_dump(by_alias=True)) + "\n")
+    generated = {
+        "id": "gen-0",
+        "query": "What is the weather in Paris?",
+        "calling": [{"api": "getWeather", "parameters": {"city": "Paris"}, "responses": []}],
+    }
+    extra.write_text(json.dumps(generated) + "\n")
+    base = dict(train=train, tools=[six_tools_file], out=tmp_path / "out", epochs=1)
+    alone = build_examples(PlannerTrainConfig(**base))
+    both = build_examples(PlannerTrainConfig(**base, extra_train=[extra]))
+    assert len(both) == len(alone) + 1
+    assert alone[0] in both  # the train instance drew the same candidates
+    assert any("Paris" in ex["completion"][0]["content"] for ex in both)
+
+    extra.write_text(json.dumps(generated | {"calling": [{"api": "noSuchTool"}]}) + "\n")
+    with pytest.raises(ValueError, match="extra.jsonl calls tools missing"):
+        build_examples(PlannerTrainConfig(**base, extra_train=[extra]))
