@@ -32,6 +32,10 @@ shipped int8-packed in ``retriever/data/default`` (see :mod:`index.packed`)."""
 MODEL_RECORD = "toolrag_training.json"
 """Written by ``toolrag train retriever`` beside a model: config, scores and the tuned fusion."""
 
+STUDENT_RECORD = "toolrag_student.json"
+"""Written by ``toolrag train query-encoder`` beside a distilled query encoder: its teacher's
+weight checksum, config and scores."""
+
 _BASE_ALIASES = {BASE_MODEL, f"sentence-transformers/{BASE_MODEL}", "minilm"}
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "default"}
 
@@ -149,6 +153,50 @@ def encode(
         show_progress_bar=progress,
     )
     return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def student_record(name_or_dir: str) -> dict | None:
+    """The distillation record of a query encoder folder (``None`` if it is not a student)."""
+    record = Path(resolve_model(name_or_dir)) / STUDENT_RECORD
+    return json.loads(record.read_text()) if record.is_file() else None
+
+
+def query_model_for(query_model: str | None, checksum: str) -> str | None:
+    """Check a query encoder for an index whose tools were encoded by weights ``checksum``.
+
+    ``None``/``"full"``: none (queries use the index's model). Anything else is a folder (or hub
+    id) from ``toolrag train query-encoder``, which must have been distilled from exactly these
+    weights.
+
+    Raises:
+        ValueError: the folder is not a distilled query encoder, or was distilled from another
+            model.
+    """
+    if query_model in (None, "full"):
+        return None
+    record = student_record(query_model)
+    if record is None:
+        raise ValueError(
+            f"{query_model!r} has no {STUDENT_RECORD}: a query encoder must be distilled from the "
+            "index's model with `toolrag train query-encoder`; omit --query-model to encode "
+            "queries with the index's own model"
+        )
+    if record["teacher"]["checksum"] != checksum:
+        raise ValueError(
+            f"the query encoder {query_model!r} was distilled from {record['teacher']['model']!r}, "
+            "not from the model that encodes this index's tools (weight checksums differ): "
+            "distil one from this model, or omit --query-model"
+        )
+    return query_model
+
+
+def use_query_model() -> bool:
+    """Whether an index's distilled query encoder is used: ``TOOLRAG_QUERY_MODEL=full`` encodes
+    queries with the index's own model instead (``student``, the default, uses it)."""
+    choice = os.environ.get("TOOLRAG_QUERY_MODEL", "student").lower()
+    if choice not in ("student", "full"):
+        raise ValueError(f"TOOLRAG_QUERY_MODEL={choice!r} is not one of student, full")
+    return choice == "student"
 
 
 def recommended_fusion(name_or_dir: str | None) -> dict:

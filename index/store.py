@@ -40,7 +40,9 @@ from index.encoder import (
     encode,
     load_encoder,
     model_label,
+    query_model_for,
     recommended_fusion,
+    use_query_model,
     weight_checksum,
 )
 from index.errors import IndexLoadError
@@ -110,6 +112,7 @@ class ToolIndex:
         self.embeddings = embeddings
         self.manifest = manifest
         self._encoder = encoder
+        self._query_encoder: SentenceTransformer | None = None
         self._fast_encoder: Any = None
         self._row = {t.name: i for i, t in enumerate(tools)}
 
@@ -128,6 +131,7 @@ class ToolIndex:
         batch_size: int = 64,
         progress: bool = False,
         reuse: dict[str, np.ndarray] | None = None,
+        query_model: str | None = None,
     ) -> ToolIndex:
         """Encode and index ``tools``.
 
@@ -141,9 +145,13 @@ class ToolIndex:
             batch_size: encoding batch size.
             progress: show an encoding progress bar.
             reuse: embeddings by dense text, from an earlier index; those texts are not encoded.
+            query_model: a shallower encoder for queries only, distilled from ``model`` by
+                ``toolrag train query-encoder``; ``None`` (or ``"full"``) encodes queries with
+                ``model`` itself.
 
         Raises:
-            ValueError: empty toolset or duplicate names.
+            ValueError: empty toolset, duplicate names, or a query model not distilled from
+                ``model``.
         """
         tools = list(tools)
         if not tools:
@@ -170,6 +178,8 @@ class ToolIndex:
             embeddings[i] = fresh_rows[i] if i in fresh_rows else reuse[text]
         logger.info("encoded %d tools, reused %d embeddings", len(todo), len(tools) - len(todo))
 
+        checksum = weight_checksum(encoder)
+        student = query_model_for(query_model, checksum)
         store = Bm25Store.build([tool_text(t, bm25_template) for t in tools], bm25)
         vectors = VectorStore.build(embeddings, ann)
         manifest = {
@@ -180,7 +190,7 @@ class ToolIndex:
             "text_template": {"bm25": bm25_template.value, "dense": dense_template.value},
             "embedding": {
                 "model": model_label(model),
-                "checksum": weight_checksum(encoder),
+                "checksum": checksum,
                 "dimension": dim,
                 "normalized": True,
                 "max_seq_length": int(encoder.max_seq_length),
@@ -191,6 +201,13 @@ class ToolIndex:
             "libraries": _versions(),
             "last_build": {"encoded": len(todo), "reused": len(tools) - len(todo)},
         }
+        if student is not None:
+            query_encoder = load_encoder(student)
+            manifest["embedding"]["query_model"] = {
+                "model": model_label(student),
+                "checksum": weight_checksum(query_encoder),
+                "layers": int(query_encoder[0].auto_model.config.num_hidden_layers),
+            }
         return cls(tools, store, vectors, embeddings, manifest, encoder)
 
     def updated(self, add: Iterable[Tool] = (), remove: Iterable[str] = ()) -> ToolIndex:
@@ -216,6 +233,7 @@ class ToolIndex:
             bm25_template=self.manifest["text_template"]["bm25"],
             dense_template=template,
             reuse=reuse,
+            query_model=self._query_model_arg(),
         )
 
     # -- querying helpers --------------------------------------------------------------------
@@ -248,22 +266,47 @@ class ToolIndex:
             self._encoder = encoder
         return self._encoder
 
+    @property
+    def query_encoder(self) -> SentenceTransformer:
+        """The model that encodes queries: the index's distilled query encoder when the manifest
+        names one (unless ``TOOLRAG_QUERY_MODEL=full``), else :attr:`encoder`; checked against
+        the manifest on first use."""
+        entry = self.manifest["embedding"].get("query_model")
+        if entry is None or not use_query_model():
+            return self.encoder
+        if self._query_encoder is None:
+            encoder = load_encoder(entry["model"])
+            if weight_checksum(encoder) != entry["checksum"]:
+                raise IndexLoadError(
+                    f"the query encoder {entry['model']!r} has changed since this index was built "
+                    "(weight checksum differs); rebuild the index, or set "
+                    "TOOLRAG_QUERY_MODEL=full to encode queries with the index's own model"
+                )
+            self._query_encoder = encoder
+        return self._query_encoder
+
     def encode_queries(self, queries: list[str], batch_size: int = 64) -> np.ndarray:
-        """Query embeddings, through ONNX Runtime (int8 by default) when the model allows it,
-        else through PyTorch; see :mod:`index.onnx_encoder`."""
+        """Query embeddings from :attr:`query_encoder`, through ONNX Runtime (int8 by default)
+        when the model allows it, else through PyTorch; see :mod:`index.onnx_encoder`."""
         if self._fast_encoder is None:
             from index.onnx_encoder import load_onnx_encoder
 
-            self._fast_encoder = (
-                load_onnx_encoder(self.encoder, self.manifest["embedding"]["checksum"]) or False
-            )
+            model = self.query_encoder
+            entry = self.manifest["embedding"]
+            if model is not self.encoder:
+                entry = entry["query_model"]
+            self._fast_encoder = load_onnx_encoder(model, entry["checksum"]) or False
         if self._fast_encoder and queries:
             return self._fast_encoder.encode(queries, batch_size)
-        return encode(self.encoder, queries, batch_size=batch_size)
+        return encode(self.query_encoder, queries, batch_size=batch_size)
 
     def _model_arg(self) -> str | None:
         label = self.manifest["embedding"]["model"]
         return None if label == model_label(None) else label
+
+    def _query_model_arg(self) -> str | None:
+        entry = self.manifest["embedding"].get("query_model")
+        return entry["model"] if entry else None
 
     # -- persistence -------------------------------------------------------------------------
 

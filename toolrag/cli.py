@@ -110,6 +110,14 @@ def index_build(
             "default the shipped retriever (MiniLM fine-tuned on Seal-Tools, int8-packed).",
         ),
     ] = None,
+    query_model: Annotated[
+        str | None,
+        typer.Option(
+            "--query-model",
+            help="A shallower query encoder distilled from --model (`toolrag train "
+            "query-encoder`): faster queries, some recall lost; default: --model encodes queries.",
+        ),
+    ] = None,
     ann: Annotated[
         AnnType, typer.Option("--ann", help="FAISS index: flat (exact), hnsw or ivf.")
     ] = AnnType.FLAT,
@@ -132,6 +140,7 @@ def index_build(
             ann=AnnParams(ann=ann),
             bm25=Bm25Params(method=bm25_method),
             progress=not as_json and sys.stderr.isatty(),
+            query_model=query_model,
         )
         path = idx.save(out)
     except EXPECTED_ERRORS as err:
@@ -141,13 +150,17 @@ def index_build(
         "tools": len(idx),
         "seconds": round(time.perf_counter() - start, 2),
     }
-    summary |= {"model": idx.manifest["embedding"]["model"], "ann": ann.value}
+    queries_by = idx.manifest["embedding"].get("query_model", {}).get("model")
+    summary |= {"model": idx.manifest["embedding"]["model"], "query_model": queries_by}
+    summary |= {"ann": ann.value}
     if as_json:
         _print_json(summary)
     else:
         console.print(
             f"Indexed [bold]{len(idx)}[/] tools into [bold]{path}[/] in {summary['seconds']} s "
-            f"(model {summary['model']}, FAISS {ann.value})."
+            f"(model {summary['model']}, FAISS {ann.value}"
+            + (f", queries by {queries_by}" if queries_by else "")
+            + ")."
         )
 
 
@@ -447,6 +460,88 @@ def train_retriever_cmd(
         console.print(f"Index with it: toolrag index build TOOLS --out DIR --model {path}")
 
 
+@train_app.command("query-encoder")
+def train_query_encoder_cmd(
+    train: Annotated[Path, typer.Option("--train", help="Labelled instances (Seal-Tools .jsonl).")],
+    tools: Annotated[
+        list[Path], typer.Option("--tools", help="Toolset file(s) the instances use.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output model folder.")],
+    teacher: Annotated[
+        str | None,
+        typer.Option(
+            "--teacher",
+            help="The retriever whose query embeddings are learnt (folder); default the shipped "
+            "retriever.",
+        ),
+    ] = None,
+    layers: Annotated[int, typer.Option("--layers", help="Transformer layers to keep.")] = 3,
+    epochs: Annotated[float, typer.Option("--epochs")] = 4.0,
+    batch_size: Annotated[int, typer.Option("--batch-size")] = 64,
+    learning_rate: Annotated[float, typer.Option("--lr")] = 2e-4,
+    held_out: Annotated[
+        float,
+        typer.Option("--held-out", help="Share of tools kept out; use the teacher's value."),
+    ] = 0.1,
+    seed: Annotated[int, typer.Option("--seed", help="Use the teacher's seed.")] = 42,
+    max_steps: Annotated[
+        int, typer.Option("--max-steps", help="Stop after N steps (-1: all epochs).")
+    ] = -1,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Only the first N instances (smoke tests).")
+    ] = None,
+    limit_tools: Annotated[
+        int | None, typer.Option("--limit-tools", help="Pseudo-queries for at most N tools.")
+    ] = None,
+    extra_train: Annotated[
+        list[Path] | None,
+        typer.Option("--extra-train", help="More instances whose queries are distilled."),
+    ] = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Ignore checkpoints in OUT instead of resuming.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Distil a shallower query encoder from a retriever: queries encode faster, tools keep the
+    retriever's embeddings (resumes from OUT's checkpoints)."""
+    from index.encoder import STUDENT_RECORD
+    from trainer.distill import DistillConfig, distill_query_encoder
+
+    try:
+        cfg = DistillConfig(
+            train=train,
+            tools=tools,
+            out=out,
+            teacher=teacher,
+            layers=layers,
+            epochs=epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            held_out_fraction=held_out,
+            seed=seed,
+            max_steps=max_steps,
+            limit_queries=limit,
+            limit_tools=limit_tools,
+            extra_train=extra_train or [],
+        )
+        path = distill_query_encoder(cfg, resume=not fresh, progress=not as_json)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    record = json.loads((path / STUDENT_RECORD).read_text())
+    if as_json:
+        _print_json(
+            {"model": str(path)} | {k: record[k] for k in ("steps", "train_seconds", "validation")}
+        )
+    else:
+        console.print(
+            f"Distilled [bold]{path}[/] in {record['train_seconds']} s ({record['steps']} steps)."
+        )
+        model = f" --model {teacher}" if teacher else ""
+        console.print(
+            f"Index with it: toolrag index build TOOLS --out DIR{model} --query-model {path}"
+        )
+
+
 @train_app.command("pack")
 def train_pack_cmd(
     model: Annotated[Path, typer.Argument(help="A trained sentence-transformers folder.")],
@@ -488,6 +583,13 @@ def train_planner_cmd(
     seed: Annotated[int, typer.Option(help="Seed for candidates and the trainer.")] = 0,
     max_steps: Annotated[int, typer.Option(help="Stop after N steps (-1: all).")] = -1,
     limit: Annotated[int | None, typer.Option(help="Only the first N instances.")] = None,
+    extra_train: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--extra-train",
+            help="More instances, e.g. from `toolrag datagen instances` (repeatable).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """LoRA SFT of the planner (TRL + peft), loss on the plan only; resumes from checkpoints."""
@@ -507,6 +609,7 @@ def train_planner_cmd(
             seed=seed,
             max_steps=max_steps,
             limit=limit,
+            extra_train=extra_train or [],
         )
         path = train_planner(cfg)
     except EXPECTED_ERRORS as err:
