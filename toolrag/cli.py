@@ -476,7 +476,7 @@ def train_query_encoder_cmd(
         ),
     ] = None,
     layers: Annotated[int, typer.Option("--layers", help="Transformer layers to keep.")] = 3,
-    epochs: Annotated[float, typer.Option("--epochs")] = 4.0,
+    epochs: Annotated[float, typer.Option("--epochs")] = 2.0,
     batch_size: Annotated[int, typer.Option("--batch-size")] = 64,
     learning_rate: Annotated[float, typer.Option("--lr")] = 2e-4,
     held_out: Annotated[

@@ -78,9 +78,9 @@ class DistillConfig:
     out: Path
     teacher: str | None = None
     layers: int = 3
-    epochs: float = 4.0
+    epochs: float = 2.0
     batch_size: int = 64
-    learning_rate: float = 1e-4
+    learning_rate: float = 2e-4
     warmup_ratio: float = 0.1
     multi_per_domain: int = 10
     held_out_fraction: float = 0.1
