@@ -72,3 +72,21 @@ def saved_predictions(args) -> tuple[list, dict[str, dict]]:
     path = ROOT / ".cache" / "planner-eval" / args.run / f"{args.setting}.jsonl"
     rows = {r["id"]: r for r in map(json.loads, path.read_text().splitlines())}
     return data, rows
+
+
+def drop_ungrounded_rows(instances, rows: dict[str, dict], tools: dict) -> tuple[dict, int]:
+    """Saved prediction rows with ``agent.plan.drop_ungrounded`` applied (exact after the fact:
+    it runs after decoding), and how many calls it removed. Idempotent on rows already pruned."""
+    from agent.plan import drop_ungrounded, to_internal, to_seal
+    from toolrag.types import ToolCall
+
+    pruned, removed = {}, 0
+    for inst in instances:
+        row = dict(rows[inst.id])
+        if row["format_ok"] and all(c["api"] in tools for c in row["calls"]):
+            plan = to_internal([ToolCall.model_validate(c) for c in row["calls"]], tools)
+            kept = drop_ungrounded(plan, inst.query)
+            removed += len(plan) - len(kept)
+            row["calls"] = [c.model_dump() for c in to_seal(kept, tools)]
+        pruned[inst.id] = row
+    return pruned, removed

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import argparse
 
-from common import SEAL, add_saved_run_args, saved_predictions, write_results
+from common import (
+    SEAL,
+    add_saved_run_args,
+    drop_ungrounded_rows,
+    saved_predictions,
+    write_results,
+)
 
 from agent.evaluate import markdown_table, score_predictions
-from agent.plan import drop_ungrounded, to_internal, to_seal
+from agent.plan import drop_ungrounded, to_internal
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
-from toolrag.types import ToolCall
 
 
 def gold_drop_rate(instances, tools) -> tuple[int, int]:
@@ -41,15 +46,7 @@ def main() -> None:
     tools = {t.name: t for t in load_toolset(SEAL / "tool.jsonl")}
     data, rows = saved_predictions(args)
     dev_dropped, dev_total = gold_drop_rate(read_instances(SEAL / "dev.jsonl"), tools)
-    pruned, removed = {}, 0
-    for inst in data:
-        row = dict(rows[inst.id])
-        if row["format_ok"] and all(c["api"] in tools for c in row["calls"]):
-            plan = to_internal([ToolCall.model_validate(c) for c in row["calls"]], tools)
-            kept = drop_ungrounded(plan, inst.query)
-            removed += len(plan) - len(kept)
-            row["calls"] = [c.model_dump() for c in to_seal(kept, tools)]
-        pruned[inst.id] = row
+    pruned, removed = drop_ungrounded_rows(data, rows, tools)
     results = {
         f"{args.setting} (as run)": score_predictions(data, rows),
         f"{args.setting} + drop ungrounded calls": score_predictions(data, pruned),
