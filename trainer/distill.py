@@ -35,7 +35,6 @@ from index.encoder import (
     encode,
     load_encoder,
     model_label,
-    resolve_model,
     weight_checksum,
 )
 from retriever.decompose import split_query
@@ -199,7 +198,6 @@ def distill_query_encoder(
     """Distil, save the student folder with its record and card, and return its path."""
     from datasets import Dataset
     from sentence_transformers import (
-        SentenceTransformer,
         SentenceTransformerTrainer,
         SentenceTransformerTrainingArguments,
     )
@@ -216,10 +214,7 @@ def distill_query_encoder(
     targets = encode(teacher, texts, progress=progress)
     logger.info("%d distillation texts; %d validation queries", len(texts), len(val_q))
 
-    # a fresh teacher copy to thin out: load_encoder's cached instance must not change
-    student, keep = make_student(
-        SentenceTransformer(resolve_model(cfg.teacher), device="cpu"), cfg.layers
-    )
+    student, keep = make_student(teacher, cfg.layers)  # a thinned copy; the teacher stays
     student.max_seq_length = cfg.max_seq_length
     dataset = Dataset.from_dict({"text": texts, "label": [list(map(float, v)) for v in targets]})
     checkpoints = cfg.out / "checkpoints"
