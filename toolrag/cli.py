@@ -64,6 +64,20 @@ DupOpt = Annotated[
     DuplicatePolicy,
     typer.Option("--on-duplicate", help="What to do when two tools share a name."),
 ]
+TrainOpt = Annotated[Path, typer.Option("--train", help="Labelled instances (Seal-Tools .jsonl).")]
+ToolsOpt = Annotated[list[Path], typer.Option("--tools", help="Toolset file(s) the instances use.")]
+MaxStepsOpt = Annotated[
+    int, typer.Option("--max-steps", help="Stop after N steps (-1: all epochs).")
+]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", help="Only the first N instances (smoke tests).")
+]
+LimitToolsOpt = Annotated[
+    int | None, typer.Option("--limit-tools", help="Pseudo-queries for at most N tools.")
+]
+FreshOpt = Annotated[
+    bool, typer.Option("--fresh", help="Ignore checkpoints in OUT instead of resuming.")
+]
 
 EXPECTED_ERRORS = (
     ToolsetError,
@@ -362,10 +376,8 @@ def eval_retrieval(
 
 @train_app.command("retriever")
 def train_retriever_cmd(
-    train: Annotated[Path, typer.Option("--train", help="Labelled instances (Seal-Tools .jsonl).")],
-    tools: Annotated[
-        list[Path], typer.Option("--tools", help="Toolset file(s) the instances use.")
-    ],
+    train: TrainOpt,
+    tools: ToolsOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output model folder.")],
     base: Annotated[
         str | None,
@@ -398,15 +410,9 @@ def train_retriever_cmd(
         ),
     ] = 0.1,
     seed: Annotated[int, typer.Option("--seed")] = 42,
-    max_steps: Annotated[
-        int, typer.Option("--max-steps", help="Stop after N steps (-1: all epochs).")
-    ] = -1,
-    limit: Annotated[
-        int | None, typer.Option("--limit", help="Only the first N instances (smoke tests).")
-    ] = None,
-    limit_tools: Annotated[
-        int | None, typer.Option("--limit-tools", help="Pseudo-queries for at most N tools.")
-    ] = None,
+    max_steps: MaxStepsOpt = -1,
+    limit: LimitOpt = None,
+    limit_tools: LimitToolsOpt = None,
     save_steps: Annotated[int, typer.Option("--save-steps", help="Checkpoint every N steps.")] = 50,
     extra_train: Annotated[
         list[Path] | None,
@@ -417,9 +423,7 @@ def train_retriever_cmd(
         ),
     ] = None,
     no_eval: Annotated[bool, typer.Option("--no-eval", help="Skip validation.")] = False,
-    fresh: Annotated[
-        bool, typer.Option("--fresh", help="Ignore checkpoints in OUT instead of resuming.")
-    ] = False,
+    fresh: FreshOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Fine-tune the dense retriever with a multi-positive loss (resumes from OUT's checkpoints)."""
@@ -462,10 +466,8 @@ def train_retriever_cmd(
 
 @train_app.command("query-encoder")
 def train_query_encoder_cmd(
-    train: Annotated[Path, typer.Option("--train", help="Labelled instances (Seal-Tools .jsonl).")],
-    tools: Annotated[
-        list[Path], typer.Option("--tools", help="Toolset file(s) the instances use.")
-    ],
+    train: TrainOpt,
+    tools: ToolsOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output model folder.")],
     teacher: Annotated[
         str | None,
@@ -484,22 +486,14 @@ def train_query_encoder_cmd(
         typer.Option("--held-out", help="Share of tools kept out; use the teacher's value."),
     ] = 0.1,
     seed: Annotated[int, typer.Option("--seed", help="Use the teacher's seed.")] = 42,
-    max_steps: Annotated[
-        int, typer.Option("--max-steps", help="Stop after N steps (-1: all epochs).")
-    ] = -1,
-    limit: Annotated[
-        int | None, typer.Option("--limit", help="Only the first N instances (smoke tests).")
-    ] = None,
-    limit_tools: Annotated[
-        int | None, typer.Option("--limit-tools", help="Pseudo-queries for at most N tools.")
-    ] = None,
+    max_steps: MaxStepsOpt = -1,
+    limit: LimitOpt = None,
+    limit_tools: LimitToolsOpt = None,
     extra_train: Annotated[
         list[Path] | None,
         typer.Option("--extra-train", help="More instances whose queries are distilled."),
     ] = None,
-    fresh: Annotated[
-        bool, typer.Option("--fresh", help="Ignore checkpoints in OUT instead of resuming.")
-    ] = False,
+    fresh: FreshOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Distil a shallower query encoder from a retriever: queries encode faster, tools keep the
@@ -565,10 +559,8 @@ def train_pack_cmd(
 
 @train_app.command("planner")
 def train_planner_cmd(
-    train: Annotated[Path, typer.Option("--train", help="Labelled instances (Seal-Tools .jsonl).")],
-    tools: Annotated[
-        list[Path], typer.Option("--tools", help="Toolset file(s) the instances use.")
-    ],
+    train: TrainOpt,
+    tools: ToolsOpt,
     out: Annotated[Path, typer.Option("--out", help="Adapter output folder.")],
     base: Annotated[
         str,

@@ -40,7 +40,7 @@ from index.encoder import (
 from retriever.decompose import split_query
 from retriever.metrics import evaluate
 from trainer.data import Query
-from trainer.retriever import RetrieverTrainConfig, build_queries
+from trainer.retriever import RetrieverTrainConfig, _latest_checkpoint, build_queries
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -269,11 +269,6 @@ def distill_query_encoder(
     (cfg.out / STUDENT_RECORD).write_text(json.dumps(record, indent=2) + "\n")
     write_student_card(cfg.out)
     return cfg.out
-
-
-def _latest_checkpoint(folder: Path) -> Path | None:
-    found = sorted(folder.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
-    return found[-1] if found else None
 
 
 def write_student_card(folder: Path) -> None:
