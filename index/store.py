@@ -271,8 +271,8 @@ class ToolIndex:
         """The model that encodes queries: the index's distilled query encoder when the manifest
         names one (unless ``TOOLRAG_QUERY_MODEL=full``), else :attr:`encoder`; checked against
         the manifest on first use."""
-        entry = self.manifest["embedding"].get("query_model")
-        if entry is None or not use_query_model():
+        entry = self._query_entry()
+        if entry is self.manifest["embedding"]:
             return self.encoder
         if self._query_encoder is None:
             encoder = load_encoder(entry["model"])
@@ -291,14 +291,18 @@ class ToolIndex:
         if self._fast_encoder is None:
             from index.onnx_encoder import load_onnx_encoder
 
-            model = self.query_encoder
-            entry = self.manifest["embedding"]
-            if model is not self.encoder:
-                entry = entry["query_model"]
-            self._fast_encoder = load_onnx_encoder(model, entry["checksum"]) or False
+            checksum = self._query_entry()["checksum"]
+            self._fast_encoder = load_onnx_encoder(self.query_encoder, checksum) or False
         if self._fast_encoder and queries:
             return self._fast_encoder.encode(queries, batch_size)
         return encode(self.query_encoder, queries, batch_size=batch_size)
+
+    def _query_entry(self) -> dict[str, Any]:
+        """The manifest entry of the model that encodes queries: the distilled query encoder's,
+        or the embedding model's own."""
+        embedding = self.manifest["embedding"]
+        student = embedding.get("query_model")
+        return student if student is not None and use_query_model() else embedding
 
     def _model_arg(self) -> str | None:
         label = self.manifest["embedding"]["model"]
