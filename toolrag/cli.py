@@ -481,6 +481,17 @@ def train_query_encoder_cmd(
     epochs: Annotated[float, typer.Option("--epochs")] = 2.0,
     batch_size: Annotated[int, typer.Option("--batch-size")] = 64,
     learning_rate: Annotated[float, typer.Option("--lr")] = 2e-4,
+    score_weight: Annotated[
+        float,
+        typer.Option(
+            "--score-weight",
+            help="Weight of the tool-score term (KL between the teacher's and the student's "
+            "softmax over tool scores); 0 = match embeddings only.",
+        ),
+    ] = 0.0,
+    score_scale: Annotated[
+        float, typer.Option("--score-scale", help="Inverse temperature of that softmax.")
+    ] = 20.0,
     held_out: Annotated[
         float,
         typer.Option("--held-out", help="Share of tools kept out; use the teacher's value."),
@@ -511,6 +522,8 @@ def train_query_encoder_cmd(
             epochs=epochs,
             batch_size=batch_size,
             learning_rate=learning_rate,
+            score_weight=score_weight,
+            score_scale=score_scale,
             held_out_fraction=held_out,
             seed=seed,
             max_steps=max_steps,

@@ -4,7 +4,8 @@ Query encoding is most of a hybrid query's latency, and it grows with the encode
 are encoded once, at index time, so they can keep the full model; only the query side has to be
 fast. The student starts as the teacher with a subset of its layers (evenly spaced, first and last
 kept) and learns to put each query where the teacher puts it (cosine distance to the teacher's
-embedding, sentence-transformers' ``EmbedDistillLoss``). It then lives in the teacher's embedding
+embedding), optionally also to rank the tools as the teacher does (KL divergence between the two
+softmaxes over the teacher's tool scores; ``score_weight``). It then lives in the teacher's embedding
 space, so an index built by the teacher is searched with student-encoded queries unchanged.
 
 Training texts are query-like, never test data: the labelled training queries (the validation
@@ -62,6 +63,10 @@ class DistillConfig:
         batch_size: texts per step.
         learning_rate: AdamW peak learning rate.
         warmup_ratio: linear warm-up share of the steps.
+        score_weight: weight of the tool-score term (:class:`~trainer.losses.ToolScoreDistillLoss`:
+            KL divergence between the teacher's and the student's softmax over the training
+            tools' scores); 0 distils the embedding alone (cosine distance).
+        score_scale: inverse temperature of that softmax.
         multi_per_domain, held_out_fraction, val_fraction, seed: as in
             :class:`~trainer.retriever.RetrieverTrainConfig`; keep the teacher's values so the
             validation queries and held-out tools are the ones the teacher never saw.
@@ -81,6 +86,8 @@ class DistillConfig:
     batch_size: int = 64
     learning_rate: float = 2e-4
     warmup_ratio: float = 0.1
+    score_weight: float = 0.0
+    score_scale: float = 20.0
     multi_per_domain: int = 10
     held_out_fraction: float = 0.1
     val_fraction: float = 0.1
@@ -201,10 +208,10 @@ def distill_query_encoder(
         SentenceTransformerTrainer,
         SentenceTransformerTrainingArguments,
     )
-    from sentence_transformers.sentence_transformer.losses import EmbedDistillLoss
 
     from index.store import DEFAULT_DENSE_TEMPLATE
     from trainer.data import tool_texts
+    from trainer.losses import ToolScoreDistillLoss
 
     start = time.perf_counter()
     tools, held, train_q, val_q = build_queries(cfg.queries_config())
@@ -212,6 +219,9 @@ def distill_query_encoder(
     texts = distill_texts(train_q, [t.description for t in seen])
     teacher = load_encoder(cfg.teacher)
     targets = encode(teacher, texts, progress=progress)
+    names = [t.name for t in tools]
+    tool_vectors = encode(teacher, list(tool_texts(tools, DEFAULT_DENSE_TEMPLATE.value).values()))
+    seen_rows = [i for i, t in enumerate(tools) if t.name not in held]
     logger.info("%d distillation texts; %d validation queries", len(texts), len(val_q))
 
     student, keep = make_student(teacher, cfg.layers)  # a thinned copy; the teacher stays
@@ -239,7 +249,9 @@ def distill_query_encoder(
         model=student,
         args=args,
         train_dataset=dataset,
-        loss=EmbedDistillLoss(student, distance_metric="cosine"),
+        loss=ToolScoreDistillLoss(
+            student, tool_vectors[seen_rows], weight=cfg.score_weight, scale=cfg.score_scale
+        ),
     )
     last = _latest_checkpoint(checkpoints) if resume else None
     if last:
@@ -247,8 +259,6 @@ def distill_query_encoder(
     trainer.train(resume_from_checkpoint=str(last) if last else None)
     student.save(str(cfg.out))
 
-    names = [t.name for t in tools]
-    tool_vectors = encode(teacher, list(tool_texts(tools, DEFAULT_DENSE_TEMPLATE.value).values()))
     val_texts = distill_texts(val_q, [])
     cosine = (encode(student, val_texts) * encode(teacher, val_texts)).sum(1)
     record = {
@@ -290,7 +300,14 @@ def write_student_card(folder: Path) -> None:
         "# toolrag query encoder (distilled)",
         "",
         f"Layers {record['kept_layers']} of `{record['teacher']['model']}`, trained to put every "
-        "query where the teacher puts it (cosine distance). Encodes **queries only**, for an "
+        "query where the teacher puts it (cosine distance"
+        + (
+            f", plus {cfg['score_weight']} x KL divergence of its tool-score softmax from the "
+            "teacher's"
+            if cfg.get("score_weight")
+            else ""
+        )
+        + "). Encodes **queries only**, for an "
         "index whose tools the teacher encoded (teacher weight checksum "
         f"`{record['teacher']['checksum'][:16]}…`).",
         "",

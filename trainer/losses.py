@@ -102,3 +102,55 @@ class ListwiseMultiLabelLoss(_ScaledLoss):
         per_row = -(target * F.log_softmax(scores, dim=1)).sum(1)  # [B]
         weight = 1.0 / same.sum(1)  # [B]: each query counts once
         return (per_row * weight).sum() / weight.sum()
+
+
+class ToolScoreDistillLoss(nn.Module):
+    """Query-encoder distillation against a fixed tool matrix: the cosine distance between the
+    student's and the teacher's query embeddings, plus ``weight`` times the KL divergence from the
+    teacher's softmax over tool scores to the student's.
+
+    The tools are encoded once by the teacher and never change (they stay in the index), so the
+    second term teaches the student exactly what retrieval reads: how a query ranks the tools,
+    most of all the tools near the top (temperature ``1 / scale``).
+
+    Args:
+        model: the student SentenceTransformer.
+        tool_vectors: ``[tools, dim]`` normalised teacher tool embeddings (training tools only).
+        weight: weight of the score term; 0 leaves the embedding distance alone.
+        scale: inverse temperature for both softmaxes (20 = the retriever's training scale).
+
+    Inputs:
+        one text column, and the teacher's query embedding ``[B, dim]`` as ``label``.
+    """
+
+    def __init__(
+        self,
+        model: SentenceTransformer,
+        tool_vectors: Any,
+        weight: float = 1.0,
+        scale: float = 20.0,
+    ) -> None:
+        super().__init__()
+        self.model = model
+        self.weight = weight
+        self.scale = scale
+        tools = torch.as_tensor(tool_vectors, dtype=torch.float32, device=model.device)
+        self.register_buffer("tools", F.normalize(tools, dim=-1), persistent=False)
+
+    def forward(self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor) -> Tensor:
+        (features,) = list(sentence_features)
+        student = self.model(features)["sentence_embedding"]  # [B, dim]
+        return self.from_embeddings(student, labels.detach())
+
+    def from_embeddings(self, student: Tensor, teacher: Tensor) -> Tensor:
+        student, teacher = F.normalize(student, dim=-1), F.normalize(teacher, dim=-1)
+        loss = (1 - (student * teacher).sum(-1)).mean()
+        if self.weight:
+            log_student = F.log_softmax(self.scale * student @ self.tools.T, dim=-1)  # [B, T]
+            log_teacher = F.log_softmax(self.scale * teacher @ self.tools.T, dim=-1)  # [B, T]
+            kl = F.kl_div(log_student, log_teacher, log_target=True, reduction="batchmean")
+            loss = loss + self.weight * kl
+        return loss
+
+    def get_config_dict(self) -> dict[str, Any]:
+        return {"weight": self.weight, "scale": self.scale, "tools": int(self.tools.size(0))}

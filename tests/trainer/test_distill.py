@@ -56,7 +56,8 @@ def test_distill_texts_add_sub_requests_and_descriptions_once():
 
 @pytest.fixture(scope="module")
 def student_dir(seal_available, tmp_path_factory):
-    """A two-layer student of the packaged MiniLM after two steps on a slice of dev.jsonl."""
+    """A two-layer student of the packaged MiniLM after two steps on a slice of dev.jsonl, with the
+    tool-score term on."""
     from conftest import SEAL
 
     folder = tmp_path_factory.mktemp("distill")
@@ -78,6 +79,7 @@ def student_dir(seal_available, tmp_path_factory):
         "--layers", "2",
         "--batch-size", "8",
         "--max-steps", "2",
+        "--score-weight", "0.5",
         "--json",
     ]  # fmt: skip
     res = CliRunner().invoke(app, [str(a) for a in args])
@@ -94,6 +96,7 @@ def test_distillation_run_writes_a_student_with_its_record(student_dir):
     assert -1.0 <= val["cosine_to_teacher_min"] <= val["cosine_to_teacher_mean"] <= 1.0
     card = (student_dir / "README.md").read_text()
     assert "# toolrag query encoder (distilled)" in card and "| student |" in card
+    assert record["config"]["score_weight"] == 0.5 and "0.5 x KL divergence" in card
 
 
 def test_index_encodes_queries_with_its_student(student_dir, six_tools, tmp_path, monkeypatch):

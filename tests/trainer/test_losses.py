@@ -8,7 +8,12 @@ from sentence_transformers import SentenceTransformer
 from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
 from index.encoder import resolve_model
-from trainer.losses import ListwiseMultiLabelLoss, MultiPositiveInfoNCELoss, same_query_mask
+from trainer.losses import (
+    ListwiseMultiLabelLoss,
+    MultiPositiveInfoNCELoss,
+    ToolScoreDistillLoss,
+    same_query_mask,
+)
 
 QUERIES = ["weather in Paris", "convert euros to dollars", "book a flight", "send an email"]
 TOOLS = [
@@ -105,3 +110,51 @@ def test_each_loss_decreases_on_a_tiny_fixed_set(loss_cls):
     assert torch.equal(model[0].auto_model.embeddings.word_embeddings.weight, frozen), (
         "frozen ones did not"
     )
+
+
+def test_score_distillation_is_zero_for_the_teacher_and_cosine_without_weight(model):
+    tools = torch.nn.functional.normalize(
+        torch.randn(7, 384, generator=torch.manual_seed(1)), dim=-1
+    )
+    teacher = torch.nn.functional.normalize(
+        torch.randn(4, 384, generator=torch.manual_seed(2)), dim=-1
+    )
+    student = torch.nn.functional.normalize(teacher + 0.3 * torch.randn(4, 384), dim=-1)
+    loss = ToolScoreDistillLoss(model, tools, weight=1.0)
+    assert loss.from_embeddings(teacher, teacher).item() == pytest.approx(0.0, abs=1e-6)
+    cosine = (1 - (student * teacher).sum(-1)).mean().item()
+    plain = ToolScoreDistillLoss(model, tools, weight=0.0).from_embeddings(student, teacher)
+    assert plain.item() == pytest.approx(cosine, rel=1e-5)
+    assert loss.from_embeddings(student, teacher).item() > plain.item()  # the KL term adds
+
+
+def test_score_distillation_sees_a_ranking_swap_the_cosine_misses(model):
+    """Two students at the same cosine to the teacher: the one that swaps the teacher's top two
+    tools pays a larger score term than the one that does not."""
+    tools = torch.eye(3)  # tool i sits on axis i
+    teacher = torch.nn.functional.normalize(torch.tensor([[1.0, 0.8, 0.0]]), dim=-1)
+    keeps = torch.nn.functional.normalize(torch.tensor([[1.0, 0.8, 0.3]]), dim=-1)
+    swaps = torch.nn.functional.normalize(torch.tensor([[0.8, 1.0, 0.0]]), dim=-1)
+    assert abs((keeps * teacher).sum().item() - (swaps * teacher).sum().item()) < 0.01
+    loss = ToolScoreDistillLoss(model, tools, weight=1.0, scale=20.0)
+    kl_keeps = loss.from_embeddings(keeps, teacher) - (1 - (keeps * teacher).sum())
+    kl_swaps = loss.from_embeddings(swaps, teacher) - (1 - (swaps * teacher).sum())
+    assert kl_swaps.item() > kl_keeps.item()
+
+
+def test_score_distillation_trains_the_student_through_the_model(model):
+    texts = QUERIES
+    tools = model.encode(TOOLS, convert_to_tensor=True, normalize_embeddings=True)
+    targets = model.encode(texts[::-1], convert_to_tensor=True, normalize_embeddings=True)
+    student = SentenceTransformer(resolve_model(None), device="cpu")
+    loss_fn = ToolScoreDistillLoss(student, tools, weight=1.0)
+    opt = torch.optim.AdamW(student.parameters(), lr=1e-4)
+    student.train()
+    losses = []
+    for _ in range(5):
+        loss = loss_fn(feats(student, texts), targets)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < losses[0]
