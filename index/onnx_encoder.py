@@ -71,9 +71,6 @@ class OnnxQueryEncoder:
         self.tokenizer = model.tokenizer
         self.max_length = int(model.max_seq_length)
         self.inputs = [i.name for i in self.session.get_inputs()]
-        self.dim = int(self.session.get_outputs()[0].shape[-1])
-        self.pad_id = int(self.tokenizer.pad_token_id or 0)
-        self.left = self.tokenizer.padding_side == "left"
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Texts are batched by token length, so a short sub-query is not padded to the length
@@ -81,7 +78,7 @@ class OnnxQueryEncoder:
         enc = self.tokenizer(texts, truncation=True, max_length=self.max_length)
         ids = enc["input_ids"]
         order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        out = np.empty((len(texts), self.session.get_outputs()[0].shape[-1]), dtype=np.float32)
         chunks: list[list[int]] = []
         for i in order:  # a new chunk when the text is clearly longer than the chunk's first
             if (
@@ -92,27 +89,13 @@ class OnnxQueryEncoder:
                 chunks[-1].append(i)
             else:
                 chunks.append([i])
-        for chunk in chunks:
-            (emb,) = self.session.run(None, self._feed([enc[n] for n in self.inputs], chunk))
+        for chunk in chunks:  # pad the already-tokenized texts; no second tokenization
+            batch = self.tokenizer.pad(
+                {n: [enc[n][i] for i in chunk] for n in self.inputs}, return_tensors="np"
+            )
+            (emb,) = self.session.run(None, {n: batch[n].astype(np.int64) for n in self.inputs})
             out[chunk] = emb
         return out
-
-    def _feed(self, columns: list[list[list[int]]], rows: list[int]) -> dict[str, np.ndarray]:
-        """Padded int64 arrays (on the tokenizer's padding side) for the already-tokenized
-        ``rows``; ``tokenizer.pad`` did the same at ~1 ms a call, a tenth of a query's encoding."""
-        width = max(len(columns[0][i]) for i in rows)
-        feed = {}
-        for name, column in zip(self.inputs, columns, strict=True):
-            pad = self.pad_id if name == "input_ids" else 0
-            arr = np.full((len(rows), width), pad, dtype=np.int64)
-            for r, i in enumerate(rows):
-                n = len(column[i])
-                if self.left:
-                    arr[r, width - n :] = column[i]
-                else:
-                    arr[r, :n] = column[i]
-            feed[name] = arr
-        return feed
 
 
 def _supported(model: SentenceTransformer) -> str | None:

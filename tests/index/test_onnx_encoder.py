@@ -27,24 +27,6 @@ def test_onnx_fp32_matches_pytorch_single_and_padded_batch(six_index):
         np.testing.assert_allclose(fast.encode([text])[0], expected[i], atol=1e-5)
 
 
-@pytest.mark.parametrize("left", [False, True])
-def test_padding_follows_the_tokenizer_side(six_index, left):
-    model = six_index.encoder
-    fast = load_onnx_encoder(model, weight_checksum(model), "fp32")
-    enc = model.tokenizer(TEXTS[:2], padding=True, return_tensors="np")
-    if left:  # the layout a left-padding tokenizer gives, checked on its own
-        model.tokenizer.padding_side = "left"
-        try:
-            enc = model.tokenizer(TEXTS[:2], padding=True, return_tensors="np")
-        finally:
-            model.tokenizer.padding_side = "right"
-    fast.left = left
-    ragged = model.tokenizer(TEXTS[:2])
-    feed = fast._feed([ragged[n] for n in fast.inputs], [0, 1])
-    for name in fast.inputs:
-        np.testing.assert_array_equal(feed[name], enc[name])
-
-
 def test_int8_is_the_default_and_close_to_pytorch(six_index):
     model = six_index.encoder
     fast = load_onnx_encoder(model, weight_checksum(model))
