@@ -118,7 +118,9 @@ def ctranslate2_engines(model, checksum: str) -> dict[str, OneByOne]:
         with tempfile.TemporaryDirectory() as hf:
             model[0].auto_model.save_pretrained(hf)
             tok.save_pretrained(hf)
-            ctranslate2.converters.TransformersConverter(hf).convert(str(folder), "int8")
+            ctranslate2.converters.TransformersConverter(hf).convert(
+                str(folder), quantization="int8"
+            )
 
     def embed(text: str, encoder) -> np.ndarray:
         ids = tok([text], truncation=True, max_length=limit)["input_ids"]
