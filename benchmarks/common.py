@@ -1,4 +1,5 @@
-"""Helpers shared by the benchmark scripts: data paths, result writing, machine description."""
+"""Helpers shared by the benchmark scripts: data paths, result writing, machine description,
+encoder timing."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import os
 import platform
 import shlex
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -90,3 +93,28 @@ def drop_ungrounded_rows(instances, rows: dict[str, dict], tools: dict) -> tuple
             row["calls"] = [c.model_dump() for c in to_seal(kept, tools)]
         pruned[inst.id] = row
     return pruned, removed
+
+
+def time_in_blocks(
+    encoders: dict[str, object],
+    queries: list[str],
+    block: int,
+    before: Callable[[str], None] | None = None,
+) -> dict[str, list[float]]:
+    """Seconds per query for each encoder, one query per ``encode`` call. Encoders take turns
+    over blocks of ``block`` queries, each block after a two-query warm-up, so machine drift
+    hits all alike. (Alternating query by query instead more than doubled every encoder's time
+    here: each switch evicts the other model from the cache.) ``before(name)`` runs before each
+    turn."""
+    secs: dict[str, list[float]] = {name: [] for name in encoders}
+    for start in range(0, len(queries), block):
+        chunk = queries[start : start + block]
+        for name, enc in encoders.items():
+            if before:
+                before(name)
+            enc.encode(chunk[:2])
+            for q in chunk:
+                t0 = time.perf_counter()
+                enc.encode([q])
+                secs[name].append(time.perf_counter() - t0)
+    return secs

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 from pathlib import Path
 
 import numpy as np
-from common import SEAL, write_results
+from common import SEAL, time_in_blocks, write_results
 
 from agent.evaluate import percentile, spread
 from index.encoder import encode
@@ -56,15 +55,7 @@ def main() -> None:
     reference = encode(idx.encoder, queries)  # PyTorch float32
     for enc in encoders.values():
         enc.encode(queries[:5])  # warm-up
-    secs: dict[str, list[float]] = {name: [] for name in encoders}
-    blocks = [queries[i : i + args.block] for i in range(0, len(queries), args.block)]
-    for block in blocks:  # each encoder runs a block in turn: warm, and drift hits all alike
-        for name, enc in encoders.items():
-            enc.encode(block[:2])
-            for q in block:
-                start = time.perf_counter()
-                enc.encode([q])
-                secs[name].append(time.perf_counter() - start)
+    secs = time_in_blocks(encoders, queries, args.block)
     rows = {}
     for name, enc in encoders.items():
         cos = (enc.encode(queries) * reference).sum(1)

@@ -18,12 +18,11 @@ import argparse
 import importlib.util
 import logging
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from common import SEAL, write_results
+from common import SEAL, time_in_blocks, write_results
 
 from agent.evaluate import percentile, spread
 from index.encoder import encode
@@ -166,15 +165,7 @@ def main() -> None:
     reference = encode(model, queries)  # PyTorch float32
     for enc in engines.values():
         enc.encode(queries[:5])  # warm-up
-    secs: dict[str, list[float]] = {name: [] for name in engines}
-    for start in range(0, len(queries), args.block):
-        block = queries[start : start + args.block]
-        for name, enc in engines.items():
-            enc.encode(block[:2])
-            for q in block:
-                t0 = time.perf_counter()
-                enc.encode([q])
-                secs[name].append(time.perf_counter() - t0)
+    secs = time_in_blocks(engines, queries, args.block)
     rows = {}
     for name, enc in engines.items():
         cos = (enc.encode(queries) * reference).sum(1)
