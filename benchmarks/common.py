@@ -9,7 +9,6 @@ import platform
 import shlex
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -99,19 +98,15 @@ def time_in_blocks(
     encoders: dict[str, object],
     queries: list[str],
     block: int,
-    before: Callable[[str], None] | None = None,
 ) -> dict[str, list[float]]:
     """Seconds per query for each encoder, one query per ``encode`` call. Encoders take turns
     over blocks of ``block`` queries, each block after a two-query warm-up, so machine drift
     hits all alike. (Alternating query by query instead more than doubled every encoder's time
-    here: each switch evicts the other model from the cache.) ``before(name)`` runs before each
-    turn."""
+    here: each switch evicts the other model from the cache.)"""
     secs: dict[str, list[float]] = {name: [] for name in encoders}
     for start in range(0, len(queries), block):
         chunk = queries[start : start + block]
         for name, enc in encoders.items():
-            if before:
-                before(name)
             enc.encode(chunk[:2])
             for q in chunk:
                 t0 = time.perf_counter()

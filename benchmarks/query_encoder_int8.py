@@ -19,13 +19,7 @@ from common import SEAL, time_in_blocks, write_results
 
 from agent.evaluate import percentile, spread
 from index.encoder import encode
-from index.onnx_encoder import (
-    EXPORT_VERSION,
-    OnnxQueryEncoder,
-    _quantize,
-    cache_dir,
-    load_onnx_encoder,
-)
+from index.onnx_encoder import OnnxQueryEncoder, _quantize, export_path, load_onnx_encoder
 from index.store import ToolIndex
 from retriever.base import default_retriever
 from retriever.evaluate import evaluate_retriever
@@ -43,7 +37,7 @@ def main() -> None:
     default = load_onnx_encoder(idx.encoder, checksum)  # exports, fuses and quantizes
     fused = load_onnx_encoder(idx.encoder, checksum, "fp32")
     assert default.precision == "int8" and fused.precision == "fp32"
-    plain = cache_dir() / "onnx" / f"{checksum[:24]}-mean-v{EXPORT_VERSION}.onnx"
+    plain = export_path(checksum)
     encoders = {
         "float32, unfused": OnnxQueryEncoder(idx.encoder, plain),
         "float32, fused": fused,

@@ -27,10 +27,11 @@ from common import SEAL, time_in_blocks, write_results
 from agent.evaluate import percentile, spread
 from index.encoder import encode
 from index.onnx_encoder import (
-    EXPORT_VERSION,
     OnnxQueryEncoder,
+    _fuse,
     _quantize,
     cache_dir,
+    export_path,
     load_onnx_encoder,
 )
 from index.store import ToolIndex
@@ -52,28 +53,6 @@ class OneByOne:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-def tanh_gelu_int8(model, checksum: str) -> Path:
-    """The default int8 model, fused with GELU approximated by tanh."""
-    from onnxruntime.transformers.fusion_options import FusionOptions
-    from onnxruntime.transformers.optimizer import optimize_model
-
-    plain = cache_dir() / "onnx" / f"{checksum[:24]}-mean-v{EXPORT_VERSION}.onnx"
-    out = plain.with_name(plain.stem + ".fused-tanh.onnx")
-    if not out.is_file():
-        config = model[0].auto_model.config
-        options = FusionOptions("bert")
-        options.enable_gelu_approximation = True
-        fused = optimize_model(
-            str(plain),
-            model_type="bert",
-            num_heads=config.num_attention_heads,
-            hidden_size=config.hidden_size,
-            optimization_options=options,
-        )
-        fused.save_model_to_file(str(out))
-    return _quantize(out)
-
-
 def openvino_engines(model, checksum: str, calibration: list[str]) -> dict[str, OneByOne]:
     import openvino as ov
 
@@ -84,7 +63,7 @@ def openvino_engines(model, checksum: str, calibration: list[str]) -> dict[str, 
         return {n: batch[n].astype(np.int64) for n in INPUTS if n in batch}
 
     core = ov.Core()
-    plain = cache_dir() / "onnx" / f"{checksum[:24]}-mean-v{EXPORT_VERSION}.onnx"
+    plain = export_path(checksum)
     graphs = {"OpenVINO float32": core.read_model(str(plain))}
     if importlib.util.find_spec("nncf"):
         import nncf
@@ -146,7 +125,7 @@ def main() -> None:
     engines: dict[str, object] = {
         "ONNX Runtime int8, fused (default)": default,
         "ONNX Runtime int8, fused, tanh GELU": OnnxQueryEncoder(
-            model, tanh_gelu_int8(model, checksum), "int8"
+            model, _quantize(_fuse(model, export_path(checksum), tanh_gelu=True)), "int8"
         ),
     }
     missing = []

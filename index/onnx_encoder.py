@@ -51,6 +51,11 @@ def cache_dir() -> Path:
     return Path(os.environ.get("TOOLRAG_CACHE", Path.home() / ".cache" / "toolrag"))
 
 
+def export_path(checksum: str, pooling: str = "mean") -> Path:
+    """Where the plain float32 export of the model with weight ``checksum`` is cached."""
+    return cache_dir() / "onnx" / f"{checksum[:24]}-{pooling}-v{EXPORT_VERSION}.onnx"
+
+
 class OnnxQueryEncoder:
     """Encodes texts exactly like ``model.encode(..., normalize_embeddings=True)``."""
 
@@ -157,21 +162,26 @@ def _export(model: SentenceTransformer, pooling: str, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _fuse(model: SentenceTransformer, path: Path) -> Path:
+def _fuse(model: SentenceTransformer, path: Path, *, tanh_gelu: bool = False) -> Path:
     """The exported graph with attention, layer norms and GELU fused by ONNX Runtime's
-    transformer optimizer (BERT-family encoders; others are returned as they are)."""
+    transformer optimizer (BERT-family encoders; others are returned as they are).
+    ``tanh_gelu`` approximates GELU by tanh (measured, not used: query_engines.md)."""
     config = model[0].auto_model.config
     if getattr(config, "model_type", None) not in FUSABLE:
         return path
-    out = path.with_name(path.stem + ".fused.onnx")
+    out = path.with_name(path.stem + (".fused-tanh.onnx" if tanh_gelu else ".fused.onnx"))
     if not out.is_file():
+        from onnxruntime.transformers.fusion_options import FusionOptions
         from onnxruntime.transformers.optimizer import optimize_model
 
+        options = FusionOptions("bert")
+        options.enable_gelu_approximation = tanh_gelu
         fused = optimize_model(
             str(path),
             model_type="bert",
             num_heads=config.num_attention_heads,
             hidden_size=config.hidden_size,
+            optimization_options=options,
         )
         if not fused.get_fused_operator_statistics().get("Attention"):
             logger.info("no attention fused in %s; using the plain export", path.name)
@@ -238,7 +248,7 @@ def load_onnx_encoder(
             "ONNX query encoding supports Transformer + mean/cls pooling only; using PyTorch"
         )
         return None
-    path = cache_dir() / "onnx" / f"{checksum[:24]}-{pooling}-v{EXPORT_VERSION}.onnx"
+    path = export_path(checksum, pooling)
     try:
         if not path.is_file():
             path.parent.mkdir(parents=True, exist_ok=True)
