@@ -452,16 +452,28 @@ def train_retriever_cmd(
         path = train_retriever(cfg, resume=not fresh, progress=not as_json)
     except EXPECTED_ERRORS as err:
         _fail(err)
-    record = json.loads((path / TRAINING_FILE).read_text())
+    _report_training(
+        path / TRAINING_FILE,
+        "Trained",
+        f"toolrag index build TOOLS --out DIR --model {path}",
+        as_json,
+    )
+
+
+def _report_training(record_file: Path, verb: str, index_cmd: str, as_json: bool) -> None:
+    """Print a training run's record (JSON: model, steps, time, validation) or a summary line
+    and the command that indexes with the new model."""
+    record = json.loads(record_file.read_text())
+    path = record_file.parent
     if as_json:
         _print_json(
             {"model": str(path)} | {k: record[k] for k in ("steps", "train_seconds", "validation")}
         )
     else:
         console.print(
-            f"Trained [bold]{path}[/] in {record['train_seconds']} s ({record['steps']} steps)."
+            f"{verb} [bold]{path}[/] in {record['train_seconds']} s ({record['steps']} steps)."
         )
-        console.print(f"Index with it: toolrag index build TOOLS --out DIR --model {path}")
+        console.print(f"Index with it: {index_cmd}")
 
 
 @train_app.command("query-encoder")
@@ -534,19 +546,13 @@ def train_query_encoder_cmd(
         path = distill_query_encoder(cfg, resume=not fresh, progress=not as_json)
     except EXPECTED_ERRORS as err:
         _fail(err)
-    record = json.loads((path / STUDENT_RECORD).read_text())
-    if as_json:
-        _print_json(
-            {"model": str(path)} | {k: record[k] for k in ("steps", "train_seconds", "validation")}
-        )
-    else:
-        console.print(
-            f"Distilled [bold]{path}[/] in {record['train_seconds']} s ({record['steps']} steps)."
-        )
-        model = f" --model {teacher}" if teacher else ""
-        console.print(
-            f"Index with it: toolrag index build TOOLS --out DIR{model} --query-model {path}"
-        )
+    model = f" --model {teacher}" if teacher else ""
+    _report_training(
+        path / STUDENT_RECORD,
+        "Distilled",
+        f"toolrag index build TOOLS --out DIR{model} --query-model {path}",
+        as_json,
+    )
 
 
 @train_app.command("pack")
