@@ -64,22 +64,48 @@ def _call_rule(name: str, tools: Sequence[Tool], refs: str | None) -> list[str]:
     return [f"{name}: {' | '.join(alts)}", *rules]
 
 
+def _rest_rules(k: int) -> list[str]:
+    """``rest<k>``: the loose tail of the list with at least ``k`` more calls, then ``]``."""
+    rules = ['rest0: "]" | "," loose rest0']
+    rules += [f'rest{j}: "," loose rest{j - 1}' for j in range(1, k + 1)]
+    return rules
+
+
 def stage_grammar(
     prefix: str,
     done: Sequence[Tool | None],
     tools: Sequence[Tool],
     *,
     max_calls: int,
+    required: Sequence[str] = (),
+    next_required: bool = False,
 ) -> str:
     """The Lark grammar for decoding stage ``len(done)``.
 
     Args:
         prefix: the literal text already written (``""`` at stage 0, else ``[`` + the calls).
         done: the tool each earlier call chose (``None`` for one that is not a candidate).
-        tools: the candidate tools.
+        tools: the tools a call may name.
         max_calls: the plan's length cap.
+        required: names of tools the plan must call at least once (each must be in ``tools``);
+            the list cannot close while one of them is uncalled.
+        next_required: call ``len(done)`` must be one of the uncalled required tools (the
+            decoder asks for this after it stopped an identical repeat).
+
+    Raises:
+        ValueError: a required tool is not among ``tools``, or more tools are required than
+            ``max_calls`` leaves room for.
     """
     i = len(done)
+    names = {t.name for t in tools}
+    if not set(required) <= names:
+        raise ValueError(f"required tools {sorted(set(required) - names)} are not among the tools")
+    called = {t.name for t in done if t is not None}
+    remaining = [t for t in tools if t.name in set(required) - called]
+    others = [t for t in tools if t not in remaining]
+    r, left = len(remaining), max_calls - i  # calls still needed, calls still allowed
+    if r > left:
+        raise ValueError(f"{r} required tools do not fit in the {left} calls left of max_calls")
     exact = _ref_pattern(
         [(j, [p.name for p in t.outputs]) for j, t in enumerate(done) if t is not None]
     )
@@ -87,16 +113,29 @@ def stage_grammar(
     loose = _ref_pattern([(j, loose_fields) for j in range(max_calls)])
     head = f"{_lark_str(prefix)} " if prefix else ""
     lines = [f"start: {head}{'open' if i == 0 else 'more'}"]
-    after = "rest" if i + 1 < max_calls else '"]"'  # call i may be the last one allowed
+
+    def after(needed: int) -> str:  # what may follow call i when ``needed`` calls remain due
+        return '"]"' if left == 1 else f"rest{needed}"
+
+    alts = []  # call i, then the rest of the list
+    if remaining:
+        alts.append(f"need {after(r - 1)}")
+    if others and left - 1 >= r and not (next_required and remaining):
+        alts.append(f"call {after(r)}")
+    body = " | ".join(f"({a})" for a in alts)
+    close = ['"]"'] if r == 0 else []
     if i == 0:
-        lines.append(f'open: "[" ("]" | call {after})' if tools and max_calls else 'open: "[]"')
-    elif i >= max_calls or not tools:
+        lines.append(f'open: "[" ({" | ".join([*close, body])})' if alts else 'open: "[]"')
+    elif left <= 0 or not alts:
         lines.append('more: "]"')
     else:
-        lines.append(f'more: "]" | "," call {after}')
+        lines.append("more: " + " | ".join([*close, f'"," ({body})']))
     if tools:
-        lines.append('rest: "]" | "," loose rest')
-        lines += _call_rule("call", tools, exact)
+        lines += _rest_rules(max(r, 0))
+        if others:
+            lines += _call_rule("call", others, exact)
+        if remaining:
+            lines += _call_rule("need", remaining, exact)
         lines += _call_rule("loose", tools, loose)
     return "\n".join(lines)
 

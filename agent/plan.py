@@ -211,6 +211,73 @@ def drop_ungrounded(plan: Sequence[Mapping[str, Any]], query: str) -> list[dict[
     return drop_calls(plan, ungrounded_calls(plan, query))
 
 
+def repeats(plan: Sequence[Mapping[str, Any]]) -> dict[int, int]:
+    """``{i: j}`` for every call ``i`` identical to an earlier call ``j`` (its first copy)."""
+    first: dict[str, int] = {}
+    out = {}
+    for i, call in enumerate(plan):
+        j = first.setdefault(call_key(call), i)
+        if j != i:
+            out[i] = j
+    return out
+
+
+def drop_repeats(plan: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The plan without calls identical to an earlier one; a reference to a dropped repeat
+    points to the first of its copies instead.
+
+    Example:
+        >>> drop_repeats([{"api": "a", "parameters": {"x": 1}},
+        ...               {"api": "a", "parameters": {"x": 1}},
+        ...               {"api": "b", "parameters": {"y": "$1.out"}}])
+        [{'api': 'a', 'parameters': {'x': 1}}, {'api': 'b', 'parameters': {'y': '$0.out'}}]
+    """
+    same = repeats(plan)
+    rewired = [
+        {
+            "api": call.get("api"),
+            "parameters": {
+                name: _point_to(value, same) for name, value in call.get("parameters", {}).items()
+            },
+        }
+        for call in plan
+    ]
+    return drop_calls(rewired, set(same))
+
+
+def _point_to(value: Any, mapping: Mapping[int, int]) -> Any:
+    m = INTERNAL_REFERENCE.match(value) if isinstance(value, str) else None
+    if m and int(m.group(1)) in mapping:
+        return f"${mapping[int(m.group(1))]}.{m.group(2)}"
+    return value
+
+
+def finish_plan(
+    plan: Sequence[Mapping[str, Any]],
+    query: str,
+    *,
+    stop_on_repeat: bool = True,
+    drop_ungrounded: bool = True,
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """The post-processing every planner applies to a parsed plan, local or remote.
+
+    ``stop_on_repeat`` drops calls identical to an earlier one (:func:`drop_repeats`);
+    ``drop_ungrounded`` drops :func:`ungrounded_calls`.
+
+    Returns:
+        The plan kept, and the positions in ``plan`` of the calls dropped.
+    """
+    kept = list(range(len(plan)))
+    out = [dict(c) for c in plan]
+    if stop_on_repeat:
+        same = repeats(plan)
+        out, kept = drop_repeats(plan), [i for i in kept if i not in same]
+    if drop_ungrounded:
+        drop = ungrounded_calls(out, query)
+        out, kept = drop_calls(out, drop), [i for n, i in enumerate(kept) if n not in drop]
+    return out, sorted(set(range(len(plan))) - set(kept))
+
+
 def dumps(plan: Sequence[Mapping[str, Any]]) -> str:
     """The compact JSON text the planner is trained to emit (fewer tokens than pretty JSON)."""
     return json.dumps(list(plan), ensure_ascii=False, separators=(",", ":"))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from agent import plan as plan_format
 from agent.grammar import closed_calls, stage_grammar
 from agent.models import load_causal_lm
+from agent.plan import finish_plan
 from agent.prompt import messages
 from toolrag.types import Tool, ToolCall
 
@@ -62,6 +63,29 @@ class PlanResult:
         }
 
 
+def read_plan(
+    result: PlanResult,
+    query: str,
+    tools: Sequence[Tool],
+    *,
+    stop_on_repeat: bool = True,
+    drop_ungrounded: bool = True,
+) -> None:
+    """Parse ``result.text`` and post-process it (:func:`agent.plan.finish_plan`) into
+    ``result``: every planner, local or remote, goes through here, so their plans are scored
+    alike. A text that is not a plan sets ``result.error``."""
+    try:
+        internal = plan_format.parse(result.text)
+        result.internal, dropped = finish_plan(
+            internal, query, stop_on_repeat=stop_on_repeat, drop_ungrounded=drop_ungrounded
+        )
+        result.dropped = [internal[i] for i in dropped]
+        result.calls = plan_format.to_seal(result.internal, {t.name: t for t in tools})
+        result.format_ok = True
+    except plan_format.PlanFormatError as err:
+        result.error = str(err)
+
+
 class Planner:
     """A causal LM (optionally with a LoRA adapter) that writes plans.
 
@@ -72,16 +96,13 @@ class Planner:
         max_calls: plan length cap under constrained decoding.
         reuse_prefix: keep the KV cache of the prompt part every query shares (system message
             and the start of the user turn) and start each plan from a copy of it.
-        stop_on_repeat: under constrained decoding, end the plan when a call repeats an earlier
-            one exactly (same API and parameters), keeping the calls before it; unconstrained
-            output is cut at the same place after parsing. Off by default: on 140 test
-            instances it lowered Tool F1 from 79.5 to 77.9, since the paper's scorer credits a
-            repeated correct call and the cut drops any correct call after the repeat
-            (benchmarks/results/planner_stop_on_repeat.md).
+        stop_on_repeat: no identical call (same API and parameters) twice in a plan. Under
+            constrained decoding the plan ends when the model repeats a call, or, while a
+            selected tool is still uncalled, the next call must be one of those; any other
+            output has its repeats dropped after parsing. On by default: a repeated call is
+            never what a user wants, although the paper's scorer credits it.
         drop_ungrounded: remove calls whose literal arguments the query says none of
-            (:func:`agent.plan.drop_ungrounded`; kept in ``PlanResult.dropped``). On by default:
-            on 140 test instances Tool F1 went from 79.5 to 80.5 and Param F1 from 55.2 to 56.1;
-            it would drop 1.9% of dev.jsonl's gold calls (benchmarks/results/planner_prune.md).
+            (:func:`agent.plan.drop_ungrounded`; kept in ``PlanResult.dropped``).
     """
 
     def __init__(
@@ -94,7 +115,7 @@ class Planner:
         max_calls: int = 8,
         name: str = "",
         reuse_prefix: bool = True,
-        stop_on_repeat: bool = False,
+        stop_on_repeat: bool = True,
         drop_ungrounded: bool = True,
     ) -> None:
         self.model = model
@@ -143,34 +164,40 @@ class Planner:
         )
         return self.tokenizer(text, add_special_tokens=False).input_ids
 
-    def plan(self, query: str, tools: Sequence[Tool]) -> PlanResult:
-        """Plan the calls that answer ``query`` with ``tools``; never raises on bad output."""
+    def plan(
+        self, query: str, tools: Sequence[Tool], *, selected: Sequence[str] | None = None
+    ) -> PlanResult:
+        """Plan the calls that answer ``query`` with ``tools``; never raises on bad output.
+
+        Args:
+            query: the user's request.
+            tools: the candidate tools, all shown to the model.
+            selected: names of the tools the plan must use (from a :class:`ToolSelector`):
+                under constrained decoding a call may name only these, and each is called at
+                least once; ``[]`` gives the empty plan. ``None``: any candidate, any number.
+        """
         start = time.perf_counter()
-        if not tools:
+        if not tools or (selected is not None and not selected):
             return PlanResult(calls=[], text="[]", format_ok=True, seconds=0.0)
+        if selected is not None:
+            unknown = set(selected) - {t.name for t in tools}
+            if unknown:
+                raise ValueError(f"selected tools {sorted(unknown)} are not among the candidates")
         ids = self.prompt_ids(query, tools)
         if self.constrained:
-            text, n_new, n_forced = self._constrained(ids, tools)
+            text, n_new, n_forced = self._constrained(ids, tools, selected)
         else:
             text, n_new, n_forced = self._free(ids), 0, 0
             n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
         result = PlanResult(calls=[], text=text, format_ok=False, new_tokens=n_new)
         result.forced_tokens = n_forced
-        by_name = {t.name: t for t in tools}
-        try:
-            internal = plan_format.parse(text)
-            repeat = plan_format.first_repeat(internal) if self.stop_on_repeat else None
-            if repeat is not None:
-                internal = internal[:repeat]
-            if self.drop_ungrounded:
-                drop = plan_format.ungrounded_calls(internal, query)
-                result.dropped = [internal[i] for i in sorted(drop)]
-                internal = plan_format.drop_calls(internal, drop)
-            result.calls = plan_format.to_seal(internal, by_name)
-            result.internal = internal
-            result.format_ok = True
-        except plan_format.PlanFormatError as err:
-            result.error = str(err)
+        read_plan(
+            result,
+            query,
+            tools,
+            stop_on_repeat=self.stop_on_repeat,
+            drop_ungrounded=self.drop_ungrounded,
+        )
         result.seconds = time.perf_counter() - start
         return result
 
@@ -220,12 +247,10 @@ class Planner:
             )
         return self.tokenizer.decode(out[0, len(ids) :], skip_special_tokens=True)
 
-    def _matcher(self, prefix: str, done: list[Tool | None], tools: Sequence[Tool]) -> Any:
+    def _compile(self, grammar_text: str) -> Any:
         from llguidance import LLMatcher
 
-        grammar = LLMatcher.grammar_from_lark(
-            stage_grammar(prefix, done, tools, max_calls=self.max_calls)
-        )
+        grammar = LLMatcher.grammar_from_lark(grammar_text)
         matcher = LLMatcher(self.ll_tokenizer, grammar, log_level=0)
         if matcher.is_error():
             raise RuntimeError(f"plan grammar failed to compile: {matcher.get_error()}")
@@ -243,7 +268,37 @@ class Planner:
             self._ll_tokenizer = llguidance.hf.from_tokenizer(self.tokenizer)
         return self._ll_tokenizer
 
-    def _constrained(self, ids: list[int], tools: Sequence[Tool]) -> tuple[str, int, int]:
+    def _constrained(
+        self, ids: list[int], tools: Sequence[Tool], selected: Sequence[str] | None = None
+    ) -> tuple[str, int, int]:
+        """Greedy decoding under the stage grammars; ``(text, new tokens, forced tokens)``."""
+        allowed = [t for t in tools if selected is None or t.name in set(selected)]
+        required = list(selected or ())
+        text, n_new, n_forced = "", 0, 0
+        restrict = False
+        for _ in range(len(required) + 1):  # each restart calls one more required tool
+            text, new, forced, restart = self._decode(ids, allowed, required, text, restrict)
+            n_new, n_forced = n_new + new, n_forced + forced
+            if not restart:
+                break
+            restrict = True
+        return text, n_new, n_forced
+
+    def _decode(
+        self,
+        ids: list[int],
+        tools: Sequence[Tool],
+        required: Sequence[str],
+        head: str,
+        restrict: bool,
+    ) -> tuple[str, int, int, bool]:
+        """Decode after the prompt and the forced plan text ``head`` (complete calls).
+
+        Returns ``(text, new tokens, forced tokens, restart)``. ``restart`` is True when the
+        model repeated an earlier call exactly while a required tool was still uncalled: the
+        caller decodes again from the calls before the repeat, with the next call restricted to
+        the uncalled required tools (``restrict``).
+        """
         import torch
         from llguidance.torch import (
             allocate_token_bitmask,
@@ -252,13 +307,29 @@ class Planner:
         )
 
         by_name = {t.name: t for t in tools}
-        matcher = self._matcher("", [], tools)
+        max_calls = max(self.max_calls, len(required))
+        if max_calls != self.max_calls:
+            logger.info("max_calls raised to %d for %d required tools", max_calls, len(required))
+
+        def matcher_for(prefix: str, **kw: Any) -> Any:
+            done = (
+                [by_name.get(c["api"]) for c in plan_format.parse(prefix + "]")] if prefix else []
+            )
+            grammar = stage_grammar(
+                prefix, done, tools, max_calls=max_calls, required=required, **kw
+            )
+            return self._compile(grammar)
+
+        matcher = matcher_for(head, next_required=restrict)
         cache, skip = self._start_cache(ids)
+        head_ids = self.tokenizer(head, add_special_tokens=False).input_ids if head else []
+        if head_ids and not matcher.consume_tokens(head_ids):  # pragma: no cover - a bug
+            raise RuntimeError(f"the plan grammar rejected its own prefix {head!r}")
         bitmask = None
-        generated: list[int] = []
+        generated: list[int] = list(head_ids)
         forced_total = 0
-        step_input = torch.tensor([ids[skip:]])
-        stage = 0
+        step_input = torch.tensor([ids[skip:] + head_ids])
+        stage = len(closed_calls(head))
         with torch.inference_mode():
             while len(generated) < self.max_new_tokens:
                 out = self.model(  # only the last position's logits are read
@@ -286,16 +357,20 @@ class Planner:
                     stage = len(ends)
                     done_calls = plan_format.parse(text[: ends[-1]] + "]")
                     if self.stop_on_repeat and plan_format.first_repeat(done_calls) is not None:
-                        # an identical repeat of an earlier call: the model is looping; keep
-                        # the calls before it and close the list
-                        return text[: ends[-2]] + "]", len(generated), forced_total
-                    done = [by_name.get(c["api"]) for c in done_calls]
-                    matcher = self._matcher(text[: ends[-1]], done, tools)
+                        # an identical repeat of an earlier call: keep the calls before it; close
+                        # the list, or go on with a required tool that is still uncalled
+                        keep = text[: ends[-2]]
+                        called = {c["api"] for c in done_calls[:-1]}
+                        n = len(generated) - len(head_ids)
+                        if set(required) - called:
+                            return keep, n, forced_total, True
+                        return keep + "]", n, forced_total, False
+                    matcher = matcher_for(text[: ends[-1]])
                     if not matcher.consume_tokens(generated):
                         # the loose tail let through more than the exact stage allows: keep
                         # the calls that are complete and valid, and close the list
                         logger.warning("constrained decoding: truncating at call %d", stage)
-                        return text[: ends[-1]] + "]", len(generated), forced_total
+                        return text[: ends[-1]] + "]", len(generated), forced_total, False
                 step_input = torch.tensor([new])
         text = self.tokenizer.decode(generated)
         if not matcher.is_stopped():
@@ -304,4 +379,4 @@ class Planner:
             ends = closed_calls(text)
             logger.warning("constrained decoding: token budget spent; keeping %d calls", len(ends))
             text = (text[: ends[-1]] if ends else "[") + "]"
-        return text, len(generated), forced_total
+        return text, len(generated) - len(head_ids), forced_total, False

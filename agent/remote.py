@@ -16,8 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from agent import plan as plan_format
-from agent.planner import PlanResult
+from agent.planner import PlanResult, read_plan
 from agent.prompt import messages
 from toolrag.types import Tool
 
@@ -71,9 +70,16 @@ class RemotePlanner:
         self.max_tokens = max_tokens
         self.name = f"openai:{model}@{self.client.base_url}"
 
-    def plan(self, query: str, tools: Sequence[Tool]) -> PlanResult:
-        """Plan via the endpoint; transport errors and bad replies become recorded errors."""
+    def plan(
+        self, query: str, tools: Sequence[Tool], *, selected: Sequence[str] | None = None
+    ) -> PlanResult:
+        """Plan via the endpoint; transport errors and bad replies become recorded errors.
+
+        With ``selected`` (tool names from a selector) only those tools are offered.
+        """
         start = time.perf_counter()
+        if selected is not None:
+            tools = [t for t in tools if t.name in set(selected)]
         if not tools:
             return PlanResult(calls=[], text="[]", format_ok=True)
         result = PlanResult(calls=[], text="", format_ok=False)
@@ -87,13 +93,9 @@ class RemotePlanner:
             result.text = reply.choices[0].message.content or ""
             if reply.usage is not None:
                 result.new_tokens = reply.usage.completion_tokens
-            internal = plan_format.parse(result.text)
-            result.calls = plan_format.to_seal(internal, {t.name: t for t in tools})
-            result.internal = internal
-            result.format_ok = True
-        except plan_format.PlanFormatError as err:
-            result.error = str(err)
         except Exception as err:
             result.error = f"{type(err).__name__}: {err}"
+        else:
+            read_plan(result, query, tools)
         result.seconds = time.perf_counter() - start
         return result

@@ -576,6 +576,54 @@ def train_pack_cmd(
         console.print(f"Index with it: toolrag index build TOOLS --out DIR --model {path}")
 
 
+@train_app.command("selector")
+def train_selector_cmd(
+    train: TrainOpt,
+    tools: ToolsOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output selector folder.")],
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="Encoder to start from (default: the shipped retriever)."),
+    ] = None,
+    depth: Annotated[int, typer.Option(help="Retrieved candidates per query (negatives).")] = 10,
+    epochs: Annotated[float, typer.Option("--epochs")] = 2.0,
+    learning_rate: Annotated[float, typer.Option("--lr")] = 5e-5,
+    seed: Annotated[int, typer.Option("--seed")] = 42,
+    max_steps: MaxStepsOpt = -1,
+    limit: LimitOpt = None,
+    save_steps: Annotated[int, typer.Option("--save-steps", help="Checkpoint every N steps.")] = 50,
+    fresh: FreshOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train the tool selector (a cross-encoder, multi-label) and tune its threshold."""
+    from retriever.selector import SELECTOR_RECORD
+    from trainer.selector import SelectorTrainConfig, train_selector
+
+    try:
+        cfg = SelectorTrainConfig(
+            train=train,
+            tools=tools,
+            out=out,
+            base=base,
+            depth=depth,
+            epochs=epochs,
+            learning_rate=learning_rate,
+            seed=seed,
+            max_steps=max_steps,
+            limit=limit,
+            save_steps=save_steps,
+        )
+        path = train_selector(cfg, resume=not fresh, progress=not as_json)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    _report_training(
+        path / SELECTOR_RECORD,
+        "Trained",
+        f"toolrag ask QUERY --index DIR --selector {path}",
+        as_json,
+    )
+
+
 @train_app.command("planner")
 def train_planner_cmd(
     train: TrainOpt,

@@ -73,3 +73,68 @@ def test_last_allowed_call_must_close_the_list(ll_tok):
     assert not accepts(
         ll_tok, g, '[{"api":"weather","parameters":{}},{"api":"weather","parameters":{}}]'
     )
+
+
+ALERT = Tool(name="alert", parameters=[Param(name="text")], outputs=[])
+
+
+def test_selected_tools_each_at_least_once(ll_tok):
+    tools = [GEO, WEATHER]
+    g = stage_grammar("", [], tools, max_calls=4, required=["geo", "weather"])
+    both = '[{"api":"geo","parameters":{"city":"Oslo"}},{"api":"weather","parameters":{"lat":"x"}}]'
+    assert accepts(ll_tok, g, both)
+    assert not accepts(ll_tok, g, "[]")  # nothing called
+    assert not accepts(ll_tok, g, '[{"api":"geo","parameters":{"city":"Oslo"}}]')  # weather missing
+    # a repeat of a selected tool with other arguments stays allowed
+    again = both[:-1] + ',{"api":"geo","parameters":{"city":"Rome"}}]'
+    assert accepts(ll_tok, g, again)
+
+
+def test_only_selected_tools_may_be_called(ll_tok):
+    tools = [GEO]  # the planner passes the selected tools as the grammar's tools
+    g = stage_grammar("", [], tools, max_calls=4, required=["geo"])
+    assert accepts(ll_tok, g, '[{"api":"geo","parameters":{"city":"Oslo"}}]')
+    assert not accepts(ll_tok, g, '[{"api":"weather","parameters":{"lat":"x"}}]')
+
+
+def test_later_stage_cannot_close_before_required_tools(ll_tok):
+    prefix = '[{"api":"geo","parameters":{"city":"Oslo"}}'
+    g = stage_grammar(
+        prefix, [GEO], [GEO, WEATHER, ALERT], max_calls=4, required=["weather", "geo"]
+    )
+    assert not accepts(ll_tok, g, prefix + "]")
+    assert not accepts(ll_tok, g, prefix + ',{"api":"alert","parameters":{"text":"hi"}}]')
+    assert accepts(
+        ll_tok,
+        g,
+        prefix + ',{"api":"alert","parameters":{"text":"hi"}},{"api":"weather","parameters":{}}]',
+    )
+    assert accepts(ll_tok, g, prefix + ',{"api":"weather","parameters":{"lat":"$0.lat"}}]')
+
+
+def test_next_required_restricts_the_next_call(ll_tok):
+    prefix = '[{"api":"geo","parameters":{"city":"Oslo"}}'
+    g = stage_grammar(
+        prefix, [GEO], [GEO, WEATHER], max_calls=4, required=["geo", "weather"], next_required=True
+    )
+    assert not accepts(
+        ll_tok,
+        g,
+        prefix + ',{"api":"geo","parameters":{"city":"Rome"}},{"api":"weather","parameters":{}}]',
+    )
+    assert accepts(ll_tok, g, prefix + ',{"api":"weather","parameters":{}}]')
+
+
+def test_required_count_respects_the_length_cap(ll_tok):
+    # two calls allowed, two required: the first call may not be spent on another tool
+    g = stage_grammar("", [], [GEO, WEATHER, ALERT], max_calls=2, required=["geo", "weather"])
+    assert not accepts(
+        ll_tok, g, '[{"api":"alert","parameters":{}},{"api":"geo","parameters":{"city":"x"}}]'
+    )
+    assert accepts(
+        ll_tok, g, '[{"api":"weather","parameters":{}},{"api":"geo","parameters":{"city":"x"}}]'
+    )
+    with pytest.raises(ValueError, match="do not fit"):
+        stage_grammar("", [], [GEO, WEATHER], max_calls=1, required=["geo", "weather"])
+    with pytest.raises(ValueError, match="not among the tools"):
+        stage_grammar("", [], [GEO], max_calls=3, required=["weather"])

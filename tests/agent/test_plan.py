@@ -122,3 +122,34 @@ def test_ungrounded_calls_keep_flags_references_and_what_feeds_a_kept_call():
     kept = drop_calls(plan, {0, 5})
     assert [c["api"] for c in kept] == ["getRates", "ping", "book", "getNews"]
     assert kept[2]["parameters"]["budget"] == "$0.rate"  # renumbered to getRates' new place
+
+
+def test_drop_repeats_keeps_distinct_calls_and_rewires_references():
+    from agent.plan import drop_repeats, finish_plan
+
+    plan = [
+        {"api": "geo", "parameters": {"city": "Paris"}},
+        {"api": "geo", "parameters": {"city": "Rome"}},  # same tool, other arguments: kept
+        {"api": "geo", "parameters": {"city": "Paris"}},  # identical to call 0: dropped
+        {"api": "weather", "parameters": {"lat": "$2.lat"}},  # pointed at the repeat
+    ]
+    out = drop_repeats(plan)
+    assert [c["parameters"] for c in out] == [
+        {"city": "Paris"},
+        {"city": "Rome"},
+        {"lat": "$0.lat"},
+    ]
+    assert finish_plan(plan, "Paris and Rome", stop_on_repeat=False)[0] == [
+        {"api": "geo", "parameters": {"city": "Paris"}},
+        {"api": "geo", "parameters": {"city": "Rome"}},
+        {"api": "geo", "parameters": {"city": "Paris"}},
+        {"api": "weather", "parameters": {"lat": "$2.lat"}},
+    ]
+    # Rome is not in the query: that call is dropped as ungrounded, the rest renumbered
+    assert finish_plan(plan, "weather in Paris") == (
+        [
+            {"api": "geo", "parameters": {"city": "Paris"}},
+            {"api": "weather", "parameters": {"lat": "$0.lat"}},
+        ],
+        [1, 2],
+    )

@@ -145,3 +145,73 @@ def test_ungrounded_calls_are_dropped_and_recorded(smol_folder):
         else:
             assert [c.api for c in result.calls] == ["findFlights", "getWeather", "sendAlert"]
             assert result.dropped == []
+
+
+class _LoopingLM:
+    """A causal LM stand-in that always wants to write the same call again (a looping small
+    model); where the grammar forbids its choice it has no preference."""
+
+    def __init__(self, tokenizer, prompt_len: int, call: str) -> None:
+        self.tokenizer, self.prompt_len, self.call = tokenizer, prompt_len, call
+        self.fed: list[int] = []
+        self.prefills = 0
+
+    def __call__(self, input_ids, **_):
+        import torch
+
+        ids = input_ids[0].tolist()
+        if len(ids) >= self.prompt_len:  # a new prefill: the decoder started over
+            self.fed, self.prefills = [], self.prefills + 1
+        self.fed += ids
+        done = self.tokenizer.decode(self.fed[self.prompt_len :])
+        script = "[" + ",".join([self.call] * 8) + "]"
+        if script.startswith(done):
+            want = script[len(done) :]
+        elif done.endswith("}"):
+            want = "," + self.call
+        elif done.endswith(("[", ",")):
+            want = self.call
+        else:
+            want = ""
+        logits = torch.zeros(1, 1, len(self.tokenizer))
+        nxt = self.tokenizer(want, add_special_tokens=False).input_ids[:1]
+        if nxt:
+            logits[0, -1, nxt[0]] = 100.0
+        return type("Out", (), {"logits": logits})()
+
+
+def test_selected_tools_are_all_called_and_no_call_repeats(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    a = Tool(name="getWeather", description="Weather now.")
+    b = Tool(name="sendEmail", description="Send an email.")
+    c = Tool(name="bookFlight", description="Book a flight.")
+    query = "weather, and email it"
+    planner = Planner(None, tok, reuse_prefix=False, max_new_tokens=200)
+    lm = _LoopingLM(
+        tok, len(planner.prompt_ids(query, [a, b, c])), '{"api":"getWeather","parameters":{}}'
+    )
+    planner.model = lm
+    result = planner.plan(query, [a, b, c], selected=["getWeather", "sendEmail"])
+    assert result.format_ok, result.text
+    # the model repeated getWeather; the decoder restarted with sendEmail as the next call,
+    # then stopped at the next repeat: each selected tool once, bookFlight never
+    assert [call.api for call in result.calls] == ["getWeather", "sendEmail"]
+    assert lm.prefills == 2
+    # without selection the same model's repeat just ends the plan
+    planner.model = _LoopingLM(tok, len(planner.prompt_ids(query, [a, b, c])), lm.call)
+    assert [call.api for call in planner.plan(query, [a, b, c]).calls] == ["getWeather"]
+
+
+def test_nothing_selected_gives_the_empty_plan_and_unknown_selection_is_refused(
+    smol_planner, six_tools
+):
+    import pytest
+
+    result = smol_planner.plan("weather in Paris", six_tools[:3], selected=[])
+    assert result.format_ok and result.calls == [] and result.text == "[]"
+    with pytest.raises(ValueError, match="not among the candidates"):
+        smol_planner.plan("weather in Paris", six_tools[:3], selected=["noSuchTool"])
