@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 from agent.checker import Violation, check
 from agent.executor import Observation, ToolRegistry, execute
 from agent.planner import Planner, PlanResult
+from toolrag.types import Tool
 
 if TYPE_CHECKING:
     from index.store import ToolIndex
     from retriever.base import Retriever
+    from retriever.selector import Selection, ToolSelector
 
 
 def make_planner(
@@ -55,11 +57,13 @@ class Answer:
     violations: list[Violation] = field(default_factory=list)
     trace: list[Observation] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    selected: list[str] | None = None  # the selector's choice, when one ran
 
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "candidates": self.candidates,
+            "selected": self.selected,
             "plan": self.plan.to_json(),
             "violations": [str(v) for v in self.violations],
             "trace": [o.to_json() for o in self.trace],
@@ -68,7 +72,11 @@ class Answer:
 
 
 class Agent:
-    """Index + retriever + planner + tool registry, as one object."""
+    """Index + retriever + (optional) selector + planner + tool registry, as one object.
+
+    With a ``selector``, the plan must call exactly the candidates it selects (each at least
+    once, no others).
+    """
 
     def __init__(
         self,
@@ -77,6 +85,7 @@ class Agent:
         *,
         retriever: Retriever | None = None,
         registry: ToolRegistry | None = None,
+        selector: ToolSelector | None = None,
         k: int = 5,
     ) -> None:
         from retriever.base import default_retriever
@@ -85,6 +94,7 @@ class Agent:
         self.planner = planner
         self.retriever = retriever or default_retriever(index)
         self.registry = registry or ToolRegistry()
+        self.selector = selector
         self.k = k
 
     @classmethod
@@ -97,16 +107,34 @@ class Agent:
         precision: str | None = None,
         k: int = 5,
         registry: ToolRegistry | None = None,
+        selector: str | None = None,
+        threshold: float | None = None,
     ) -> Agent:
-        """An agent over a saved index with the default (or given) planner."""
+        """An agent over a saved index with the default (or given) planner; ``selector`` is a
+        selector folder or ``"default"`` (the shipped one), ``None`` for none."""
         from index.store import ToolIndex
+        from retriever.selector import ToolSelector
 
+        if selector is None and threshold is not None:
+            raise ValueError("a threshold needs a selector")
         return cls(
             ToolIndex.load(index),
             make_planner(planner, constrained=constrained, precision=precision),
             registry=registry,
+            selector=ToolSelector.load(selector, threshold=threshold) if selector else None,
             k=k,
         )
+
+    def plan(self, query: str, tools: list[Tool]) -> tuple[PlanResult, Selection | None]:
+        """Plan over candidate ``tools``, through the selector when there is one."""
+        if self.selector is None:
+            return self.planner.plan(query, tools), None
+        start = time.perf_counter()
+        selection = self.selector.select(query, tools)
+        took = time.perf_counter() - start
+        result = self.planner.plan(query, tools, selected=[t.name for t in selection.tools])
+        result.seconds += took
+        return result, selection
 
     def ask(
         self, query: str, *, k: int | None = None, execute_mode: ExecuteMode | str = "simulate"
@@ -118,7 +146,7 @@ class Agent:
         hits = self.retriever.retrieve(query, k=k or self.k)
         tools = [h.tool for h in hits]
         times["retrieve"] = time.perf_counter() - t0
-        plan = self.planner.plan(query, tools)
+        plan, selection = self.plan(query, tools)
         times["plan"] = plan.seconds
         by_name = {t.name: t for t in tools}
         violations = check(plan.calls, by_name) if plan.format_ok else []
@@ -134,6 +162,8 @@ class Agent:
                 "score": round(float(h.score), 4),
                 "description": h.tool.description,
             }
+            | ({"probability": round(selection.probabilities[h.tool.name], 4)} if selection else {})
             for h in hits
         ]
-        return Answer(query, cands, plan, violations, trace, times)
+        selected = [t.name for t in selection.tools] if selection else None
+        return Answer(query, cands, plan, violations, trace, times, selected)

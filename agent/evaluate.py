@@ -15,15 +15,19 @@ from __future__ import annotations
 import json
 import logging
 import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.candidates import CandidateBuilder
 from agent.metrics import PlannerScores, score_instance
 from agent.planner import Planner
 from toolrag.types import Instance, Tool, ToolCall
+
+if TYPE_CHECKING:
+    from retriever.selector import ToolSelector
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +51,26 @@ class CandidateSpec:
 
     def __str__(self) -> str:
         return f"oracle{self.k}" if self.kind == "oracle" else f"retrieved:{self.k}"
+
+
+def check_gold_tools(instances: Sequence[Instance], known: set[str], where: str) -> None:
+    """Refuse, before any planning, instances whose gold tools are not in the toolset.
+
+    Raises:
+        ValueError: naming the first instances and their missing tools, and what to pass.
+    """
+    missing = [
+        (inst.id, sorted(set(inst.gold_tools) - known))
+        for inst in instances
+        if not set(inst.gold_tools) <= known
+    ]
+    if missing:
+        shown = "; ".join(f"{iid} needs {', '.join(names)}" for iid, names in missing[:3])
+        raise ValueError(
+            f"{len(missing)} instance(s) call tools missing from {where}: {shown}"
+            f"{' ...' if len(missing) > 3 else ''}. Pass the toolset the instances were written "
+            "for, or leave those instances out"
+        )
 
 
 def oracle_candidates(tools: Sequence[Tool], n: int = 5, seed: int = 0) -> CandidateFn:
@@ -82,9 +106,14 @@ def evaluate_planner(
     candidates: CandidateFn,
     predictions: Path,
     *,
+    selector: ToolSelector | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
-    """Plan every instance not yet in ``predictions`` (JSONL), then score the whole file."""
+    """Plan every instance not yet in ``predictions`` (JSONL), then score the whole file.
+
+    With a ``selector``, the planner must use exactly the candidates it selects (each at
+    least once, no others); the selection and its time are saved with each prediction.
+    """
     from tqdm.auto import tqdm
 
     done: dict[str, dict[str, Any]] = {}
@@ -100,13 +129,31 @@ def evaluate_planner(
     with predictions.open("a") as out:
         for inst in tqdm(todo, desc="planning", disable=not progress):
             cands = candidates(inst)
-            result = planner.plan(inst.query, cands)
-            row = {
-                "id": inst.id,
-                "category": inst.category.value,
-                "candidates": [t.name for t in cands],
-                "gold_in_candidates": all(g in {t.name for t in cands} for g in inst.gold_tools),
-            } | result.to_json()
+            extra: dict[str, Any] = {}
+            selected = None
+            if selector is not None:
+                start = time.perf_counter()
+                selection = selector.select(inst.query, cands)
+                selected = [t.name for t in selection.tools]
+                extra = {
+                    "selected": selected,
+                    "probabilities": {k: round(v, 4) for k, v in selection.probabilities.items()},
+                    "select_seconds": round(time.perf_counter() - start, 4),
+                }
+            result = planner.plan(inst.query, cands, selected=selected)
+            row = (
+                {
+                    "id": inst.id,
+                    "category": inst.category.value,
+                    "candidates": [t.name for t in cands],
+                    "gold_in_candidates": all(
+                        g in {t.name for t in cands} for g in inst.gold_tools
+                    ),
+                }
+                | extra
+                | result.to_json()
+            )
+            row["seconds"] = result.seconds + extra.get("select_seconds", 0.0)
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             out.flush()
             done[inst.id] = row
@@ -146,7 +193,8 @@ def markdown_table(results: dict[str, dict[str, Any]]) -> str:
     """One row per (setting, category) with the paper's columns."""
     head = (
         "| setting | slice | n | Format ACC | Tool P | Tool R | Tool F1 | Param P | Param R | "
-        "Param F1 | nested refs | p50 s |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "Param F1 | strict Tool F1 | strict Param F1 | exact plans | nested refs | p50 s |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     lines = [head]
     for name, res in results.items():
@@ -155,6 +203,26 @@ def markdown_table(results: dict[str, dict[str, Any]]) -> str:
             lines.append(
                 f"| {name} | {cat} | {s['n']} | {s['format_acc']:.1f} | {s['tool_p']:.1f} | "
                 f"{s['tool_r']:.1f} | {s['tool_f1']:.1f} | {s['param_p']:.1f} | {s['param_r']:.1f} | "
-                f"{s['param_f1']:.1f} | {ref} | {res['latency_s']['p50']:.2f} |"
+                f"{s['param_f1']:.1f} | {s.get('strict_tool_f1', float('nan')):.1f} | "
+                f"{s.get('strict_param_f1', float('nan')):.1f} | {s.get('exact_plan', 0):.1f} | "
+                f"{ref} | {res['latency_s']['p50']:.2f} |"
             )
+    return "\n".join(lines)
+
+
+def error_table(results: dict[str, dict[str, Any]]) -> str:
+    """Where the score is lost, per setting and slice (strict one-to-one matching): calls
+    predicted but not needed, calls needed but not predicted, and for matched calls wrong
+    values, missing and extra parameters; plus wrong nested references."""
+    keys = ["extra_calls", "missed_calls", "wrong_value", "missing_param", "extra_param"]
+    keys.append("nested_ref_wrong")
+    lines = [
+        "| setting | slice | n | " + " | ".join(k.replace("_", " ") for k in keys) + " |",
+        "|---|---|---|" + "---|" * len(keys),
+    ]
+    for name, res in results.items():
+        for cat, s in res["scores"].items():
+            if "errors" in s:
+                cells = " | ".join(str(s["errors"][k]) for k in keys)
+                lines.append(f"| {name} | {cat} | {s['n']} | {cells} |")
     return "\n".join(lines)

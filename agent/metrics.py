@@ -14,6 +14,12 @@ The paper's scorer (facts taken from its published evaluation script):
 The stricter nested check: for every gold parameter that references an earlier call's output,
 the prediction is right when the call with that api has that parameter pointing to the same
 output field of a call to the same api as in the gold plan.
+
+The **strict scorer** (``strict_*`` keys) matches predicted and gold calls one to one: a gold
+call is credited to at most one predicted call (the same api, most parameters agreeing), so a
+repeated call counts as an extra call instead of a second correct one. Its matching also feeds
+the error report: extra and missed calls; for matched calls, wrong values, missing and extra
+parameters; wrong nested references.
 """
 
 from __future__ import annotations
@@ -40,6 +46,13 @@ class Counts:
     ref_gold: int = 0
     ref_correct: int = 0
     exact: int = 0
+    strict_tool_correct: int = 0
+    strict_param_correct: int = 0
+    extra_calls: int = 0
+    missed_calls: int = 0
+    wrong_value: int = 0
+    missing_param: int = 0
+    extra_param: int = 0
 
     def add(self, other: Counts) -> None:
         for name in self.__dataclass_fields__:
@@ -67,6 +80,24 @@ class Counts:
             "param_r": pr,
             "param_f1": pf,
             "exact_plan": 100 * self.exact / n if n else 0.0,
+        }
+        stp, str_, stf = prf(self.strict_tool_correct, self.tool_pred, self.tool_gold)
+        spp, spr, spf = prf(self.strict_param_correct, self.param_pred, self.param_gold)
+        out |= {
+            "strict_tool_p": stp,
+            "strict_tool_r": str_,
+            "strict_tool_f1": stf,
+            "strict_param_p": spp,
+            "strict_param_r": spr,
+            "strict_param_f1": spf,
+        }
+        out["errors"] = {
+            "extra_calls": self.extra_calls,
+            "missed_calls": self.missed_calls,
+            "wrong_value": self.wrong_value,
+            "missing_param": self.missing_param,
+            "extra_param": self.extra_param,
+            "nested_ref_wrong": self.ref_gold - self.ref_correct,
         }
         if self.ref_gold:
             out["nested_ref_acc"] = 100 * self.ref_correct / self.ref_gold
@@ -101,6 +132,7 @@ def score_instance(gold: Sequence[ToolCall], pred: Sequence[ToolCall] | None) ->
     ]
     c.ref_gold = len(refs)
     if pred is None:
+        c.missed_calls = len(gold)
         return c
     c.parsed = 1
     for call in pred:
@@ -121,7 +153,51 @@ def score_instance(gold: Sequence[ToolCall], pred: Sequence[ToolCall] | None) ->
         if call is not None and _ref_target(call.parameters.get(name), pred_owners) == target:
             c.ref_correct += 1
     c.exact = int(_canonical(gold) == _canonical(pred))
+    _strict(c, gold, pred)
     return c
+
+
+def _agree(pred: ToolCall, gold: ToolCall) -> int:
+    return sum(
+        1
+        for k, v in pred.parameters.items()
+        if k in gold.parameters and str(v) == str(gold.parameters[k])
+    )
+
+
+def one_to_one(gold: Sequence[ToolCall], pred: Sequence[ToolCall]) -> list[tuple[int, int]]:
+    """``(pred index, gold index)`` pairs: each predicted call takes the unmatched gold call of
+    its api with the most agreeing parameters (ties: the earliest), in predicted order.
+
+    Example:
+        >>> g = [ToolCall(api="w", parameters={"city": "Paris"}), ToolCall(api="w", parameters={"city": "Rome"})]
+        >>> p = [ToolCall(api="w", parameters={"city": "Rome"}), ToolCall(api="w", parameters={"city": "Rome"})]
+        >>> one_to_one(g, p)
+        [(0, 1), (1, 0)]
+    """
+    free = set(range(len(gold)))
+    pairs = []
+    for i, call in enumerate(pred):
+        options = [j for j in sorted(free) if gold[j].api == call.api]
+        if options:
+            j = max(options, key=lambda j: (_agree(call, gold[j]), -j))
+            free.discard(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def _strict(c: Counts, gold: Sequence[ToolCall], pred: Sequence[ToolCall]) -> None:
+    pairs = one_to_one(gold, pred)
+    c.strict_tool_correct = len(pairs)
+    c.extra_calls = len(pred) - len(pairs)
+    c.missed_calls = len(gold) - len(pairs)
+    for i, j in pairs:
+        p, g = pred[i].parameters, gold[j].parameters
+        agree = _agree(pred[i], gold[j])
+        c.strict_param_correct += agree
+        c.wrong_value += sum(1 for k in p if k in g) - agree
+        c.missing_param += sum(1 for k in g if k not in p)
+        c.extra_param += sum(1 for k in p if k not in g)
 
 
 def _canonical(calls: Sequence[ToolCall]) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -80,11 +80,12 @@ def create_app(agent: Agent) -> FastAPI:
             hits = agent.retriever.retrieve(req.query, k=min(req.k, len(agent.index)))
             tools = [h.tool for h in hits]
         with plan_lock:
-            result = agent.planner.plan(req.query, tools)
+            result, selection = agent.plan(req.query, tools)
         by_name = {t.name: t for t in tools}
         violations = check(result.calls, by_name) if result.format_ok else []
         return {
             "candidates": [t.name for t in tools],
+            "selected": [t.name for t in selection.tools] if selection else None,
             "plan": result.to_json(),
             "violations": [str(v) for v in violations],
         }

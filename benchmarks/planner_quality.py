@@ -1,7 +1,9 @@
 """Planner quality and latency on test_in_domain, Seal-Tools metrics, several settings in one run.
 
 Each setting is `NAME=MODEL:DECODING` (DECODING is `constrained` or `free`, optionally with
-`+int8` for int8 linear layers; MODEL an adapter folder, model folder or packaged alias). Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
+`+int8` for int8 linear layers and `+select` for the tool selector of `--selector`; MODEL an
+adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
+no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
 after every setting. Latency is per query after load, prompt included, on this CPU.
 
@@ -20,9 +22,16 @@ from pathlib import Path
 
 from common import RESULTS, ROOT, SEAL, write_results
 
-from agent.evaluate import evaluate_planner, markdown_table, oracle_candidates, spread
+from agent.evaluate import (
+    error_table,
+    evaluate_planner,
+    markdown_table,
+    oracle_candidates,
+    spread,
+)
 from agent.planner import Planner
 from index.toolset import load_toolset
+from retriever.selector import ToolSelector
 from toolrag.instances import read_instances
 
 
@@ -36,6 +45,8 @@ def main() -> None:
     ap.add_argument("--candidates", type=int, default=5, help="oracle candidates per query")
     ap.add_argument("--max-new-tokens", type=int, default=256)
     ap.add_argument("--name", default="planner_quality")
+    ap.add_argument("--selector", default="default", help="selector folder for +select settings")
+    ap.add_argument("--threshold", type=float, default=None, help="override the tuned threshold")
     args = ap.parse_args()
 
     data = spread(read_instances(args.instances), args.limit)
@@ -48,19 +59,33 @@ def main() -> None:
     for spec in args.setting:
         name, _, rest = spec.partition("=")
         model, _, decoding = rest.rpartition(":")
-        decoding, _, quantize = decoding.partition("+")
-        if decoding not in ("constrained", "free") or quantize not in ("", "int8"):
-            raise SystemExit(f"{spec}: decoding must be constrained or free, optionally +int8")
+        decoding, *flags = decoding.split("+")
+        repeats = "repeats" in flags
+        if decoding not in ("constrained", "free") or not set(flags) <= {
+            "int8",
+            "select",
+            "repeats",
+        }:
+            raise SystemExit(
+                f"{spec}: decoding must be constrained or free, optionally +int8 +select +repeats"
+            )
+        quantize = "int8" if "int8" in flags else ""
         start = time.time()
         planner = Planner.load(
-            model,
+            model or None,
             constrained=decoding == "constrained",
             max_new_tokens=args.max_new_tokens,
             precision=quantize or "fp32",
+            stop_on_repeat=not repeats,
         )
+        selector = None
+        if "select" in flags:
+            selector = ToolSelector.load(args.selector, threshold=args.threshold)
         load_s = time.time() - start
-        res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl")
+        res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl", selector=selector)
         res |= {"model": model, "decoding": decoding, "quantize": quantize or None}
+        if selector is not None:
+            res |= {"selector": args.selector, "threshold": selector.threshold}
         res["load_s"] = round(load_s, 1)
         results[name] = res
         del planner
@@ -74,6 +99,10 @@ def main() -> None:
             "string match). `p50 s`: planner latency per query on this CPU.",
             "",
             markdown_table(results),
+            "",
+            "## Where the score is lost (strict one-to-one matching)",
+            "",
+            error_table(results),
         ]
         write_results(
             args.name,

@@ -4,7 +4,7 @@ The retriever ranks 4,000 tools by similarity; it cannot say where the needed to
 selector reads the query and one tool card together (a cross-encoder: every query token attends
 to every tool token) and gives each candidate the probability that the query needs it. Two uses:
 
-- **re-rank** the retriever's top-N before the top-K cut (:meth:`ToolSelector.rerank`);
+- **re-rank** the retriever's top-N before the top-K cut (:class:`RerankingRetriever`);
 - **select**: the tools at or above a threshold tuned on validation queries
   (:meth:`ToolSelector.select`); the planner's grammar then admits only those and must call
   each at least once.
@@ -29,14 +29,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from index.packed import is_packed, packed_digest, unpacked_folder
 from index.text import TextTemplate, tool_text
-from toolrag.types import Tool
-
-if TYPE_CHECKING:
-    from retriever.base import ScoredTool
+from retriever.base import Retriever
+from toolrag.types import Queries, Run, Tool
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +115,15 @@ def read_record(folder: Path) -> dict[str, Any]:
     return record
 
 
+def record_packed(folder: Path) -> None:
+    """Note in a packed selector's record the checksum of its packed weights (what
+    :func:`read_record` checks them against)."""
+    record_file = folder / SELECTOR_RECORD
+    record = json.loads(record_file.read_text())
+    record["packed_sha256"] = packed_digest(folder)
+    record_file.write_text(json.dumps(record, indent=2) + "\n")
+
+
 @dataclass(frozen=True)
 class Selection:
     """The selector's verdict on one candidate list."""
@@ -185,16 +192,31 @@ class ToolSelector:
         chosen = [t for t, p in zip(tools, probs, strict=True) if p >= self.threshold]
         return Selection(chosen, {t.name: p for t, p in zip(tools, probs, strict=True)})
 
-    def rerank(self, query: str, hits: Sequence[ScoredTool], k: int) -> list[ScoredTool]:
-        """The top ``k`` of ``hits`` re-ordered by the selector's probability (ties keep the
-        retriever's order); scores become the probabilities."""
-        from retriever.base import ScoredTool
 
-        probs = self.probabilities(query, [h.tool for h in hits])
-        order = sorted(range(len(hits)), key=lambda i: (-probs[i], i))[:k]
-        return [
-            ScoredTool(rank=r + 1, score=probs[i], tool=hits[i].tool) for r, i in enumerate(order)
-        ]
+class RerankingRetriever(Retriever):
+    """Any retriever's top ``depth``, re-ordered by a selector; the same verbs as a retriever.
+
+    Example:
+        >>> reranked = RerankingRetriever(default_retriever(index), selector)  # doctest: +SKIP
+        >>> [h.tool.name for h in reranked.retrieve("weather, then email it", k=5)]  # doctest: +SKIP
+    """
+
+    def __init__(self, base: Retriever, selector: ToolSelector, depth: int = 20) -> None:
+        if depth < 1:
+            raise ValueError(f"depth={depth} must be at least 1")
+        super().__init__(base.index)
+        self.base, self.selector, self.depth = base, selector, depth
+
+    def search(self, queries: Queries, k: int = 10) -> Run:
+        """Top-``k`` tools per query (a BEIR run), scored by the selector's probability."""
+        run = self.base.search(queries, max(k, self.depth))
+        out = {}
+        for qid, hits in run.items():
+            names = list(hits)
+            probs = self.selector.probabilities(queries[qid], [self.index.tool(n) for n in names])
+            order = sorted(range(len(names)), key=lambda i: (-probs[i], i))[:k]
+            out[qid] = {names[i]: probs[i] for i in order}
+        return out
 
 
 @lru_cache(maxsize=4)

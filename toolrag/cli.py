@@ -561,11 +561,14 @@ def train_pack_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced).")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Pack a trained retriever's weights to int8 (about a quarter of the size) for shipping."""
+    """Pack a trained retriever's or selector's weights to int8 (about a quarter of the size)."""
     from index.packed import PACKED_WEIGHTS, pack_model
+    from retriever.selector import SELECTOR_RECORD, record_packed
 
     try:
         path = pack_model(model, out)
+        if (path / SELECTOR_RECORD).is_file():
+            record_packed(path)
     except EXPECTED_ERRORS as err:
         _fail(err)
     size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
@@ -695,6 +698,30 @@ ConstrainedOpt = Annotated[
     bool,
     typer.Option("--constrained/--unconstrained", help="Grammar-constrained decoding (default)."),
 ]
+SelectorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--selector",
+        help="Tool selector: 'default' (shipped) or a folder from `toolrag train selector`. "
+        "The plan then calls exactly the selected candidates. Default: off.",
+    ),
+]
+ThresholdOpt = Annotated[
+    float | None,
+    typer.Option("--threshold", help="Selector probability cut (0-1); default: the tuned one."),
+]
+
+
+def _selector(spec: str | None, threshold: float | None):
+    if spec is None:
+        if threshold is not None:
+            raise ValueError("--threshold needs --selector")
+        return None
+    from retriever.selector import ToolSelector
+
+    return ToolSelector.load(spec, threshold=threshold)
+
+
 PrecisionOpt = Annotated[
     str | None,
     typer.Option(
@@ -721,6 +748,8 @@ def eval_planner(
     ] = None,
     constrained: ConstrainedOpt = True,
     precision: PrecisionOpt = None,
+    selector: SelectorOpt = None,
+    threshold: ThresholdOpt = None,
     limit: Annotated[
         int | None, typer.Option("--limit", help="N instances spread evenly over the file.")
     ] = None,
@@ -733,6 +762,8 @@ def eval_planner(
     from agent.agent import make_planner
     from agent.evaluate import (
         CandidateSpec,
+        check_gold_tools,
+        error_table,
         evaluate_planner,
         markdown_table,
         oracle_candidates,
@@ -742,6 +773,7 @@ def eval_planner(
     from toolrag.instances import read_instances
 
     try:
+        sel = _selector(selector, threshold)
         spec = CandidateSpec.parse(candidates)
         data = spread(read_instances(instances), limit)
         if spec.kind == "retrieved":
@@ -750,25 +782,32 @@ def eval_planner(
             from index.store import ToolIndex
             from retriever.base import default_retriever
 
-            cand_fn = retrieved_candidates(default_retriever(ToolIndex.load(index)), spec.k)
+            idx = ToolIndex.load(index)
+            check_gold_tools(data, {t.name for t in idx.tools}, f"the index {index}")
+            cand_fn = retrieved_candidates(default_retriever(idx), spec.k)
         else:
             if not tools:
                 raise ValueError("oracle candidates need --tools (the toolset of the instances)")
-            cand_fn = oracle_candidates(load_toolset(tools), spec.k)
+            toolset = load_toolset(tools)
+            check_gold_tools(data, {t.name for t in toolset}, ", ".join(map(str, tools)))
+            cand_fn = oracle_candidates(toolset, spec.k)
         model = make_planner(planner, constrained=constrained, precision=precision)
         result = evaluate_planner(
-            model, data, cand_fn, out / "predictions.jsonl", progress=not as_json
+            model, data, cand_fn, out / "predictions.jsonl", selector=sel, progress=not as_json
         )
     except EXPECTED_ERRORS as err:
         _fail(err)
-    setting = f"{planner or 'smollm2-135m'} {spec} {'constrained' if constrained else 'free'}"
+    setting = f"{getattr(model, 'name', planner)} {spec} {'constrained' if constrained else 'free'}"
+    if sel is not None:
+        setting += f" {sel.label} t={sel.threshold:.2f}"
     report = {"setting": setting, "instances": str(instances), "n": len(data)} | result
+    tables = markdown_table({setting: result}) + "\n\n" + error_table({setting: result})
     (out / "scores.json").write_text(json.dumps(report, indent=2) + "\n")
-    (out / "scores.md").write_text(markdown_table({setting: result}) + "\n")
+    (out / "scores.md").write_text(tables + "\n")
     if as_json:
         _print_json(report)
         return
-    console.print(markdown_table({setting: result}))
+    console.print(tables)
 
 
 @eval_app.command("e2e")
@@ -815,25 +854,35 @@ def plan_cmd(
     planner: PlannerOpt = None,
     constrained: ConstrainedOpt = True,
     precision: PrecisionOpt = None,
+    selector: SelectorOpt = None,
+    threshold: ThresholdOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieve candidate tools for QUERY and plan the (nested) calls that answer it."""
-    from agent.agent import make_planner
-    from index.store import ToolIndex
-    from retriever.base import default_retriever
+    from agent.agent import Agent
 
     try:
-        idx = ToolIndex.load(index)
-        hits = default_retriever(idx).retrieve(query, k=k)
-        cands = [h.tool for h in hits]
-        model = make_planner(planner, constrained=constrained, precision=precision)
-        result = model.plan(query, cands)
+        agent = Agent.load(
+            index,
+            planner=planner,
+            constrained=constrained,
+            precision=precision,
+            selector=selector,
+            threshold=threshold,
+        )
+        cands = [h.tool for h in agent.retriever.retrieve(query, k=k)]
+        result, selection = agent.plan(query, cands)
     except EXPECTED_ERRORS as err:
         _fail(err)
+    selected = [t.name for t in selection.tools] if selection else None
     if as_json:
-        _print_json({"candidates": [t.name for t in cands]} | result.to_json())
+        _print_json(
+            {"candidates": [t.name for t in cands], "selected": selected} | result.to_json()
+        )
         return
     console.print(f"candidates: {', '.join(t.name for t in cands)}")
+    if selected is not None:
+        console.print(f"selected: {', '.join(selected) or '(none)'}")
     if not result.format_ok:
         console.print(f"[red]format error:[/] {result.error}\n{result.text}")
         return
@@ -855,6 +904,8 @@ def ask(
     ] = "simulate",
     constrained: ConstrainedOpt = True,
     precision: PrecisionOpt = None,
+    selector: SelectorOpt = None,
+    threshold: ThresholdOpt = None,
     openapi: Annotated[
         list[Path] | None,
         typer.Option(
@@ -900,6 +951,8 @@ def ask(
             precision=precision,
             k=k,
             registry=registry,
+            selector=selector,
+            threshold=threshold,
         )
         answer = agent.ask(query, execute_mode=mode)
     except EXPECTED_ERRORS as err:
@@ -916,8 +969,14 @@ def _show_answer(answer) -> None:
     table = Table(title=f"Retrieved for: {answer.query}", title_justify="left")
     for c in ["#", "tool", "score", "description"]:
         table.add_column(c)
+    if answer.selected is not None:
+        table.add_column("P(needed)")
     for i, c in enumerate(answer.candidates, 1):
-        table.add_row(str(i), c["name"], f"{c['score']:.3f}", c["description"][:70])
+        row = [str(i), c["name"], f"{c['score']:.3f}", c["description"][:70]]
+        if answer.selected is not None:
+            mark = " *" if c["name"] in answer.selected else ""
+            row.append(f"{c['probability']:.2f}{mark}")
+        table.add_row(*row)
     console.print(table)
     plan = answer.plan
     if not plan.format_ok:
@@ -951,6 +1010,8 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     planner: PlannerOpt = None,
     precision: PrecisionOpt = None,
+    selector: SelectorOpt = None,
+    threshold: ThresholdOpt = None,
     k: Annotated[int, typer.Option("-k", help="Default candidate tools per query.")] = 5,
 ) -> None:
     """Serve /retrieve, /plan, /ask and /healthz over HTTP (FastAPI + uvicorn; docs at /docs)."""
@@ -960,7 +1021,9 @@ def serve(
     from agent.server import create_app
 
     try:
-        agent = Agent.load(index, planner=planner, precision=precision, k=k)
+        agent = Agent.load(
+            index, planner=planner, precision=precision, k=k, selector=selector, threshold=threshold
+        )
     except EXPECTED_ERRORS as err:
         _fail(err)
     uvicorn.run(create_app(agent), host=host, port=port, log_level="warning")

@@ -105,7 +105,7 @@ class FixedPlanner:
     def __init__(self, calls):
         self.calls = calls
 
-    def plan(self, query, tools):
+    def plan(self, query, tools, selected=None):
         return PlanResult(calls=self.calls, text="", format_ok=True)
 
 

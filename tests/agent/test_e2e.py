@@ -14,7 +14,7 @@ class FirstToolPlanner:
 
     name = "rule"
 
-    def plan(self, query, tools):
+    def plan(self, query, tools, selected=None):
         calls = [ToolCall(api="getWeather", parameters={"city": "Paris"}, responses=["API_call_0"])]
         if any(t.name == "getWeather" for t in tools):
             return PlanResult(calls=calls, text="", format_ok=True)

@@ -17,7 +17,7 @@ class EchoPlanner:
     def __init__(self):
         self.calls = 0
 
-    def plan(self, query, tools):
+    def plan(self, query, tools, selected=None):
         self.calls += 1
         return PlanResult(calls=[ToolCall(api=tools[0].name)], text="[]", format_ok=True)
 
@@ -49,3 +49,19 @@ def test_candidate_spec():
     assert CandidateSpec.parse("retrieved:10").k == 10
     with pytest.raises(ValueError, match="oracle5"):
         CandidateSpec.parse("gold")
+
+
+def test_instances_calling_tools_outside_the_toolset_are_refused_before_the_run():
+    import pytest
+
+    from agent.evaluate import check_gold_tools
+    from toolrag.types import Instance
+
+    ok = Instance(id="a", query="q", calling=[{"api": "getWeather", "parameters": {}}])
+    bad = Instance(id="b-7", query="q", calling=[{"api": "getDetails", "parameters": {}}])
+    check_gold_tools([ok], {"getWeather"}, "tools.json")  # nothing missing: no error
+    with pytest.raises(
+        ValueError,
+        match=r"1 instance\(s\) call tools missing from tools.json: b-7 needs getDetails",
+    ):
+        check_gold_tools([ok, bad], {"getWeather"}, "tools.json")

@@ -113,7 +113,7 @@ def test_a_spec_without_a_server_needs_a_base_url(served):
 class CityWeatherPlanner:
     name = "fixed"
 
-    def plan(self, query, tools):
+    def plan(self, query, tools, selected=None):
         from agent.planner import PlanResult
 
         calls = [

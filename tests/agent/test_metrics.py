@@ -52,3 +52,35 @@ def test_nested_reference_to_wrong_call_is_caught():
 
 def test_empty_counts_do_not_divide_by_zero():
     assert Counts().summary()["tool_f1"] == 0.0
+
+
+def test_strict_scorer_and_error_report_on_the_worked_example():
+    gold1 = [call("A", ["API_call_0"], x=1, y="b"), call("B", ["API_call_1"], z="API_call_0")]
+    pred1 = [call("A", ["API_call_0"], x="1", y="c"), call("C", w=2), call("B", z="API_call_0")]
+    gold3 = [call("E")]
+    pred3 = [call("E"), call("E", k=1)]  # the paper credits both; strict credits one
+    scores = PlannerScores()
+    scores.add("nested", score_instance(gold1, pred1))
+    scores.add("single", score_instance([call("D", q="x")], None))
+    scores.add("single", score_instance(gold3, pred3))
+    s = scores.summary()["overall"]
+    # strict tools: A, B, E matched once each = 3 of 5 predicted, 3 of 4 gold
+    assert s["strict_tool_p"] == pytest.approx(60.0)
+    assert s["strict_tool_r"] == pytest.approx(75.0)
+    # strict params: x and z agree (2 of 5 predicted, 2 of 4 gold); the paper's count is the same
+    assert s["strict_param_p"] == pytest.approx(40.0)
+    assert s["strict_param_r"] == pytest.approx(50.0)
+    assert s["errors"] == {
+        "extra_calls": 2,  # C, the second E
+        "missed_calls": 1,  # D (its output did not parse)
+        "wrong_value": 1,  # A.y
+        "missing_param": 0,
+        "extra_param": 0,
+        "nested_ref_wrong": 0,
+    }
+    assert s["tool_p"] > s["strict_tool_p"]  # the repeat is what separates them
+
+
+def test_missing_and_extra_parameters_are_reported():
+    c = score_instance([call("A", x=1, y=2)], [call("A", x=1, z=3)])
+    assert (c.missing_param, c.extra_param, c.wrong_value) == (1, 1, 0)

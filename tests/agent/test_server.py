@@ -16,7 +16,7 @@ from toolrag.types import ToolCall
 class WeatherPlanner:
     name = "fixed"
 
-    def plan(self, query, tools):
+    def plan(self, query, tools, selected=None):
         calls = [ToolCall(api="getWeather", parameters={"city": "Paris"}, responses=["API_call_0"])]
         return PlanResult(calls=calls, text="", format_ok=True)
 
