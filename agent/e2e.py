@@ -14,15 +14,23 @@ Error labels (first that applies, on the retrieved-candidates run):
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from agent.evaluate import evaluate_planner, oracle_candidates, retrieved_candidates
+from agent.evaluate import (
+    check_gold_tools,
+    evaluate_planner,
+    oracle_candidates,
+    retrieved_candidates,
+)
 from agent.metrics import score_instance
 from agent.planner import Planner
 from toolrag.types import Instance, ToolCall
+
+logger = logging.getLogger(__name__)
 
 ERROR_LABELS = ["ok", "format", "retrieval_miss", "wrong_tool", "bad_nesting", "wrong_param"]
 
@@ -54,20 +62,24 @@ def evaluate_e2e(
     *,
     k: int = 5,
     progress: bool = True,
+    selector: Any = None,
 ) -> dict[str, Any]:
-    """Run the three evaluations (each resumable) and write report.json, report.md and plots."""
+    """Run the three evaluations (each resumable) and write report.json, report.md and, with
+    matplotlib installed, plots. A ``selector`` constrains both planner runs."""
     from retriever.base import default_retriever
     from retriever.evaluate import evaluate_retriever
 
     out.mkdir(parents=True, exist_ok=True)
     retriever = default_retriever(index)
     retrieval, _ = evaluate_retriever(retriever, instances)
+    check_gold_tools(instances, {t.name for t in index.tools}, "the index")
+    kw = {"progress": progress, "selector": selector}
     oracle = evaluate_planner(
-        planner, instances, oracle_candidates(index.tools), out / "oracle5.jsonl", progress=progress
+        planner, instances, oracle_candidates(index.tools), out / "oracle5.jsonl", **kw
     )
     retrieved_path = out / f"retrieved{k}.jsonl"
     retrieved = evaluate_planner(
-        planner, instances, retrieved_candidates(retriever, k), retrieved_path, progress=progress
+        planner, instances, retrieved_candidates(retriever, k), retrieved_path, **kw
     )
     rows = _rows(retrieved_path)
     labels = {i.id: error_label(i, rows[i.id]) for i in instances}
@@ -77,6 +89,7 @@ def evaluate_e2e(
     report = {
         "n": len(instances),
         "k": k,
+        "selector": None if selector is None else f"{selector.label} t={selector.threshold:.2f}",
         "retrieval": retrieval,
         "planner_oracle5": oracle,
         f"planner_retrieved{k}": retrieved,
@@ -88,12 +101,12 @@ def evaluate_e2e(
     }
     (out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     (out / "report.md").write_text(markdown(report) + "\n")
-    plot(report, out)
+    report["plots"] = plot(report, out)
     return report
 
 
 def markdown(report: dict[str, Any]) -> str:
-    from agent.evaluate import markdown_table
+    from agent.evaluate import error_table, markdown_table
 
     k = report["k"]
     ret = report["retrieval"]
@@ -128,12 +141,19 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for cat, counts in report["errors"].items():
         lines.append(f"| {cat} | " + " | ".join(str(counts.get(e, 0)) for e in ERROR_LABELS) + " |")
+    planners = {"oracle-5": report["planner_oracle5"], f"top-{k}": report[f"planner_retrieved{k}"]}
+    lines += ["", "## Where the score is lost (strict matching; counts)", "", error_table(planners)]
     return "\n".join(lines)
 
 
-def plot(report: dict[str, Any], out: Path) -> None:
-    """recall_at_k.png (by category) and f1_by_category.png (oracle vs retrieved)."""
-    import matplotlib
+def plot(report: dict[str, Any], out: Path) -> list[str]:
+    """recall_at_k.png (by category) and f1_by_category.png (oracle vs retrieved); the files
+    written, none when matplotlib is not installed (it is optional)."""
+    try:
+        import matplotlib
+    except ImportError:
+        logger.warning("no plots: matplotlib is not installed (pip install matplotlib)")
+        return []
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -168,3 +188,4 @@ def plot(report: dict[str, Any], out: Path) -> None:
     fig.tight_layout()
     fig.savefig(out / "f1_by_category.png", dpi=120)
     plt.close(fig)
+    return ["recall_at_k.png", "f1_by_category.png"]

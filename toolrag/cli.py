@@ -447,6 +447,7 @@ def train_retriever_cmd(
             max_steps=max_steps,
             limit_queries=limit,
             limit_tools=limit_tools,
+            save_steps=save_steps,
             evaluate=not no_eval,
         )
         path = train_retriever(cfg, resume=not fresh, progress=not as_json)
@@ -636,7 +637,7 @@ def train_planner_cmd(
         str,
         typer.Option("--base", help="Packaged alias (smollm2-135m), model folder or hub id."),
     ] = "smollm2-135m",
-    epochs: Annotated[float, typer.Option(help="Passes; each draws fresh candidates.")] = 1.0,
+    epochs: Annotated[float, typer.Option(help="Passes; each draws fresh candidates.")] = 2.0,
     learning_rate: Annotated[float, typer.Option("--lr", help="Peak learning rate.")] = 1e-3,
     lora_r: Annotated[int, typer.Option("--lora-r", help="LoRA rank.")] = 16,
     drop_rate: Annotated[
@@ -652,6 +653,7 @@ def train_planner_cmd(
             help="More instances, e.g. from `toolrag datagen instances` (repeatable).",
         ),
     ] = None,
+    fresh: FreshOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """LoRA SFT of the planner (TRL + peft), loss on the plan only; resumes from checkpoints."""
@@ -673,7 +675,7 @@ def train_planner_cmd(
             limit=limit,
             extra_train=extra_train or [],
         )
-        path = train_planner(cfg)
+        path = train_planner(cfg, resume=not fresh)
     except EXPECTED_ERRORS as err:
         _fail(err)
     record = json.loads((path / PLANNER_RECORD).read_text())
@@ -816,6 +818,8 @@ def eval_e2e(
     instances: Annotated[Path, typer.Option("--instances", help="Seal-Tools instances (.jsonl).")],
     planner: PlannerOpt = None,
     precision: PrecisionOpt = None,
+    selector: SelectorOpt = None,
+    threshold: ThresholdOpt = None,
     k: Annotated[int, typer.Option("-k", "--k", help="Retrieved candidates per query.")] = 5,
     limit: Annotated[
         int | None, typer.Option("--limit", help="N instances spread evenly over the file.")
@@ -833,17 +837,19 @@ def eval_e2e(
     from toolrag.instances import read_instances
 
     try:
+        sel = _selector(selector, threshold)
         idx = ToolIndex.load(index)
         data = spread(read_instances(instances), limit)
         model = make_planner(planner, precision=precision)
-        report = evaluate_e2e(idx, model, data, out, k=k, progress=not as_json)
+        report = evaluate_e2e(idx, model, data, out, k=k, progress=not as_json, selector=sel)
     except EXPECTED_ERRORS as err:
         _fail(err)
     if as_json:
         _print_json({key: v for key, v in report.items() if key != "error_per_instance"})
         return
     console.print(markdown(report))
-    console.print(f"\nwrote {out}/report.json, report.md, recall_at_k.png, f1_by_category.png")
+    plots = ", ".join(report["plots"]) or "no plots (pip install matplotlib for them)"
+    console.print(f"\nwrote {out}/report.json, report.md; {plots}")
 
 
 @app.command("plan")
@@ -1098,10 +1104,6 @@ def quickstart(
     console.print(f'\nNext: toolrag ask "your question" --index {path}')
 
 
-if __name__ == "__main__":  # pragma: no cover
-    app()
-
-
 # -- datagen --------------------------------------------------------------------------------
 
 LlmOpt = Annotated[
@@ -1306,3 +1308,7 @@ def datagen_simulate(
     except EXPECTED_ERRORS as err:
         _fail(err)
     _datagen_done(out, len(trajectories), report, as_json, model, instances=str(target))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -40,8 +40,9 @@ from index.encoder import (
 )
 from retriever.decompose import split_query
 from retriever.metrics import evaluate
+from trainer.checkpoint import latest_checkpoint
 from trainer.data import Query
-from trainer.retriever import RetrieverTrainConfig, _latest_checkpoint, build_queries
+from trainer.retriever import RetrieverTrainConfig, build_queries
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -253,7 +254,7 @@ def distill_query_encoder(
             student, tool_vectors[seen_rows], weight=cfg.score_weight, scale=cfg.score_scale
         ),
     )
-    last = _latest_checkpoint(checkpoints) if resume else None
+    last = latest_checkpoint(checkpoints) if resume else None
     if last:
         logger.info("resuming from %s", last)
     trainer.train(resume_from_checkpoint=str(last) if last else None)

@@ -27,6 +27,7 @@ from agent.candidates import CandidateBuilder
 from agent.models import DEFAULT_PLANNER_BASE, PACKAGED, resolve_base
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
+from trainer.checkpoint import latest_checkpoint
 from trainer.planner_data import planner_example
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
     return examples
 
 
-def train_planner(cfg: PlannerTrainConfig) -> Path:
+def train_planner(cfg: PlannerTrainConfig, *, resume: bool = True) -> Path:
     """Train a LoRA adapter and save it (plus its record) under ``cfg.out``; return the folder."""
     from datasets import Dataset
     from peft import LoraConfig
@@ -174,11 +175,10 @@ def train_planner(cfg: PlannerTrainConfig) -> Path:
         processing_class=tokenizer,
         peft_config=peft_config,
     )
-    checkpoints = sorted((cfg.out / "checkpoints").glob("checkpoint-*"))
-    resume = str(checkpoints[-1]) if checkpoints else None
-    if resume:
-        logger.info("resuming from %s", resume)
-    result = trainer.train(resume_from_checkpoint=resume)
+    last = latest_checkpoint(cfg.out / "checkpoints") if resume else None
+    if last:
+        logger.info("resuming from %s", last)
+    result = trainer.train(resume_from_checkpoint=str(last) if last else None)
     trainer.model.save_pretrained(cfg.out)
     tokenizer.save_pretrained(cfg.out)
     _portable_base(cfg.out, cfg.base)

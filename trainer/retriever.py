@@ -21,6 +21,7 @@ from index.store import DEFAULT_DENSE_TEMPLATE
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
 from toolrag.types import Instance
+from trainer.checkpoint import latest_checkpoint
 from trainer.data import (
     Query,
     held_out_tools,
@@ -252,7 +253,7 @@ def train_retriever(
         loss=_loss(cfg.loss, model),
         evaluator=evaluator,
     )
-    last = _latest_checkpoint(checkpoints) if resume else None
+    last = latest_checkpoint(checkpoints) if resume else None
     if last:
         logger.info("resuming from %s", last)
     trainer.train(resume_from_checkpoint=str(last) if last else None)
@@ -277,11 +278,6 @@ def train_retriever(
     write_model_card(cfg.out)
     load_encoder.cache_clear()
     return cfg.out
-
-
-def _latest_checkpoint(folder: Path) -> Path | None:
-    found = sorted(folder.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
-    return found[-1] if found else None
 
 
 def write_model_card(

@@ -24,7 +24,7 @@ import json
 import logging
 import random
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from retriever.selector import (
 )
 from toolrag.instances import read_instances
 from toolrag.types import Instance, Tool
+from trainer.checkpoint import latest_checkpoint
 from trainer.data import held_out_tools
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,6 @@ class SelectorTrainConfig:
     max_steps: int = -1
     limit: int | None = None
     save_steps: int = 50
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.train, self.out = Path(self.train), Path(self.out)
@@ -197,7 +197,6 @@ def train_selector(cfg: SelectorTrainConfig, *, resume: bool = True, progress: b
 
     from index.store import ToolIndex
     from retriever.base import default_retriever
-    from trainer.retriever import _latest_checkpoint
 
     start = time.perf_counter()
     tools = load_toolset(cfg.tools)
@@ -249,7 +248,7 @@ def train_selector(cfg: SelectorTrainConfig, *, resume: bool = True, progress: b
     trainer = CrossEncoderTrainer(
         model=model, args=args, train_dataset=dataset, loss=BinaryCrossEntropyLoss(model)
     )
-    last = _latest_checkpoint(checkpoints) if resume else None
+    last = latest_checkpoint(checkpoints) if resume else None
     if last:
         logger.info("resuming from %s", last)
     trainer.train(resume_from_checkpoint=str(last) if last else None)
@@ -303,7 +302,7 @@ def write_selector_card(folder: Path, extra: str = "") -> Path:
         "",
         "| name | value |",
         "| --- | --- |",
-        *(f"| {k} | {v} |" for k, v in cfg.items() if k not in {"tools", "train", "out", "extra"}),
+        *(f"| {k} | {v} |" for k, v in cfg.items() if k not in {"tools", "train", "out"}),
         "",
         f"Training: {record['steps']} steps in {record['train_seconds']} s on the CPU.",
         "",

@@ -112,3 +112,14 @@ def test_query_group_sampler_keeps_queries_whole_and_avoids_conflicts():
                     assert rows["positive"][i] != rows["negative"][j]
     sampler.set_epoch(1)
     assert list(sampler) != batches  # reshuffled per epoch
+
+
+def test_resume_takes_the_newest_checkpoint_by_step_number(tmp_path):
+    from trainer.checkpoint import latest_checkpoint
+
+    assert latest_checkpoint(tmp_path) is None
+    for step in (75, 100, 9):
+        (tmp_path / f"checkpoint-{step}").mkdir()
+    assert (
+        latest_checkpoint(tmp_path) == tmp_path / "checkpoint-100"
+    )  # not checkpoint-75 (text order)
