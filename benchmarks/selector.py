@@ -8,12 +8,16 @@
 3. Latency: the selector's time per query on 5 candidates and on ``--depth`` candidates, p50 and
    p95 over the timed queries, on this CPU.
 
+Selection and latency are measured for each engine of ``--engines`` (int8 ONNX, the default,
+and PyTorch float32); re-ranking with the first.
+
     python benchmarks/selector.py --selector .cache/selector/s1
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -59,17 +63,13 @@ def selection_scores(selector, instances, lists) -> dict[str, dict[str, float]]:
     return out
 
 
-def timed(selector, instances, lists) -> dict[str, float]:
+def timed(selector, instances, lists) -> list[float]:
     seconds = []
     for inst, cands in zip(instances, lists, strict=True):
         start = time.perf_counter()
         selector.probabilities(inst.query, cands)
         seconds.append(time.perf_counter() - start)
-    return {
-        "p50_ms": 1000 * percentile(seconds, 0.5),
-        "p95_ms": 1000 * percentile(seconds, 0.95),
-        "n": len(seconds),
-    }
+    return seconds
 
 
 def main() -> None:
@@ -81,6 +81,7 @@ def main() -> None:
     ap.add_argument("--instances", type=Path, default=SEAL / "test_in_domain.jsonl")
     ap.add_argument("--depth", type=int, default=20, help="retrieved tools the re-ranker reads")
     ap.add_argument("--timed", type=int, default=200, help="queries timed per setting")
+    ap.add_argument("--engines", default="int8,torch", help="selector engines, comma-separated")
     ap.add_argument("--name", default="selector")
     args = ap.parse_args()
 
@@ -91,7 +92,15 @@ def main() -> None:
         idx = ToolIndex.build(tools, progress=True)  # the shipped retriever
         idx.save(args.index)
     instances = read_instances(args.instances)
-    selector = ToolSelector.load(args.selector)
+    engines = args.engines.split(",")
+    selectors = {}
+    for engine in engines:
+        os.environ["TOOLRAG_SELECTOR_ENGINE"] = engine
+        selectors[engine] = ToolSelector.load(args.selector)
+        actual = selectors[engine].onnx.engine if selectors[engine].onnx else "torch"
+        if actual != engine:
+            raise SystemExit(f"engine {engine} fell back to {actual}: see the log")
+    selector = selectors[engines[0]]
     base = default_retriever(idx)
     reranked = RerankingRetriever(base, selector, depth=args.depth)
 
@@ -105,15 +114,24 @@ def main() -> None:
     oracle_lists = [oracle(i) for i in instances]
     retrieved_lists = [[h.tool for h in base.retrieve(i.query, k=5)] for i in instances]
     deep_lists = [[h.tool for h in base.retrieve(i.query, k=args.depth)] for i in instances]
-    selection = {
-        "oracle-5 candidates": selection_scores(selector, instances, oracle_lists),
-        "retrieved top-5": selection_scores(selector, instances, retrieved_lists),
-    }
+    selection, latency = {}, {}
     step = max(1, len(instances) // args.timed)
     sample = slice(None, None, step)
+    for engine, sel in selectors.items():
+        selection[f"{engine}, oracle-5 candidates"] = selection_scores(sel, instances, oracle_lists)
+        selection[f"{engine}, retrieved top-5"] = selection_scores(sel, instances, retrieved_lists)
+    for block in range(2):  # engines alternate in blocks: the machine's speed drifts
+        for engine, sel in selectors.items():
+            for n, lists in (("5", oracle_lists), (str(args.depth), deep_lists)):
+                seconds = timed(sel, instances[sample][block::2], lists[sample][block::2])
+                latency.setdefault(f"{engine}, {n} candidates", []).extend(seconds)
     latency = {
-        "5 candidates": timed(selector, instances[sample], oracle_lists[sample]),
-        f"{args.depth} candidates": timed(selector, instances[sample], deep_lists[sample]),
+        key: {
+            "p50_ms": 1000 * percentile(seconds, 0.5),
+            "p95_ms": 1000 * percentile(seconds, 0.95),
+            "n": len(seconds),
+        }
+        for key, seconds in latency.items()
     }
 
     md = [
@@ -139,7 +157,13 @@ def main() -> None:
                 f"| {name} | {group} | {s['n']} | {s['P']:.1f} | {s['R']:.1f} | {s['F1']:.1f} | "
                 f"{s['exact set %']:.1f} | {s['mean selected']:.2f} |"
             )
-    md += ["", "## Latency (selector only, one query at a time)", ""]
+    md += [
+        "",
+        "## Latency (selector only, one query at a time)",
+        "",
+        "The engines take turns on two halves of the sample (the machine's speed drifts).",
+        "",
+    ]
     md += ["| candidates | queries | p50 ms | p95 ms |", "|---|---|---|---|"]
     for name, s in latency.items():
         md.append(f"| {name} | {s['n']} | {s['p50_ms']:.1f} | {s['p95_ms']:.1f} |")
@@ -147,6 +171,7 @@ def main() -> None:
         args.name,
         {
             "selector": args.selector,
+            "engines": engines,
             "label": selector.label,
             "threshold": selector.threshold,
             "retrieval": retrieval,

@@ -141,10 +141,17 @@ class ToolSelector:
         record: the selector record (what it was trained with), if loaded from a folder.
     """
 
-    def __init__(self, model: Any, threshold: float = 0.5, record: dict | None = None) -> None:
+    def __init__(
+        self,
+        model: Any,
+        threshold: float = 0.5,
+        record: dict | None = None,
+        onnx: OnnxScorer | None = None,
+    ) -> None:
         self.model = model
         self.threshold = check_threshold(threshold)
         self.record = record or {}
+        self.onnx = onnx
 
     @classmethod
     def load(
@@ -167,7 +174,9 @@ class ToolSelector:
         record = read_record(path)
         model = _load_cross_encoder(str(path))
         tuned = float(record.get("threshold", 0.5))
-        return cls(model, tuned if threshold is None else threshold, record)
+        digest = record.get("packed_sha256") or record.get("weights_sha256") or ""
+        onnx = load_onnx_scorer(model, digest) if digest else None
+        return cls(model, tuned if threshold is None else threshold, record, onnx)
 
     @property
     def label(self) -> str:
@@ -178,11 +187,11 @@ class ToolSelector:
         """P(the query needs tool) for each tool, in order."""
         if not tools:
             return []
+        pairs = [(query, card(t)) for t in tools]
+        if self.onnx is not None:
+            return [float(p) for p in self.onnx.probabilities(pairs)]
         scores = self.model.predict(
-            [(query, card(t)) for t in tools],
-            batch_size=32,
-            show_progress_bar=False,
-            convert_to_numpy=True,
+            pairs, batch_size=32, show_progress_bar=False, convert_to_numpy=True
         )
         return [float(s) for s in scores]
 
@@ -217,6 +226,103 @@ class RerankingRetriever(Retriever):
             order = sorted(range(len(names)), key=lambda i: (-probs[i], i))[:k]
             out[qid] = {names[i]: probs[i] for i in order}
         return out
+
+
+ENGINES = ("int8", "fp32", "torch")
+PROBE_PAIRS = [
+    ("weather in Oslo", "get weather: Current weather for a city."),
+    ("Book a flight to Rome and email my boss", "send email: Send an email to a recipient."),
+    ("stock price of ACME", "get stock price: Latest price of a company's stock."),
+]
+MAX_PROB_DIFF = {"fp32": 1e-4, "int8": 0.05}  # against PyTorch on the probe pairs
+
+
+class OnnxScorer:
+    """The selector's cross-encoder run by ONNX Runtime: sigmoid(logit) per (query, card)."""
+
+    def __init__(self, tokenizer: Any, path: Path, max_length: int, engine: str) -> None:
+        import os
+
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = os.cpu_count() or 1
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.inputs = [i.name for i in self.session.get_inputs()]
+        self.tokenizer, self.max_length, self.engine = tokenizer, max_length, engine
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> Any:
+        import numpy as np
+
+        enc = self.tokenizer(
+            [q for q, _ in pairs],
+            [c for _, c in pairs],
+            truncation=True,
+            max_length=self.max_length,
+            padding=True,
+            return_tensors="np",
+        )
+        (logits,) = self.session.run(None, {n: enc[n].astype(np.int64) for n in self.inputs})
+        return 1.0 / (1.0 + np.exp(-logits.reshape(-1)))
+
+
+def selector_engine() -> str:
+    """``TOOLRAG_SELECTOR_ENGINE``: ``int8`` (default), ``fp32`` or ``torch``."""
+    import os
+
+    engine = os.environ.get("TOOLRAG_SELECTOR_ENGINE", "int8").lower()
+    if engine not in ENGINES:
+        raise ValueError(f"TOOLRAG_SELECTOR_ENGINE={engine!r} is not one of {', '.join(ENGINES)}")
+    return engine
+
+
+def load_onnx_scorer(model: Any, checksum: str, engine: str | None = None) -> OnnxScorer | None:
+    """The cross-encoder exported to ONNX (cached per weights checksum; BERT graphs fused; int8
+    by default) and checked against PyTorch on probe pairs, or ``None`` when PyTorch must score
+    (reason logged): a failed int8 check falls back to float32, a failed float32 one to PyTorch.
+    """
+    import torch
+
+    from index.onnx_encoder import cache_dir, export_module, fuse, quantize_int8
+
+    engine = engine or selector_engine()
+    if engine == "torch":
+        return None
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        logger.info("onnxruntime is not installed; the selector runs in PyTorch")
+        return None
+    backbone = model.model  # AutoModelForSequenceClassification
+    path = cache_dir() / "onnx" / f"selector-{checksum[:24]}-v1.onnx"
+    try:
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            names = [n for n in model.tokenizer.model_input_names if n != "position_ids"]
+
+            class Score(torch.nn.Module):
+                def __init__(self) -> None:
+                    super().__init__()
+                    self.backbone = backbone
+
+                def forward(self, *args: torch.Tensor) -> torch.Tensor:
+                    return self.backbone(**dict(zip(names, args, strict=True))).logits  # [b, 1]
+
+            sample = model.tokenizer(["probe query"], ["probe card"], return_tensors="pt")
+            export_module(Score(), backbone, {n: sample[n] for n in names}, "logit", path)
+        path = fuse(backbone.config, path)
+        expected = model.predict(PROBE_PAIRS, show_progress_bar=False, convert_to_numpy=True)
+        for name in ["int8", "fp32"] if engine == "int8" else ["fp32"]:
+            onnx_file = quantize_int8(path) if name == "int8" else path
+            scorer = OnnxScorer(model.tokenizer, onnx_file, model.max_length, name)
+            diff = float(abs(scorer.probabilities(PROBE_PAIRS) - expected).max())
+            if diff <= MAX_PROB_DIFF[name]:
+                return scorer
+            logger.warning("%s selector differs from PyTorch by %.3f; falling back", name, diff)
+    except Exception as err:  # an exporter or runtime failure must never break selection
+        logger.warning("ONNX selector unavailable (%s); using PyTorch", err)
+    return None
 
 
 @lru_cache(maxsize=4)
