@@ -117,11 +117,14 @@ class Agent:
 
         if selector is None and threshold is not None:
             raise ValueError("a threshold needs a selector")
+        idx = ToolIndex.load(index)
         return cls(
-            ToolIndex.load(index),
+            idx,
             make_planner(planner, constrained=constrained, precision=precision),
             registry=registry,
-            selector=ToolSelector.load(selector, threshold=threshold) if selector else None,
+            selector=ToolSelector.load(selector, index=idx, threshold=threshold)
+            if selector
+            else None,
             k=k,
         )
 

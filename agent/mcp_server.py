@@ -52,12 +52,12 @@ def build_server(index_dir: str | Path, planner: str | None = None) -> MCPServer
     @server.tool()
     def plan(query: str, k: int = 5) -> dict[str, Any]:
         """Retrieve k tools and plan the calls (Seal-Tools form; nested calls use API_call_N)."""
-        from agent.planner import Planner
+        from agent.agent import make_planner
 
         tools = _tools(query, k)
         with lock:
             if "planner" not in loaded:
-                loaded["planner"] = Planner.load(planner)
+                loaded["planner"] = make_planner(planner)  # openai:MODEL too
             result = loaded["planner"].plan(query, tools)
         return {"candidates": [t.name for t in tools]} | result.to_json()
 

@@ -19,7 +19,7 @@ from common import SEAL, time_in_blocks, write_results
 
 from agent.evaluate import percentile, spread
 from index.encoder import encode
-from index.onnx_encoder import OnnxQueryEncoder, export_path, load_onnx_encoder, quantize_int8
+from index.onnx_encoder import OnnxQueryEncoder, _quantize, export_path, load_onnx_encoder
 from index.store import ToolIndex
 from retriever.base import default_retriever
 from retriever.evaluate import evaluate_retriever
@@ -41,7 +41,7 @@ def main() -> None:
     encoders = {
         "float32, unfused": OnnxQueryEncoder(idx.encoder, plain),
         "float32, fused": fused,
-        "int8, unfused": OnnxQueryEncoder(idx.encoder, quantize_int8(plain), "int8"),
+        "int8, unfused": OnnxQueryEncoder(idx.encoder, _quantize(plain), "int8"),
         "int8, fused (default)": default,
     }
     test = read_instances(SEAL / "test_in_domain.jsonl")

@@ -29,10 +29,10 @@ from index.encoder import encode
 from index.onnx_encoder import (
     OnnxQueryEncoder,
     _fuse,
+    _quantize,
     cache_dir,
     export_path,
     load_onnx_encoder,
-    quantize_int8,
 )
 from index.store import ToolIndex
 from retriever.base import default_retriever
@@ -125,7 +125,7 @@ def main() -> None:
     engines: dict[str, object] = {
         "ONNX Runtime int8, fused (default)": default,
         "ONNX Runtime int8, fused, tanh GELU": OnnxQueryEncoder(
-            model, quantize_int8(_fuse(model, export_path(checksum), tanh_gelu=True)), "int8"
+            model, _quantize(_fuse(model, export_path(checksum), tanh_gelu=True)), "int8"
         ),
     }
     missing = []

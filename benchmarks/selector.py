@@ -8,16 +8,12 @@
 3. Latency: the selector's time per query on 5 candidates and on ``--depth`` candidates, p50 and
    p95 over the timed queries, on this CPU.
 
-Selection and latency are measured for each engine of ``--engines`` (int8 ONNX, the default,
-and PyTorch float32); re-ranking with the first.
-
-    python benchmarks/selector.py --selector .cache/selector/s1
+    python benchmarks/selector.py --selector .cache/selector/lr1
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 
@@ -81,7 +77,6 @@ def main() -> None:
     ap.add_argument("--instances", type=Path, default=SEAL / "test_in_domain.jsonl")
     ap.add_argument("--depth", type=int, default=20, help="retrieved tools the re-ranker reads")
     ap.add_argument("--timed", type=int, default=200, help="queries timed per setting")
-    ap.add_argument("--engines", default="int8,torch", help="selector engines, comma-separated")
     ap.add_argument("--name", default="selector")
     args = ap.parse_args()
 
@@ -92,15 +87,7 @@ def main() -> None:
         idx = ToolIndex.build(tools, progress=True)  # the shipped retriever
         idx.save(args.index)
     instances = read_instances(args.instances)
-    engines = args.engines.split(",")
-    selectors = {}
-    for engine in engines:
-        os.environ["TOOLRAG_SELECTOR_ENGINE"] = engine
-        selectors[engine] = ToolSelector.load(args.selector)
-        actual = selectors[engine].onnx.engine if selectors[engine].onnx else "torch"
-        if actual != engine:
-            raise SystemExit(f"engine {engine} fell back to {actual}: see the log")
-    selector = selectors[engines[0]]
+    selector = ToolSelector.load(args.selector, index=idx)
     base = default_retriever(idx)
     reranked = RerankingRetriever(base, selector, depth=args.depth)
 
@@ -114,25 +101,19 @@ def main() -> None:
     oracle_lists = [oracle(i) for i in instances]
     retrieved_lists = [[h.tool for h in base.retrieve(i.query, k=5)] for i in instances]
     deep_lists = [[h.tool for h in base.retrieve(i.query, k=args.depth)] for i in instances]
-    selection, latency = {}, {}
-    step = max(1, len(instances) // args.timed)
-    sample = slice(None, None, step)
-    for engine, sel in selectors.items():
-        selection[f"{engine}, oracle-5 candidates"] = selection_scores(sel, instances, oracle_lists)
-        selection[f"{engine}, retrieved top-5"] = selection_scores(sel, instances, retrieved_lists)
-    for block in range(2):  # engines alternate in blocks: the machine's speed drifts
-        for engine, sel in selectors.items():
-            for n, lists in (("5", oracle_lists), (str(args.depth), deep_lists)):
-                seconds = timed(sel, instances[sample][block::2], lists[sample][block::2])
-                latency.setdefault(f"{engine}, {n} candidates", []).extend(seconds)
-    latency = {
-        key: {
+    selection = {
+        "oracle-5 candidates": selection_scores(selector, instances, oracle_lists),
+        "retrieved top-5": selection_scores(selector, instances, retrieved_lists),
+    }
+    sample = slice(None, None, max(1, len(instances) // args.timed))
+    latency = {}
+    for n, lists in (("5", oracle_lists), (str(args.depth), deep_lists)):
+        seconds = timed(selector, instances[sample], lists[sample])
+        latency[f"{n} candidates"] = {
             "p50_ms": 1000 * percentile(seconds, 0.5),
             "p95_ms": 1000 * percentile(seconds, 0.95),
             "n": len(seconds),
         }
-        for key, seconds in latency.items()
-    }
 
     md = [
         f"# Tool selector on {args.instances.name} ({len(instances)} queries, {len(tools)} tools)",
@@ -161,7 +142,8 @@ def main() -> None:
         "",
         "## Latency (selector only, one query at a time)",
         "",
-        "The engines take turns on two halves of the sample (the machine's speed drifts).",
+        "Features include encoding the query and its sub-requests (int8 ONNX query encoder); "
+        "in the agent the retriever has just encoded the same texts.",
         "",
     ]
     md += ["| candidates | queries | p50 ms | p95 ms |", "|---|---|---|---|"]
@@ -171,7 +153,6 @@ def main() -> None:
         args.name,
         {
             "selector": args.selector,
-            "engines": engines,
             "label": selector.label,
             "threshold": selector.threshold,
             "retrieval": retrieval,

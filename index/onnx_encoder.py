@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    import torch
     from sentence_transformers import SentenceTransformer
 
 logger = logging.getLogger(__name__)
@@ -139,21 +138,6 @@ def _export(model: SentenceTransformer, pooling: str, path: Path) -> None:
             return torch.nn.functional.normalize(pooled, dim=-1)
 
     sample = model.tokenizer(["probe text"], return_tensors="pt")
-    export_module(Embed(), backbone, {n: sample[n] for n in names}, "embedding", path)
-
-
-def export_module(
-    module: torch.nn.Module,
-    backbone: torch.nn.Module,
-    sample: dict[str, torch.Tensor],
-    output: str,
-    path: Path,
-) -> None:
-    """Export ``module`` (whose transformer is ``backbone``) to ONNX at ``path``, atomically,
-    with dynamic batch and sequence axes for the ``sample`` inputs and one output."""
-    import torch
-
-    names = list(sample)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
     # Eager attention exports the classic MatMul/Softmax pattern, which ONNX Runtime's
     # transformer optimizer fuses; PyTorch's SDPA exports a graph it cannot.
@@ -161,35 +145,28 @@ def export_module(
     eager = attention not in (None, "eager") and hasattr(backbone, "set_attn_implementation")
     if eager:
         backbone.set_attn_implementation("eager")
-    try:
-        with warnings.catch_warnings(), torch.inference_mode():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                module.eval(),
-                tuple(sample[n] for n in names),
-                str(tmp),
-                input_names=names,
-                output_names=[output],
-                dynamic_axes={n: {0: "batch", 1: "seq"} for n in names} | {output: {0: "batch"}},
-                opset_version=17,
-                dynamo=False,
-            )
-    finally:
-        if eager:
-            backbone.set_attn_implementation(attention)
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Embed().eval(),
+            tuple(sample[n] for n in names),
+            str(tmp),
+            input_names=names,
+            output_names=["embedding"],
+            dynamic_axes={n: {0: "batch", 1: "seq"} for n in names} | {"embedding": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
+    if eager:
+        backbone.set_attn_implementation(attention)
     os.replace(tmp, path)
 
 
 def _fuse(model: SentenceTransformer, path: Path, *, tanh_gelu: bool = False) -> Path:
-    """:func:`fuse` for a sentence-transformers model."""
-    return fuse(model[0].auto_model.config, path, tanh_gelu=tanh_gelu)
-
-
-def fuse(config: object, path: Path, *, tanh_gelu: bool = False) -> Path:
     """The exported graph with attention, layer norms and GELU fused by ONNX Runtime's
-    transformer optimizer (BERT-family models, by their Hugging Face ``config``; others are
-    returned as they are). ``tanh_gelu`` approximates GELU by tanh (measured, not used:
-    query_engines.md)."""
+    transformer optimizer (BERT-family encoders; others are returned as they are).
+    ``tanh_gelu`` approximates GELU by tanh (measured, not used: query_engines.md)."""
+    config = model[0].auto_model.config
     if getattr(config, "model_type", None) not in FUSABLE:
         return path
     out = path.with_name(path.stem + (".fused-tanh.onnx" if tanh_gelu else ".fused.onnx"))
@@ -215,7 +192,7 @@ def fuse(config: object, path: Path, *, tanh_gelu: bool = False) -> Path:
     return out
 
 
-def quantize_int8(fp32: Path) -> Path:
+def _quantize(fp32: Path) -> Path:
     """The int8 twin of an exported float32 model (cached beside it, written atomically)."""
     out = fp32.with_name(fp32.stem + ".int8pc.onnx")
     if not out.is_file():
@@ -281,7 +258,7 @@ def load_onnx_encoder(
             PROBE_TEXTS, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
         if precision == "int8":
-            encoder = OnnxQueryEncoder(model, quantize_int8(path), "int8")
+            encoder = OnnxQueryEncoder(model, _quantize(path), "int8")
             cosine = float((encoder.encode(PROBE_TEXTS) * expected).sum(1).min())
             if cosine >= MIN_COSINE:
                 return encoder

@@ -1,49 +1,67 @@
-"""Which of the candidate tools does the query really need? A cross-encoder answers per tool.
+"""Which of the candidate tools does the query really need? A small trained classifier answers.
 
 The retriever ranks 4,000 tools by similarity; it cannot say where the needed tools end. The
-selector reads the query and one tool card together (a cross-encoder: every query token attends
-to every tool token) and gives each candidate the probability that the query needs it. Two uses:
+selector turns what the retriever already knows about each candidate into the probability that
+the query needs it: the dense similarity of the tool to the whole query and to each sub-request
+(:func:`retriever.decompose.split_query`), whether it is the best candidate for some
+sub-request and by what margin, its BM25 score and the overlap of its name with the query. A
+logistic regression over these features (scikit-learn, trained by ``toolrag train selector`` in
+seconds) gives the probability. Two uses:
 
 - **re-rank** the retriever's top-N before the top-K cut (:class:`RerankingRetriever`);
 - **select**: the tools at or above a threshold tuned on validation queries
   (:meth:`ToolSelector.select`); the planner's grammar then admits only those and must call
   each at least once.
 
-A selector folder is a sentence-transformers ``CrossEncoder`` folder plus ``toolrag_selector.json``
-(what it was trained with, the tuned threshold, its validation scores and the checksum of its
-weights, checked at load). The shipped one is int8-packed like the default retriever.
+A selector folder holds ``toolrag_selector.json`` (the feature scaling and weights, the tuned
+threshold, what it was trained with and its validation scores) and a model card. Its features
+live in the embedding space of the model it was trained with, so an index built with another
+embedding model is refused.
 
 Example:
-    >>> selector = ToolSelector.load()  # doctest: +SKIP
-    >>> [t.name for t in selector.select("Weather in Oslo?", tools)]  # doctest: +SKIP
+    >>> selector = ToolSelector.load(index=index)  # doctest: +SKIP
+    >>> [t.name for t in selector.select("Weather in Oslo?", tools).tools]  # doctest: +SKIP
     ['getWeather']
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from index.packed import is_packed, packed_digest, unpacked_folder
-from index.text import TextTemplate, tool_text
+import numpy as np
+
+from index.text import split_identifier, tokenize
 from retriever.base import Retriever
+from retriever.decompose import split_query
 from toolrag.types import Queries, Run, Tool
+
+if TYPE_CHECKING:
+    from index.store import ToolIndex
 
 logger = logging.getLogger(__name__)
 
 SELECTOR_RECORD = "toolrag_selector.json"
-SELECTOR_FORMAT = "toolrag-selector/1"
-CARD_TEMPLATE = TextTemplate.NAME_DESC
-"""What the selector reads of a tool: its split name and description (parameters add tokens,
-and so latency, without telling the tools apart better)."""
+SELECTOR_FORMAT = "toolrag-selector/2"
 DEFAULT_ALIASES = {"default", "toolrag-selector"}
+FEATURES = (
+    "cos_query",  # dense similarity to the whole query
+    "cos_best_part",  # best similarity to one sub-request
+    "gap_to_best",  # cos_query minus the best candidate's cos_query
+    "part_margin",  # on its best sub-request: its cos minus the best other candidate's
+    "top_for_part",  # 1 if it is the best candidate for the query or some sub-request
+    "rank_share",  # its cos_query rank among the candidates / number of candidates
+    "bm25_share",  # its BM25 score / the best candidate's
+    "name_overlap",  # share of its name's words (stemmed) that the query uses
+    "parts",  # sub-requests in the query
+    "tops",  # candidates that are best for the query or some sub-request
+)
 
 
 class SelectorError(ValueError):
@@ -51,21 +69,11 @@ class SelectorError(ValueError):
 
 
 def shipped_selector() -> Path:
-    """The packed default selector inside the installed ``retriever`` package."""
+    """The default selector inside the installed ``retriever`` package."""
     spec = importlib.util.find_spec("retriever")
     if spec is None or not spec.submodule_search_locations:  # pragma: no cover - same package
         raise ImportError("the retriever package is not installed; pip install toolrag")
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "selector"
-
-
-def card(tool: Tool) -> str:
-    """The text the selector reads for ``tool``.
-
-    Example:
-        >>> card(Tool(name="getWeather", description="Current weather for a city."))
-        'get weather: Current weather for a city.'
-    """
-    return tool_text(tool, CARD_TEMPLATE)
 
 
 def check_threshold(threshold: float) -> float:
@@ -75,29 +83,17 @@ def check_threshold(threshold: float) -> float:
     return float(threshold)
 
 
-def weights_checksum(folder: Path) -> str:
-    """sha256 of the folder's weights file (packed or plain)."""
-    if is_packed(folder):
-        return packed_digest(folder)
-    digest = hashlib.sha256()
-    with open(folder / "model.safetensors", "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_record(folder: Path) -> dict[str, Any]:
-    """The selector record of ``folder``, checked against the weights beside it.
+    """The selector record of ``folder``.
 
     Raises:
-        SelectorError: not a selector folder, a record of another format, or weights that are
-            not the ones the record was written for.
+        SelectorError: not a selector folder, or a record of another format.
     """
     record_file = folder / SELECTOR_RECORD
     if not record_file.is_file():
         raise SelectorError(
             f"{folder} is not a toolrag selector (no {SELECTOR_RECORD}): pass a folder written by "
-            "`toolrag train selector`, or leave the selector option out for the shipped one"
+            "`toolrag train selector`, or 'default' for the shipped one"
         )
     record = json.loads(record_file.read_text())
     if record.get("format") != SELECTOR_FORMAT:
@@ -105,23 +101,55 @@ def read_record(folder: Path) -> dict[str, Any]:
             f"{record_file} has format {record.get('format')!r}, this toolrag reads "
             f"{SELECTOR_FORMAT!r}: retrain it with `toolrag train selector`"
         )
-    expected = record.get("weights_sha256")
-    actual = weights_checksum(folder)
-    if expected and expected != actual and record.get("packed_sha256") != actual:
-        raise SelectorError(
-            f"the weights in {folder} are not the ones {SELECTOR_RECORD} was written for "
-            f"(sha256 {actual[:12]} vs {expected[:12]}): copy the whole folder again or retrain"
-        )
+    if record.get("features") != list(FEATURES):
+        raise SelectorError(f"{record_file} was trained on other features: retrain it")
     return record
 
 
-def record_packed(folder: Path) -> None:
-    """Note in a packed selector's record the checksum of its packed weights (what
-    :func:`read_record` checks them against)."""
-    record_file = folder / SELECTOR_RECORD
-    record = json.loads(record_file.read_text())
-    record["packed_sha256"] = packed_digest(folder)
-    record_file.write_text(json.dumps(record, indent=2) + "\n")
+def features(index: ToolIndex, query: str, tools: Sequence[Tool]) -> np.ndarray:
+    """``[len(tools), len(FEATURES)]``: what the selector reads of each candidate.
+
+    Raises:
+        ValueError: a candidate that is not in ``index``.
+    """
+    missing = [t.name for t in tools if t.name not in index._row]
+    if missing:
+        raise ValueError(
+            f"candidates {missing[:5]} are not in the index; the selector scores indexed tools "
+            "only (build the index over the toolset the candidates come from)"
+        )
+    parts = split_query(query)
+    texts = [query] + (parts if len(parts) > 1 else [])
+    q = index.encode_queries(texts)  # [texts, dim]
+    t = index.embeddings[[index.row(tool.name) for tool in tools]]  # [tools, dim]
+    cos = q @ t.T  # [texts, tools]
+    whole = cos[0]  # [tools]
+    best_part = cos.max(axis=0)  # [tools]
+    winners = cos.argmax(axis=1)  # [texts]: the best candidate for each text
+    margins = np.empty(len(tools))
+    for j in range(len(tools)):
+        i = int(cos[:, j].argmax())
+        others = np.delete(cos[i], j)
+        margins[j] = cos[i, j] - (others.max() if others.size else 0.0)
+    order = (-whole).argsort().argsort()  # 0 = best
+    bm25 = index.bm25.scores(query)[[index.row(tool.name) for tool in tools]]
+    words = set(tokenize(query))
+    out = np.zeros((len(tools), len(FEATURES)), dtype=np.float64)
+    for j, tool in enumerate(tools):
+        name_words = tokenize(split_identifier(tool.name))
+        out[j] = [
+            whole[j],
+            best_part[j],
+            whole[j] - whole.max(),
+            margins[j],
+            float(j in set(winners.tolist())),
+            (order[j] + 1) / len(tools),
+            bm25[j] / bm25.max() if bm25.max() > 0 else 0.0,
+            sum(w in words for w in name_words) / max(1, len(name_words)),
+            math.log(len(texts)),
+            len(set(winners.tolist())),
+        ]
+    return out
 
 
 @dataclass(frozen=True)
@@ -133,67 +161,61 @@ class Selection:
 
 
 class ToolSelector:
-    """A cross-encoder over (query, tool card) pairs with a tuned threshold.
+    """Logistic regression over :func:`features`, with a tuned threshold.
 
     Args:
-        model: a sentence-transformers ``CrossEncoder`` with one output (a logit).
-        threshold: tools with probability at or above it are selected.
-        record: the selector record (what it was trained with), if loaded from a folder.
+        index: the index whose embeddings and BM25 the features read.
+        record: the selector record: ``mean``, ``scale``, ``coef``, ``intercept``, ``threshold``.
+        threshold: overrides the record's tuned threshold.
+
+    Raises:
+        SelectorError: the index was built with another embedding model than the selector.
+        ValueError: ``threshold`` outside 0-1.
     """
 
     def __init__(
-        self,
-        model: Any,
-        threshold: float = 0.5,
-        record: dict | None = None,
-        onnx: OnnxScorer | None = None,
+        self, index: ToolIndex, record: dict[str, Any], threshold: float | None = None
     ) -> None:
-        self.model = model
-        self.threshold = check_threshold(threshold)
-        self.record = record or {}
-        self.onnx = onnx
+        trained_with = record.get("embedding_model")
+        built_with = index.manifest["embedding"]["model"]
+        if trained_with and trained_with != built_with:
+            raise SelectorError(
+                f"the selector was trained on features of {trained_with!r}, but the index "
+                f"encodes with {built_with!r}: train a selector for this index's model "
+                "(`toolrag train selector --model ...`) or rebuild the index with that model"
+            )
+        self.index = index
+        self.record = record
+        self.mean = np.asarray(record["mean"])
+        self.scale = np.asarray(record["scale"])
+        self.coef = np.asarray(record["coef"])
+        self.intercept = float(record["intercept"])
+        self.threshold = check_threshold(record["threshold"] if threshold is None else threshold)
 
     @classmethod
     def load(
-        cls, folder: str | Path | None = None, *, threshold: float | None = None
+        cls, folder: str | Path | None = None, *, index: ToolIndex, threshold: float | None = None
     ) -> ToolSelector:
-        """Load a selector folder (``None``/``default``: the shipped one); ``threshold``
-        overrides the tuned one.
-
-        Raises:
-            SelectorError: the folder is not a selector, or its weights do not match its record.
-            ValueError: ``threshold`` is outside 0-1.
-        """
+        """Load a selector folder (``None``/``default``: the shipped one) for ``index``."""
         if threshold is not None:
             check_threshold(threshold)
-        path = (
-            shipped_selector() if folder is None or str(folder) in DEFAULT_ALIASES else Path(folder)
-        )
+        default = folder is None or str(folder) in DEFAULT_ALIASES
+        path = shipped_selector() if default else Path(folder)
         if not path.is_dir():
             raise SelectorError(f"selector folder {path} does not exist")
-        record = read_record(path)
-        model = _load_cross_encoder(str(path))
-        tuned = float(record.get("threshold", 0.5))
-        digest = record.get("packed_sha256") or record.get("weights_sha256") or ""
-        onnx = load_onnx_scorer(model, digest) if digest else None
-        return cls(model, tuned if threshold is None else threshold, record, onnx)
+        return cls(index, read_record(path), threshold)
 
     @property
     def label(self) -> str:
-        digest = self.record.get("packed_sha256") or self.record.get("weights_sha256") or ""
-        return f"selector@{digest[:12]}" if digest else "selector"
+        return f"selector@{self.record.get('id', '?')}"
 
     def probabilities(self, query: str, tools: Sequence[Tool]) -> list[float]:
         """P(the query needs tool) for each tool, in order."""
         if not tools:
             return []
-        pairs = [(query, card(t)) for t in tools]
-        if self.onnx is not None:
-            return [float(p) for p in self.onnx.probabilities(pairs)]
-        scores = self.model.predict(
-            pairs, batch_size=32, show_progress_bar=False, convert_to_numpy=True
-        )
-        return [float(s) for s in scores]
+        x = (features(self.index, query, tools) - self.mean) / self.scale
+        logits = x @ self.coef + self.intercept
+        return [float(p) for p in 1.0 / (1.0 + np.exp(-logits))]
 
     def select(self, query: str, tools: Sequence[Tool]) -> Selection:
         """The candidates at or above the threshold (possibly none)."""
@@ -226,115 +248,6 @@ class RerankingRetriever(Retriever):
             order = sorted(range(len(names)), key=lambda i: (-probs[i], i))[:k]
             out[qid] = {names[i]: probs[i] for i in order}
         return out
-
-
-ENGINES = ("int8", "fp32", "torch")
-PROBE_PAIRS = [
-    ("weather in Oslo", "get weather: Current weather for a city."),
-    ("Book a flight to Rome and email my boss", "send email: Send an email to a recipient."),
-    ("stock price of ACME", "get stock price: Latest price of a company's stock."),
-]
-MAX_PROB_DIFF = {"fp32": 1e-4, "int8": 0.05}  # against PyTorch on the probe pairs
-
-
-class OnnxScorer:
-    """The selector's cross-encoder run by ONNX Runtime: sigmoid(logit) per (query, card)."""
-
-    def __init__(self, tokenizer: Any, path: Path, max_length: int, engine: str) -> None:
-        import os
-
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = os.cpu_count() or 1
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.inputs = [i.name for i in self.session.get_inputs()]
-        self.tokenizer, self.max_length, self.engine = tokenizer, max_length, engine
-
-    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> Any:
-        import numpy as np
-
-        enc = self.tokenizer(
-            [q for q, _ in pairs],
-            [c for _, c in pairs],
-            truncation=True,
-            max_length=self.max_length,
-            padding=True,
-            return_tensors="np",
-        )
-        (logits,) = self.session.run(None, {n: enc[n].astype(np.int64) for n in self.inputs})
-        return 1.0 / (1.0 + np.exp(-logits.reshape(-1)))
-
-
-def selector_engine() -> str:
-    """``TOOLRAG_SELECTOR_ENGINE``: ``int8`` (default), ``fp32`` or ``torch``."""
-    import os
-
-    engine = os.environ.get("TOOLRAG_SELECTOR_ENGINE", "int8").lower()
-    if engine not in ENGINES:
-        raise ValueError(f"TOOLRAG_SELECTOR_ENGINE={engine!r} is not one of {', '.join(ENGINES)}")
-    return engine
-
-
-def load_onnx_scorer(model: Any, checksum: str, engine: str | None = None) -> OnnxScorer | None:
-    """The cross-encoder exported to ONNX (cached per weights checksum; BERT graphs fused; int8
-    by default) and checked against PyTorch on probe pairs, or ``None`` when PyTorch must score
-    (reason logged): a failed int8 check falls back to float32, a failed float32 one to PyTorch.
-    """
-    import torch
-
-    from index.onnx_encoder import cache_dir, export_module, fuse, quantize_int8
-
-    engine = engine or selector_engine()
-    if engine == "torch":
-        return None
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        logger.info("onnxruntime is not installed; the selector runs in PyTorch")
-        return None
-    backbone = model.model  # AutoModelForSequenceClassification
-    path = cache_dir() / "onnx" / f"selector-{checksum[:24]}-v1.onnx"
-    try:
-        if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            names = [n for n in model.tokenizer.model_input_names if n != "position_ids"]
-
-            class Score(torch.nn.Module):
-                def __init__(self) -> None:
-                    super().__init__()
-                    self.backbone = backbone
-
-                def forward(self, *args: torch.Tensor) -> torch.Tensor:
-                    return self.backbone(**dict(zip(names, args, strict=True))).logits  # [b, 1]
-
-            sample = model.tokenizer(["probe query"], ["probe card"], return_tensors="pt")
-            export_module(Score(), backbone, {n: sample[n] for n in names}, "logit", path)
-        path = fuse(backbone.config, path)
-        expected = model.predict(PROBE_PAIRS, show_progress_bar=False, convert_to_numpy=True)
-        for name in ["int8", "fp32"] if engine == "int8" else ["fp32"]:
-            onnx_file = quantize_int8(path) if name == "int8" else path
-            scorer = OnnxScorer(model.tokenizer, onnx_file, model.max_length, name)
-            diff = float(abs(scorer.probabilities(PROBE_PAIRS) - expected).max())
-            if diff <= MAX_PROB_DIFF[name]:
-                return scorer
-            logger.warning("%s selector differs from PyTorch by %.3f; falling back", name, diff)
-    except Exception as err:  # an exporter or runtime failure must never break selection
-        logger.warning("ONNX selector unavailable (%s); using PyTorch", err)
-    return None
-
-
-@lru_cache(maxsize=4)
-def _load_cross_encoder(folder: str) -> Any:
-    """The CrossEncoder in ``folder`` (a packed one is unpacked into the cache once), with a
-    sigmoid on its logit so ``predict`` returns probabilities."""
-    import torch
-    from sentence_transformers import CrossEncoder
-
-    path = Path(folder)
-    target = unpacked_folder(path, name="selector") if is_packed(path) else path
-    return CrossEncoder(str(target), device="cpu", activation_fn=torch.nn.Sigmoid())
 
 
 def tune_threshold(

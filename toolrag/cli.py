@@ -584,48 +584,42 @@ def train_pack_cmd(
 def train_selector_cmd(
     train: TrainOpt,
     tools: ToolsOpt,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output selector folder.")],
-    base: Annotated[
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output selector folder (replaced).")],
+    model: Annotated[
         str | None,
-        typer.Option("--base", help="Encoder to start from (default: the shipped retriever)."),
+        typer.Option(
+            "--model", help="Embedding model of the indexes it will read (default: shipped)."
+        ),
     ] = None,
     depth: Annotated[int, typer.Option(help="Retrieved candidates per query (negatives).")] = 10,
-    epochs: Annotated[float, typer.Option("--epochs")] = 2.0,
-    learning_rate: Annotated[float, typer.Option("--lr")] = 5e-5,
+    c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 1.0,
     seed: Annotated[int, typer.Option("--seed")] = 42,
-    max_steps: MaxStepsOpt = -1,
     limit: LimitOpt = None,
-    save_steps: Annotated[int, typer.Option("--save-steps", help="Checkpoint every N steps.")] = 50,
-    fresh: FreshOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Train the tool selector (a cross-encoder, multi-label) and tune its threshold."""
+    """Train the tool selector (multi-label: P(needed) per candidate) and tune its threshold."""
     from retriever.selector import SELECTOR_RECORD
     from trainer.selector import SelectorTrainConfig, train_selector
 
     try:
         cfg = SelectorTrainConfig(
-            train=train,
-            tools=tools,
-            out=out,
-            base=base,
-            depth=depth,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            seed=seed,
-            max_steps=max_steps,
-            limit=limit,
-            save_steps=save_steps,
+            train=train, tools=tools, out=out, model=model, depth=depth, c=c, seed=seed, limit=limit
         )
-        path = train_selector(cfg, resume=not fresh, progress=not as_json)
+        path = train_selector(cfg, progress=not as_json)
     except EXPECTED_ERRORS as err:
         _fail(err)
-    _report_training(
-        path / SELECTOR_RECORD,
-        "Trained",
-        f"toolrag ask QUERY --index DIR --selector {path}",
-        as_json,
+    record = json.loads((path / SELECTOR_RECORD).read_text())
+    if as_json:
+        _print_json(
+            {"selector": str(path)} | {k: record[k] for k in ("train_seconds", "validation")}
+        )
+        return
+    val = record["validation"]
+    console.print(
+        f"Trained [bold]{path}[/] in {record['train_seconds']} s: threshold "
+        f"{val['threshold']:.2f}, validation set F1 {100 * val['set_f1']:.1f}."
     )
+    console.print(f"Use it: toolrag ask QUERY --index DIR --selector {path}")
 
 
 @train_app.command("planner")
@@ -714,14 +708,23 @@ ThresholdOpt = Annotated[
 ]
 
 
-def _selector(spec: str | None, threshold: float | None):
+def _selector(spec: str | None, threshold: float | None, index=None):
+    """The selector of ``--selector`` over ``index`` (``None`` without ``--selector``); with no
+    index yet, the folder and threshold are only checked."""
+    from retriever.selector import check_threshold, read_record, shipped_selector
+
     if spec is None:
         if threshold is not None:
             raise ValueError("--threshold needs --selector")
         return None
+    if index is None:
+        if threshold is not None:
+            check_threshold(threshold)
+        read_record(shipped_selector() if spec == "default" else Path(spec))
+        return None
     from retriever.selector import ToolSelector
 
-    return ToolSelector.load(spec, threshold=threshold)
+    return ToolSelector.load(spec, index=index, threshold=threshold)
 
 
 PrecisionOpt = Annotated[
@@ -775,7 +778,8 @@ def eval_planner(
     from toolrag.instances import read_instances
 
     try:
-        sel = _selector(selector, threshold)
+        _selector(selector, threshold)  # bad options fail before any work
+        idx = None
         spec = CandidateSpec.parse(candidates)
         data = spread(read_instances(instances), limit)
         if spec.kind == "retrieved":
@@ -793,6 +797,11 @@ def eval_planner(
             toolset = load_toolset(tools)
             check_gold_tools(data, {t.name for t in toolset}, ", ".join(map(str, tools)))
             cand_fn = oracle_candidates(toolset, spec.k)
+            if selector is not None:  # the selector reads an index of the toolset
+                from index.store import ToolIndex
+
+                idx = ToolIndex.load(index) if index else ToolIndex.build(toolset)
+        sel = _selector(selector, threshold, idx) if selector else None
         model = make_planner(planner, constrained=constrained, precision=precision)
         result = evaluate_planner(
             model, data, cand_fn, out / "predictions.jsonl", selector=sel, progress=not as_json
@@ -837,8 +846,9 @@ def eval_e2e(
     from toolrag.instances import read_instances
 
     try:
-        sel = _selector(selector, threshold)
+        _selector(selector, threshold)
         idx = ToolIndex.load(index)
+        sel = _selector(selector, threshold, idx)
         data = spread(read_instances(instances), limit)
         model = make_planner(planner, precision=precision)
         report = evaluate_e2e(idx, model, data, out, k=k, progress=not as_json, selector=sel)

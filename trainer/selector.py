@@ -1,16 +1,16 @@
-"""Train the tool selector: a cross-encoder that says which candidate tools a query needs.
+"""Train the tool selector: which candidate tools does a query need?
 
 Data: for every labelled training query, its candidates as inference will see them -- the
 default retriever's top ``depth`` over the whole toolset (hard negatives) and the BM25
-distractors the oracle-5 evaluation mixes in -- plus the gold tools. Each (query, tool card) pair
-is labelled 1 when the query needs the tool: multi-label, every gold tool is a positive. The
-loss is binary cross-entropy on the cross-encoder's logit (sentence-transformers'
-``CrossEncoderTrainer``). Afterwards the selection threshold is tuned on validation queries
-carved from the training file (:func:`retriever.selector.tune_threshold`).
+distractors the oracle-5 evaluation mixes in -- plus the gold tools. Each candidate is labelled
+1 when the query needs it: multi-label, every gold tool is a positive. A logistic regression
+(scikit-learn) learns P(needed) from the selector's features (:func:`retriever.selector.features`);
+the selection threshold is then tuned on validation queries carved from the training file
+(:func:`retriever.selector.tune_threshold`).
 
 The validation split and the held-out tools are drawn as the retriever trainer draws them (same
-seed and fractions by default), so a selector started from the shipped retriever is validated on
-queries neither model was trained on.
+seed and fractions by default), so with the shipped retriever the validation queries are ones
+neither model was trained on.
 
 Example:
     >>> cfg = SelectorTrainConfig(train=Path("dev.jsonl"), tools=[Path("tool.jsonl")],
@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -28,20 +29,20 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from agent.candidates import CandidateBuilder
-from index.encoder import model_label, resolve_model
+from index.encoder import model_label
 from index.toolset import load_toolset
 from retriever.selector import (
-    CARD_TEMPLATE,
+    FEATURES,
     SELECTOR_FORMAT,
     SELECTOR_RECORD,
-    card,
+    features,
     tune_threshold,
-    weights_checksum,
 )
 from toolrag.instances import read_instances
 from toolrag.types import Instance, Tool
-from trainer.checkpoint import latest_checkpoint
 from trainer.data import held_out_tools
 
 logger = logging.getLogger(__name__)
@@ -54,56 +55,44 @@ class SelectorTrainConfig:
     Attributes:
         train: labelled instances (Seal-Tools JSONL).
         tools: toolset files the instances refer to.
-        out: output folder (a CrossEncoder folder with ``toolrag_selector.json``).
-        base: the encoder to start from (``None``: the shipped retriever, already tuned to tool
-            text); a new one-logit head is put on top.
+        out: output folder (``toolrag_selector.json`` and a model card).
+        model: the embedding model whose index the features read (``None``: the shipped
+            retriever); a selector works only with indexes built with it.
         depth: retrieved candidates per training query (hard negatives).
         distractors: BM25 distractors per query, as oracle-N evaluation draws them.
-        epochs: passes over the pairs.
-        batch_size: pairs per step.
-        learning_rate: AdamW peak learning rate.
-        warmup_ratio: linear warm-up share of the steps.
-        max_length: token cap for query + card.
+        c: inverse L2 regularisation strength of the logistic regression.
         held_out_fraction: share of tools kept out of training (as the retriever trainer does).
         val_fraction: share of labelled queries carved out for validation and threshold tuning.
-        seed: seed for every random choice and the trainer.
-        max_steps: stop after this many steps (``-1``: all epochs); for smoke tests.
+        seed: seed for every random choice.
         limit: use only the first N instances; for smoke tests.
-        save_steps: checkpoint interval (resume picks up the latest).
     """
 
     train: Path
     tools: list[Path]
     out: Path
-    base: str | None = None
+    model: str | None = None
     depth: int = 10
     distractors: int = 4
-    epochs: float = 2.0
-    batch_size: int = 32
-    learning_rate: float = 5e-5
-    warmup_ratio: float = 0.1
-    max_length: int = 128
+    c: float = 1.0
     held_out_fraction: float = 0.1
     val_fraction: float = 0.1
     seed: int = 42
-    max_steps: int = -1
     limit: int | None = None
-    save_steps: int = 50
 
     def __post_init__(self) -> None:
         self.train, self.out = Path(self.train), Path(self.out)
         self.tools = [Path(p) for p in self.tools]
         if self.depth < 1:
             raise ValueError(f"depth={self.depth} must be at least 1")
-        if self.epochs <= 0 and self.max_steps <= 0:
-            raise ValueError("set epochs > 0 or max_steps > 0")
+        if self.c <= 0:
+            raise ValueError(f"c={self.c} must be positive")
         if not 0 < self.val_fraction < 1:
             raise ValueError(f"val_fraction={self.val_fraction} must be in (0, 1)")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.update(train=str(self.train), out=str(self.out), tools=[str(p) for p in self.tools])
-        d["base"] = model_label(self.base)
+        d["model"] = model_label(self.model)
         return d
 
 
@@ -156,25 +145,21 @@ def candidate_lists(
     return out
 
 
-def _rows(lists: list[CandidateList]):
-    from datasets import Dataset
-
-    rows: dict[str, list] = {"query": [], "tool": [], "label": []}
-    for item in lists:
-        for tool, label in zip(item.tools, item.labels, strict=True):
-            rows["query"].append(item.query)
-            rows["tool"].append(card(tool))
-            rows["label"].append(float(label))
-    return Dataset.from_dict(rows)
+def feature_rows(index: Any, lists: list[CandidateList]) -> tuple[np.ndarray, np.ndarray]:
+    """Stacked features and labels of every candidate of every list."""
+    x = [features(index, item.query, item.tools) for item in lists]
+    y = [np.asarray(item.labels, dtype=int) for item in lists]
+    return np.vstack(x), np.concatenate(y)
 
 
-def validate(selector_model: Any, lists: list[CandidateList]) -> dict[str, float]:
+def validate(
+    index: Any, lists: list[CandidateList], mean, scale, coef, intercept
+) -> dict[str, float]:
     """Tune the threshold on ``lists`` and report the selection quality there."""
     scored = []
     for item in lists:
-        probs = selector_model.predict(
-            [(item.query, card(t)) for t in item.tools], show_progress_bar=False
-        )
+        x = (features(index, item.query, item.tools) - mean) / scale
+        probs = 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
         scored.append(([float(p) for p in probs], item.labels))
     missing = sum(item.missing for item in lists)
     threshold, f1 = tune_threshold(scored, missing=missing)
@@ -185,18 +170,13 @@ def validate(selector_model: Any, lists: list[CandidateList]) -> dict[str, float
     return {"threshold": threshold, "set_f1": f1, "exact_set": exact / max(1, len(lists))}
 
 
-def train_selector(cfg: SelectorTrainConfig, *, resume: bool = True, progress: bool = True) -> Path:
-    """Train, tune the threshold, save the selector folder with its record; return its path."""
-    import torch
-    from sentence_transformers import CrossEncoder
-    from sentence_transformers.cross_encoder import (
-        CrossEncoderTrainer,
-        CrossEncoderTrainingArguments,
-    )
-    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
+def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
+    """Fit the selector, tune its threshold, write the selector folder; return its path."""
+    from sklearn.linear_model import LogisticRegression
 
     from index.store import ToolIndex
     from retriever.base import default_retriever
+    from toolrag.cache import staged_folder
 
     start = time.perf_counter()
     tools = load_toolset(cfg.tools)
@@ -214,61 +194,41 @@ def train_selector(cfg: SelectorTrainConfig, *, resume: bool = True, progress: b
             f"no validation queries: {len(instances)} instances x val_fraction "
             f"{cfg.val_fraction} rounds to 0; give more instances"
         )
-    logger.info("indexing %d tools for the training candidates", len(tools))
-    retriever = default_retriever(ToolIndex.build(tools))
+    logger.info("indexing %d tools for the candidates and features", len(tools))
+    index = ToolIndex.build(tools, model=cfg.model, progress=progress)
+    retriever = default_retriever(index)
     builder = CandidateBuilder(tools)
     kw = {"depth": cfg.depth, "distractors": cfg.distractors}
     train_lists = candidate_lists(train, retriever, builder, exclude=held, **kw)
     val_lists = candidate_lists(val, retriever, builder, add_gold=False, **kw)
-    dataset = _rows(train_lists)
-    positives = int(sum(dataset["label"]))
-    logger.info("%d pairs (%d positive) from %d queries", len(dataset), positives, len(train))
-
-    model = CrossEncoder(
-        resolve_model(cfg.base), num_labels=1, max_length=cfg.max_length, device="cpu"
-    )
-    checkpoints = cfg.out / "checkpoints"
-    args = CrossEncoderTrainingArguments(
-        output_dir=str(checkpoints),
-        num_train_epochs=cfg.epochs,
-        max_steps=cfg.max_steps,
-        per_device_train_batch_size=cfg.batch_size,
-        learning_rate=cfg.learning_rate,
-        warmup_steps=cfg.warmup_ratio,  # a float below 1 is a ratio in transformers 5
-        seed=cfg.seed,
-        data_seed=cfg.seed,
-        save_strategy="steps",
-        save_steps=cfg.save_steps,
-        save_total_limit=2,
-        logging_steps=10,
-        report_to="none",
-        use_cpu=True,
-        disable_tqdm=not progress,
-    )
-    trainer = CrossEncoderTrainer(
-        model=model, args=args, train_dataset=dataset, loss=BinaryCrossEntropyLoss(model)
-    )
-    last = latest_checkpoint(checkpoints) if resume else None
-    if last:
-        logger.info("resuming from %s", last)
-    trainer.train(resume_from_checkpoint=str(last) if last else None)
-    model.activation_fn = torch.nn.Sigmoid()
-    validation = validate(model, val_lists)
-    model.save_pretrained(str(cfg.out))
+    x, y = feature_rows(index, train_lists)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    fit = LogisticRegression(C=cfg.c, max_iter=1000).fit((x - mean) / scale, y)
+    coef, intercept = fit.coef_[0], float(fit.intercept_[0])
+    validation = validate(index, val_lists, mean, scale, coef, intercept)
+    weights = {
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+        "coef": coef.tolist(),
+        "intercept": intercept,
+    }
     record = {
         "format": SELECTOR_FORMAT,
-        "config": cfg.to_dict(),
-        "card_template": CARD_TEMPLATE.value,
+        "id": hashlib.sha256(json.dumps(weights).encode()).hexdigest()[:12],
+        "features": list(FEATURES),
+        **weights,
         "threshold": validation["threshold"],
+        "embedding_model": index.manifest["embedding"]["model"],
+        "config": cfg.to_dict(),
         "validation": validation | {"queries": len(val_lists)},
         "held_out_tools": sorted(held),
-        "data": {"queries": len(train), "pairs": len(dataset), "positives": positives},
+        "data": {"queries": len(train), "candidates": len(y), "positives": int(y.sum())},
         "train_seconds": round(time.perf_counter() - start, 1),
-        "steps": int(trainer.state.global_step),
-        "weights_sha256": weights_checksum(cfg.out),
     }
-    (cfg.out / SELECTOR_RECORD).write_text(json.dumps(record, indent=2) + "\n")
-    write_selector_card(cfg.out)
+    with staged_folder(cfg.out, replace=True) as staging:
+        (staging / SELECTOR_RECORD).write_text(json.dumps(record, indent=2) + "\n")
+        write_selector_card(staging)
     return cfg.out
 
 
@@ -276,43 +236,44 @@ def write_selector_card(folder: Path, extra: str = "") -> Path:
     """README.md of a selector folder from its record (plus ``extra`` markdown)."""
     record = json.loads((folder / SELECTOR_RECORD).read_text())
     cfg, val = record["config"], record["validation"]
+    weights = "\n".join(
+        f"| {name} | {w:+.3f} |" for name, w in zip(record["features"], record["coef"], strict=True)
+    )
     lines = [
-        "---",
-        "library_name: sentence-transformers",
-        "tags: [toolrag, tool-selection, cross-encoder]",
-        "---",
-        "",
         "# toolrag tool selector",
         "",
-        f"A cross-encoder started from `{cfg['base']}`. It reads (query, tool card) and gives the",
-        "probability that the query needs the tool; tools at or above the threshold are selected.",
-        f"Card: the tool's `{record['card_template']}` text. Load with `ToolSelector.load(<this folder>)`",
-        "or pass `--selector <this folder>` to `toolrag plan / ask / eval`.",
+        "A logistic regression over what the retriever knows of each candidate tool (dense",
+        "similarity to the query and to each sub-request, margins, BM25, name overlap). It gives",
+        "the probability that the query needs the tool; tools at or above the threshold are",
+        "selected. Load with `ToolSelector.load(<this folder>, index=index)` or pass",
+        "`--selector <this folder>` to `toolrag plan / ask / serve / eval`.",
         "",
         "## Data",
         "",
         f"- labelled instances: `{cfg['train']}`; toolset: {', '.join(f'`{p}`' for p in cfg['tools'])}",
-        f"- {record['data']['queries']} training queries -> {record['data']['pairs']} pairs "
-        f"({record['data']['positives']} positive): the default retriever's top {cfg['depth']}, "
+        f"- embedding model (the index it reads): `{record['embedding_model']}`",
+        f"- {record['data']['queries']} training queries -> {record['data']['candidates']} candidates "
+        f"({record['data']['positives']} needed): the default retriever's top {cfg['depth']}, "
         f"{cfg['distractors']} BM25 distractors and the gold tools per query",
         f"- {val['queries']} validation queries carved out (seed {cfg['seed']}); "
         f"{len(record['held_out_tools'])} tools held out of training",
         "",
-        "## Hyper-parameters",
+        "## Weights (on standardised features)",
         "",
-        "| name | value |",
+        "| feature | weight |",
         "| --- | --- |",
-        *(f"| {k} | {v} |" for k, v in cfg.items() if k not in {"tools", "train", "out"}),
-        "",
-        f"Training: {record['steps']} steps in {record['train_seconds']} s on the CPU.",
+        weights,
+        f"| (intercept) | {record['intercept']:+.3f} |",
         "",
         "## Validation",
         "",
         f"Threshold {val['threshold']:.2f} (tuned for micro F1 of the selected set): set F1 "
-        f"{100 * val['set_f1']:.1f}, exact set {100 * val['exact_set']:.1f}% of queries.",
+        f"{100 * val['set_f1']:.1f}, exact set {100 * val['exact_set']:.1f}% of queries. "
+        f"Trained in {record['train_seconds']} s on the CPU.",
         "",
-        "Reproduce: `toolrag train selector` with the hyper-parameters above "
-        f"(`{SELECTOR_RECORD}` holds them in full).",
+        "Reproduce: `toolrag train selector --train "
+        f"{cfg['train']} --tools {' --tools '.join(cfg['tools'])} --out DIR` "
+        f"(`{SELECTOR_RECORD}` holds the full config).",
     ]
     if extra:
         lines += ["", extra]

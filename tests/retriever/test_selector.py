@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import math
 
+import numpy as np
 import pytest
 
 from retriever.selector import (
+    FEATURES,
+    SELECTOR_FORMAT,
     SELECTOR_RECORD,
     SelectorError,
     ToolSelector,
     check_threshold,
+    features,
     read_record,
     tune_threshold,
 )
@@ -43,19 +48,60 @@ def test_threshold_outside_zero_one_is_refused(bad):
         check_threshold(bad)
 
 
-def test_folder_that_is_not_a_selector_is_refused(tmp_path):
+def test_folder_that_is_not_a_selector_is_refused(tmp_path, six_index):
     with pytest.raises(SelectorError, match="not a toolrag selector"):
         read_record(tmp_path)
     with pytest.raises(SelectorError, match="does not exist"):
-        ToolSelector.load(tmp_path / "missing")
-
-
-def test_selector_with_changed_weights_is_refused(tmp_path):
-    (tmp_path / "model.safetensors").write_bytes(b"weights")
-    record = {"format": "toolrag-selector/1", "weights_sha256": "0" * 64}
-    (tmp_path / SELECTOR_RECORD).write_text(json.dumps(record))
-    with pytest.raises(SelectorError, match="not the ones"):
-        read_record(tmp_path)
-    (tmp_path / SELECTOR_RECORD).write_text(json.dumps(record | {"format": "other/9"}))
+        ToolSelector.load(tmp_path / "missing", index=six_index)
+    (tmp_path / SELECTOR_RECORD).write_text(json.dumps({"format": "other/9"}))
     with pytest.raises(SelectorError, match="retrain"):
         read_record(tmp_path)
+
+
+def _record(**extra):
+    n = len(FEATURES)
+    return {
+        "format": SELECTOR_FORMAT,
+        "features": list(FEATURES),
+        "mean": [0.0] * n,
+        "scale": [1.0] * n,
+        "coef": [0.0] * n,
+        "intercept": 0.0,
+        "threshold": 0.5,
+    } | extra
+
+
+def test_selector_from_another_embedding_model_is_refused(six_index):
+    with pytest.raises(SelectorError, match="trained on features of"):
+        ToolSelector(six_index, _record(embedding_model="some/other-model"))
+
+
+def test_features_on_the_six_tool_worked_example(six_index):
+    tools = six_index.tools
+    query = "What is the weather in Paris? Then convert 100 EUR to USD."
+    x = features(six_index, query, tools)
+    assert x.shape == (len(tools), len(FEATURES))
+    col = {name: x[:, i] for i, name in enumerate(FEATURES)}
+    names = [t.name for t in tools]
+    best = names[int(col["cos_query"].argmax())]
+    assert col["gap_to_best"][names.index(best)] == pytest.approx(0.0)
+    assert (col["gap_to_best"] <= 1e-9).all()
+    assert col["parts"][0] == pytest.approx(math.log(3))  # the query and its two sub-requests
+    # each sub-request has one best candidate, and a tool is top for some text iff its margin > 0
+    assert set(np.flatnonzero(col["top_for_part"])) == set(np.flatnonzero(col["part_margin"] > 0))
+    assert 1 <= col["tops"][0] <= 3
+
+
+def test_probabilities_follow_the_weights(six_index):
+    tools = six_index.tools[:3]
+    flat = ToolSelector(six_index, _record())
+    assert flat.probabilities("weather in Paris", tools) == pytest.approx([0.5] * 3)
+    assert len(flat.select("weather in Paris", tools).tools) == 3  # 0.5 >= threshold 0.5
+    coef = [0.0] * len(FEATURES)
+    coef[FEATURES.index("cos_query")] = 50.0
+    sharp = ToolSelector(six_index, _record(coef=coef), threshold=0.5)
+    probs = sharp.probabilities("weather in Paris", tools)
+    x = features(six_index, "weather in Paris", tools)[:, FEATURES.index("cos_query")]
+    assert list(np.argsort(probs)) == list(np.argsort(x))
+    with pytest.raises(ValueError, match="not in the index"):
+        sharp.probabilities("x", [tools[0].model_copy(update={"name": "notIndexed"})])
