@@ -30,9 +30,21 @@ from agent.evaluate import (
     spread,
 )
 from agent.planner import Planner
+from index.store import ToolIndex
 from index.toolset import load_toolset
 from retriever.selector import ToolSelector
 from toolrag.instances import read_instances
+
+INDEX = ROOT / ".cache" / "seal-index-default"
+
+
+def seal_index() -> ToolIndex:
+    """The Seal-Tools index with the shipped retriever, which the selector reads (cached)."""
+    if (INDEX / "manifest.json").exists():
+        return ToolIndex.load(INDEX)
+    idx = ToolIndex.build(load_toolset(SEAL / "tool.jsonl"), progress=True)
+    idx.save(INDEX)
+    return idx
 
 
 def main() -> None:
@@ -80,7 +92,9 @@ def main() -> None:
         )
         selector = None
         if "select" in flags:
-            selector = ToolSelector.load(args.selector, threshold=args.threshold)
+            selector = ToolSelector.load(
+                args.selector, index=seal_index(), threshold=args.threshold
+            )
         load_s = time.time() - start
         res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl", selector=selector)
         res |= {"model": model, "decoding": decoding, "quantize": quantize or None}
