@@ -107,24 +107,22 @@ class Agent:
         precision: str | None = None,
         k: int = 5,
         registry: ToolRegistry | None = None,
-        selector: str | None = None,
+        selector: str | None = "auto",
         threshold: float | None = None,
     ) -> Agent:
-        """An agent over a saved index with the default (or given) planner; ``selector`` is a
-        selector folder or ``"default"`` (the shipped one), ``None`` for none."""
+        """An agent over a saved index with the default (or given) planner and selector
+        (``"auto"``: the shipped one when it fits the index; see
+        :func:`retriever.selector.resolve_selector`)."""
         from index.store import ToolIndex
-        from retriever.selector import ToolSelector
+        from retriever.selector import check_selector_spec, resolve_selector
 
-        if selector is None and threshold is not None:
-            raise ValueError("a threshold needs a selector")
+        check_selector_spec(selector, threshold)
         idx = ToolIndex.load(index)
         return cls(
             idx,
             make_planner(planner, constrained=constrained, precision=precision),
             registry=registry,
-            selector=ToolSelector.load(selector, index=idx, threshold=threshold)
-            if selector
-            else None,
+            selector=resolve_selector(selector, idx, threshold),
             k=k,
         )
 

@@ -27,11 +27,13 @@ from agent.evaluate import (
     evaluate_planner,
     markdown_table,
     oracle_candidates,
+    retrieved_candidates,
     spread,
 )
 from agent.planner import Planner
 from index.store import ToolIndex
 from index.toolset import load_toolset
+from retriever.base import default_retriever
 from retriever.selector import ToolSelector
 from toolrag.instances import read_instances
 
@@ -54,7 +56,12 @@ def main() -> None:
     ap.add_argument("--setting", action="append", required=True, help="NAME=MODEL:DECODING")
     ap.add_argument("--instances", type=Path, default=SEAL / "test_in_domain.jsonl")
     ap.add_argument("--limit", type=int, default=None, help="N instances spread over the file")
-    ap.add_argument("--candidates", type=int, default=5, help="oracle candidates per query")
+    ap.add_argument("--candidates", type=int, default=5, help="candidates per query")
+    ap.add_argument(
+        "--retrieved",
+        action="store_true",
+        help="candidates are the shipped retriever's top K (end to end) instead of oracle-K",
+    )
     ap.add_argument("--max-new-tokens", type=int, default=256)
     ap.add_argument("--name", default="planner_quality")
     ap.add_argument("--selector", default="default", help="selector folder for +select settings")
@@ -62,7 +69,12 @@ def main() -> None:
     args = ap.parse_args()
 
     data = spread(read_instances(args.instances), args.limit)
-    cands = oracle_candidates(load_toolset(SEAL / "tool.jsonl"), args.candidates)
+    if args.retrieved:
+        cands = retrieved_candidates(default_retriever(seal_index()), args.candidates)
+        kind = f"retrieved top-{args.candidates} candidates (the shipped retriever, hybrid + decomposition)"
+    else:
+        cands = oracle_candidates(load_toolset(SEAL / "tool.jsonl"), args.candidates)
+        kind = f"oracle-{args.candidates} candidates (gold + BM25 distractors)"
     pred_dir = ROOT / ".cache" / "planner-eval" / args.name
     previous = RESULTS / f"{args.name}.json"
     results: dict[str, dict] = {}
@@ -105,8 +117,7 @@ def main() -> None:
         del planner
         gc.collect()
         md = [
-            f"# Planner on {args.instances.name}: {len(data)} instances spread over the file, "
-            f"oracle-{args.candidates} candidates (gold + BM25 distractors)",
+            f"# Planner on {args.instances.name}: {len(data)} instances spread over the file, {kind}",
             "",
             "Seal-Tools metrics in %. `nested refs`: share of gold references whose prediction "
             "points to the same output of the same earlier call (stricter than the paper's "

@@ -224,6 +224,44 @@ class ToolSelector:
         return Selection(chosen, {t.name: p for t, p in zip(tools, probs, strict=True)})
 
 
+def resolve_selector(
+    spec: str | Path | None, index: ToolIndex, threshold: float | None = None
+) -> ToolSelector | None:
+    """The selector a user asked for over ``index``.
+
+    ``"auto"`` (the default everywhere): the shipped selector when the index uses the embedding
+    model it was trained for, else none (logged). ``"none"`` or ``None``: no selector.
+    ``"default"``: the shipped one, refused on a mismatching index. A path: that folder.
+
+    Raises:
+        SelectorError: a folder that is not a selector, or one trained for another model.
+        ValueError: a threshold outside 0-1, or a threshold without a selector.
+    """
+    if spec is None or str(spec) == "none":
+        if threshold is not None:
+            raise ValueError("a threshold needs a selector (--selector)")
+        return None
+    if str(spec) == "auto":
+        try:
+            return ToolSelector.load(None, index=index, threshold=threshold)
+        except SelectorError as err:
+            logger.warning("planning without a tool selector: %s", err)
+            return None
+    return ToolSelector.load(spec, index=index, threshold=threshold)
+
+
+def check_selector_spec(spec: str | Path | None, threshold: float | None) -> None:
+    """Fail early, before an index is loaded, on a selector option that cannot work."""
+    if threshold is not None:
+        check_threshold(threshold)
+    if spec is None or str(spec) == "none":
+        if threshold is not None:
+            raise ValueError("a threshold needs a selector (--selector)")
+        return
+    if str(spec) != "auto":
+        read_record(shipped_selector() if str(spec) in DEFAULT_ALIASES else Path(spec))
+
+
 class RerankingRetriever(Retriever):
     """Any retriever's top ``depth``, re-ordered by a selector; the same verbs as a retriever.
 

@@ -24,6 +24,7 @@ from index.errors import IndexLoadError, ToolsetError
 from index.toolset import DuplicatePolicy, ToolFormat, load_toolset
 from index.vectors import AnnParams, AnnType
 from retriever.base import Mode
+from retriever.selector import check_selector_spec, resolve_selector
 
 app = typer.Typer(
     help="toolrag: index a toolset, retrieve every tool a query needs, plan the calls, evaluate.",
@@ -695,36 +696,18 @@ ConstrainedOpt = Annotated[
     typer.Option("--constrained/--unconstrained", help="Grammar-constrained decoding (default)."),
 ]
 SelectorOpt = Annotated[
-    str | None,
+    str,
     typer.Option(
         "--selector",
-        help="Tool selector: 'default' (shipped) or a folder from `toolrag train selector`. "
-        "The plan then calls exactly the selected candidates. Default: off.",
+        help="Tool selector: 'auto' (the shipped one when the index's embedding model fits it), "
+        "'default' (the shipped one), a folder from `toolrag train selector`, or 'none'. "
+        "The plan calls exactly the selected candidates.",
     ),
 ]
 ThresholdOpt = Annotated[
     float | None,
     typer.Option("--threshold", help="Selector probability cut (0-1); default: the tuned one."),
 ]
-
-
-def _selector(spec: str | None, threshold: float | None, index=None):
-    """The selector of ``--selector`` over ``index`` (``None`` without ``--selector``); with no
-    index yet, the folder and threshold are only checked."""
-    from retriever.selector import check_threshold, read_record, shipped_selector
-
-    if spec is None:
-        if threshold is not None:
-            raise ValueError("--threshold needs --selector")
-        return None
-    if index is None:
-        if threshold is not None:
-            check_threshold(threshold)
-        read_record(shipped_selector() if spec == "default" else Path(spec))
-        return None
-    from retriever.selector import ToolSelector
-
-    return ToolSelector.load(spec, index=index, threshold=threshold)
 
 
 PrecisionOpt = Annotated[
@@ -753,7 +736,7 @@ def eval_planner(
     ] = None,
     constrained: ConstrainedOpt = True,
     precision: PrecisionOpt = None,
-    selector: SelectorOpt = None,
+    selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
     limit: Annotated[
         int | None, typer.Option("--limit", help="N instances spread evenly over the file.")
@@ -778,7 +761,7 @@ def eval_planner(
     from toolrag.instances import read_instances
 
     try:
-        _selector(selector, threshold)  # bad options fail before any work
+        check_selector_spec(selector, threshold)  # bad options fail before any work
         idx = None
         spec = CandidateSpec.parse(candidates)
         data = spread(read_instances(instances), limit)
@@ -797,11 +780,11 @@ def eval_planner(
             toolset = load_toolset(tools)
             check_gold_tools(data, {t.name for t in toolset}, ", ".join(map(str, tools)))
             cand_fn = oracle_candidates(toolset, spec.k)
-            if selector is not None:  # the selector reads an index of the toolset
+            if selector != "none":  # the selector reads an index of the toolset
                 from index.store import ToolIndex
 
                 idx = ToolIndex.load(index) if index else ToolIndex.build(toolset)
-        sel = _selector(selector, threshold, idx) if selector else None
+        sel = resolve_selector(selector, idx, threshold) if idx is not None else None
         model = make_planner(planner, constrained=constrained, precision=precision)
         result = evaluate_planner(
             model, data, cand_fn, out / "predictions.jsonl", selector=sel, progress=not as_json
@@ -827,7 +810,7 @@ def eval_e2e(
     instances: Annotated[Path, typer.Option("--instances", help="Seal-Tools instances (.jsonl).")],
     planner: PlannerOpt = None,
     precision: PrecisionOpt = None,
-    selector: SelectorOpt = None,
+    selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
     k: Annotated[int, typer.Option("-k", "--k", help="Retrieved candidates per query.")] = 5,
     limit: Annotated[
@@ -846,9 +829,9 @@ def eval_e2e(
     from toolrag.instances import read_instances
 
     try:
-        _selector(selector, threshold)
+        check_selector_spec(selector, threshold)
         idx = ToolIndex.load(index)
-        sel = _selector(selector, threshold, idx)
+        sel = resolve_selector(selector, idx, threshold)
         data = spread(read_instances(instances), limit)
         model = make_planner(planner, precision=precision)
         report = evaluate_e2e(idx, model, data, out, k=k, progress=not as_json, selector=sel)
@@ -870,7 +853,7 @@ def plan_cmd(
     planner: PlannerOpt = None,
     constrained: ConstrainedOpt = True,
     precision: PrecisionOpt = None,
-    selector: SelectorOpt = None,
+    selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -920,7 +903,7 @@ def ask(
     ] = "simulate",
     constrained: ConstrainedOpt = True,
     precision: PrecisionOpt = None,
-    selector: SelectorOpt = None,
+    selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
     openapi: Annotated[
         list[Path] | None,
@@ -1026,7 +1009,7 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     planner: PlannerOpt = None,
     precision: PrecisionOpt = None,
-    selector: SelectorOpt = None,
+    selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
     k: Annotated[int, typer.Option("-k", help="Default candidate tools per query.")] = 5,
 ) -> None:
@@ -1094,7 +1077,8 @@ def quickstart(
         from agent.agent import Agent
         from agent.planner import Planner
 
-        answer = Agent(idx, Planner.load(), retriever=retr, k=k).ask(queries[0])
+        selector = resolve_selector("auto", idx)
+        answer = Agent(idx, Planner.load(), retriever=retr, selector=selector, k=k).ask(queries[0])
     if as_json:
         _print_json(
             {

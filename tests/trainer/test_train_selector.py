@@ -62,5 +62,5 @@ def test_cli_refuses_a_threshold_outside_zero_one_and_a_non_selector_folder(tmp_
     assert res.exit_code == 2 and "between 0 and 1" in res.stderr
     res = CliRunner().invoke(app, [*args, "--selector", str(tmp_path)])
     assert res.exit_code == 2 and "not a toolrag selector" in res.stderr
-    res = CliRunner().invoke(app, [*args, "--threshold", "0.3"])
-    assert res.exit_code == 2 and "--threshold needs --selector" in res.stderr
+    res = CliRunner().invoke(app, [*args, "--selector", "none", "--threshold", "0.3"])
+    assert res.exit_code == 2 and "a threshold needs a selector" in res.stderr
