@@ -18,6 +18,19 @@ SEAL = DATA / "seal-tools"
 RESULTS = ROOT / "benchmarks" / "results"
 
 
+def seal_index(path: Path = ROOT / ".cache" / "seal-index-default"):
+    """The Seal-Tools toolset's index with the shipped retriever at ``path``, built (and saved)
+    on first use."""
+    from index.store import ToolIndex
+    from index.toolset import load_toolset
+
+    if (path / "manifest.json").exists():
+        return ToolIndex.load(path)
+    idx = ToolIndex.build(load_toolset(SEAL / "tool.jsonl"), progress=True)
+    idx.save(path)
+    return idx
+
+
 def command_line() -> str:
     script = Path(sys.argv[0]).resolve()
     rel = script.relative_to(ROOT) if script.is_relative_to(ROOT) else script

@@ -20,7 +20,7 @@ import json
 import time
 from pathlib import Path
 
-from common import RESULTS, ROOT, SEAL, write_results
+from common import RESULTS, ROOT, SEAL, seal_index, write_results
 
 from agent.evaluate import (
     error_table,
@@ -31,22 +31,10 @@ from agent.evaluate import (
     spread,
 )
 from agent.planner import Planner
-from index.store import ToolIndex
 from index.toolset import load_toolset
 from retriever.base import default_retriever
 from retriever.selector import ToolSelector
 from toolrag.instances import read_instances
-
-INDEX = ROOT / ".cache" / "seal-index-default"
-
-
-def seal_index() -> ToolIndex:
-    """The Seal-Tools index with the shipped retriever, which the selector reads (cached)."""
-    if (INDEX / "manifest.json").exists():
-        return ToolIndex.load(INDEX)
-    idx = ToolIndex.build(load_toolset(SEAL / "tool.jsonl"), progress=True)
-    idx.save(INDEX)
-    return idx
 
 
 def main() -> None:

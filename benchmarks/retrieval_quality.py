@@ -11,10 +11,9 @@ import argparse
 import re
 from pathlib import Path
 
-from common import SEAL, write_results
+from common import SEAL, seal_index, write_results
 from rank_bm25 import BM25Okapi
 
-from index.store import ToolIndex
 from index.text import split_identifier
 from index.toolset import load_toolset
 from retriever.base import Mode, make_retriever
@@ -54,11 +53,7 @@ def main() -> None:
     ap.add_argument("--name", default="retrieval_test_in_domain")
     args = ap.parse_args()
     tools = load_toolset(SEAL / "tool.jsonl")
-    if (args.index / "manifest.json").exists():
-        idx = ToolIndex.load(args.index)
-    else:
-        idx = ToolIndex.build(tools, progress=True)
-        idx.save(args.index)
+    idx = seal_index(args.index)
     instances = read_instances(args.instances)
     results = {"rank-bm25 (plain reference)": plain_rank_bm25(idx.tools, instances)}
     for mode in Mode:

@@ -17,10 +17,9 @@ import argparse
 import time
 from pathlib import Path
 
-from common import SEAL, write_results
+from common import SEAL, seal_index, write_results
 
 from agent.evaluate import oracle_candidates, percentile
-from index.store import ToolIndex
 from index.toolset import load_toolset
 from retriever.base import default_retriever
 from retriever.evaluate import GROUP_ORDER, evaluate_retriever, markdown_table
@@ -81,11 +80,7 @@ def main() -> None:
     args = ap.parse_args()
 
     tools = load_toolset(SEAL / "tool.jsonl")
-    if (args.index / "manifest.json").exists():
-        idx = ToolIndex.load(args.index)
-    else:
-        idx = ToolIndex.build(tools, progress=True)  # the shipped retriever
-        idx.save(args.index)
+    idx = seal_index(args.index)
     instances = read_instances(args.instances)
     selector = ToolSelector.load(args.selector, index=idx)
     base = default_retriever(idx)

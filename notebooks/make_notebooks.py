@@ -154,7 +154,9 @@ NB3 = [
         "    plt.bar(cats, [res['scores'][c]['tool_f1'] for c in cats])\n"
         "    plt.ylabel('Tool F1')\n"
         "    plt.savefig(WORK / 'tool_f1_by_category.png')\n"
-        "    print({k: round(v, 1) for k, v in res['scores']['overall'].items()})"
+        "    overall = res['scores']['overall']\n"
+        "    print({k: round(v, 1) for k, v in overall.items() if k != 'errors'})\n"
+        "    print('where the score is lost:', overall['errors'])"
     ),
 ]
 

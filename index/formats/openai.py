@@ -1,6 +1,7 @@
 """OpenAI function-calling tools: ``[{"type": "function", "function": {name, description,
-parameters}}]``. The older bare form ``[{name, description, parameters}]`` and a
-``{"tools": [...]}`` wrapper holding the typed form are read too."""
+parameters}}]``. Also read: the older bare form ``[{name, description, parameters}]``; a
+``{"tools": [...]}`` wrapper holding the typed form; ``{"functions": [...]}``; one function
+object on its own; and Anthropic-style tools, whose schema is under ``input_schema``."""
 
 from __future__ import annotations
 
@@ -13,23 +14,34 @@ from toolrag.types import Tool
 NAME = "openai"
 
 
+SCHEMA_KEYS = ("parameters", "input_schema")  # OpenAI, Anthropic
+
+
+def _is_function(rec: Any) -> bool:
+    if not isinstance(rec, dict):
+        return False
+    if rec.get("type") == "function" and "function" in rec:
+        return True
+    return "name" in rec and any(k in rec for k in SCHEMA_KEYS) and "inputSchema" not in rec
+
+
 def _records(doc: Document) -> list[Any] | None:
     data = doc.data
-    if isinstance(data, dict) and isinstance(data.get("tools"), list):
-        data = data["tools"]
-        if not (data and isinstance(data[0], dict) and data[0].get("type") == "function"):
-            return None
+    if isinstance(data, dict):
+        if isinstance(data.get("functions"), list):
+            data = data["functions"]
+        elif isinstance(data.get("tools"), list):
+            data = data["tools"]
+            if not (data and _is_function(data[0])):
+                return None  # e.g. MCP's tools/list
+        elif _is_function(data):
+            data = [data]
     return data if isinstance(data, list) else None
 
 
 def detect(doc: Document) -> bool:
     records = _records(doc)
-    if not records or not isinstance(records[0], dict):
-        return False
-    first = records[0]
-    if first.get("type") == "function" and "function" in first:
-        return True
-    return "name" in first and "parameters" in first and "inputSchema" not in first
+    return bool(records) and _is_function(records[0])
 
 
 def parse(doc: Document) -> list[Tool]:
@@ -48,15 +60,16 @@ def parse(doc: Document) -> list[Tool]:
             field=f"{prefix}name",
             fix="Every function needs a 'name'",
         )
+        key = next((k for k in SCHEMA_KEYS if k in rec), "parameters")
         tools.append(
             Tool(
                 name=name,
                 description=str(rec.get("description") or ""),
                 parameters=params_from_schema(
-                    rec.get("parameters"),
+                    rec.get(key),
                     source=doc.source,
                     record=where,
-                    field=f"{prefix}parameters",
+                    field=f"{prefix}{key}",
                 ),
                 source_format=NAME,
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 import jsonschema
@@ -9,6 +11,83 @@ from jsonschema.validators import validator_for
 
 from index.errors import ToolsetError
 from toolrag.types import Param, ParamType, normalize_type
+
+logger = logging.getLogger(__name__)
+
+PYTHON_TYPES = {
+    "dict": "object",
+    "float": "number",
+    "double": "number",
+    "int": "integer",
+    "str": "string",
+    "bool": "boolean",
+    "list": "array",
+    "tuple": "array",
+}
+"""Type names that Python-generated and Gorilla-style function lists write, in JSON Schema terms."""
+_GENERIC = re.compile(r"^(list|tuple|array|dict|set)\[(.+)\]$", re.IGNORECASE)
+
+
+def normalize_schema(schema: Any, path: str = "") -> tuple[Any, list[str]]:
+    """``schema`` with Python type names rewritten as JSON Schema types, and what was rewritten.
+
+    ``dict``/``float``/``int``/``str``/``bool``/``list``/``tuple`` map to their JSON Schema
+    types, ``list[int]`` to an array of integers, ``any`` drops the type (any value); nested
+    ``properties``, ``items`` and ``anyOf``/``oneOf``/``allOf`` are rewritten too. Other
+    unknown names are left for the validator to report.
+
+    Example:
+        >>> normalize_schema({"type": "dict", "properties": {"xs": {"type": "list[float]"}}})
+        ({'type': 'object', 'properties': {'xs': {'type': 'array', 'items': {'type': 'number'}}}}, ["type: 'dict' -> 'object'", "properties.xs.type: 'list[float]' -> array of 'number'"])
+    """
+    if not isinstance(schema, dict):
+        return schema, []
+    out = dict(schema)
+    notes: list[str] = []
+    where = f"{path}.type" if path else "type"
+    kind = out.get("type")
+    if isinstance(kind, str) and kind not in _JSON_TYPES:
+        key = kind.strip().lower()
+        generic = _GENERIC.match(key)
+        if key == "any":
+            del out["type"]
+            notes.append(f"{where}: 'any' -> any value")
+        elif key in PYTHON_TYPES:
+            out["type"] = PYTHON_TYPES[key]
+            notes.append(f"{where}: {kind!r} -> {out['type']!r}")
+        elif generic and generic.group(1) in ("list", "tuple", "array", "set"):
+            item = PYTHON_TYPES.get(generic.group(2).strip(), generic.group(2).strip())
+            out["type"] = "array"
+            out.setdefault("items", {"type": item})
+            notes.append(f"{where}: {kind!r} -> array of {item!r}")
+        elif generic:
+            out["type"] = "object"
+            notes.append(f"{where}: {kind!r} -> 'object'")
+    for key in ("properties", "$defs", "definitions"):
+        if isinstance(out.get(key), dict):
+            children = {}
+            for name, child in out[key].items():
+                children[name], sub = normalize_schema(
+                    child, f"{path + '.' if path else ''}{key}.{name}"
+                )
+                notes += sub
+            out[key] = children
+    for key in ("items", "additionalProperties"):
+        if isinstance(out.get(key), dict):
+            out[key], sub = normalize_schema(out[key], f"{path + '.' if path else ''}{key}")
+            notes += sub
+    for key in ("anyOf", "oneOf", "allOf"):
+        if isinstance(out.get(key), list):
+            parts = []
+            for i, child in enumerate(out[key]):
+                part, sub = normalize_schema(child, f"{path + '.' if path else ''}{key}[{i}]")
+                parts.append(part)
+                notes += sub
+            out[key] = parts
+    return out, notes
+
+
+_JSON_TYPES = {"object", "array", "string", "number", "integer", "boolean", "null"}
 
 
 def check_schema(schema: Any, *, source: str, record: str, field: str) -> dict[str, Any]:
@@ -44,6 +123,9 @@ def params_from_schema(
     """
     if not schema:
         return []
+    schema, notes = normalize_schema(schema)
+    if notes:
+        logger.warning("%s, %s: normalised %s: %s", source, record, field, "; ".join(notes))
     check_schema(schema, source=source, record=record, field=field)
     if schema.get("type", "object") != "object":
         raise ToolsetError(

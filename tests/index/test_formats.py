@@ -274,3 +274,68 @@ def test_forced_format_mismatch_finds_nothing(six_tools_file):
 def test_missing_file():
     with pytest.raises(ToolsetError, match="no such file"):
         load_toolset("does/not/exist.json")
+
+
+PYTHON_TYPED = [
+    {
+        "name": "calculate_area",
+        "description": "Area of a shape.",
+        "parameters": {
+            "type": "dict",
+            "properties": {
+                "base": {"type": "float", "description": "Base length"},
+                "sides": {"type": "list[int]", "description": "Side lengths"},
+                "point": {"type": "tuple", "items": {"type": "float"}},
+                "extra": {"type": "any"},
+                "unit": {"type": "str", "enum": ["m", "cm"]},
+            },
+            "required": ["base"],
+        },
+    }
+]
+
+
+def test_python_typed_schemas_are_normalised(tmp_path, caplog):
+    (tool,) = load_toolset(write(tmp_path, "py.json", PYTHON_TYPED))
+    types = {p.name: p.type.value for p in tool.parameters}
+    assert types == {
+        "base": "number",
+        "sides": "array",
+        "point": "array",
+        "extra": "string",  # any value: planners pass it as given
+        "unit": "string",
+    }
+    assert tool.required == ["base"] and tool.parameters[4].enum == ["m", "cm"]
+    assert (
+        "'dict' -> 'object'" in caplog.text and "'list[int]' -> array of 'integer'" in caplog.text
+    )
+
+
+def test_a_schema_that_cannot_be_normalised_names_file_record_and_field(tmp_path):
+    bad = [
+        dict(PYTHON_TYPED[0], parameters={"type": "dict", "properties": {"x": {"type": "frob"}}})
+    ]
+    with pytest.raises(ToolsetError, match=r"bad\.json.*calculate_area|bad\.json.*\[0\]") as err:
+        load_toolset(write(tmp_path, "bad.json", bad))
+    assert "properties.x.type" in str(err.value)
+
+
+def test_wrapped_function_forms_people_paste(tmp_path):
+    fn = {
+        "name": "get_weather",
+        "description": "Weather now.",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+    }
+    anthropic = {k: v for k, v in fn.items() if k != "parameters"} | {
+        "input_schema": fn["parameters"]
+    }
+    forms = {
+        "bare.json": fn,
+        "typed.json": {"type": "function", "function": fn},
+        "functions.json": {"functions": [fn]},
+        "anthropic.json": [anthropic],
+        "anthropic_tools.json": {"tools": [anthropic]},
+    }
+    for name, content in forms.items():
+        (tool,) = load_toolset(write(tmp_path, name, content))
+        assert tool.name == "get_weather" and [p.name for p in tool.parameters] == ["city"], name
