@@ -40,6 +40,21 @@ def make_planner(
     return Planner.load(spec, constrained=constrained, precision=precision)
 
 
+def plan_with(
+    planner: Any, selector: ToolSelector | None, query: str, tools: list[Tool]
+) -> tuple[PlanResult, Selection | None]:
+    """Select among ``tools`` (when there is a selector), then plan with exactly the selected
+    ones; the plan's ``seconds`` include the selector's."""
+    if selector is None:
+        return planner.plan(query, tools), None
+    start = time.perf_counter()
+    selection = selector.select(query, tools)
+    took = time.perf_counter() - start
+    result = planner.plan(query, tools, selected=[t.name for t in selection.tools])
+    result.seconds += took
+    return result, selection
+
+
 class ExecuteMode(StrEnum):
     """What ``ask`` does with a plan that passed the checks."""
 
@@ -128,14 +143,7 @@ class Agent:
 
     def plan(self, query: str, tools: list[Tool]) -> tuple[PlanResult, Selection | None]:
         """Plan over candidate ``tools``, through the selector when there is one."""
-        if self.selector is None:
-            return self.planner.plan(query, tools), None
-        start = time.perf_counter()
-        selection = self.selector.select(query, tools)
-        took = time.perf_counter() - start
-        result = self.planner.plan(query, tools, selected=[t.name for t in selection.tools])
-        result.seconds += took
-        return result, selection
+        return plan_with(self.planner, self.selector, query, tools)
 
     def ask(
         self, query: str, *, k: int | None = None, execute_mode: ExecuteMode | str = "simulate"

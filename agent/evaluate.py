@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import logging
 import random
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agent.agent import plan_with
 from agent.candidates import CandidateBuilder
 from agent.metrics import PlannerScores, score_instance
 from agent.planner import Planner
@@ -129,18 +129,13 @@ def evaluate_planner(
     with predictions.open("a") as out:
         for inst in tqdm(todo, desc="planning", disable=not progress):
             cands = candidates(inst)
+            result, selection = plan_with(planner, selector, inst.query, cands)
             extra: dict[str, Any] = {}
-            selected = None
-            if selector is not None:
-                start = time.perf_counter()
-                selection = selector.select(inst.query, cands)
-                selected = [t.name for t in selection.tools]
+            if selection is not None:
                 extra = {
-                    "selected": selected,
+                    "selected": [t.name for t in selection.tools],
                     "probabilities": {k: round(v, 4) for k, v in selection.probabilities.items()},
-                    "select_seconds": round(time.perf_counter() - start, 4),
                 }
-            result = planner.plan(inst.query, cands, selected=selected)
             row = (
                 {
                     "id": inst.id,
@@ -153,7 +148,6 @@ def evaluate_planner(
                 | extra
                 | result.to_json()
             )
-            row["seconds"] = result.seconds + extra.get("select_seconds", 0.0)
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             out.flush()
             done[inst.id] = row

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from agent import plan as plan_format
 from agent.grammar import closed_calls, stage_grammar
 from agent.models import load_causal_lm
-from agent.plan import finish_plan
 from agent.prompt import messages
 from toolrag.types import Tool, ToolCall
 
@@ -76,7 +75,7 @@ def read_plan(
     alike. A text that is not a plan sets ``result.error``."""
     try:
         internal = plan_format.parse(result.text)
-        result.internal, dropped = finish_plan(
+        result.internal, dropped = plan_format.finish_plan(
             internal, query, stop_on_repeat=stop_on_repeat, drop_ungrounded=drop_ungrounded
         )
         result.dropped = [internal[i] for i in dropped]
