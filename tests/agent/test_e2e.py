@@ -53,3 +53,14 @@ def test_one_run_writes_report_and_plots(six_index, tmp_path):
     for name in ["report.json", "report.md", "recall_at_k.png", "f1_by_category.png"]:
         assert (tmp_path / name).stat().st_size > 0
     assert json.loads((tmp_path / "report.json").read_text())["k"] == 3
+
+
+def test_report_is_written_without_matplotlib(six_index, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now fails
+    report = evaluate_e2e(six_index, FirstToolPlanner(), [inst(0)], tmp_path, k=3, progress=False)
+    assert report["plots"] == []
+    assert (tmp_path / "report.json").stat().st_size > 0
+    assert "Where the score is lost" in (tmp_path / "report.md").read_text()
+    assert not (tmp_path / "recall_at_k.png").exists()
