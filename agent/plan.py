@@ -133,13 +133,7 @@ def first_repeat(plan: Sequence[Mapping[str, Any]]) -> int | None:
         ...               {"api": "a", "parameters": {"x": 1}}])
         2
     """
-    seen: set[str] = set()
-    for i, call in enumerate(plan):
-        key = call_key(call)
-        if key in seen:
-            return i
-        seen.add(key)
-    return None
+    return min(repeats(plan), default=None)
 
 
 def _literal(value: Any) -> bool:

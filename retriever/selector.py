@@ -112,7 +112,12 @@ def features(index: ToolIndex, query: str, tools: Sequence[Tool]) -> np.ndarray:
     Raises:
         ValueError: a candidate that is not in ``index``.
     """
-    missing = [t.name for t in tools if t.name not in index._row]
+    rows, missing = [], []
+    for tool in tools:
+        try:
+            rows.append(index.row(tool.name))
+        except KeyError:
+            missing.append(tool.name)
     if missing:
         raise ValueError(
             f"candidates {missing[:5]} are not in the index; the selector scores indexed tools "
@@ -121,18 +126,18 @@ def features(index: ToolIndex, query: str, tools: Sequence[Tool]) -> np.ndarray:
     parts = split_query(query)
     texts = [query] + (parts if len(parts) > 1 else [])
     q = index.encode_queries(texts)  # [texts, dim]
-    t = index.embeddings[[index.row(tool.name) for tool in tools]]  # [tools, dim]
+    t = index.embeddings[rows]  # [tools, dim]
     cos = q @ t.T  # [texts, tools]
     whole = cos[0]  # [tools]
     best_part = cos.max(axis=0)  # [tools]
-    winners = cos.argmax(axis=1)  # [texts]: the best candidate for each text
+    winners = set(cos.argmax(axis=1).tolist())  # the candidates that are best for some text
     margins = np.empty(len(tools))
     for j in range(len(tools)):
         i = int(cos[:, j].argmax())
         others = np.delete(cos[i], j)
         margins[j] = cos[i, j] - (others.max() if others.size else 0.0)
     order = (-whole).argsort().argsort()  # 0 = best
-    bm25 = index.bm25.scores(query)[[index.row(tool.name) for tool in tools]]
+    bm25 = index.bm25.scores(query)[rows]
     words = set(tokenize(query))
     out = np.zeros((len(tools), len(FEATURES)), dtype=np.float64)
     for j, tool in enumerate(tools):
@@ -142,12 +147,12 @@ def features(index: ToolIndex, query: str, tools: Sequence[Tool]) -> np.ndarray:
             best_part[j],
             whole[j] - whole.max(),
             margins[j],
-            float(j in set(winners.tolist())),
+            float(j in winners),
             (order[j] + 1) / len(tools),
             bm25[j] / bm25.max() if bm25.max() > 0 else 0.0,
             sum(w in words for w in name_words) / max(1, len(name_words)),
             math.log(len(texts)),
-            len(set(winners.tolist())),
+            len(winners),
         ]
     return out
 

@@ -168,13 +168,19 @@ def labelled_queries(instances: Sequence[Instance], exclude: set[str]) -> list[Q
     ]
 
 
+def validation_positions(n: int, fraction: float, seed: int) -> set[int]:
+    """The positions, among ``n`` labelled items, carved out for validation: the same draw for
+    the retriever and the selector trainers, so with equal seeds they validate on the same
+    queries."""
+    return set(random.Random(seed).sample(range(n), round(n * fraction)))
+
+
 def split_validation(
     queries: list[Query], fraction: float, seed: int
 ) -> tuple[list[Query], list[Query]]:
     """Carve ``fraction`` of the labelled queries out for validation (whole queries)."""
     labelled = [q for q in queries if q.source == "labelled"]
-    rng = random.Random(seed)
-    val_ids = set(rng.sample(range(len(labelled)), round(len(labelled) * fraction)))
+    val_ids = validation_positions(len(labelled), fraction, seed)
     val = [q for i, q in enumerate(labelled) if i in val_ids]
     train = [q for q in queries if q.source != "labelled"] + [
         q for i, q in enumerate(labelled) if i not in val_ids

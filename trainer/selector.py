@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import random
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -38,12 +37,13 @@ from retriever.selector import (
     FEATURES,
     SELECTOR_FORMAT,
     SELECTOR_RECORD,
+    ToolSelector,
     features,
     tune_threshold,
 )
 from toolrag.instances import read_instances
 from toolrag.types import Instance, Tool
-from trainer.data import held_out_tools
+from trainer.data import held_out_tools, validation_positions
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +112,7 @@ def split_instances(
     """Training and validation instances (whole queries) and the held-out tool names."""
     held = held_out_tools(tools, cfg.held_out_fraction, cfg.seed)
     usable = [i for i in instances if not held.intersection(i.gold_tools)]
-    rng = random.Random(cfg.seed)
-    val_ids = set(rng.sample(range(len(usable)), round(len(usable) * cfg.val_fraction)))
+    val_ids = validation_positions(len(usable), cfg.val_fraction, cfg.seed)
     train = [inst for n, inst in enumerate(usable) if n not in val_ids]
     val = [inst for n, inst in enumerate(usable) if n in val_ids]
     return train, val, held
@@ -152,15 +151,10 @@ def feature_rows(index: Any, lists: list[CandidateList]) -> tuple[np.ndarray, np
     return np.vstack(x), np.concatenate(y)
 
 
-def validate(
-    index: Any, lists: list[CandidateList], mean, scale, coef, intercept
-) -> dict[str, float]:
+def validate(index: Any, lists: list[CandidateList], weights: dict[str, Any]) -> dict[str, float]:
     """Tune the threshold on ``lists`` and report the selection quality there."""
-    scored = []
-    for item in lists:
-        x = (features(index, item.query, item.tools) - mean) / scale
-        probs = 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
-        scored.append(([float(p) for p in probs], item.labels))
+    selector = ToolSelector(index, weights | {"threshold": 0.5})  # the threshold is tuned here
+    scored = [(selector.probabilities(item.query, item.tools), item.labels) for item in lists]
     missing = sum(item.missing for item in lists)
     threshold, f1 = tune_threshold(scored, missing=missing)
     exact = sum(
@@ -205,14 +199,13 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     fit = LogisticRegression(C=cfg.c, max_iter=1000).fit((x - mean) / scale, y)
-    coef, intercept = fit.coef_[0], float(fit.intercept_[0])
-    validation = validate(index, val_lists, mean, scale, coef, intercept)
     weights = {
         "mean": mean.tolist(),
         "scale": scale.tolist(),
-        "coef": coef.tolist(),
-        "intercept": intercept,
+        "coef": fit.coef_[0].tolist(),
+        "intercept": float(fit.intercept_[0]),
     }
+    validation = validate(index, val_lists, weights)
     record = {
         "format": SELECTOR_FORMAT,
         "id": hashlib.sha256(json.dumps(weights).encode()).hexdigest()[:12],
