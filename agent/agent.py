@@ -27,17 +27,21 @@ if TYPE_CHECKING:
 
 
 def make_planner(
-    spec: str | None = None, *, constrained: bool = True, precision: str | None = None
+    spec: str | None = None,
+    *,
+    constrained: bool = True,
+    engine: str | None = None,
+    precision: str | None = None,
 ) -> Any:
     """``openai:MODEL`` -> a :class:`~agent.remote.RemotePlanner` on ``$OPENAI_BASE_URL``;
     anything else (adapter folder, model folder, hub id, packaged alias, ``None`` for the shipped
-    planner) -> a local :class:`Planner` in ``precision`` (``fp32`` or ``int8``; ``None``: the
-    default, :data:`agent.models.DEFAULT_PRECISION`)."""
+    planner) -> a local :class:`Planner` on ``engine`` in ``precision`` (see
+    :meth:`Planner.load`)."""
     if spec and spec.startswith("openai:"):
         from agent.remote import RemotePlanner
 
         return RemotePlanner(spec.removeprefix("openai:"))
-    return Planner.load(spec, constrained=constrained, precision=precision)
+    return Planner.load(spec, constrained=constrained, engine=engine, precision=precision)
 
 
 def plan_with(
@@ -119,6 +123,7 @@ class Agent:
         *,
         planner: str | None = None,
         constrained: bool = True,
+        engine: str | None = None,
         precision: str | None = None,
         k: int = 5,
         registry: ToolRegistry | None = None,
@@ -135,7 +140,7 @@ class Agent:
         idx = ToolIndex.load(index)
         return cls(
             idx,
-            make_planner(planner, constrained=constrained, precision=precision),
+            make_planner(planner, constrained=constrained, engine=engine, precision=precision),
             registry=registry,
             selector=resolve_selector(selector, idx, threshold),
             k=k,

@@ -23,6 +23,8 @@ from toolrag.cache import cache_root, staged_folder
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
+    from agent.engine import Engine
+
 logger = logging.getLogger(__name__)
 
 
@@ -139,9 +141,10 @@ def _has_package(model: PackagedModel) -> bool:
 
 
 QUANTIZE = ("int8",)
-PRECISIONS = ("fp32", "int8")
-DEFAULT_PRECISION = "fp32"
-"""The local planner's default: ``fp32`` or ``int8`` (linear layers, :func:`quantize_int8`)."""
+PRECISIONS = {"onnx": ("int8", "int4", "fp32"), "torch": ("fp32", "int8")}
+"""The weight precisions each engine runs: ONNX exports (:mod:`agent.export`), or PyTorch float32
+and dynamic int8 linear layers (:func:`quantize_int8`)."""
+DEFAULT_PRECISION = {"onnx": "int8", "torch": "fp32"}
 
 
 def quantize_int8(lm: PreTrainedModel) -> PreTrainedModel:
@@ -200,3 +203,42 @@ def load_causal_lm(
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
     return lm, tok
+
+
+def load_engine(
+    model: str | None = None, *, engine: str | None = None, precision: str | None = None
+) -> tuple[Engine, PreTrainedTokenizerBase]:
+    """The planner's decoding engine and tokenizer for ``model`` (see :func:`load_causal_lm`).
+
+    ``engine``: ``onnx`` or ``torch`` (``None``: :data:`agent.engine.DEFAULT_ENGINE`; onnx falls
+    back to torch, with a warning, where onnxruntime-genai is not installed). ``precision``: one of
+    :data:`PRECISIONS` for that engine (``None``: :data:`DEFAULT_PRECISION`).
+    """
+    from agent.engine import DEFAULT_ENGINE, ENGINES, OnnxEngine, TorchEngine, onnx_available
+
+    engine = engine or DEFAULT_ENGINE
+    if engine not in ENGINES:
+        raise ValueError(f"engine={engine!r}; choose one of {ENGINES}")
+    if engine == "onnx" and not onnx_available():
+        logger.warning(
+            "onnxruntime-genai is not installed, so the planner decodes with PyTorch (about 3x "
+            "slower); pip install onnxruntime-genai onnx-ir"
+        )
+        engine, precision = "torch", None
+    precision = precision or DEFAULT_PRECISION[engine]
+    if precision not in PRECISIONS[engine]:
+        raise ValueError(
+            f"precision={precision!r} with engine={engine!r}; choose one of {PRECISIONS[engine]}"
+        )
+    if engine == "torch":
+        lm, tok = load_causal_lm(model, quantize=None if precision == "fp32" else precision)
+        return TorchEngine(lm), tok
+    from transformers import AutoTokenizer
+
+    from agent.export import onnx_model
+
+    folder = onnx_model(model, precision)
+    tok = AutoTokenizer.from_pretrained(folder)
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    return OnnxEngine(folder), tok

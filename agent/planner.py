@@ -18,19 +18,23 @@ Example:
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from agent import plan as plan_format
 from agent.grammar import closed_calls, stage_grammar
-from agent.models import load_causal_lm
 from agent.prompt import messages
 from toolrag.types import Tool, ToolCall
 
 if TYPE_CHECKING:
-    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+    from transformers import PreTrainedTokenizerBase
+
+    from agent.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -86,15 +90,15 @@ def read_plan(
 
 
 class Planner:
-    """A causal LM (optionally with a LoRA adapter) that writes plans.
+    """A causal LM (optionally with a LoRA adapter) that writes plans, decoding through an
+    :class:`~agent.engine.Engine`.
 
     Args:
-        model: the loaded causal LM. tokenizer: its tokenizer.
+        engine: scores tokens (:class:`~agent.engine.OnnxEngine`,
+            :class:`~agent.engine.TorchEngine`, or a test double). tokenizer: the model's.
         constrained: decode under the plan grammar (default) or freely.
         max_new_tokens: generation cap per plan.
         max_calls: plan length cap under constrained decoding.
-        reuse_prefix: keep the KV cache of the prompt part every query shares (system message
-            and the start of the user turn) and start each plan from a copy of it.
         stop_on_repeat: no identical call (same API and parameters) twice in a plan. Under
             constrained decoding the plan ends when the model repeats a call, or, while a
             selected tool is still uncalled, the next call must be one of those; any other
@@ -102,60 +106,58 @@ class Planner:
             never what a user wants, although the paper's scorer credits it.
         drop_ungrounded: remove calls whose literal arguments the query says none of
             (:func:`agent.plan.drop_ungrounded`; kept in ``PlanResult.dropped``).
+        show_selected_only: with a selection, the prompt lists only the selected tools instead
+            of every candidate (a shorter prompt: the grammar admits only those anyway).
+
+    One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
 
     def __init__(
         self,
-        model: PreTrainedModel,
+        engine: Engine,
         tokenizer: PreTrainedTokenizerBase,
         *,
         constrained: bool = True,
         max_new_tokens: int = 384,
         max_calls: int = 8,
         name: str = "",
-        reuse_prefix: bool = True,
         stop_on_repeat: bool = True,
         drop_ungrounded: bool = True,
+        show_selected_only: bool = False,
     ) -> None:
-        self.model = model
+        self.engine = engine
+        self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
         self.constrained = constrained
         self.max_new_tokens = max_new_tokens
         self.max_calls = max_calls
         self.name = name
-        self.reuse_prefix = reuse_prefix
         self.stop_on_repeat = stop_on_repeat
         self.drop_ungrounded = drop_ungrounded
         self._ll_tokenizer: Any = None
-        self._prefix: tuple[list[int], Any] | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def load(
         cls,
         model: str | None = None,
         *,
-        dtype: str = "float32",
-        quantize: str | None = None,
+        engine: str | None = None,
         precision: str | None = None,
         **kwargs: Any,
     ) -> Planner:
         """Load a planner from an adapter folder, a model folder, a hub id or a packaged alias.
 
-        ``precision``: ``fp32`` or ``int8`` (linear layers quantized, faster on CPU); ``None``
-        takes :data:`agent.models.DEFAULT_PRECISION` unless ``quantize`` is given.
+        ``engine``: ``onnx`` (ONNX Runtime GenAI; the model is exported once and cached, see
+        :func:`agent.export.onnx_model`) or ``torch``; ``None`` takes
+        :data:`agent.engine.DEFAULT_ENGINE`, falling back to torch with a warning when
+        onnxruntime-genai is not installed. ``precision``: the weights' precision, per engine
+        (:data:`agent.models.PRECISIONS`); ``None`` takes the engine's default.
         """
-        from agent.models import DEFAULT_PRECISION, PRECISIONS
+        from agent.models import default_planner, load_engine
 
-        if precision is None and quantize is None:
-            precision = DEFAULT_PRECISION
-        if precision is not None:
-            if precision not in PRECISIONS:
-                raise ValueError(f"precision={precision!r}; choose one of {PRECISIONS}")
-            quantize = None if precision == "fp32" else precision
-        lm, tok = load_causal_lm(model, dtype=dtype, quantize=quantize)
-        from agent.models import default_planner
-
-        return cls(lm, tok, name=model or default_planner(), **kwargs)
+        engine_obj, tok = load_engine(model, engine=engine, precision=precision)
+        return cls(engine_obj, tok, name=model or default_planner(), **kwargs)
 
     def prompt_ids(self, query: str, tools: Sequence[Tool]) -> list[int]:
         text = self.tokenizer.apply_chat_template(
@@ -170,7 +172,8 @@ class Planner:
 
         Args:
             query: the user's request.
-            tools: the candidate tools, all shown to the model.
+            tools: the candidate tools, all listed in the prompt (only the selected ones with
+                ``show_selected_only``).
             selected: names of the tools the plan must use (from a :class:`ToolSelector`):
                 under constrained decoding a call may name only these, and each is called at
                 least once; ``[]`` gives the empty plan. ``None``: any candidate, any number.
@@ -182,12 +185,16 @@ class Planner:
             unknown = set(selected) - {t.name for t in tools}
             if unknown:
                 raise ValueError(f"selected tools {sorted(unknown)} are not among the candidates")
-        ids = self.prompt_ids(query, tools)
-        if self.constrained:
-            text, n_new, n_forced = self._constrained(ids, tools, selected)
-        else:
-            text, n_new, n_forced = self._free(ids), 0, 0
-            n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
+        shown = tools
+        if selected is not None and self.show_selected_only:
+            shown = [t for t in tools if t.name in set(selected)]
+        ids = self.prompt_ids(query, shown)
+        with self._lock:
+            if self.constrained:
+                text, n_new, n_forced = self._constrained(ids, tools, selected)
+            else:
+                text, n_new, n_forced = self._free(ids), 0, 0
+                n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
         result = PlanResult(calls=[], text=text, format_ok=False, new_tokens=n_new)
         result.forced_tokens = n_forced
         read_plan(
@@ -200,51 +207,17 @@ class Planner:
         result.seconds = time.perf_counter() - start
         return result
 
-    def _start_cache(self, ids: list[int]) -> tuple[Any, int]:
-        """A KV cache already holding the shared prompt prefix (when it matches) and its length."""
-        import copy
-
-        import torch
-        from transformers import DynamicCache
-
-        if not self.reuse_prefix:
-            return DynamicCache(), 0
-        if self._prefix is None:
-            marker = "\x00"
-            text = self.tokenizer.apply_chat_template(
-                messages(marker, []), tokenize=False, add_generation_prompt=True
-            )
-            head = text[: text.index("Tools:") + len("Tools:")]
-            prefix = self.tokenizer(head, add_special_tokens=False).input_ids[:-1]
-            cache = DynamicCache()
-            with torch.inference_mode():
-                self.model(
-                    input_ids=torch.tensor([prefix]),
-                    past_key_values=cache,
-                    use_cache=True,
-                    logits_to_keep=1,
-                )
-            self._prefix = (prefix, cache)
-        prefix, cache = self._prefix
-        if ids[: len(prefix)] != prefix or len(ids) <= len(prefix):
-            return DynamicCache(), 0
-        return copy.deepcopy(cache), len(prefix)
-
     def _free(self, ids: list[int]) -> str:
-        import torch
-
-        cache, _ = self._start_cache(ids)
-        input_ids = torch.tensor([ids])
-        with torch.inference_mode():
-            out = self.model.generate(
-                input_ids,
-                attention_mask=torch.ones_like(input_ids),
-                past_key_values=cache,
-                max_new_tokens=self.max_new_tokens,
-                do_sample=False,
-                pad_token_id=self.tokenizer.pad_token_id,
-            )
-        return self.tokenizer.decode(out[0, len(ids) :], skip_special_tokens=True)
+        """Greedy decoding with no grammar, to the end-of-turn token or the budget."""
+        stop = {self.tokenizer.eos_token_id}
+        seq, new = list(ids), []
+        while len(new) < self.max_new_tokens:
+            token = int(np.argmax(self.engine.logits(seq)))
+            if token in stop:
+                break
+            new.append(token)
+            seq.append(token)
+        return self.tokenizer.decode(new, skip_special_tokens=True)
 
     def _compile(self, grammar_text: str) -> Any:
         from llguidance import LLMatcher
@@ -298,8 +271,7 @@ class Planner:
         caller decodes again from the calls before the repeat, with the next call restricted to
         the uncalled required tools (``restrict``).
         """
-        import torch
-        from llguidance.torch import (
+        from llguidance.numpy import (
             allocate_token_bitmask,
             apply_token_bitmask_inplace,
             fill_next_token_bitmask,
@@ -320,57 +292,50 @@ class Planner:
             return self._compile(grammar)
 
         matcher = matcher_for(head, next_required=restrict)
-        cache, skip = self._start_cache(ids)
         head_ids = self.tokenizer(head, add_special_tokens=False).input_ids if head else []
         if head_ids and not matcher.consume_tokens(head_ids):  # pragma: no cover - a bug
             raise RuntimeError(f"the plan grammar rejected its own prefix {head!r}")
         bitmask = None
         generated: list[int] = list(head_ids)
         forced_total = 0
-        step_input = torch.tensor([ids[skip:] + head_ids])
         stage = len(closed_calls(head))
-        with torch.inference_mode():
-            while len(generated) < self.max_new_tokens:
-                out = self.model(  # only the last position's logits are read
-                    input_ids=step_input, past_key_values=cache, use_cache=True, logits_to_keep=1
-                )
-                logits = out.logits[0, -1].float().unsqueeze(0)
-                if bitmask is None:
-                    bitmask = allocate_token_bitmask(1, logits.shape[-1])
-                fill_next_token_bitmask(matcher, bitmask, 0)
-                apply_token_bitmask_inplace(logits, bitmask)
-                token = int(torch.argmax(logits, dim=-1))
-                if not matcher.consume_token(token):
-                    break
-                new = [token]
-                forced = matcher.compute_ff_tokens()
-                if forced and matcher.consume_tokens(forced):
-                    new += forced
-                    forced_total += len(forced)
-                generated += new
-                if matcher.is_stopped():
-                    break
-                text = self.tokenizer.decode(generated)
-                ends = closed_calls(text)
-                if len(ends) > stage:
-                    stage = len(ends)
-                    done_calls = plan_format.parse(text[: ends[-1]] + "]")
-                    if self.stop_on_repeat and plan_format.first_repeat(done_calls) is not None:
-                        # an identical repeat of an earlier call: keep the calls before it; close
-                        # the list, or go on with a required tool that is still uncalled
-                        keep = text[: ends[-2]]
-                        called = {c["api"] for c in done_calls[:-1]}
-                        n = len(generated) - len(head_ids)
-                        if set(required) - called:
-                            return keep, n, forced_total, True
-                        return keep + "]", n, forced_total, False
-                    matcher = matcher_for(text[: ends[-1]])
-                    if not matcher.consume_tokens(generated):
-                        # the loose tail let through more than the exact stage allows: keep
-                        # the calls that are complete and valid, and close the list
-                        logger.warning("constrained decoding: truncating at call %d", stage)
-                        return text[: ends[-1]] + "]", len(generated), forced_total, False
-                step_input = torch.tensor([new])
+        while len(generated) < self.max_new_tokens:
+            logits = self.engine.logits(ids + generated).copy()  # the engine's copy stays clean
+            if bitmask is None:
+                bitmask = allocate_token_bitmask(1, logits.shape[-1])
+            fill_next_token_bitmask(matcher, bitmask, 0)
+            apply_token_bitmask_inplace(logits, bitmask)
+            token = int(np.argmax(logits))
+            if not matcher.consume_token(token):
+                break
+            new = [token]
+            forced = matcher.compute_ff_tokens()
+            if forced and matcher.consume_tokens(forced):
+                new += forced
+                forced_total += len(forced)
+            generated += new
+            if matcher.is_stopped():
+                break
+            text = self.tokenizer.decode(generated)
+            ends = closed_calls(text)
+            if len(ends) > stage:
+                stage = len(ends)
+                done_calls = plan_format.parse(text[: ends[-1]] + "]")
+                if self.stop_on_repeat and plan_format.first_repeat(done_calls) is not None:
+                    # an identical repeat of an earlier call: keep the calls before it; close
+                    # the list, or go on with a required tool that is still uncalled
+                    keep = text[: ends[-2]]
+                    called = {c["api"] for c in done_calls[:-1]}
+                    n = len(generated) - len(head_ids)
+                    if set(required) - called:
+                        return keep, n, forced_total, True
+                    return keep + "]", n, forced_total, False
+                matcher = matcher_for(text[: ends[-1]])
+                if not matcher.consume_tokens(generated):
+                    # the loose tail let through more than the exact stage allows: keep
+                    # the calls that are complete and valid, and close the list
+                    logger.warning("constrained decoding: truncating at call %d", stage)
+                    return text[: ends[-1]] + "]", len(generated), forced_total, False
         text = self.tokenizer.decode(generated)
         if not matcher.is_stopped():
             # the token budget ran out mid-plan: keep the complete calls and close the list, so

@@ -2,9 +2,13 @@
 
 Endpoints: ``GET /healthz``, ``POST /retrieve``, ``POST /plan``, ``POST /ask``; the generated
 OpenAPI docs are at ``/docs``. Models load once, when the app is created. Handlers are plain
-functions, which FastAPI runs in its thread pool; retrieval is thread-safe, and planning holds a
-lock because one CPU-bound generation at a time is as fast as two interleaved ones on this kind
-of machine and keeps the model's state simple.
+functions, which FastAPI runs in its thread pool; retrieval is thread-safe, and plans run one at a
+time (one CPU-bound generation at a time is as fast as two interleaved ones on this kind of
+machine, and the engine keeps one cache).
+
+Planning requests are admitted into a bounded queue (:class:`PlanQueue`): past ``max_queue``
+waiting requests the server answers 503 with a ``Retry-After`` estimate at once, instead of
+holding the client (and a worker thread) for minutes. ``/retrieve`` never waits on the planner.
 
 Example:
     >>> app = create_app(Agent.load("my-index"))  # doctest: +SKIP
@@ -13,7 +17,12 @@ Example:
 
 from __future__ import annotations
 
+import math
 import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, HTTPException
@@ -38,19 +47,73 @@ class AskRequest(RetrieveRequest):
     execute: ExecuteMode = Field(ExecuteMode.SIMULATE, description="simulate or none.")
 
 
-def create_app(agent: Agent) -> FastAPI:
-    """The FastAPI app serving ``agent``."""
+class PlanQueue:
+    """One plan runs at a time; at most ``max_queue`` more wait. Beyond that, :meth:`slot`
+    raises a 503 whose ``Retry-After`` is the expected wait (recent plan time x queue length)."""
+
+    def __init__(self, max_queue: int = 4) -> None:
+        if max_queue < 0:
+            raise ValueError(f"max_queue={max_queue}: must be 0 or more")
+        self.max_queue = max_queue
+        self._admitted = threading.BoundedSemaphore(max_queue + 1)
+        self._run = threading.Lock()
+        self._recent: deque[float] = deque(maxlen=16)
+        self.rejected = 0
+        self.admitted = 0  # running or waiting now
+        self._count = threading.Lock()
+
+    def retry_after(self) -> int:
+        typical = sorted(self._recent)[len(self._recent) // 2] if self._recent else 2.0
+        return max(1, math.ceil(typical * (self.max_queue + 1)))
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        if not self._admitted.acquire(blocking=False):
+            with self._count:
+                self.rejected += 1
+            wait = self.retry_after()
+            raise HTTPException(
+                503,
+                f"the planner is busy ({self.max_queue} requests already waiting); "
+                f"retry in about {wait} s",
+                headers={"Retry-After": str(wait)},
+            )
+        with self._count:
+            self.admitted += 1
+        try:
+            with self._run:
+                start = time.perf_counter()
+                yield
+                self._recent.append(time.perf_counter() - start)
+        finally:
+            with self._count:
+                self.admitted -= 1
+            self._admitted.release()
+
+
+def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
+    """The FastAPI app serving ``agent``; ``max_queue``: planning requests that may wait
+    behind the running one before the server answers 503."""
     app = FastAPI(
         title="toolrag",
         description="Retrieve the tools a query needs, plan the calls, check and execute them.",
     )
-    plan_lock = threading.Lock()
+    plans = PlanQueue(max_queue)
     # load the query encoder now, not lazily inside 20 concurrent first requests
     agent.retriever.retrieve("warm up", k=1)
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
-        return {"status": "ok", "tools": len(agent.index), "planner": agent.planner.name}
+        return {
+            "status": "ok",
+            "tools": len(agent.index),
+            "planner": agent.planner.name,
+            "plan_queue": {
+                "max_waiting": plans.max_queue,
+                "admitted": plans.admitted,
+                "rejected": plans.rejected,
+            },
+        }
 
     @app.post("/retrieve")
     def retrieve(req: RetrieveRequest) -> dict[str, Any]:
@@ -79,7 +142,7 @@ def create_app(agent: Agent) -> FastAPI:
         else:
             hits = agent.retriever.retrieve(req.query, k=min(req.k, len(agent.index)))
             tools = [h.tool for h in hits]
-        with plan_lock:
+        with plans.slot():
             result, selection = agent.plan(req.query, tools)
         by_name = {t.name: t for t in tools}
         violations = check(result.calls, by_name) if result.format_ok else []
@@ -92,7 +155,7 @@ def create_app(agent: Agent) -> FastAPI:
 
     @app.post("/ask")
     def ask(req: AskRequest) -> dict[str, Any]:
-        with plan_lock:
+        with plans.slot():
             answer = agent.ask(req.query, k=min(req.k, len(agent.index)), execute_mode=req.execute)
         return answer.to_json()
 

@@ -1,7 +1,9 @@
 """Planner quality and latency on test_in_domain, Seal-Tools metrics, several settings in one run.
 
 Each setting is `NAME=MODEL:DECODING` (DECODING is `constrained` or `free`, optionally with
-`+int8` for int8 linear layers and `+select` for the tool selector of `--selector`; MODEL an
+an engine, `+onnx` or `+torch` (default: the library's), a precision, `+fp32`, `+int8` or `+int4`
+(default: the engine's), `+select` for the tool selector of `--selector` and `+shown` to list only
+the selected tools in the prompt; MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from common import RESULTS, ROOT, SEAL, seal_index, write_results
 
+from agent.engine import DEFAULT_ENGINE, ENGINES
 from agent.evaluate import (
     error_table,
     evaluate_planner,
@@ -30,6 +33,7 @@ from agent.evaluate import (
     retrieved_candidates,
     spread,
 )
+from agent.models import DEFAULT_PRECISION
 from agent.planner import Planner
 from index.toolset import load_toolset
 from retriever.base import default_retriever
@@ -73,22 +77,28 @@ def main() -> None:
         model, _, decoding = rest.rpartition(":")
         decoding, *flags = decoding.split("+")
         repeats = "repeats" in flags
-        if decoding not in ("constrained", "free") or not set(flags) <= {
-            "int8",
-            "select",
-            "repeats",
-        }:
+        engines, precisions = set(flags) & set(ENGINES), set(flags) & {"fp32", "int8", "int4"}
+        if (
+            decoding not in ("constrained", "free")
+            or not set(flags) <= {*ENGINES, *precisions, "select", "repeats", "shown"}
+            or len(engines) > 1
+            or len(precisions) > 1
+        ):
             raise SystemExit(
-                f"{spec}: decoding must be constrained or free, optionally +int8 +select +repeats"
+                f"{spec}: decoding must be constrained or free, optionally with one engine "
+                "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +shown, +repeats"
             )
-        quantize = "int8" if "int8" in flags else ""
+        engine = next(iter(engines), DEFAULT_ENGINE)
+        precision = next(iter(precisions), DEFAULT_PRECISION[engine])
         start = time.time()
         planner = Planner.load(
             model or None,
+            engine=engine,
+            precision=precision,
             constrained=decoding == "constrained",
             max_new_tokens=args.max_new_tokens,
-            precision=quantize or "fp32",
             stop_on_repeat=not repeats,
+            show_selected_only="shown" in flags,
         )
         selector = None
         if "select" in flags:
@@ -97,7 +107,7 @@ def main() -> None:
             )
         load_s = time.time() - start
         res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl", selector=selector)
-        res |= {"model": model, "decoding": decoding, "quantize": quantize or None}
+        res |= {"model": model, "decoding": decoding, "engine": engine, "precision": precision}
         if selector is not None:
             res |= {"selector": args.selector, "threshold": selector.threshold}
         res["load_s"] = round(load_s, 1)

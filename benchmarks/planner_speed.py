@@ -1,117 +1,181 @@
-"""Planner latency per query on this CPU: plain `generate` beside the constrained decoder, with
-and without the shared-prefix KV cache, fp32, int8 linear layers and (optionally) bf16 -- all in one run, same queries.
+"""Planner latency on this CPU, by decoding engine, all in one run on the same queries.
 
-    python benchmarks/planner_speed.py --planner agent/data/planner --n 40
+For each engine/precision: warm latency per plan (p50/p95 over N test queries, oracle-5
+candidates, the shipped selector choosing the tools as in the product), where the time goes
+(model forward passes, grammar compilation, the rest: masks, tokenizer, Python), and the cold
+start: a fresh process that imports toolrag, loads the planner (ONNX export already cached) and
+plans one query. `--conversion` also times a fresh ONNX export into an empty cache.
+
+    python benchmarks/planner_speed.py --n 140 --conversion
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-import torch
-from common import SEAL, write_results
+from common import ROOT, SEAL, seal_index, write_results
 
+from agent.agent import plan_with
 from agent.evaluate import oracle_candidates, percentile, spread
 from agent.planner import Planner
 from index.toolset import load_toolset
+from retriever.selector import ToolSelector
 from toolrag.instances import read_instances
 
 VARIANTS = {
-    "plain generate (unconstrained, fp32, no prefix cache)": dict(
-        constrained=False, reuse_prefix=False, dtype="float32"
-    ),
-    "unconstrained + prefix cache (fp32)": dict(
-        constrained=False, reuse_prefix=True, dtype="float32"
-    ),
-    "constrained, no prefix cache (fp32)": dict(
-        constrained=True, reuse_prefix=False, dtype="float32"
-    ),
-    "constrained + prefix cache (fp32)": dict(constrained=True, reuse_prefix=True, dtype="float32"),
-    "constrained + prefix cache (int8 linear layers)": dict(
-        constrained=True, reuse_prefix=True, dtype="float32", precision="int8"
-    ),
+    "torch fp32": ("torch", "fp32"),
+    "torch int8 (dynamic)": ("torch", "int8"),
+    "onnx fp32": ("onnx", "fp32"),
+    "onnx int8": ("onnx", "int8"),
+    "onnx int4": ("onnx", "int4"),
 }
-BF16 = {
-    "constrained + prefix cache (bf16)": dict(
-        constrained=True, reuse_prefix=True, dtype="bfloat16"
-    ),
-}
+
+COLD = """
+import sys, time, json
+from index.toolset import load_toolset
+names = json.loads(sys.argv[4])
+tools = sorted((t for t in load_toolset(sys.argv[3]) if t.name in names),
+               key=lambda t: names.index(t.name))
+t0 = time.perf_counter()
+from agent.planner import Planner
+t1 = time.perf_counter()
+planner = Planner.load(None, engine=sys.argv[1], precision=sys.argv[2])
+t2 = time.perf_counter()
+r = planner.plan(sys.argv[5], tools)
+t3 = time.perf_counter()
+r2 = planner.plan(sys.argv[5], tools)
+t4 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_plan_s": t3 - t2,
+                  "second_plan_s": t4 - t3, "to_first_plan_s": t3 - t0}))
+"""
+
+
+class Timed:
+    """Wraps a callable and adds up the seconds spent in it."""
+
+    def __init__(self, fn) -> None:
+        self.fn, self.seconds, self.calls = fn, 0.0, 0
+
+    def __call__(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return self.fn(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - start
+            self.calls += 1
+
+
+def cold_start(engine: str, precision: str, names: list[str], query: str) -> dict:
+    """A fresh process: import, load, first plan (toolset loading excluded)."""
+    tools_file = str(SEAL / "tool.jsonl")
+    out = subprocess.run(
+        [sys.executable, "-c", COLD, engine, precision, tools_file, json.dumps(names), query],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--planner", default=None, help="adapter/model (default: shipped planner)")
-    ap.add_argument("--n", type=int, default=40, help="test queries, spread over the file")
-    ap.add_argument("--max-new-tokens", type=int, default=256)
+    ap.add_argument("--n", type=int, default=140, help="test queries, spread over the file")
+    ap.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    ap.add_argument("--conversion", action="store_true", help="also time a fresh ONNX export")
     ap.add_argument("--name", default="planner_speed")
-    ap.add_argument(
-        "--bf16", action="store_true", help="also bf16 (very slow on CPUs without bf16 units)"
-    )
     args = ap.parse_args()
-    variants = VARIANTS | (BF16 if args.bf16 else {})
 
     data = spread(read_instances(SEAL / "test_in_domain.jsonl"), args.n)
     cands = oracle_candidates(load_toolset(SEAL / "tool.jsonl"))
     cand_lists = [cands(i) for i in data]
-    rows = {}
-    for name, kw in variants.items():
-        dtype = kw.pop("dtype")
-        kw.setdefault("precision", "fp32")
-        planner = Planner.load(args.planner, dtype=dtype, max_new_tokens=args.max_new_tokens, **kw)
-        kw["dtype"] = dtype
-        planner.plan(data[0].query, cand_lists[0])  # warm-up (and prefix cache)
-        secs, toks, forced, ok = [], [], [], 0
-        for inst, tools in zip(data, cand_lists, strict=True):
-            r = planner.plan(inst.query, tools)
+    selector = ToolSelector.load("default", index=seal_index())
+    selections = [selector.select(i.query, t) for i, t in zip(data, cand_lists, strict=True)]
+
+    cold_names = [t.name for t in cand_lists[0]]
+    rows: dict[str, dict] = {}
+    for name in args.variants:
+        engine, precision = VARIANTS[name]
+        start = time.perf_counter()
+        planner = Planner.load(None, engine=engine, precision=precision, max_new_tokens=256)
+        load_s = time.perf_counter() - start
+        planner.engine.logits = Timed(planner.engine.logits)  # type: ignore[method-assign]
+        planner._compile = Timed(planner._compile)  # type: ignore[method-assign]
+        plan_with(planner, selector, data[0].query, cand_lists[0])  # warm-up
+        planner.engine.logits.seconds = planner._compile.seconds = 0.0
+        fed0 = planner.engine.fed_tokens
+        secs, toks = [], []
+        for inst, tools, sel in zip(data, cand_lists, selections, strict=True):
+            r = planner.plan(inst.query, tools, selected=[t.name for t in sel.tools])
             secs.append(r.seconds)
             toks.append(r.new_tokens)
-            forced.append(r.forced_tokens)
-            ok += r.format_ok
-        # prompt processing alone: one forward pass over each full prompt, no prefix cache
-        prefill = []
-        for inst, tools in zip(data, cand_lists, strict=True):
-            ids = torch.tensor([planner.prompt_ids(inst.query, tools)])
-            start = time.perf_counter()
-            with torch.inference_mode():
-                planner.model(input_ids=ids, use_cache=False)
-            prefill.append((time.perf_counter() - start, ids.shape[1]))
+        total = sum(secs)
         rows[name] = {
-            "prompt_tokens": statistics.mean(n for _, n in prefill),
-            "prefill_p50_s": percentile([s for s, _ in prefill], 0.5),
+            "engine": engine,
+            "precision": precision,
+            "load_s": load_s,
             "p50_s": percentile(secs, 0.5),
             "p95_s": percentile(secs, 0.95),
             "mean_s": statistics.mean(secs),
-            "tokens_per_s": sum(toks) / sum(secs),
             "mean_new_tokens": statistics.mean(toks),
-            "forced_share": sum(forced) / max(1, sum(toks)),
-            "format_ok": ok / len(data),
-        } | kw
+            "fed_tokens_per_plan": (planner.engine.fed_tokens - fed0) / len(data),
+            "model_share": planner.engine.logits.seconds / total,
+            "grammar_share": planner._compile.seconds / total,
+            "cold": cold_start(engine, precision, cold_names, data[0].query),
+        }
         del planner
-    base = rows[next(iter(VARIANTS))]["p50_s"]
+    conversion = None
+    if args.conversion:
+        from agent.export import export
+
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            manifest = export(None, Path(tmp) / "x", "int8", progress=False)
+            conversion = {"seconds": time.perf_counter() - start, "precision": "int8"}
+            conversion["check_cosines"] = manifest["check_cosines"]
+
+    base = rows.get("torch fp32", next(iter(rows.values())))["p50_s"]
     lines = [
-        f"# Planner latency ({len(data)} test queries, oracle-5 candidates, one run)",
+        f"# Planner latency by engine ({len(data)} test queries, oracle-5 candidates, shipped "
+        "selector, one run)",
         "",
-        "| decoder | p50 s | p95 s | x plain p50 | new tokens/s | mean new tokens | forced share | "
-        "format ok | prompt tokens | full-prompt forward p50 s |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| engine | p50 s | p95 s | x torch fp32 p50 | mean new tokens | tokens fed to the model "
+        "per plan | model share | grammar share | load s | cold: to first plan s | "
+        "cold: first plan s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in rows.items():
+        c = r["cold"]
         lines.append(
             f"| {name} | {r['p50_s']:.2f} | {r['p95_s']:.2f} | {base / r['p50_s']:.2f} | "
-            f"{r['tokens_per_s']:.1f} | {r['mean_new_tokens']:.0f} | {r['forced_share']:.2f} | "
-            f"{r['format_ok']:.2f} | {r['prompt_tokens']:.0f} | {r['prefill_p50_s']:.2f} |"
+            f"{r['mean_new_tokens']:.0f} | {r['fed_tokens_per_plan']:.0f} | "
+            f"{r['model_share']:.2f} | {r['grammar_share']:.2f} | {r['load_s']:.1f} | "
+            f"{c['to_first_plan_s']:.1f} | {c['first_plan_s']:.1f} |"
         )
     lines += [
         "",
-        "Latency is per query after load, prompt processing included. `forced share`: tokens the "
-        "grammar forced, appended without sampling and fed to the model in one forward pass. "
-        "`full-prompt forward`: one forward pass over the whole prompt without the prefix cache, "
-        "timed separately (the share of latency that is prompt processing).",
+        "Latency is per plan after load, prompt processing included, selector excluded (its "
+        "choice is computed beforehand, as the product does before planning). `model share`: "
+        "time in the engine's forward passes; `grammar share`: compiling stage grammars; the "
+        "rest is masks, tokenizer and Python. `cold`: a fresh process importing toolrag, loading "
+        "the planner (ONNX export already cached) and planning one query.",
     ]
+    if conversion:
+        lines += [
+            "",
+            f"A fresh int8 ONNX export (merge, build, check) took {conversion['seconds']:.1f} s.",
+        ]
     write_results(
-        args.name, {"n": len(data), "planner": args.planner, "rows": rows}, "\n".join(lines)
+        args.name,
+        {"n": len(data), "rows": rows, "conversion": conversion},
+        "\n".join(lines),
     )
 
 

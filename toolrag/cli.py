@@ -648,6 +648,14 @@ def train_planner_cmd(
             help="More instances, e.g. from `toolrag datagen instances` (repeatable).",
         ),
     ] = None,
+    export: Annotated[
+        str,
+        typer.Option(
+            "--export",
+            help="Precision of the ONNX model written beside the adapter at the end "
+            "(int8, int4, fp32), or none.",
+        ),
+    ] = "int8",
     fresh: FreshOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -669,6 +677,7 @@ def train_planner_cmd(
             max_steps=max_steps,
             limit=limit,
             extra_train=extra_train or [],
+            export=None if export == "none" else export,
         )
         path = train_planner(cfg, resume=not fresh)
     except EXPECTED_ERRORS as err:
@@ -710,12 +719,20 @@ ThresholdOpt = Annotated[
 ]
 
 
+EngineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        help="Local planner's decoding engine: onnx (ONNX Runtime GenAI; the model is exported "
+        "once into the cache) or torch. Default: onnx, or torch where onnxruntime-genai is missing.",
+    ),
+]
 PrecisionOpt = Annotated[
     str | None,
     typer.Option(
         "--precision",
-        help="Local planner weights: fp32, or int8 (linear layers quantized; faster on CPU). "
-        "Default: agent.models.DEFAULT_PRECISION.",
+        help="Local planner weights: onnx takes int8 (default), int4 or fp32; torch takes fp32 "
+        "(default) or int8 (dynamic, linear layers).",
     ),
 ]
 
@@ -735,6 +752,7 @@ def eval_planner(
         Path | None, typer.Option("--index", "-i", help="Index for retrieved:K candidates.")
     ] = None,
     constrained: ConstrainedOpt = True,
+    engine: EngineOpt = None,
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
@@ -785,7 +803,7 @@ def eval_planner(
 
                 idx = ToolIndex.load(index) if index else ToolIndex.build(toolset)
         sel = resolve_selector(selector, idx, threshold) if idx is not None else None
-        model = make_planner(planner, constrained=constrained, precision=precision)
+        model = make_planner(planner, constrained=constrained, engine=engine, precision=precision)
         result = evaluate_planner(
             model, data, cand_fn, out / "predictions.jsonl", selector=sel, progress=not as_json
         )
@@ -809,6 +827,7 @@ def eval_e2e(
     index: IndexOpt,
     instances: Annotated[Path, typer.Option("--instances", help="Seal-Tools instances (.jsonl).")],
     planner: PlannerOpt = None,
+    engine: EngineOpt = None,
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
@@ -833,7 +852,7 @@ def eval_e2e(
         idx = ToolIndex.load(index)
         sel = resolve_selector(selector, idx, threshold)
         data = spread(read_instances(instances), limit)
-        model = make_planner(planner, precision=precision)
+        model = make_planner(planner, engine=engine, precision=precision)
         report = evaluate_e2e(idx, model, data, out, k=k, progress=not as_json, selector=sel)
     except EXPECTED_ERRORS as err:
         _fail(err)
@@ -852,6 +871,7 @@ def plan_cmd(
     k: Annotated[int, typer.Option("-k", help="Candidate tools to retrieve.")] = 5,
     planner: PlannerOpt = None,
     constrained: ConstrainedOpt = True,
+    engine: EngineOpt = None,
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
@@ -865,6 +885,7 @@ def plan_cmd(
             index,
             planner=planner,
             constrained=constrained,
+            engine=engine,
             precision=precision,
             selector=selector,
             threshold=threshold,
@@ -902,6 +923,7 @@ def ask(
         str, typer.Option("--execute", help="simulate (run / simulate the tools) or none.")
     ] = "simulate",
     constrained: ConstrainedOpt = True,
+    engine: EngineOpt = None,
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
@@ -947,6 +969,7 @@ def ask(
             index,
             planner=planner,
             constrained=constrained,
+            engine=engine,
             precision=precision,
             k=k,
             registry=registry,
@@ -1008,10 +1031,18 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     planner: PlannerOpt = None,
+    engine: EngineOpt = None,
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
     k: Annotated[int, typer.Option("-k", help="Default candidate tools per query.")] = 5,
+    max_queue: Annotated[
+        int,
+        typer.Option(
+            "--max-queue",
+            help="Plan requests that may wait behind the running one; more get 503 + Retry-After.",
+        ),
+    ] = 4,
 ) -> None:
     """Serve /retrieve, /plan, /ask and /healthz over HTTP (FastAPI + uvicorn; docs at /docs)."""
     import uvicorn
@@ -1021,11 +1052,17 @@ def serve(
 
     try:
         agent = Agent.load(
-            index, planner=planner, precision=precision, k=k, selector=selector, threshold=threshold
+            index,
+            planner=planner,
+            engine=engine,
+            precision=precision,
+            k=k,
+            selector=selector,
+            threshold=threshold,
         )
     except EXPECTED_ERRORS as err:
         _fail(err)
-    uvicorn.run(create_app(agent), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(agent, max_queue=max_queue), host=host, port=port, log_level="warning")
 
 
 @app.command("mcp")

@@ -24,7 +24,7 @@ from typing import Any
 
 from agent.adapter import PLANNER_RECORD
 from agent.candidates import CandidateBuilder
-from agent.models import DEFAULT_PLANNER_BASE, PACKAGED, resolve_base
+from agent.models import DEFAULT_PLANNER_BASE, PACKAGED, PRECISIONS, resolve_base
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
 from trainer.checkpoint import latest_checkpoint
@@ -55,6 +55,8 @@ class PlannerTrainConfig:
         save_steps: checkpoint interval (resume picks up the latest).
         extra_train: more instance files (e.g. from ``toolrag datagen instances``), appended
             after ``train``: ``train``'s examples draw the same candidates as without them.
+        export: precision of the ONNX Runtime GenAI model written beside the adapter at the end
+            (``<out>/onnx-<precision>``, what ``Planner.load(out)`` decodes with); ``None``: none.
     """
 
     train: Path
@@ -73,6 +75,7 @@ class PlannerTrainConfig:
     max_steps: int = -1
     limit: int | None = None
     save_steps: int = 25
+    export: str | None = "int8"
     extra: dict[str, Any] = field(default_factory=dict)
     extra_train: list[Path] = field(default_factory=list)
 
@@ -87,6 +90,8 @@ class PlannerTrainConfig:
             raise ValueError(f"drop_rate={self.drop_rate} must be in [0, 1)")
         if self.n_candidates < 1:
             raise ValueError(f"n_candidates={self.n_candidates} must be >= 1")
+        if self.export is not None and self.export not in PRECISIONS["onnx"]:
+            raise ValueError(f"export={self.export!r}: choose one of {PRECISIONS['onnx']} or none")
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -192,8 +197,24 @@ def train_planner(cfg: PlannerTrainConfig, *, resume: bool = True) -> Path:
         "train_seconds": round(time.time() - start, 1),
         "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
     }
+    if cfg.export:
+        record["onnx"] = _export_onnx(cfg.out, cfg.export)
     (cfg.out / PLANNER_RECORD).write_text(json.dumps(record, indent=2))
     return cfg.out
+
+
+def _export_onnx(folder: Path, precision: str) -> str | None:
+    """Write the ONNX export beside the adapter; the folder name, or None where the ONNX engine
+    is not installed (the adapter is then converted on first load instead)."""
+    from agent.engine import onnx_available
+    from agent.export import export
+
+    if not onnx_available():
+        logger.warning("onnxruntime-genai is not installed: no ONNX export beside the adapter")
+        return None
+    target = folder / f"onnx-{precision}"
+    export(str(folder), target, precision)
+    return target.name
 
 
 def _portable_base(folder: Path, base: str) -> None:

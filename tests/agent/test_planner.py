@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from agent.planner import Planner, PlanResult
 
 
@@ -24,8 +26,8 @@ def test_no_candidates_gives_an_empty_plan(smol_planner):
     assert result.calls == [] and result.format_ok
 
 
-def test_unparsable_free_output_is_a_recorded_format_error(smol_folder, six_tools, monkeypatch):
-    planner = Planner.load(str(smol_folder), constrained=False, max_new_tokens=8)
+def test_unparsable_free_output_is_a_recorded_format_error(smol_planner, six_tools, monkeypatch):
+    planner = Planner(smol_planner.engine, smol_planner.tokenizer, constrained=False)
     monkeypatch.setattr(planner, "_free", lambda ids: "I am not sure which tool to use")
     result = planner.plan("weather in Paris", six_tools[:2])
     assert isinstance(result, PlanResult)
@@ -33,21 +35,27 @@ def test_unparsable_free_output_is_a_recorded_format_error(smol_folder, six_tool
     assert "no JSON list" in result.error
 
 
-def test_prefix_cache_reuse_gives_the_same_plan(smol_folder, six_tools):
-    fresh = Planner.load(str(smol_folder), max_new_tokens=48, reuse_prefix=False)
-    reused = Planner.load(str(smol_folder), max_new_tokens=48, reuse_prefix=True)
+def test_cache_reuse_gives_the_same_plan_and_feeds_fewer_tokens(smol_folder, six_tools):
+    from agent.engine import TorchEngine
+    from agent.models import load_causal_lm
+
+    lm, tok = load_causal_lm(str(smol_folder))
+    fresh = Planner(TorchEngine(lm, reuse=False), tok, max_new_tokens=48)
+    reused = Planner(TorchEngine(lm), tok, max_new_tokens=48)
     query = "Book a flight from Oslo to Rome"
     for constrained in (True, False):
         fresh.constrained = reused.constrained = constrained
         a = fresh.plan(query, six_tools[:3])
         b = reused.plan(query, six_tools[:3])
-        c = reused.plan(query, six_tools[:3])  # the shared cache is copied, never consumed
-        assert a.text == b.text == c.text
-    assert reused._prefix is not None and len(reused._prefix[0]) > 20
+        c = reused.plan("Book a flight from Oslo to Paris", six_tools[:3])
+        d = reused.plan(query, six_tools[:3])  # after another query: the cache was rewound
+        assert a.text == b.text == d.text
+        assert c.format_ok
+    assert reused.engine.fed_tokens < fresh.engine.fed_tokens
 
 
-def test_constrained_output_is_a_plan_even_when_the_token_budget_runs_out(smol_folder, six_tools):
-    planner = Planner.load(str(smol_folder), max_new_tokens=12)
+def test_constrained_output_is_a_plan_even_when_the_token_budget_runs_out(smol_planner, six_tools):
+    planner = Planner(smol_planner.engine, smol_planner.tokenizer, max_new_tokens=12)
     result = planner.plan("Convert 100 EUR to USD, book a flight and email my boss", six_tools)
     assert result.format_ok and result.text.endswith("]"), result.text
 
@@ -57,38 +65,36 @@ def test_int8_planner_quantizes_every_linear_layer_and_still_plans(smol_folder, 
     import torch
     from torch.ao.nn.quantized.dynamic import Linear as QLinear
 
-    planner = Planner.load(str(smol_folder), max_new_tokens=48, quantize="int8")
-    layers = list(planner.model.modules())
+    planner = Planner.load(str(smol_folder), max_new_tokens=48, engine="torch", precision="int8")
+    layers = list(planner.engine.model.modules())
     assert not any(type(m) is torch.nn.Linear for m in layers)
     assert sum(isinstance(m, QLinear) for m in layers) >= 30 * 7  # 30 blocks x (q,k,v,o,3 mlp)
     cands = six_tools[:3]
     result = planner.plan("Book a flight from Oslo to Rome", cands)
     assert result.format_ok and {c.api for c in result.calls} <= {t.name for t in cands}
-    with pytest.raises(ValueError, match="quantize"):
-        Planner.load(str(smol_folder), quantize="int4")
+    with pytest.raises(ValueError, match="precision='int4' with engine='torch'"):
+        Planner.load(str(smol_folder), engine="torch", precision="int4")
 
 
-class _ScriptedLM:
-    """Stands in for the causal LM: its logits always favour the next token of a fixed answer,
-    so a test can make the constrained decoder see exactly the output it needs."""
+class _ScriptedEngine:
+    """A fake engine: its logits always favour the next token of a fixed answer, so a test can
+    make the constrained decoder see exactly the output it needs."""
+
+    name = "scripted"
 
     def __init__(self, tokenizer, prompt_len: int, answer: str) -> None:
         self.tokenizer, self.prompt_len, self.answer = tokenizer, prompt_len, answer
-        self.fed: list[int] = []
 
-    def __call__(self, input_ids, **_):
-        import torch
-
-        self.fed += input_ids[0].tolist()
-        done = self.tokenizer.decode(self.fed[self.prompt_len :])
+    def logits(self, ids):
+        done = self.tokenizer.decode(list(ids)[self.prompt_len :])
         assert self.answer.startswith(done), (done, self.answer)
         rest = self.answer[len(done) :]
         nxt = self.tokenizer(rest, add_special_tokens=False).input_ids[:1] or [
             self.tokenizer.eos_token_id
         ]
-        logits = torch.zeros(1, 1, len(self.tokenizer))
-        logits[0, -1, nxt[0]] = 100.0
-        return type("Out", (), {"logits": logits})()
+        logits = np.zeros(len(self.tokenizer), dtype=np.float32)
+        logits[nxt[0]] = 100.0
+        return logits
 
 
 def test_a_call_repeating_an_earlier_one_ends_the_plan(smol_folder):
@@ -104,8 +110,8 @@ def test_a_call_repeating_an_earlier_one_ends_the_plan(smol_folder):
     answer = json.dumps([call_a, call_b, call_a, call_b], separators=(",", ":"))
     query = "do both things"
     for stop in (True, False):
-        planner = Planner(None, tok, reuse_prefix=False, stop_on_repeat=stop, max_new_tokens=200)
-        planner.model = _ScriptedLM(tok, len(planner.prompt_ids(query, [a, b])), answer)
+        planner = Planner(None, tok, stop_on_repeat=stop, max_new_tokens=200)
+        planner.engine = _ScriptedEngine(tok, len(planner.prompt_ids(query, [a, b])), answer)
         result = planner.plan(query, [a, b])
         assert result.format_ok, result.text
         assert [c.api for c in result.calls] == ([a.name, b.name] if stop else [a.name, b.name] * 2)
@@ -147,23 +153,23 @@ def test_ungrounded_calls_are_dropped_and_recorded(smol_folder):
             assert result.dropped == []
 
 
-class _LoopingLM:
-    """A causal LM stand-in that always wants to write the same call again (a looping small
-    model); where the grammar forbids its choice it has no preference."""
+class _LoopingEngine:
+    """A fake engine for a looping small model: it always wants to write the same call again;
+    where the grammar forbids its choice it has no preference."""
+
+    name = "looping"
 
     def __init__(self, tokenizer, prompt_len: int, call: str) -> None:
         self.tokenizer, self.prompt_len, self.call = tokenizer, prompt_len, call
-        self.fed: list[int] = []
-        self.prefills = 0
+        self.last: list[int] = []
+        self.starts = 0  # sequences that do not extend the previous one: the decoder restarted
 
-    def __call__(self, input_ids, **_):
-        import torch
-
-        ids = input_ids[0].tolist()
-        if len(ids) >= self.prompt_len:  # a new prefill: the decoder started over
-            self.fed, self.prefills = [], self.prefills + 1
-        self.fed += ids
-        done = self.tokenizer.decode(self.fed[self.prompt_len :])
+    def logits(self, ids):
+        ids = list(ids)
+        if ids[: len(self.last)] != self.last or not self.last:
+            self.starts += 1
+        self.last = ids
+        done = self.tokenizer.decode(ids[self.prompt_len :])
         script = "[" + ",".join([self.call] * 8) + "]"
         if script.startswith(done):
             want = script[len(done) :]
@@ -173,11 +179,11 @@ class _LoopingLM:
             want = self.call
         else:
             want = ""
-        logits = torch.zeros(1, 1, len(self.tokenizer))
+        logits = np.zeros(len(self.tokenizer), dtype=np.float32)
         nxt = self.tokenizer(want, add_special_tokens=False).input_ids[:1]
         if nxt:
-            logits[0, -1, nxt[0]] = 100.0
-        return type("Out", (), {"logits": logits})()
+            logits[nxt[0]] = 100.0
+        return logits
 
 
 def test_selected_tools_are_all_called_and_no_call_repeats(smol_folder):
@@ -190,19 +196,19 @@ def test_selected_tools_are_all_called_and_no_call_repeats(smol_folder):
     b = Tool(name="sendEmail", description="Send an email.")
     c = Tool(name="bookFlight", description="Book a flight.")
     query = "weather, and email it"
-    planner = Planner(None, tok, reuse_prefix=False, max_new_tokens=200)
-    lm = _LoopingLM(
+    planner = Planner(None, tok, max_new_tokens=200)
+    lm = _LoopingEngine(
         tok, len(planner.prompt_ids(query, [a, b, c])), '{"api":"getWeather","parameters":{}}'
     )
-    planner.model = lm
+    planner.engine = lm
     result = planner.plan(query, [a, b, c], selected=["getWeather", "sendEmail"])
     assert result.format_ok, result.text
     # the model repeated getWeather; the decoder restarted with sendEmail as the next call,
     # then stopped at the next repeat: each selected tool once, bookFlight never
     assert [call.api for call in result.calls] == ["getWeather", "sendEmail"]
-    assert lm.prefills == 2
+    assert lm.starts == 2
     # without selection the same model's repeat just ends the plan
-    planner.model = _LoopingLM(tok, len(planner.prompt_ids(query, [a, b, c])), lm.call)
+    planner.engine = _LoopingEngine(tok, len(planner.prompt_ids(query, [a, b, c])), lm.call)
     assert [call.api for call in planner.plan(query, [a, b, c]).calls] == ["getWeather"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -23,7 +24,8 @@ class WeatherPlanner:
 
 @pytest.fixture(scope="module")
 def base_url(six_index, loopback):
-    with loopback(create_app(Agent(six_index, WeatherPlanner(), k=3))) as url:
+    # a queue long enough for every concurrent client of test_concurrent_clients
+    with loopback(create_app(Agent(six_index, WeatherPlanner(), k=3), max_queue=64)) as url:
         yield url
 
 
@@ -62,3 +64,43 @@ def test_concurrent_clients(base_url):
     with ThreadPoolExecutor(20) as pool:
         codes = list(pool.map(one, range(60)))
     assert codes == [200] * 60
+
+
+class BlockedPlanner(WeatherPlanner):
+    """Plans only once the test lets it, so requests pile up behind it."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.started, self.go = threading.Event(), threading.Event()
+
+    def plan(self, query, tools, selected=None):
+        self.started.set()
+        assert self.go.wait(30)
+        return super().plan(query, tools, selected)
+
+
+def test_a_full_plan_queue_answers_503_and_retrieve_does_not_wait(six_index, loopback):
+    planner = BlockedPlanner()
+    app = create_app(Agent(six_index, planner, k=3), max_queue=1)
+    with loopback(app) as url, ThreadPoolExecutor(4) as pool:
+        ask = {"query": "weather in Paris"}
+        running = pool.submit(httpx.post, f"{url}/ask", json=ask, timeout=60)
+        assert planner.started.wait(30)
+        waiting = pool.submit(httpx.post, f"{url}/plan", json=ask, timeout=60)
+        # the running plan holds the planner: retrieval still answers at once
+        r = httpx.post(f"{url}/retrieve", json={"query": "weather", "k": 1}, timeout=5)
+        assert r.status_code == 200
+        # one request runs and one waits (max_queue=1): a third is turned away at once
+        deadline = time.time() + 30
+        while httpx.get(f"{url}/healthz").json()["plan_queue"]["admitted"] < 2:
+            assert time.time() < deadline
+            time.sleep(0.02)
+        full = httpx.post(f"{url}/ask", json=ask, timeout=5)
+        assert full.status_code == 503, full.text
+        assert int(full.headers["Retry-After"]) >= 1
+        assert "busy" in full.json()["detail"]
+        planner.go.set()
+        assert running.result().status_code == 200
+        assert waiting.result().status_code == 200
+        assert httpx.get(f"{url}/healthz").json()["plan_queue"]["rejected"] >= 1

@@ -9,6 +9,7 @@ import pytest
 from agent.adapter import PLANNER_RECORD, read_base
 from agent.candidates import CandidateBuilder
 from agent.plan import parse
+from index.toolset import load_toolset
 from toolrag.types import Instance
 from trainer.planner_data import droppable, planner_example
 
@@ -72,9 +73,17 @@ def test_tiny_training_run_saves_a_loadable_adapter(tmp_path, six_tools_file, sm
     out = train_planner(cfg)
     assert (out / "adapter_model.safetensors").stat().st_size < 25 * 2**20
     assert read_base(out) == str(smol_folder)
-    assert json.loads((out / PLANNER_RECORD).read_text())["steps"] == 1
+    record = json.loads((out / PLANNER_RECORD).read_text())
+    assert record["steps"] == 1
     planner = Planner.load(str(out), max_new_tokens=40)
     assert planner.plan("Book a flight to Rome", []).calls == []
+    # the run ends with the ONNX export beside the adapter, and loading decodes with it
+    assert record["onnx"] == "onnx-int8"
+    assert planner.engine.name == "onnx" and planner.engine.folder == out / "onnx-int8"
+    tools = load_toolset(six_tools_file)[:3]
+    result = planner.plan("Book a flight from Oslo to Rome", tools)
+    assert result.format_ok and result.new_tokens > 0, result.text
+    assert {c.api for c in result.calls} <= {t.name for t in tools}
 
 
 def test_extra_train_appends_and_keeps_the_train_examples(tmp_path, six_tools_file):
