@@ -137,14 +137,19 @@ def export(
     from agent.models import load_causal_lm
 
     checksum = source_checksum(model)
+    logger.info(
+        "converting %s to ONNX (%s), once, into %s", model or "the planner", precision, target
+    )
     steps = ("merge the adapter", "build the ONNX model", "check its logits", "write")
     with (
         Progress(
             SpinnerColumn(),
             TextColumn("converting the planner to ONNX ({task.description})"),
             TimeElapsedColumn(),
-            disable=not progress,
+            disable=not (progress and sys.stderr.isatty()),  # a live line only on a terminal
             transient=True,
+            redirect_stdout=False,  # other libraries' progress bars write meanwhile
+            redirect_stderr=False,
         ) as bar,
         tempfile.TemporaryDirectory(prefix="toolrag-export-") as tmp,
         staged_folder(target, replace=True) as staging,

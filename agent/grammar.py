@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from toolrag.types import ParamType, Tool
+from toolrag.types import Param, Tool
 
 NOT_A_REFERENCE = r"^([^$].*)?$"
 """A plain string value: anything that does not start with ``$``."""
@@ -32,23 +32,34 @@ def _ref_pattern(options: Sequence[tuple[int, Sequence[str]]]) -> str | None:
     return f"^({'|'.join(alts)})$" if alts else None
 
 
-def _value_schema(ptype: ParamType, refs: str | None) -> dict[str, Any]:
-    options: list[dict[str, Any]] = [{"type": "string", "pattern": NOT_A_REFERENCE}]
-    if ptype != ParamType.STRING:
-        options.insert(0, {"type": ptype.value})
-    if refs:
-        options.append({"type": "string", "pattern": refs})
-    return {"anyOf": options} if len(options) > 1 else options[0]
+def _value_schema(param: Param, refs: str | None) -> dict[str, Any]:
+    """A parameter's value: what its schema admits, or a reference to an earlier output.
+
+    A plain string (no enum, pattern or format of its own) must not start with ``$``, so that a
+    reference is always one of the valid ``refs``. Typed values take only their type: an integer
+    is never ``"50 kilometers"``, an enum only its members, an array its item type, an object its
+    properties.
+    """
+    schema = param.value_schema()
+    if schema.get("type") == "string" and not {"enum", "const", "pattern", "format"} & set(schema):
+        schema["pattern"] = NOT_A_REFERENCE
+    if not refs:
+        return schema
+    return {"anyOf": [schema, {"type": "string", "pattern": refs}]}
 
 
 def parameters_schema(tool: Tool, refs: str | None) -> dict[str, Any]:
-    """JSON Schema of ``tool``'s parameters object: its names only, in declaration order."""
-    return {
+    """JSON Schema of ``tool``'s parameters object: its names only, in declaration order, each
+    value as its schema says (:func:`_value_schema`), required ones always present."""
+    schema: dict[str, Any] = {
         "type": "object",
-        "properties": {p.name: _value_schema(p.type, refs) for p in tool.parameters},
+        "properties": {p.name: _value_schema(p, refs) for p in tool.parameters},
         "additionalProperties": False,
         "x-guidance": {"whitespace_flexible": False},
     }
+    if tool.required:
+        schema["required"] = tool.required
+    return schema
 
 
 def _lark_str(text: str) -> str:

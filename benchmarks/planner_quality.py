@@ -2,8 +2,8 @@
 
 Each setting is `NAME=MODEL:DECODING` (DECODING is `constrained` or `free`, optionally with
 an engine, `+onnx` or `+torch` (default: the library's), a precision, `+fp32`, `+int8` or `+int4`
-(default: the engine's), `+select` for the tool selector of `--selector` and `+shown` to list only
-the selected tools in the prompt; MODEL an
+(default: the engine's), `+select` for the tool selector of `--selector` and `+all` to list every
+candidate in the prompt, not only the selected ones; MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -80,13 +80,13 @@ def main() -> None:
         engines, precisions = set(flags) & set(ENGINES), set(flags) & {"fp32", "int8", "int4"}
         if (
             decoding not in ("constrained", "free")
-            or not set(flags) <= {*ENGINES, *precisions, "select", "repeats", "shown"}
+            or not set(flags) <= {*ENGINES, *precisions, "select", "repeats", "all"}
             or len(engines) > 1
             or len(precisions) > 1
         ):
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
-                "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +shown, +repeats"
+                "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
@@ -98,7 +98,7 @@ def main() -> None:
             constrained=decoding == "constrained",
             max_new_tokens=args.max_new_tokens,
             stop_on_repeat=not repeats,
-            show_selected_only="shown" in flags,
+            show_selected_only="all" not in flags,
         )
         selector = None
         if "select" in flags:
@@ -108,6 +108,7 @@ def main() -> None:
         load_s = time.time() - start
         res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl", selector=selector)
         res |= {"model": model, "decoding": decoding, "engine": engine, "precision": precision}
+        res["prompt_tools"] = "selected" if selector and planner.show_selected_only else "all"
         if selector is not None:
             res |= {"selector": args.selector, "threshold": selector.threshold}
         res["load_s"] = round(load_s, 1)

@@ -237,11 +237,13 @@ def index_info(
     from index.store import ToolIndex
 
     try:
-        manifest = ToolIndex.load(index, verify=False).manifest
+        loaded = ToolIndex.load(index, verify=False)
     except EXPECTED_ERRORS as err:
         _fail(err)
+    manifest = loaded.manifest
+    normalised = {t.name: t.normalised for t in loaded.tools if t.normalised}
     if as_json:
-        _print_json(manifest)
+        _print_json(manifest | {"normalised": normalised})
         return
     table = Table(show_header=False)
     for key in (
@@ -255,6 +257,12 @@ def index_info(
     ):
         table.add_row(key, json.dumps(manifest.get(key)))
     console.print(table)
+    if normalised:
+        console.print(f"{len(normalised)} tools had their schemas normalised on loading:")
+        for name, notes in list(normalised.items())[:10]:
+            console.print(f"  {name}: {'; '.join(notes)}")
+        if len(normalised) > 10:
+            console.print(f"  ... and {len(normalised) - 10} more (--json lists all)")
 
 
 # -- retrieve ---------------------------------------------------------------------------------

@@ -86,6 +86,21 @@ class Param(BaseModel):
     description: str = ""
     required: bool = False
     enum: list[Any] | None = None
+    json_schema: dict[str, Any] | None = None
+    """The parameter's own JSON Schema (normalised) where the source says more than a type:
+    ``items``, ``properties``, ``required``, ``enum``, ``default``, ``minimum``/``maximum``...
+    The planner's grammar enforces it."""
+
+    def value_schema(self) -> dict[str, Any]:
+        """The JSON Schema a value of this parameter must match (descriptions left out)."""
+        schema = (
+            dict(self.json_schema) if self.json_schema is not None else {"type": self.type.value}
+        )
+        for key in ("description", "title", "examples"):
+            schema.pop(key, None)
+        if self.enum is not None:
+            schema["enum"] = self.enum
+        return schema
 
 
 class Tool(BaseModel):
@@ -99,6 +114,8 @@ class Tool(BaseModel):
     outputs: list[Param] = Field(default_factory=list)
     domain: str | None = None
     source_format: str = "canonical"
+    normalised: list[str] = Field(default_factory=list)
+    """What the loader rewrote to read the schema (Python type names and the like)."""
 
     @property
     def required(self) -> list[str]:
@@ -108,9 +125,7 @@ class Tool(BaseModel):
         """The parameters as a JSON Schema object (what OpenAI and MCP expect)."""
         properties: dict[str, Any] = {}
         for p in self.parameters:
-            prop: dict[str, Any] = {"type": p.type.value, "description": p.description}
-            if p.enum is not None:
-                prop["enum"] = p.enum
+            prop = p.value_schema() | {"description": p.description}
             properties[p.name] = prop
         return {"type": "object", "properties": properties, "required": self.required}
 

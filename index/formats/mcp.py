@@ -38,18 +38,17 @@ def parse(doc: Document) -> list[Tool]:
             field="name",
             fix="Every MCP tool needs a 'name'",
         )
+        notes: list[str] = []
+        kw = {"source": doc.source, "record": where, "notes": notes}
         tools.append(
             Tool(
                 name=name,
                 description=str(rec.get("description") or rec.get("title") or ""),
-                parameters=params_from_schema(
-                    rec.get("inputSchema"), source=doc.source, record=where, field="inputSchema"
-                ),
-                outputs=params_from_schema(
-                    rec.get("outputSchema"), source=doc.source, record=where, field="outputSchema"
-                ),
+                parameters=params_from_schema(rec.get("inputSchema"), field="inputSchema", **kw),
+                outputs=params_from_schema(rec.get("outputSchema"), field="outputSchema", **kw),
                 domain=(rec.get("annotations") or {}).get("domain"),
                 source_format=NAME,
+                normalised=notes,
             )
         )
     return tools

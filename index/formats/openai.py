@@ -61,17 +61,17 @@ def parse(doc: Document) -> list[Tool]:
             fix="Every function needs a 'name'",
         )
         key = next((k for k in SCHEMA_KEYS if k in rec), "parameters")
+        notes: list[str] = []
+        params = params_from_schema(
+            rec.get(key), source=doc.source, record=where, field=f"{prefix}{key}", notes=notes
+        )
         tools.append(
             Tool(
                 name=name,
                 description=str(rec.get("description") or ""),
-                parameters=params_from_schema(
-                    rec.get(key),
-                    source=doc.source,
-                    record=where,
-                    field=f"{prefix}{key}",
-                ),
+                parameters=params,
                 source_format=NAME,
+                normalised=notes,
             )
         )
     return tools

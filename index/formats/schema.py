@@ -115,17 +115,26 @@ def check_schema(schema: Any, *, source: str, record: str, field: str) -> dict[s
 
 
 def params_from_schema(
-    schema: dict[str, Any] | None, *, source: str, record: str, field: str
+    schema: dict[str, Any] | None,
+    *,
+    source: str,
+    record: str,
+    field: str,
+    notes: list[str] | None = None,
 ) -> list[Param]:
     """Flatten the top-level properties of an object schema into parameters.
 
-    Nested objects stay one parameter of type ``object``: planners pass them as one JSON value.
+    Nested objects stay one parameter of type ``object`` (planners pass them as one JSON value)
+    whose ``json_schema`` keeps their ``properties``; arrays keep their ``items``. What had to be
+    normalised is logged and appended to ``notes``.
     """
     if not schema:
         return []
-    schema, notes = normalize_schema(schema)
-    if notes:
-        logger.warning("%s, %s: normalised %s: %s", source, record, field, "; ".join(notes))
+    schema, done = normalize_schema(schema)
+    if done:
+        logger.warning("%s, %s: normalised %s: %s", source, record, field, "; ".join(done))
+        if notes is not None:
+            notes += [f"{field}: {n}" for n in done]
     check_schema(schema, source=source, record=record, field=field)
     if schema.get("type", "object") != "object":
         raise ToolsetError(
@@ -153,9 +162,26 @@ def params_from_schema(
             description=_describe(prop),
             required=name in required,
             enum=prop.get("enum") if isinstance(prop, dict) else None,
+            json_schema=_structure(prop),
         )
         for name, prop in properties.items()
     ]
+
+
+STRUCTURE_KEYS = (
+    "type", "items", "properties", "required", "additionalProperties", "enum", "const",
+    "default", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems",
+    "maxItems", "minLength", "maxLength", "pattern", "format", "anyOf", "oneOf",
+)  # fmt: skip
+"""What a value's schema keeps of a property (descriptions stay in ``Param.description``)."""
+
+
+def _structure(prop: Any) -> dict[str, Any] | None:
+    """A property's schema, without the top-level prose; None when it says only a type."""
+    if not isinstance(prop, dict):
+        return None
+    kept = {k: prop[k] for k in STRUCTURE_KEYS if k in prop}
+    return kept if set(kept) - {"type"} or "type" not in prop else None
 
 
 def _describe(prop: Any) -> str:

@@ -138,3 +138,66 @@ def test_required_count_respects_the_length_cap(ll_tok):
         stage_grammar("", [], [GEO, WEATHER], max_calls=1, required=["geo", "weather"])
     with pytest.raises(ValueError, match="not among the tools"):
         stage_grammar("", [], [GEO], max_calls=3, required=["weather"])
+
+
+TRIP = Tool(
+    name="planTrip",
+    parameters=[
+        Param(name="city", required=True),
+        Param(name="distance_km", type=ParamType.INTEGER),
+        Param(name="unit", enum=["celsius", "fahrenheit"]),
+        Param(
+            name="temps",
+            type=ParamType.ARRAY,
+            json_schema={"type": "array", "items": {"type": "number"}},
+        ),
+        Param(
+            name="address",
+            type=ParamType.OBJECT,
+            json_schema={
+                "type": "object",
+                "properties": {"street": {"type": "string"}, "zip": {"type": "integer"}},
+                "required": ["street"],
+            },
+        ),
+        Param(name="fast", type=ParamType.BOOLEAN),
+    ],
+)
+
+
+def _trip(args: str) -> str:
+    return '[{"api":"planTrip","parameters":{' + args + "}}]"
+
+
+@pytest.mark.parametrize(
+    ("args", "ok"),
+    [
+        ('"city":"Oslo"', True),
+        ('"city":"Oslo","distance_km":50', True),
+        ('"city":"Oslo","distance_km":"50 kilometers"', False),  # a number parameter
+        ('"city":"Oslo","distance_km":50.5', False),  # integer, not number
+        ('"city":"Oslo","unit":"celsius"', True),
+        ('"city":"Oslo","unit":"kelvin"', False),  # out of the enum
+        ('"city":"Oslo","temps":[1.5,2]', True),
+        ('"city":"Oslo","temps":["warm"]', False),  # item type
+        ('"city":"Oslo","temps":{"a":1}', False),  # an array, not an object
+        ('"city":"Oslo","address":{"street":"Main St","zip":12345}', True),
+        ('"city":"Oslo","address":{"street":"Main St","zip":"abc"}', False),  # nested type
+        ('"city":"Oslo","address":{"zip":12345}', False),  # nested required
+        ('"city":"Oslo","fast":true', True),
+        ('"city":"Oslo","fast":"yes"', False),
+        ('"distance_km":50', False),  # required city missing
+        ('"city":"$0.lat"', False),  # no earlier call to refer to
+    ],
+)
+def test_the_grammar_enforces_each_parameters_schema(ll_tok, args, ok):
+    g = stage_grammar("", [], [TRIP], max_calls=2)
+    assert accepts(ll_tok, g, _trip(args)) is ok
+
+
+def test_typed_parameters_still_take_references_to_earlier_outputs(ll_tok):
+    prefix = '[{"api":"geo","parameters":{"city":"Oslo"}}'
+    g = stage_grammar(prefix, [GEO], [GEO, TRIP], max_calls=3)
+    call = ',{"api":"planTrip","parameters":{"city":"Oslo","distance_km":"$0.lat"}}]'
+    assert accepts(ll_tok, g, prefix + call)
+    assert not accepts(ll_tok, g, prefix + call.replace("$0.lat", "$0.nope"))

@@ -50,7 +50,7 @@ def test_cache_reuse_gives_the_same_plan_and_feeds_fewer_tokens(smol_folder, six
         c = reused.plan("Book a flight from Oslo to Paris", six_tools[:3])
         d = reused.plan(query, six_tools[:3])  # after another query: the cache was rewound
         assert a.text == b.text == d.text
-        assert c.format_ok
+        assert c.format_ok or not constrained  # the untuned base model may answer in prose
     assert reused.engine.fed_tokens < fresh.engine.fed_tokens
 
 
@@ -197,8 +197,9 @@ def test_selected_tools_are_all_called_and_no_call_repeats(smol_folder):
     c = Tool(name="bookFlight", description="Book a flight.")
     query = "weather, and email it"
     planner = Planner(None, tok, max_new_tokens=200)
+    # the prompt lists only the selected tools
     lm = _LoopingEngine(
-        tok, len(planner.prompt_ids(query, [a, b, c])), '{"api":"getWeather","parameters":{}}'
+        tok, len(planner.prompt_ids(query, [a, b])), '{"api":"getWeather","parameters":{}}'
     )
     planner.engine = lm
     result = planner.plan(query, [a, b, c], selected=["getWeather", "sendEmail"])
