@@ -185,9 +185,15 @@ def test_ask_rejects_an_unknown_execute_mode(six_index_dir):
     assert res.exit_code == 2 and "simulate" in res.output
 
 
-def test_an_unknown_planner_precision_is_a_clear_error(six_index_dir):
-    res = run("plan", "weather in Paris", "--index", six_index_dir, "--precision", "int4")
-    assert res.exit_code == 2 and "fp32" in res.output and "int8" in res.output
+def test_an_unknown_planner_precision_or_engine_is_a_clear_error(six_index_dir):
+    res = run("plan", "weather in Paris", "--index", six_index_dir, "--precision", "int3")
+    out = " ".join(res.output.split())
+    assert res.exit_code == 2 and "'int8', 'int4', 'fp32'" in out, out
+    res = run("plan", "x", "--index", six_index_dir, "--engine", "torch", "--precision", "int4")
+    out = " ".join(res.output.split())
+    assert res.exit_code == 2 and "with engine='torch'" in out and "'fp32', 'int8'" in out, out
+    res = run("plan", "x", "--index", six_index_dir, "--engine", "tpu")
+    assert res.exit_code == 2 and "engine='tpu'" in " ".join(res.output.split())
 
 
 def test_eval_planner_needs_an_index_for_retrieved_candidates(tmp_path):
