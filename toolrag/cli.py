@@ -656,6 +656,14 @@ def train_planner_cmd(
             help="More instances, e.g. from `toolrag datagen instances` (repeatable).",
         ),
     ] = None,
+    parallel: Annotated[
+        int,
+        typer.Option(
+            "--parallel",
+            help="Add up to N parallel-call instances (one tool, two argument sets) made from "
+            "--train's own calls.",
+        ),
+    ] = 0,
     export: Annotated[
         str,
         typer.Option(
@@ -685,6 +693,7 @@ def train_planner_cmd(
             max_steps=max_steps,
             limit=limit,
             extra_train=extra_train or [],
+            parallel=parallel,
             export=None if export == "none" else export,
         )
         path = train_planner(cfg, resume=not fresh)

@@ -55,6 +55,8 @@ class PlannerTrainConfig:
         save_steps: checkpoint interval (resume picks up the latest).
         extra_train: more instance files (e.g. from ``toolrag datagen instances``), appended
             after ``train``: ``train``'s examples draw the same candidates as without them.
+        parallel: add up to this many parallel-call instances (one tool called twice with
+            different arguments) made from ``train``'s own calls (:mod:`trainer.augment`).
         export: precision of the ONNX Runtime GenAI model written beside the adapter at the end
             (``<out>/onnx-<precision>``, what ``Planner.load(out)`` decodes with); ``None``: none.
     """
@@ -75,6 +77,7 @@ class PlannerTrainConfig:
     max_steps: int = -1
     limit: int | None = None
     save_steps: int = 25
+    parallel: int = 0
     export: str | None = "int8"
     extra: dict[str, Any] = field(default_factory=dict)
     extra_train: list[Path] = field(default_factory=list)
@@ -109,6 +112,12 @@ def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
     if cfg.limit:
         instances = instances[: cfg.limit]
     parts = [(cfg.train, instances)] + [(p, read_instances(p)) for p in cfg.extra_train]
+    if cfg.parallel:
+        from trainer.augment import parallel_instances
+
+        made = parallel_instances(instances, n=cfg.parallel, seed=cfg.seed)
+        logger.info("%d parallel-call instances made from %s", len(made), cfg.train)
+        parts.append((Path(f"{cfg.train} (parallel calls)"), made))
     known = {t.name for t in tools}
     for path, part in parts:
         unknown = sorted({c.api for i in part for c in i.calls} - known)

@@ -109,3 +109,31 @@ def test_extra_train_appends_and_keeps_the_train_examples(tmp_path, six_tools_fi
     extra.write_text(json.dumps(generated | {"calling": [{"api": "noSuchTool"}]}) + "\n")
     with pytest.raises(ValueError, match="extra.jsonl calls tools missing"):
         build_examples(PlannerTrainConfig(**base, extra_train=[extra]))
+
+
+def test_parallel_adds_two_call_instances_made_from_the_train_calls(tmp_path, six_tools_file):
+    import json
+
+    from agent.plan import parse
+    from trainer.planner import PlannerTrainConfig, build_examples
+
+    train = tmp_path / "train.jsonl"
+    rows = [
+        {
+            "id": f"w{k}",
+            "query": f"What is the weather in {city}?",
+            "calling": [{"api": "getWeather", "parameters": {"city": city}, "responses": []}],
+        }
+        for k, city in enumerate(["Paris", "Rome", "Oslo"])
+    ]
+    train.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    base = dict(train=train, tools=[six_tools_file], out=tmp_path / "out", epochs=1)
+    plain = build_examples(PlannerTrainConfig(**base))
+    more = build_examples(PlannerTrainConfig(**base, parallel=2))
+    assert len(more) == len(plain) + 2
+    joined = [ex for ex in more if len(parse(ex["completion"][0]["content"])) == 2]
+    assert len(joined) == 2
+    for ex in joined:
+        cities = [c["parameters"]["city"] for c in parse(ex["completion"][0]["content"])]
+        assert len(set(cities)) == 2
+        assert all(city in ex["prompt"][-1]["content"] for city in cities)

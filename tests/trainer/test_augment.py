@@ -1,0 +1,55 @@
+"""Parallel-call instances built from the data's own calls are grounded and well formed."""
+
+from __future__ import annotations
+
+from toolrag.types import Instance, ToolCall
+from trainer.augment import parallel_instances, second_request
+
+
+def call(**params) -> ToolCall:
+    return ToolCall(api="getWeather", parameters=params)
+
+
+def test_second_request_replaces_each_changed_value_span():
+    q = "Weather in Paris on 2024-05-01, please"
+    assert (
+        second_request(
+            q, call(city="Paris", date="2024-05-01"), call(city="Rome", date="2024-05-02")
+        )
+        == "Weather in Rome on 2024-05-02, please"
+    )
+    # unchanged values stay; numbers are replaced as words, not inside other numbers
+    assert second_request("Top 5 songs of 2015", call(n=5, year=2015), call(n=7, year=2015)) == (
+        "Top 7 songs of 2015"
+    )
+
+
+def test_second_request_refuses_what_it_cannot_ground():
+    q = "Weather in the French capital"
+    assert second_request(q, call(city="Paris"), call(city="Rome")) is None  # not a span
+    assert second_request("Weather in Paris", call(city="Paris"), call(city="Paris")) is None
+    assert second_request("Weather in Paris", call(city="Paris"), call(town="Rome")) is None
+    # the new value is already in the query: the two requests would not differ clearly
+    assert (
+        second_request("Paris or Rome: weather in Paris", call(city="Paris"), call(city="Rome"))
+        is None
+    )
+    ref = ToolCall(api="getWeather", parameters={"city": "API_call_0"})
+    assert second_request("Weather in Paris", call(city="Paris"), ref) is None
+
+
+def test_parallel_instances_are_two_grounded_calls_of_one_tool():
+    data = [
+        Instance(id=f"i{k}", query=f"Weather in {city}.", calling=[call(city=city)])
+        for k, city in enumerate(["Paris", "Rome", "Oslo", "Lima"])
+    ]
+    out = parallel_instances(data, n=3, seed=1)
+    assert len(out) == 3
+    assert len({i.id for i in out}) == 3
+    for inst in out:
+        first, second = inst.calls
+        assert first.api == second.api == "getWeather"
+        assert first.parameters != second.parameters
+        for c in inst.calls:
+            assert c.parameters["city"] in inst.query
+    assert parallel_instances(data, n=3, seed=1) == out  # reproducible

@@ -1,0 +1,105 @@
+"""Training instances made from the training set's own verified calls, grounded by construction.
+
+**Parallel calls** (one tool called twice with different arguments, "weather in Paris, and in
+Rome"): Seal-Tools has almost none, so the planner never learns to write them. From a
+single-call instance whose argument values are spans of its query, and another call of the same
+tool elsewhere in the data with the same parameters, a second request is written by replacing
+each value's span with the other call's value; the two requests are joined, and the plan is the
+two calls. Every value of the second call is a span of the new query.
+
+Example:
+    >>> from toolrag.types import Instance
+    >>> a = Instance(id="a", query="Weather in Paris in celsius.", calling=[
+    ...     {"api": "getWeather", "parameters": {"city": "Paris", "unit": "celsius"}}])
+    >>> b = Instance(id="b", query="Is it warm in Rome?", calling=[
+    ...     {"api": "getWeather", "parameters": {"city": "Rome", "unit": "celsius"}}])
+    >>> [i.query for i in parallel_instances([a, b], n=2, seed=0)]
+    ['Weather in Paris in celsius. Also, weather in Rome in celsius.', 'Is it warm in Rome? Do the same for this: is it warm in Paris?']
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from itertools import pairwise
+
+from toolrag.types import Instance, ToolCall
+
+CONNECTIVES = ("Also, ", "And ", "Then ", "Do the same for this: ")
+
+
+def _span(value: object, query: str) -> re.Match[str] | None:
+    if not isinstance(value, str | int | float) or isinstance(value, bool) or value == "":
+        return None
+    return re.search(rf"(?<!\w){re.escape(str(value))}(?!\w)", query)
+
+
+def second_request(query: str, call: ToolCall, other: ToolCall) -> str | None:
+    """``query`` rewritten to ask for ``other``'s arguments instead of ``call``'s, or None when
+    that cannot be done safely: different parameter names, a value of ``call`` that is not a
+    span of the query (it could not be replaced), or nothing that differs."""
+    if set(call.parameters) != set(other.parameters) or call.references() or other.references():
+        return None
+    if all(str(call.parameters[k]) == str(other.parameters[k]) for k in call.parameters):
+        return None
+    spans = []
+    for name, value in call.parameters.items():
+        new = other.parameters[name]
+        if str(new) == str(value):
+            continue
+        match = _span(value, query)
+        if match is None or _span(new, query) is not None:
+            return None  # not replaceable, or the new value is already said
+        spans.append((match.start(), match.end(), str(new)))
+    spans.sort()
+    if any(a[1] > b[0] for a, b in pairwise(spans)):
+        return None  # overlapping spans
+    out, pos = [], 0
+    for start, end, new in spans:
+        out += [query[pos:start], new]
+        pos = end
+    return "".join([*out, query[pos:]])
+
+
+def parallel_instances(
+    instances: Sequence[Instance], *, n: int, seed: int = 0, id_prefix: str = "parallel"
+) -> list[Instance]:
+    """Up to ``n`` two-call instances (see the module docstring), drawn reproducibly."""
+    rng = random.Random(seed)
+    calls_by_api: dict[str, list[ToolCall]] = defaultdict(list)
+    for inst in instances:
+        for call in inst.calls:
+            calls_by_api[call.api].append(call)
+    singles = [i for i in instances if len(i.calls) == 1]
+    rng.shuffle(singles)
+    out: list[Instance] = []
+    for inst in singles:
+        if len(out) >= n:
+            break
+        call = inst.calls[0]
+        others = list(calls_by_api[call.api])
+        rng.shuffle(others)
+        for other in others:
+            second = second_request(inst.query, call, other)
+            if second is None:
+                continue
+            first = inst.query.strip()
+            if first[-1:] not in ".?!":
+                first += "."
+            join = rng.choice(CONNECTIVES)
+            query = f"{first} {join}{second[:1].lower()}{second[1:]}"
+            new = ToolCall(api=call.api, parameters=dict(other.parameters))
+            out.append(
+                Instance(
+                    id=f"{id_prefix}-{inst.id}",
+                    query=query,
+                    calling=[
+                        ToolCall(api=call.api, parameters=dict(call.parameters)),
+                        new,
+                    ],
+                )
+            )
+            break
+    return out
