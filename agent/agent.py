@@ -171,11 +171,7 @@ class Agent:
             times["execute"] = time.perf_counter() - t1
         times["total"] = time.perf_counter() - t0
         cands = [
-            {
-                "name": h.tool.name,
-                "score": round(float(h.score), 4),
-                "description": h.tool.description,
-            }
+            h.to_json()
             | ({"probability": round(selection.probabilities[h.tool.name], 4)} if selection else {})
             for h in hits
         ]

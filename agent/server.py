@@ -120,15 +120,7 @@ def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
         hits = agent.retriever.retrieve(req.query, k=min(req.k, len(agent.index)))
         return {
             "query": req.query,
-            "tools": [
-                {
-                    "rank": h.rank,
-                    "name": h.tool.name,
-                    "score": float(h.score),
-                    "description": h.tool.description,
-                }
-                for h in hits
-            ],
+            "tools": [h.to_json() for h in hits],
         }
 
     @app.post("/plan")

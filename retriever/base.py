@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolrag.types import Queries, Run, Tool
 
@@ -26,6 +26,15 @@ class ScoredTool:
     rank: int
     score: float
     tool: Tool
+
+    def to_json(self) -> dict[str, Any]:
+        """The hit as the CLI's ``--json`` and the server's ``/retrieve`` show it."""
+        return {
+            "rank": self.rank,
+            "name": self.tool.name,
+            "score": round(float(self.score), 4),
+            "description": self.tool.description,
+        }
 
 
 class Retriever(ABC):

@@ -286,17 +286,7 @@ def retrieve(
     except EXPECTED_ERRORS as err:
         _fail(err)
     if as_json:
-        _print_json(
-            [
-                {
-                    "rank": h.rank,
-                    "tool": h.tool.name,
-                    "score": h.score,
-                    "description": h.tool.description,
-                }
-                for h in hits
-            ]
-        )
+        _print_json([h.to_json() for h in hits])
         return
     _hits_table(query, hits, mode.value + (" + decomposition" if decompose else ""))
 

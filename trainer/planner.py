@@ -79,7 +79,6 @@ class PlannerTrainConfig:
     save_steps: int = 25
     parallel: int = 0
     export: str | None = "int8"
-    extra: dict[str, Any] = field(default_factory=dict)
     extra_train: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -24,7 +24,7 @@ def test_build_retrieve_info(six_tools_file, tmp_path):
     res = run("retrieve", "What is the weather in Paris?", "--index", out, "-k", "2", "--json")
     assert res.exit_code == 0, res.output
     hits = json.loads(res.stdout)
-    assert [h["rank"] for h in hits] == [1, 2] and hits[0]["tool"] == "getWeather"
+    assert [h["rank"] for h in hits] == [1, 2] and hits[0]["name"] == "getWeather"
     res = run("retrieve", "convert euros", "--index", out, "--mode", "bm25")
     assert res.exit_code == 0 and "convertCurrency" in res.stdout
     res = run(
@@ -37,7 +37,7 @@ def test_build_retrieve_info(six_tools_file, tmp_path):
         "--decompose",
         "--json",
     )
-    assert {h["tool"] for h in json.loads(res.stdout)} == {"convertCurrency", "bookFlight"}
+    assert {h["name"] for h in json.loads(res.stdout)} == {"convertCurrency", "bookFlight"}
     res = run("index", "info", out, "--json")
     assert json.loads(res.stdout)["tool_count"] == 6
 
