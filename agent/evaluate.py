@@ -24,6 +24,7 @@ from agent.agent import plan_with
 from agent.candidates import CandidateBuilder
 from agent.metrics import PlannerScores, score_instance
 from agent.planner import Planner
+from toolrag.instances import spread  # noqa: F401 - re-exported for notebook and benchmark callers
 from toolrag.types import Instance, Tool, ToolCall
 
 if TYPE_CHECKING:
@@ -89,15 +90,6 @@ def retrieved_candidates(retriever: Any, k: int) -> CandidateFn:
         return [hit.tool for hit in retriever.retrieve(inst.query, k=k)]
 
     return fn
-
-
-def spread(instances: Sequence[Instance], limit: int | None) -> list[Instance]:
-    """``limit`` instances evenly spaced over the file (the files are ordered easy -> hard, so
-    the first N would be all single-tool queries)."""
-    if not limit or limit >= len(instances):
-        return list(instances)
-    step = len(instances) / limit
-    return [instances[int(i * step)] for i in range(limit)]
 
 
 def evaluate_planner(

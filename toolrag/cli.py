@@ -322,7 +322,7 @@ def eval_retrieval(
         Path | None, typer.Option("--out", help="Write results JSON here (and .md beside it).")
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", help="Only the first N instances.")
+        int | None, typer.Option("--limit", help="N instances spread evenly over the file.")
     ] = None,
     decompose: DecomposeOpt = True,
     as_json: JsonOpt = False,
@@ -330,11 +330,11 @@ def eval_retrieval(
     """Recall, COMP, nDCG@K and MRR, overall and by single / multiple / nested instances."""
     from index.store import ToolIndex
     from retriever.evaluate import GROUP_ORDER, evaluate_retriever, markdown_table
-    from toolrag.instances import read_instances
+    from toolrag.instances import read_instances, spread
 
     try:
         idx = ToolIndex.load(index, verify=False)
-        data = read_instances(instances)[:limit]
+        data = spread(read_instances(instances), limit)
         results = {
             m.value + (" + decompose" if decompose else ""): evaluate_retriever(
                 _retriever(idx, m, decompose), data

@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,3 +70,12 @@ def queries_and_qrels(instances: list[Instance]) -> tuple[Queries, Qrels]:
     queries = {i.id: i.query for i in instances}
     qrels = {i.id: dict.fromkeys(i.gold_tools, 1) for i in instances}
     return queries, qrels
+
+
+def spread(instances: Sequence[Instance], limit: int | None) -> list[Instance]:
+    """``limit`` instances evenly spaced over the file (the files are ordered easy -> hard, so
+    the first N would be all single-tool queries): what every ``--limit`` means."""
+    if not limit or limit >= len(instances):
+        return list(instances)
+    step = len(instances) / limit
+    return [instances[int(i * step)] for i in range(limit)]
