@@ -39,6 +39,7 @@ from index.toolset import load_toolset
 from retriever.base import default_retriever
 from retriever.selector import ToolSelector
 from toolrag.instances import read_instances
+from trainer.augment import parallel_instances
 
 
 def main() -> None:
@@ -48,6 +49,11 @@ def main() -> None:
     ap.add_argument("--setting", action="append", required=True, help="NAME=MODEL:DECODING")
     ap.add_argument("--instances", type=Path, default=SEAL / "test_in_domain.jsonl")
     ap.add_argument("--limit", type=int, default=None, help="N instances spread over the file")
+    ap.add_argument(
+        "--parallel-slice",
+        action="store_true",
+        help="score the parallel-call instances built from --instances (trainer.augment) instead",
+    )
     ap.add_argument("--candidates", type=int, default=5, help="candidates per query")
     ap.add_argument(
         "--retrieved",
@@ -61,6 +67,8 @@ def main() -> None:
     args = ap.parse_args()
 
     data = spread(read_instances(args.instances), args.limit)
+    if args.parallel_slice:
+        data = parallel_instances(read_instances(args.instances), n=len(data), seed=0)
     if args.retrieved:
         cands = retrieved_candidates(default_retriever(seal_index()), args.candidates)
         kind = f"retrieved top-{args.candidates} candidates (the shipped retriever, hybrid + decomposition)"
@@ -116,7 +124,13 @@ def main() -> None:
         del planner
         gc.collect()
         md = [
-            f"# Planner on {args.instances.name}: {len(data)} instances spread over the file, {kind}",
+            f"# Planner on {args.instances.name}: {len(data)} "
+            + (
+                "parallel-call instances built from it (trainer.augment)"
+                if args.parallel_slice
+                else "instances spread over the file"
+            )
+            + f", {kind}",
             "",
             "Seal-Tools metrics in %. `nested refs`: share of gold references whose prediction "
             "points to the same output of the same earlier call (stricter than the paper's "
