@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from agent.models import PRECISIONS
-from toolrag.cache import cache_root, staged_folder
+from toolrag.cache import cache_root, file_sha256, staged_folder
 
 logger = logging.getLogger(__name__)
 
@@ -44,16 +44,6 @@ class ExportError(RuntimeError):
     """The model builder failed, or its output disagrees with the source model."""
 
 
-def _sha256_files(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.name.encode())
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 22), b""):
-                digest.update(block)
-    return digest.hexdigest()
-
-
 def source_checksum(model: str | None) -> str:
     """A checksum of the weights ``model`` names: what an export is keyed by."""
     from agent.models import PACKAGED, default_planner, resolve_base
@@ -66,19 +56,20 @@ def source_checksum(model: str | None) -> str:
         files = [*sorted(path.glob("adapter_model.*")), path / "adapter_config.json"]
         base = read_base(path)
         base_id = PACKAGED[base].sha256 if base in PACKAGED else source_checksum(base)
-        return hashlib.sha256((_sha256_files(files) + base_id).encode()).hexdigest()
+        return hashlib.sha256((file_sha256(*files) + base_id).encode()).hexdigest()
     if name in PACKAGED:
         return PACKAGED[name].sha256
     folder = Path(resolve_base(name))
     weights = sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
     if not weights:
         raise FileNotFoundError(f"{name}: no model weights (*.safetensors) in {folder}")
-    return _sha256_files([*weights, folder / "config.json"])
+    return file_sha256(*weights, folder / "config.json")
 
 
-def export_dir(model: str | None, precision: str) -> Path:
-    """Where the cached export of ``model`` in ``precision`` lives."""
-    return cache_root() / "models" / "onnx" / f"{source_checksum(model)[:16]}-{precision}"
+def export_dir(checksum: str, precision: str) -> Path:
+    """Where the cached export of the weights with :func:`source_checksum` ``checksum`` in
+    ``precision`` lives."""
+    return cache_root() / "models" / "onnx" / f"{checksum[:16]}-{precision}"
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
@@ -98,7 +89,7 @@ def is_valid(folder: Path, checksum: str, precision: str) -> bool:
         return False
     for name, digest in manifest.get("files", {}).items():
         path = folder / name
-        if not path.is_file() or _sha256_files([path]) != digest:
+        if not path.is_file() or file_sha256(path) != digest:
             logger.warning("ONNX export %s: %s does not match its manifest", folder, name)
             return False
     return bool(manifest.get("files"))
@@ -116,27 +107,33 @@ def onnx_model(model: str | None, precision: str = "int8", *, progress: bool = T
     candidates = []
     if model and (Path(model) / "adapter_config.json").exists():
         candidates.append(Path(model) / f"onnx-{precision}")
-    target = export_dir(model, precision)
+    target = export_dir(checksum, precision)
     candidates.append(target)
     for folder in candidates:
         if folder.exists() and is_valid(folder, checksum, precision):
             return folder
         if folder.exists():
             logger.warning("ONNX export %s is incomplete or corrupt: rebuilding it", folder)
-    export(model, target, precision, progress=progress)
+    export(model, target, precision, progress=progress, checksum=checksum)
     return target
 
 
 def export(
-    model: str | None, target: Path, precision: str = "int8", *, progress: bool = True
+    model: str | None,
+    target: Path,
+    precision: str = "int8",
+    *,
+    progress: bool = True,
+    checksum: str | None = None,
 ) -> dict[str, Any]:
     """Convert ``model`` (adapter folder, model folder or packaged alias) into ``target``,
-    replacing what is there; returns the manifest. About 30 s for a 135M model on 2 cores."""
+    replacing what is there; returns the manifest. About 30 s for a 135M model on 2 cores.
+    ``checksum``: the model's :func:`source_checksum`, when the caller has it already."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from agent.models import load_causal_lm
 
-    checksum = source_checksum(model)
+    checksum = checksum or source_checksum(model)
     logger.info(
         "converting %s to ONNX (%s), once, into %s", model or "the planner", precision, target
     )
@@ -173,7 +170,7 @@ def export(
             "precision": precision,
             "builder": _genai_version(),
             "check_cosines": [round(c, 5) for c in cosines],
-            "files": {p.name: _sha256_files([p]) for p in files},
+            "files": {p.name: file_sha256(p) for p in files},
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         bar.update(task, advance=1)

@@ -9,7 +9,6 @@ it is converted: packaged weights are a supply-chain risk.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import logging
 import shutil
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolrag.cache import cache_root, staged_folder
+from toolrag.cache import cache_root, file_sha256, staged_folder
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
@@ -79,15 +78,6 @@ def _package_dir(model: PackagedModel, package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _sha256(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
-
-
 def packaged_folder(model: PackagedModel) -> Path:
     """The plain transformers folder for a packaged GGUF model, converting it on first use."""
     target = cache_root() / "models" / model.folder_name()
@@ -99,7 +89,7 @@ def packaged_folder(model: PackagedModel) -> Path:
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         raise FileNotFoundError(f"{model.alias}: missing {missing}; reinstall: {model.install}")
-    digest = _sha256(files)
+    digest = file_sha256(*files)
     if digest != model.sha256:
         raise ValueError(
             f"{model.alias}: weight file sha256 {digest} != pinned {model.sha256}; the package "
@@ -179,7 +169,7 @@ def load_causal_lm(
     if quantize not in (None, *QUANTIZE):
         raise ValueError(f"quantize={quantize!r}; choose one of {QUANTIZE} or None")
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM
 
     torch_dtype = getattr(torch, dtype)
     path = Path(name_or_dir or default_planner())
@@ -189,20 +179,28 @@ def load_causal_lm(
         from agent.adapter import read_base
 
         base = resolve_base(read_base(path))
-        tok = AutoTokenizer.from_pretrained(path if (path / "tokenizer.json").exists() else base)
+        tok = load_tokenizer(path if (path / "tokenizer.json").exists() else base)
         lm = AutoModelForCausalLM.from_pretrained(base, dtype=torch_dtype)
         lm = PeftModel.from_pretrained(lm, path)
         lm = lm.merge_and_unload()
     else:
         base = resolve_base(name_or_dir or default_planner())
-        tok = AutoTokenizer.from_pretrained(base)
+        tok = load_tokenizer(base)
         lm = AutoModelForCausalLM.from_pretrained(base, dtype=torch_dtype)
     lm.eval()
     if quantize == "int8":
         lm = quantize_int8(lm)
+    return lm, tok
+
+
+def load_tokenizer(source: str | Path) -> PreTrainedTokenizerBase:
+    """The tokenizer in a model folder, padding with end-of-sequence where it has no pad token."""
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(source)
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
-    return lm, tok
+    return tok
 
 
 def load_engine(
@@ -233,12 +231,7 @@ def load_engine(
     if engine == "torch":
         lm, tok = load_causal_lm(model, quantize=None if precision == "fp32" else precision)
         return TorchEngine(lm), tok
-    from transformers import AutoTokenizer
-
     from agent.export import onnx_model
 
     folder = onnx_model(model, precision)
-    tok = AutoTokenizer.from_pretrained(folder)
-    if tok.pad_token is None:
-        tok.pad_token = tok.eos_token
-    return OnnxEngine(folder), tok
+    return OnnxEngine(folder), load_tokenizer(folder)

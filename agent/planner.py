@@ -189,7 +189,8 @@ class Planner:
                 raise ValueError(f"selected tools {sorted(unknown)} are not among the candidates")
         shown = tools
         if selected is not None and self.show_selected_only:
-            shown = [t for t in tools if t.name in set(selected)]
+            chosen = set(selected)
+            shown = [t for t in tools if t.name in chosen]
         ids = self.prompt_ids(query, shown)
         with self._lock:
             if self.constrained:
@@ -246,7 +247,8 @@ class Planner:
         self, ids: list[int], tools: Sequence[Tool], selected: Sequence[str] | None = None
     ) -> tuple[str, int, int]:
         """Greedy decoding under the stage grammars; ``(text, new tokens, forced tokens)``."""
-        allowed = [t for t in tools if selected is None or t.name in set(selected)]
+        chosen = set(selected or ())
+        allowed = [t for t in tools if selected is None or t.name in chosen]
         required = list(selected or ())
         text, n_new, n_forced = "", 0, 0
         restrict = False

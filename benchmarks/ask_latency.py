@@ -7,31 +7,26 @@
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
-from importlib import resources
+from pathlib import Path
 
 from common import ROOT, write_results
 
 from agent.agent import Agent
 from agent.evaluate import percentile
 from index.store import ToolIndex
-from index.toolset import load_toolset
+from toolrag.sample import sample_queries, sample_tools
 
 ENGINES = {"torch fp32": ("torch", "fp32"), "onnx int8": ("onnx", "int8")}
 
 
-def quickstart_index():
-    """The index `toolrag quickstart` builds, cached under .cache/qs-index."""
+def quickstart_index() -> Path:
+    """The folder of the index `toolrag quickstart` builds, made once under .cache/qs-index."""
     path = ROOT / ".cache" / "qs-index"
-    if (path / "manifest.json").exists():
-        return ToolIndex.load(path)
-    data = resources.files("toolrag") / "data"
-    with resources.as_file(data / "sample_tools.json") as tools_path:
-        idx = ToolIndex.build(load_toolset(tools_path))
-    idx.save(path)
-    return idx
+    if not (path / "manifest.json").exists():
+        ToolIndex.build(sample_tools()).save(path)
+    return path
 
 
 def main() -> None:
@@ -40,14 +35,15 @@ def main() -> None:
     ap.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
     ap.add_argument("--name", default="ask_latency")
     args = ap.parse_args()
-    queries = json.loads((resources.files("toolrag") / "data" / "sample_queries.json").read_text())
+    queries = sample_queries()
     index = quickstart_index()
-    rows = {}
+    rows, n_tools = {}, 0
     for name in args.engines:
         engine, precision = ENGINES[name]
         start = time.perf_counter()
-        agent = Agent.load(ROOT / ".cache" / "qs-index", engine=engine, precision=precision)
+        agent = Agent.load(index, engine=engine, precision=precision)
         load_s = time.perf_counter() - start
+        n_tools = len(agent.index)
         agent.ask(queries[0])  # warm-up
         totals, stages = [], {}
         for _ in range(args.rounds):
@@ -69,7 +65,7 @@ def main() -> None:
     stage_names = sorted({s for r in rows.values() for s in r["stage_p50_s"]})
     base = rows[next(iter(rows))]["p50_s"]
     lines = [
-        f"# `ask` end to end on the quickstart index ({len(index)} tools), "
+        f"# `ask` end to end on the quickstart index ({n_tools} tools), "
         f"{len(queries)} sample queries x {args.rounds}, one run",
         "",
         "| engine | p50 s | p95 s | x first row | "

@@ -17,7 +17,6 @@ failures (any other non-200, or a transport error), throughput and p50/p95 laten
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import subprocess
@@ -25,15 +24,15 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from importlib import resources
 from pathlib import Path
 
 import httpx
 from common import ROOT, write_results
 
 from agent.evaluate import percentile
+from toolrag.sample import sample_queries
 
-QUERIES = json.loads((resources.files("toolrag") / "data" / "sample_queries.json").read_text())
+QUERIES = sample_queries()
 
 
 def free_port() -> int:

@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from functools import lru_cache
@@ -25,7 +24,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
-from toolrag.cache import cache_root, staged_folder
+from toolrag.cache import cache_root, file_sha256, staged_folder
 
 PACKED_WEIGHTS = "model.int8.safetensors"
 PACK_FORMAT = "toolrag-int8-per-row/1"
@@ -114,11 +113,8 @@ def packed_digest(folder: Path) -> str:
 
 @lru_cache(maxsize=16)
 def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """:func:`file_sha256`, cached while the file's size and mtime stay the same."""
+    return file_sha256(Path(path))
 
 
 def unpacked_folder(folder: Path, name: str = "retriever") -> Path:

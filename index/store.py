@@ -21,7 +21,6 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -48,6 +47,7 @@ from index.encoder import (
 from index.errors import IndexLoadError
 from index.text import TextTemplate, tool_text
 from index.vectors import AnnParams, VectorStore
+from toolrag.cache import file_sha256
 from toolrag.types import Tool
 
 if TYPE_CHECKING:
@@ -75,14 +75,6 @@ def _versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[dist] = "not installed"
     return out
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class ToolIndex:
@@ -337,7 +329,7 @@ class ToolIndex:
         self.bm25.save(folder / BM25_DIR)
         files = sorted(p for p in folder.rglob("*") if p.is_file())
         self.manifest["files"] = {
-            p.relative_to(folder).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
+            p.relative_to(folder).as_posix(): {"sha256": file_sha256(p), "bytes": p.stat().st_size}
             for p in files
         }
         (folder / MANIFEST).write_text(json.dumps(self.manifest, indent=2) + "\n", encoding="utf-8")
@@ -416,7 +408,7 @@ def _check_files(path: Path, manifest: dict[str, Any], *, verify: bool) -> None:
         file = path / rel
         if not file.is_file():
             raise IndexLoadError(f"{file} is missing; the index is incomplete, rebuild it")
-        if file.stat().st_size != info["bytes"] or (verify and _sha256(file) != info["sha256"]):
+        if file.stat().st_size != info["bytes"] or (verify and file_sha256(file) != info["sha256"]):
             raise IndexLoadError(
                 f"{file} does not match its checksum in {MANIFEST} (corrupt or edited); "
                 "rebuild the index with `toolrag index build`"

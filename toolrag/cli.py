@@ -11,7 +11,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -1105,11 +1104,9 @@ def quickstart(
     and plan + execute the first one with the shipped planner."""
     from index.store import ToolIndex
     from retriever.base import default_retriever
+    from toolrag.sample import sample_queries, sample_tools
 
-    data = resources.files("toolrag") / "data"
-    with resources.as_file(data / "sample_tools.json") as tools_path:
-        tools = load_toolset(tools_path)
-    queries = json.loads((data / "sample_queries.json").read_text())
+    tools, queries = sample_tools(), sample_queries()
     start = time.perf_counter()
     idx = ToolIndex.build(tools)
     path = idx.save(out)
