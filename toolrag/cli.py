@@ -649,10 +649,17 @@ def train_planner_cmd(
         int,
         typer.Option(
             "--parallel",
-            help="Add up to N parallel-call instances (one tool, two argument sets) made from "
-            "--train's own calls.",
+            help="Add up to N parallel-call instances (one tool, several argument sets) made "
+            "from --train's own calls.",
         ),
     ] = 0,
+    init_adapter: Annotated[
+        Path | None,
+        typer.Option(
+            "--init-adapter",
+            help="Continue training this adapter (e.g. agent/data/planner) instead of a new one.",
+        ),
+    ] = None,
     export: Annotated[
         str,
         typer.Option(
@@ -683,6 +690,7 @@ def train_planner_cmd(
             limit=limit,
             extra_train=extra_train or [],
             parallel=parallel,
+            init_adapter=init_adapter,
             export=None if export == "none" else export,
         )
         path = train_planner(cfg, resume=not fresh)

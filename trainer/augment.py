@@ -7,6 +7,12 @@ tool elsewhere in the data with the same parameters, a second request is written
 each value's span with the other call's value; the two requests are joined, and the plan is the
 two calls. Every value of the second call is a span of the new query.
 
+**Coordinated values** ("weather in Paris and Rome", "prices of AMZN, NVDA and INTC"): in a
+single-call instance, one argument's span is replaced by a coordination of its value and one or
+two other values that the same parameter takes elsewhere in the data; the plan is one call per
+value, the other arguments unchanged. This is the elliptic form people write far more often than
+two whole requests.
+
 Example:
     >>> from toolrag.types import Instance
     >>> a = Instance(id="a", query="Weather in Paris in celsius.", calling=[
@@ -15,6 +21,8 @@ Example:
     ...     {"api": "getWeather", "parameters": {"city": "Rome", "unit": "celsius"}}])
     >>> [i.query for i in parallel_instances([a, b], n=2, seed=0)]
     ['Weather in Paris in celsius. Also, weather in Rome in celsius.', 'Is it warm in Rome? Do the same for this: is it warm in Paris?']
+    >>> [i.query for i in coordinated_instances([a, b], n=2, seed=0, three_share=0)]
+    ['Weather in Paris and also Rome in celsius.', 'Is it warm in Rome and also Paris?']
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from itertools import pairwise
 
-from toolrag.types import Instance, ToolCall
+from toolrag.types import REFERENCE_PATTERN, Instance, ToolCall
 
 CONNECTIVES = ("Also, ", "And ", "Then ", "Do the same for this: ")
 
@@ -101,5 +109,87 @@ def parallel_instances(
                     ],
                 )
             )
+            break
+    return out
+
+
+def _coordination(values: Sequence[str], rng: random.Random) -> str:
+    if len(values) == 2:
+        return f"{values[0]}{rng.choice((' and ', ' and also ', ' as well as '))}{values[1]}"
+    return f"{', '.join(values[:-1])} and {values[-1]}"
+
+
+def coordinated_instances(
+    instances: Sequence[Instance],
+    *,
+    n: int,
+    seed: int = 0,
+    id_prefix: str = "coordinated",
+    three_share: float = 0.3,
+) -> list[Instance]:
+    """Up to ``n`` instances of one tool called for two or three values of one parameter, said
+    as a coordination in the query (see the module docstring), drawn reproducibly. Only values
+    that are word-bounded spans of the query, said once, are coordinated; the other values come
+    from the same tool's parameter elsewhere in ``instances`` and are not already in the query."""
+    rng = random.Random(seed)
+    pool: dict[tuple[str, str], list[str]] = defaultdict(list)
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for inst in instances:
+        for call in inst.calls:
+            for name, value in call.parameters.items():
+                if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+                    if not (isinstance(value, str) and REFERENCE_PATTERN.match(value)):
+                        pool[call.api, name].append(str(value))
+                        by_name[name].append(str(value))
+    singles = [i for i in instances if len(i.calls) == 1 and not i.calls[0].references()]
+    rng.shuffle(singles)
+    out: list[Instance] = []
+    for inst in singles:
+        if len(out) >= n:
+            break
+        call = inst.calls[0]
+        names = [k for k, v in call.parameters.items() if _span(v, inst.query) is not None]
+        rng.shuffle(names)
+        for name in names:
+            value = call.parameters[name]
+            text = str(value)
+            if len(re.findall(rf"(?<!\w){re.escape(text)}(?!\w)", inst.query)) != 1:
+                continue
+            k = 2 if rng.random() < three_share else 1
+            # the same tool's values first; the same parameter name in other tools otherwise
+            for source in (pool[call.api, name], by_name[name]):
+                others = sorted(
+                    {
+                        v
+                        for v in source
+                        if v != text
+                        and (not isinstance(value, int) or v.lstrip("-").isdigit())
+                        and _span(v, inst.query) is None
+                        and text not in v
+                        and v not in text
+                    }
+                )
+                if len(others) >= k:
+                    break
+            if len(others) < k:
+                continue
+            extra = rng.sample(others, k)
+            match = _span(value, inst.query)
+            assert match is not None
+            start, end = match.span()
+            quote = inst.query[start - 1 : start] if start else ""
+            if quote in ("'", '"') and inst.query[end : end + 1] == quote:
+                start, end = start - 1, end + 1
+                said = [f"{quote}{v}{quote}" for v in (text, *extra)]
+            else:
+                said = [text, *extra]
+            query = inst.query[:start] + _coordination(said, rng) + inst.query[end:]
+            kind = type(value)
+            calls = [ToolCall(api=call.api, parameters=dict(call.parameters))]
+            for v in extra:
+                params = dict(call.parameters)
+                params[name] = int(v) if kind is int and v.lstrip("-").isdigit() else v
+                calls.append(ToolCall(api=call.api, parameters=params))
+            out.append(Instance(id=f"{id_prefix}-{inst.id}", query=query, calling=calls))
             break
     return out

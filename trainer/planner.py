@@ -55,8 +55,11 @@ class PlannerTrainConfig:
         save_steps: checkpoint interval (resume picks up the latest).
         extra_train: more instance files (e.g. from ``toolrag datagen instances``), appended
             after ``train``: ``train``'s examples draw the same candidates as without them.
-        parallel: add up to this many parallel-call instances (one tool called twice with
-            different arguments) made from ``train``'s own calls (:mod:`trainer.augment`).
+        parallel: add up to this many parallel-call instances made from ``train``'s own calls
+            (:mod:`trainer.augment`): two joined requests for one tool first, then one tool
+            called for two or three coordinated values of a parameter.
+        init_adapter: continue training this LoRA adapter (same base and rank) instead of a
+            fresh one; the learning-rate schedule starts anew.
         export: precision of the ONNX Runtime GenAI model written beside the adapter at the end
             (``<out>/onnx-<precision>``, what ``Planner.load(out)`` decodes with); ``None``: none.
     """
@@ -78,6 +81,7 @@ class PlannerTrainConfig:
     limit: int | None = None
     save_steps: int = 25
     parallel: int = 0
+    init_adapter: Path | None = None
     export: str | None = "int8"
     extra_train: list[Path] = field(default_factory=list)
 
@@ -86,6 +90,9 @@ class PlannerTrainConfig:
         self.extra_train = [Path(p) for p in self.extra_train]
         self.tools = [Path(t) for t in self.tools]
         self.out = Path(self.out)
+        self.init_adapter = Path(self.init_adapter) if self.init_adapter else None
+        if self.init_adapter and not (self.init_adapter / "adapter_config.json").exists():
+            raise ValueError(f"init_adapter={self.init_adapter}: no adapter_config.json there")
         if self.epochs <= 0 and self.max_steps <= 0:
             raise ValueError("epochs must be > 0 (or give max_steps)")
         if not 0 <= self.drop_rate < 1:
@@ -101,6 +108,7 @@ class PlannerTrainConfig:
         data["tools"] = [str(t) for t in self.tools]
         data["out"] = str(self.out)
         data["extra_train"] = [str(p) for p in self.extra_train]
+        data["init_adapter"] = str(self.init_adapter) if self.init_adapter else None
         return data
 
 
@@ -112,9 +120,10 @@ def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
         instances = instances[: cfg.limit]
     parts = [(cfg.train, instances)] + [(p, read_instances(p)) for p in cfg.extra_train]
     if cfg.parallel:
-        from trainer.augment import parallel_instances
+        from trainer.augment import coordinated_instances, parallel_instances
 
         made = parallel_instances(instances, n=cfg.parallel, seed=cfg.seed)
+        made += coordinated_instances(instances, n=cfg.parallel - len(made), seed=cfg.seed)
         logger.info("%d parallel-call instances made from %s", len(made), cfg.train)
         parts.append((Path(f"{cfg.train} (parallel calls)"), made))
     known = {t.name for t in tools}
@@ -152,6 +161,18 @@ def train_planner(cfg: PlannerTrainConfig, *, resume: bool = True) -> Path:
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     model = AutoModelForCausalLM.from_pretrained(base)
+    peft_config: LoraConfig | None = LoraConfig(
+        r=cfg.lora_r,
+        lora_alpha=cfg.lora_alpha,
+        lora_dropout=0.05,
+        target_modules="all-linear",
+        task_type="CAUSAL_LM",
+    )
+    if cfg.init_adapter:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, cfg.init_adapter, is_trainable=True)
+        peft_config = None
     rounds = max(1, round(cfg.epochs))
     args = SFTConfig(
         output_dir=str(cfg.out / "checkpoints"),
@@ -173,13 +194,6 @@ def train_planner(cfg: PlannerTrainConfig, *, resume: bool = True) -> Path:
         bf16=False,  # TRL defaults to bf16 autocast, ~10x slower on CPUs without bf16 units
         gradient_checkpointing=False,  # memory is plentiful here; recomputation costs time
         dataloader_num_workers=0,
-    )
-    peft_config = LoraConfig(
-        r=cfg.lora_r,
-        lora_alpha=cfg.lora_alpha,
-        lora_dropout=0.05,
-        target_modules="all-linear",
-        task_type="CAUSAL_LM",
     )
     trainer = SFTTrainer(
         model=model,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from toolrag.types import Instance, ToolCall
-from trainer.augment import parallel_instances, second_request
+from trainer.augment import coordinated_instances, parallel_instances, second_request
 
 
 def call(**params) -> ToolCall:
@@ -53,3 +53,32 @@ def test_parallel_instances_are_two_grounded_calls_of_one_tool():
         for c in inst.calls:
             assert c.parameters["city"] in inst.query
     assert parallel_instances(data, n=3, seed=1) == out  # reproducible
+
+
+def test_coordinated_instances_call_the_tool_once_per_coordinated_value():
+    data = [
+        Instance(id=f"i{k}", query=f'Weather in "{city}" in celsius.', calling=[call(city=city)])
+        for k, city in enumerate(["Paris", "Rome", "Oslo", "Lima", "Kyiv"])
+    ]
+    out = coordinated_instances(data, n=4, seed=3, three_share=0.5)
+    assert len(out) == 4
+    assert {len(i.calls) for i in out} <= {2, 3}
+    for inst in out:
+        cities = [c.parameters["city"] for c in inst.calls]
+        assert len(set(cities)) == len(cities)  # never an identical call
+        for city in cities:
+            assert f'"{city}"' in inst.query  # quoted like the original span
+        assert inst.query.endswith(" in celsius.")
+    assert coordinated_instances(data, n=4, seed=3, three_share=0.5) == out
+
+
+def test_coordinated_instances_keep_integer_values_integers_and_skip_unsaid_values():
+    data = [
+        Instance(id="a", query="Top 5 songs", calling=[ToolCall(api="top", parameters={"n": 5})]),
+        Instance(id="b", query="Top 7 songs", calling=[ToolCall(api="top", parameters={"n": 7})]),
+        Instance(id="c", query="The best songs", calling=[ToolCall(api="top", parameters={"n": 3})]),
+    ]
+    out = coordinated_instances(data, n=5, seed=0, three_share=0)
+    assert {i.id for i in out} == {"coordinated-a", "coordinated-b"}  # c's 3 is not said
+    for inst in out:
+        assert all(isinstance(c.parameters["n"], int) for c in inst.calls)

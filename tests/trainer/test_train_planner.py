@@ -85,6 +85,21 @@ def test_tiny_training_run_saves_a_loadable_adapter(tmp_path, six_tools_file, sm
     assert result.format_ok and result.new_tokens > 0, result.text
     assert {c.api for c in result.calls} <= {t.name for t in tools}
 
+    # continuing that adapter keeps its LoRA shape (r=2), not the config's fresh default (16)
+    more = PlannerTrainConfig(
+        train=train,
+        tools=[six_tools_file],
+        out=tmp_path / "continued",
+        base=str(smol_folder),
+        max_steps=1,
+        batch_size=1,
+        init_adapter=out,
+        export=None,
+    )
+    cont = train_planner(more)
+    assert json.loads((cont / "adapter_config.json").read_text())["r"] == 2
+    assert json.loads((cont / PLANNER_RECORD).read_text())["config"]["init_adapter"] == str(out)
+
 
 def test_extra_train_appends_and_keeps_the_train_examples(tmp_path, six_tools_file):
     import json
@@ -109,6 +124,13 @@ def test_extra_train_appends_and_keeps_the_train_examples(tmp_path, six_tools_fi
     extra.write_text(json.dumps(generated | {"calling": [{"api": "noSuchTool"}]}) + "\n")
     with pytest.raises(ValueError, match="extra.jsonl calls tools missing"):
         build_examples(PlannerTrainConfig(**base, extra_train=[extra]))
+
+
+def test_init_adapter_must_be_an_adapter_folder(tmp_path):
+    from trainer.planner import PlannerTrainConfig
+
+    with pytest.raises(ValueError, match="no adapter_config.json"):
+        PlannerTrainConfig(train=tmp_path / "t.jsonl", tools=[], out=tmp_path, init_adapter=tmp_path)
 
 
 def test_parallel_adds_two_call_instances_made_from_the_train_calls(tmp_path, six_tools_file):
