@@ -137,10 +137,9 @@ def coordinated_instances(
     for inst in instances:
         for call in inst.calls:
             for name, value in call.parameters.items():
-                if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
-                    if not (isinstance(value, str) and REFERENCE_PATTERN.match(value)):
-                        pool[call.api, name].append(str(value))
-                        by_name[name].append(str(value))
+                if _span(value, str(value)) and not REFERENCE_PATTERN.match(str(value)):
+                    pool[call.api, name].append(str(value))
+                    by_name[name].append(str(value))
     singles = [i for i in instances if len(i.calls) == 1 and not i.calls[0].references()]
     rng.shuffle(singles)
     out: list[Instance] = []
