@@ -76,7 +76,9 @@ def test_coordinated_instances_keep_integer_values_integers_and_skip_unsaid_valu
     data = [
         Instance(id="a", query="Top 5 songs", calling=[ToolCall(api="top", parameters={"n": 5})]),
         Instance(id="b", query="Top 7 songs", calling=[ToolCall(api="top", parameters={"n": 7})]),
-        Instance(id="c", query="The best songs", calling=[ToolCall(api="top", parameters={"n": 3})]),
+        Instance(
+            id="c", query="The best songs", calling=[ToolCall(api="top", parameters={"n": 3})]
+        ),
     ]
     out = coordinated_instances(data, n=5, seed=0, three_share=0)
     assert {i.id for i in out} == {"coordinated-a", "coordinated-b"}  # c's 3 is not said

@@ -130,7 +130,9 @@ def test_init_adapter_must_be_an_adapter_folder(tmp_path):
     from trainer.planner import PlannerTrainConfig
 
     with pytest.raises(ValueError, match="no adapter_config.json"):
-        PlannerTrainConfig(train=tmp_path / "t.jsonl", tools=[], out=tmp_path, init_adapter=tmp_path)
+        PlannerTrainConfig(
+            train=tmp_path / "t.jsonl", tools=[], out=tmp_path, init_adapter=tmp_path
+        )
 
 
 def test_parallel_adds_two_call_instances_made_from_the_train_calls(tmp_path, six_tools_file):
