@@ -48,13 +48,18 @@ def plan_with(
     planner: Any, selector: ToolSelector | None, query: str, tools: list[Tool]
 ) -> tuple[PlanResult, Selection | None]:
     """Select among ``tools`` (when there is a selector), then plan with exactly the selected
-    ones; the plan's ``seconds`` include the selector's."""
+    ones; the plan's ``seconds`` include the selector's.
+
+    When the selector selects none, the planner decides alone among all ``tools`` (it may still
+    plan nothing): the selector's features are similarities, which run low on wording unlike
+    its training data ("80 GBP in JPY" against "convert an amount of money"), and an empty plan
+    for a request that needs a tool is the worse error."""
     if selector is None:
         return planner.plan(query, tools), None
     start = time.perf_counter()
     selection = selector.select(query, tools)
     took = time.perf_counter() - start
-    result = planner.plan(query, tools, selected=[t.name for t in selection.tools])
+    result = planner.plan(query, tools, selected=[t.name for t in selection.tools] or None)
     result.seconds += took
     return result, selection
 

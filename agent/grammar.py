@@ -17,12 +17,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from agent.grounding import mentioned, query_numbers
 from toolrag.types import Param, Tool
 
-NOT_A_REFERENCE = r"^([^$].*)?$"
-"""A plain string value: anything that does not start with ``$``."""
+NOT_A_REFERENCE = r"^([^$\s](.*[^\s])?)?$"
+"""A plain string value: anything that does not start with ``$`` or start or end with a space."""
 
 
 def _ref_pattern(options: Sequence[tuple[int, Sequence[str]]]) -> str | None:
@@ -32,15 +34,73 @@ def _ref_pattern(options: Sequence[tuple[int, Sequence[str]]]) -> str | None:
     return f"^({'|'.join(alts)})$" if alts else None
 
 
-def _value_schema(param: Param, refs: str | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class QueryFacts:
+    """What a query states that values can be checked against: its numbers
+    (:func:`agent.grounding.query_numbers`) and its text."""
+
+    text: str
+    numbers: tuple[int | float, ...]
+
+    @classmethod
+    def of(cls, query: str) -> QueryFacts:
+        return cls(query, tuple(query_numbers(query)))
+
+
+def _in_range(schema: dict[str, Any], x: float) -> bool:
+    lo, hi = schema.get("minimum"), schema.get("maximum")
+    return (lo is None or x >= lo) and (hi is None or x <= hi)
+
+
+def _grounded(schema: dict[str, Any], facts: QueryFacts, required: bool) -> dict[str, Any] | None:
+    """``schema`` narrowed to what the query states, or None where an optional value has
+    nothing to take (the parameter is then left out).
+
+    - An integer or number takes one of the query's numbers (of its type, in its range): no
+      run-on digits (``2`` read as ``200``), no invented counts. A required one whose query
+      states no fitting number keeps its plain type.
+    - An enum takes the members the query says, if it says any; an optional enum whose members
+      the query never says is left out (the tool's default applies).
+    - An array of numbers takes its items from the query's numbers.
+    """
+    kind = schema.get("type")
+    if "enum" in schema:
+        said = [e for e in schema["enum"] if mentioned(e, facts.text)]
+        if said:
+            return {"enum": said}
+        return schema if required else None
+    if kind in ("integer", "number"):
+        fits = [
+            x
+            for x in facts.numbers
+            if (kind == "number" or isinstance(x, int)) and _in_range(schema, x)
+        ]
+        if fits:
+            return {"enum": fits}
+        return schema if required else None
+    if kind == "array" and isinstance(schema.get("items"), dict):
+        items = _grounded(schema["items"], facts, required=True)
+        if items is not None and items != schema["items"]:
+            return schema | {"items": items}
+    return schema
+
+
+def _value_schema(
+    param: Param, refs: str | None, facts: QueryFacts | None = None
+) -> dict[str, Any] | None:
     """A parameter's value: what its schema admits, or a reference to an earlier output.
 
     A plain string (no enum, pattern or format of its own) must not start with ``$``, so that a
     reference is always one of the valid ``refs``. Typed values take only their type: an integer
     is never ``"50 kilometers"``, an enum only its members, an array its item type, an object its
-    properties.
+    properties. With ``facts``, numbers and enums are also narrowed to what the query states
+    (:func:`_grounded`); None: the parameter can only be left out.
     """
-    schema = param.value_schema()
+    schema: dict[str, Any] | None = param.value_schema()
+    if facts is not None:
+        schema = _grounded(schema, facts, param.required)
+    if schema is None:
+        return {"type": "string", "pattern": refs} if refs else None
     if schema.get("type") == "string" and not {"enum", "const", "pattern", "format"} & set(schema):
         schema["pattern"] = NOT_A_REFERENCE
     if not refs:
@@ -48,12 +108,19 @@ def _value_schema(param: Param, refs: str | None) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "string", "pattern": refs}]}
 
 
-def parameters_schema(tool: Tool, refs: str | None) -> dict[str, Any]:
+def parameters_schema(
+    tool: Tool, refs: str | None, facts: QueryFacts | None = None
+) -> dict[str, Any]:
     """JSON Schema of ``tool``'s parameters object: its names only, in declaration order, each
     value as its schema says (:func:`_value_schema`), required ones always present."""
+    properties = {}
+    for p in tool.parameters:
+        value = _value_schema(p, refs, facts)
+        if value is not None:
+            properties[p.name] = value
     schema: dict[str, Any] = {
         "type": "object",
-        "properties": {p.name: _value_schema(p, refs) for p in tool.parameters},
+        "properties": properties,
         "additionalProperties": False,
         "x-guidance": {"whitespace_flexible": False},
     }
@@ -66,12 +133,15 @@ def _lark_str(text: str) -> str:
     return json.dumps(text)
 
 
-def _call_rule(name: str, tools: Sequence[Tool], refs: str | None) -> list[str]:
+def _call_rule(
+    name: str, tools: Sequence[Tool], refs: str | None, facts: QueryFacts | None
+) -> list[str]:
     alts, rules = [], []
     for k, tool in enumerate(tools):
         head = _lark_str('{"api":' + json.dumps(tool.name, ensure_ascii=False) + ',"parameters":')
         alts.append(f'{head} {name}_p{k} "}}"')
-        rules.append(f"{name}_p{k}: %json {json.dumps(parameters_schema(tool, refs))}")
+        schema = parameters_schema(tool, refs, facts)
+        rules.append(f"{name}_p{k}: %json {json.dumps(schema)}")
     return [f"{name}: {' | '.join(alts)}", *rules]
 
 
@@ -90,6 +160,7 @@ def stage_grammar(
     max_calls: int,
     required: Sequence[str] = (),
     next_required: bool = False,
+    facts: QueryFacts | None = None,
 ) -> str:
     """The Lark grammar for decoding stage ``len(done)``.
 
@@ -102,6 +173,8 @@ def stage_grammar(
             the list cannot close while one of them is uncalled.
         next_required: call ``len(done)`` must be one of the uncalled required tools (the
             decoder asks for this after it stopped an identical repeat).
+        facts: the query's facts: numbers and enums take only what it states (None: any value
+            of the parameter's type).
 
     Raises:
         ValueError: a required tool is not among ``tools``, or more tools are required than
@@ -144,10 +217,10 @@ def stage_grammar(
     if tools:
         lines += _rest_rules(max(r, 0))
         if others:
-            lines += _call_rule("call", others, exact)
+            lines += _call_rule("call", others, exact, facts)
         if remaining:
-            lines += _call_rule("need", remaining, exact)
-        lines += _call_rule("loose", tools, loose)
+            lines += _call_rule("need", remaining, exact, facts)
+        lines += _call_rule("loose", tools, loose, facts)
     return "\n".join(lines)
 
 

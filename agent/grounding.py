@@ -39,3 +39,110 @@ def grounded(value: Any, query: str, *, share: float = 0.5) -> bool:
     if not toks:
         return True
     return sum(t in words for t in toks) / len(toks) >= share
+
+
+_NUMBER = re.compile(
+    r"(?<![\w.:/])(?<!\d-)(?P<neg>(?<![\w-])-)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:st|nd|rd|th)?"
+    r"(?![\w:/]|-\d|\.\d|,\d{3})"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|k|m|bn)\b)?(?P<pct>\s?(?:%|percent\b))?",
+    re.IGNORECASE,
+)
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
+_SCALES["trillion"] = 1e12
+_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
+    )
+} | {"dozen": 12, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100}
+_WORDS |= {
+    w: i
+    for i, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+        ],
+        start=1,
+    )
+}
+
+
+def _plain(x: float) -> int | float:
+    """An integral value as an int; float noise from scaling trimmed (15 significant digits)."""
+    return int(x) if float(x).is_integer() else float(f"{x:.15g}")
+
+
+def query_numbers(query: str) -> list[int | float]:
+    """The numbers a query states, in order and without repeats, as a parameter would take
+    them: ``1,500`` is 1500, ``213 million`` is also 213000000, ``10%`` is also 0.1, number
+    words up to twelve (and ``dozen``), ordinals (``64th``, ``third``) and a leading minus
+    count. Digits inside dates, times, codes and words (``2025-03-14``, ``20:00``, ``A320``)
+    are not numbers; ``30-minute`` is 30.
+
+    Example:
+        >>> query_numbers("Reserve Luigi's for two at 20:00 on 2025-03-14")
+        [2]
+        >>> query_numbers("Population 213 million, growth 1.5% and $1,200")
+        [213, 213000000, 1.5, 0.015, 1200]
+        >>> query_numbers("A 30-minute ride on the 64th sol at -5 degrees, flight A320")
+        [30, 64, 5, -5]
+    """
+    out: list[int | float] = []
+
+    def add(x: float) -> None:
+        v = _plain(x)
+        if v not in out:
+            out.append(v)
+
+    spans: list[tuple[int, float]] = []
+    for m in _NUMBER.finditer(query):
+        value = float(m["num"].replace(",", ""))
+        spans.append((m.start(), value))
+        if m["neg"]:
+            spans.append((m.start(), -value))
+        if m["scale"]:
+            spans.append((m.start() + 1, value * _SCALES[m["scale"].lower()]))
+        if m["pct"]:
+            spans.append((m.start() + 1, value / 100))
+    for m in re.finditer(r"\b[a-z]+\b", query.lower()):
+        if m[0] in _WORDS:
+            spans.append((m.start(), _WORDS[m[0]]))
+    for _, value in sorted(spans, key=lambda s: s[0]):
+        add(value)
+    return out
+
+
+def mentioned(value: Any, query: str) -> bool:
+    """Whether ``value`` (an enum member, say) is said in the query as a word, case aside.
+
+    Example:
+        >>> mentioned("fahrenheit", "Weather in Tokyo in Fahrenheit"), mentioned("c", "Cairo")
+        (True, False)
+    """
+    text = str(value).strip()
+    return bool(text) and (
+        re.search(rf"(?<!\w){re.escape(text)}(?!\w)", query, re.IGNORECASE) is not None
+    )

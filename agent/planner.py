@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from agent import plan as plan_format
-from agent.grammar import closed_calls, stage_grammar
+from agent.grammar import QueryFacts, closed_calls, stage_grammar
 from agent.prompt import messages
 from toolrag.types import Tool, ToolCall
 
@@ -110,6 +110,9 @@ class Planner:
             every candidate: the grammar admits only those anyway, and the prompt is shorter
             (plan p50 2.03 -> 1.33 s at the same Tool and Param F1, within 0.5 points:
             benchmarks/results/planner_engines.md). On by default.
+        ground_values: under constrained decoding, a number takes one of the numbers the
+            query states and an enum the members it says; an optional one with nothing said
+            is left out (:func:`agent.grammar._grounded`). On by default.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -126,6 +129,7 @@ class Planner:
         stop_on_repeat: bool = True,
         drop_ungrounded: bool = True,
         show_selected_only: bool = True,
+        ground_values: bool = True,
     ) -> None:
         self.engine = engine
         self.show_selected_only = show_selected_only
@@ -136,6 +140,7 @@ class Planner:
         self.name = name
         self.stop_on_repeat = stop_on_repeat
         self.drop_ungrounded = drop_ungrounded
+        self.ground_values = ground_values
         self._ll_tokenizer: Any = None
         self._lock = threading.Lock()
 
@@ -194,7 +199,8 @@ class Planner:
         ids = self.prompt_ids(query, shown)
         with self._lock:
             if self.constrained:
-                text, n_new, n_forced = self._constrained(ids, tools, selected)
+                facts = QueryFacts.of(query) if self.ground_values else None
+                text, n_new, n_forced = self._constrained(ids, tools, selected, facts)
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0
                 n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
@@ -244,7 +250,11 @@ class Planner:
         return self._ll_tokenizer
 
     def _constrained(
-        self, ids: list[int], tools: Sequence[Tool], selected: Sequence[str] | None = None
+        self,
+        ids: list[int],
+        tools: Sequence[Tool],
+        selected: Sequence[str] | None = None,
+        facts: QueryFacts | None = None,
     ) -> tuple[str, int, int]:
         """Greedy decoding under the stage grammars; ``(text, new tokens, forced tokens)``."""
         chosen = set(selected or ())
@@ -253,7 +263,7 @@ class Planner:
         text, n_new, n_forced = "", 0, 0
         restrict = False
         for _ in range(len(required) + 1):  # each restart calls one more required tool
-            text, new, forced, restart = self._decode(ids, allowed, required, text, restrict)
+            text, new, forced, restart = self._decode(ids, allowed, required, text, restrict, facts)
             n_new, n_forced = n_new + new, n_forced + forced
             if not restart:
                 break
@@ -267,6 +277,7 @@ class Planner:
         required: Sequence[str],
         head: str,
         restrict: bool,
+        facts: QueryFacts | None = None,
     ) -> tuple[str, int, int, bool]:
         """Decode after the prompt and the forced plan text ``head`` (complete calls).
 
@@ -291,7 +302,7 @@ class Planner:
                 [by_name.get(c["api"]) for c in plan_format.parse(prefix + "]")] if prefix else []
             )
             grammar = stage_grammar(
-                prefix, done, tools, max_calls=max_calls, required=required, **kw
+                prefix, done, tools, max_calls=max_calls, required=required, facts=facts, **kw
             )
             return self._compile(grammar)
 

@@ -393,6 +393,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--name", default="function_calls")
     ap.add_argument("--selector", default="auto")
+    ap.add_argument("--planner", default=None, help="adapter folder (default: the packaged one)")
     args = ap.parse_args()
 
     queries = build_queries()
@@ -403,7 +404,7 @@ def main() -> None:
     by_name = {t.name: t for t in tools}
     index = ToolIndex.build(tools)
     selector = resolve_selector(args.selector, index, None)
-    planner = Planner.load()
+    planner = Planner.load(args.planner)
     per_cat: dict[str, Counter] = {}
     rows, secs = [], []
     typed_total = typed_ok = 0

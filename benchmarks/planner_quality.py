@@ -2,8 +2,9 @@
 
 Each setting is `NAME=MODEL:DECODING` (DECODING is `constrained` or `free`, optionally with
 an engine, `+onnx` or `+torch` (default: the library's), a precision, `+fp32`, `+int8` or `+int4`
-(default: the engine's), `+select` for the tool selector of `--selector` and `+all` to list every
-candidate in the prompt, not only the selected ones; MODEL an
+(default: the engine's), `+select` for the tool selector of `--selector`, `+all` to list every
+candidate in the prompt, not only the selected ones, and `+ungrounded` to let numbers and enums
+take any value of their type (`Planner(ground_values=False)`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -39,7 +40,7 @@ from index.toolset import load_toolset
 from retriever.base import default_retriever
 from retriever.selector import ToolSelector
 from toolrag.instances import read_instances
-from trainer.augment import parallel_instances
+from trainer.augment import coordinated_instances, parallel_instances
 
 
 def main() -> None:
@@ -68,7 +69,9 @@ def main() -> None:
 
     data = spread(read_instances(args.instances), args.limit)
     if args.parallel_slice:
-        data = parallel_instances(read_instances(args.instances), n=len(data), seed=0)
+        source = read_instances(args.instances)
+        joined = parallel_instances(source, n=len(data), seed=0)
+        data = joined + coordinated_instances(source, n=len(joined), seed=0)
     if args.retrieved:
         cands = retrieved_candidates(default_retriever(seal_index()), args.candidates)
         kind = f"retrieved top-{args.candidates} candidates (the shipped retriever, hybrid + decomposition)"
@@ -88,13 +91,14 @@ def main() -> None:
         engines, precisions = set(flags) & set(ENGINES), set(flags) & {"fp32", "int8", "int4"}
         if (
             decoding not in ("constrained", "free")
-            or not set(flags) <= {*ENGINES, *precisions, "select", "repeats", "all"}
+            or not set(flags) <= {*ENGINES, *precisions, "select", "repeats", "all", "ungrounded"}
             or len(engines) > 1
             or len(precisions) > 1
         ):
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
-                "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats"
+                "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
+                "+ungrounded"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
@@ -107,6 +111,7 @@ def main() -> None:
             max_new_tokens=args.max_new_tokens,
             stop_on_repeat=not repeats,
             show_selected_only="all" not in flags,
+            ground_values="ungrounded" not in flags,
         )
         selector = None
         if "select" in flags:
@@ -126,7 +131,8 @@ def main() -> None:
         md = [
             f"# Planner on {args.instances.name}: {len(data)} "
             + (
-                "parallel-call instances built from it (trainer.augment)"
+                "parallel-call instances built from it (trainer.augment: joined requests, "
+                "then coordinated values)"
                 if args.parallel_slice
                 else "instances spread over the file"
             )

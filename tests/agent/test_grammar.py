@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.grammar import closed_calls, stage_grammar
+from agent.grammar import QueryFacts, closed_calls, stage_grammar
 from toolrag.types import Param, ParamType, Tool
 
 llguidance = pytest.importorskip("llguidance")
@@ -201,3 +201,55 @@ def test_typed_parameters_still_take_references_to_earlier_outputs(ll_tok):
     call = ',{"api":"planTrip","parameters":{"city":"Oslo","distance_km":"$0.lat"}}]'
     assert accepts(ll_tok, g, prefix + call)
     assert not accepts(ll_tok, g, prefix + call.replace("$0.lat", "$0.nope"))
+
+
+BOOK = Tool(
+    name="book",
+    parameters=[
+        Param(name="restaurant", required=True),
+        Param(name="party_size", type=ParamType.INTEGER, required=True),
+        Param(name="children", type=ParamType.INTEGER),
+        Param(name="cabin", enum=["window", "terrace", "bar"]),
+        Param(
+            name="prices",
+            type=ParamType.ARRAY,
+            json_schema={"type": "array", "items": {"type": "number"}},
+        ),
+    ],
+)
+
+
+def _book(args: str) -> str:
+    return '[{"api":"book","parameters":{' + args + "}}]"
+
+
+@pytest.mark.parametrize(
+    ("query", "args", "ok"),
+    [
+        # numbers: only those the query states; no run-on digits, none from the time
+        ("Luigi's for 2 at 20:00", '"restaurant":"Luigi\'s","party_size":2', True),
+        ("Luigi's for 2 at 20:00", '"restaurant":"Luigi\'s","party_size":200', False),
+        ("Luigi's for 2 at 20:00", '"restaurant":"Luigi\'s","party_size":20', False),
+        ("Luigi's for two", '"restaurant":"Luigi\'s","party_size":2', True),
+        # a required number the query does not state keeps its plain type
+        ("Book Luigi's", '"restaurant":"Luigi\'s","party_size":4', True),
+        # an optional number the query does not state is left out
+        ("Book Luigi's", '"restaurant":"Luigi\'s","party_size":4,"children":1', False),
+        ("Luigi's for 4, 1 child", '"restaurant":"Luigi\'s","party_size":4,"children":1', True),
+        # enums: the members the query says; optional and unsaid: left out
+        ("Luigi's for 2 on the terrace", '"restaurant":"L","party_size":2,"cabin":"terrace"', True),
+        ("Luigi's for 2 on the terrace", '"restaurant":"L","party_size":2,"cabin":"bar"', False),
+        ("Luigi's for 2", '"restaurant":"L","party_size":2,"cabin":"bar"', False),
+        # array items from the query's numbers: 6 and 9, not 6.9
+        ("2 at 2.5, 6 and 9", '"restaurant":"L","party_size":2,"prices":[2.5,6,9]', True),
+        ("2 at 2.5, 6 and 9", '"restaurant":"L","party_size":2,"prices":[2.5,6.9]', False),
+        # strings do not start or end with spaces
+        ("Luigi's for 2", '"restaurant":" Luigi","party_size":2', False),
+    ],
+)
+def test_grounded_values_take_what_the_query_states(ll_tok, query, args, ok):
+    g = stage_grammar("", [], [BOOK], max_calls=2, facts=QueryFacts.of(query))
+    assert accepts(ll_tok, g, _book(args)) is ok
+    # without the query's facts only the types are checked
+    typed_only = accepts(ll_tok, stage_grammar("", [], [BOOK], max_calls=2), _book(args))
+    assert typed_only is ('" Luigi' not in args)

@@ -222,3 +222,70 @@ def test_nothing_selected_gives_the_empty_plan_and_unknown_selection_is_refused(
     assert result.format_ok and result.calls == [] and result.text == "[]"
     with pytest.raises(ValueError, match="not among the candidates"):
         smol_planner.plan("weather in Paris", six_tools[:3], selected=["noSuchTool"])
+
+
+class _RunOnEngine(_ScriptedEngine):
+    """A fake engine that wants to write ``answer``; once the grammar made it diverge, it
+    prefers to close the plan."""
+
+    def logits(self, ids):
+        done = self.tokenizer.decode(list(ids)[self.prompt_len :])
+        if self.answer.startswith(done):
+            return super().logits(ids)
+        logits = np.zeros(len(self.tokenizer), dtype=np.float32)
+        for text, score in (("}", 50.0), ("]", 40.0)):
+            logits[self.tokenizer(text, add_special_tokens=False).input_ids[0]] = score
+        return logits
+
+
+def test_numbers_take_what_the_query_states(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, ParamType, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    book = Tool(
+        name="book",
+        parameters=[
+            Param(name="restaurant", required=True),
+            Param(name="party_size", type=ParamType.INTEGER, required=True),
+        ],
+    )
+    query = "Reserve Luigi's for 2 at 20:00"
+    answer = '[{"api":"book","parameters":{"restaurant":"Luigi\'s","party_size":200}}]'
+    sizes = {}
+    for ground in (True, False):
+        planner = Planner(None, tok, max_new_tokens=60, ground_values=ground)
+        planner.engine = _RunOnEngine(tok, len(planner.prompt_ids(query, [book])), answer)
+        result = planner.plan(query, [book])
+        assert result.format_ok, result.text
+        sizes[ground] = result.calls[0].parameters["party_size"]
+    # the model runs on past "2"; only the query's numbers stop it there
+    assert sizes == {True: 2, False: 200}
+
+
+def test_plan_with_lets_the_planner_decide_when_the_selector_selects_none():
+    from agent.agent import plan_with
+    from agent.planner import PlanResult
+    from retriever.selector import Selection
+    from toolrag.types import Tool
+
+    tools = [Tool(name="convert"), Tool(name="weather")]
+
+    class Picky:
+        def __init__(self, chosen):
+            self.chosen = chosen
+
+        def select(self, query, cands):
+            return Selection([t for t in cands if t.name in self.chosen], {})
+
+    class Recorder:
+        def plan(self, query, cands, *, selected=None):
+            self.selected = selected
+            return PlanResult(calls=[], text="[]", format_ok=True)
+
+    planner = Recorder()
+    _, selection = plan_with(planner, Picky({"weather"}), "weather in Oslo", tools)
+    assert planner.selected == ["weather"] and [t.name for t in selection.tools] == ["weather"]
+    _, selection = plan_with(planner, Picky(set()), "80 GBP in JPY?", tools)
+    assert planner.selected is None and selection.tools == []
