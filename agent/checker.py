@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from toolrag.errors import ConfigError
 from toolrag.types import REFERENCE_PATTERN, ParamType, Tool, ToolCall
 
 
@@ -42,26 +43,26 @@ def coerce(value: Any, ptype: ParamType) -> Any:
             return value
         if str(value).strip().lower() in ("true", "false", "yes", "no", "1", "0"):
             return str(value).strip().lower() in ("true", "yes", "1")
-        raise ValueError(f"{value!r} is not a boolean")
+        raise ConfigError(f"{value!r} is not a boolean")
     if ptype == ParamType.INTEGER:
         if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not an integer")
+            raise ConfigError(f"{value!r} is not an integer")
         number = float(value)
         if not number.is_integer():
-            raise ValueError(f"{value!r} is not an integer")
+            raise ConfigError(f"{value!r} is not an integer")
         return int(number)
     if ptype == ParamType.NUMBER:
         if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not a number")
+            raise ConfigError(f"{value!r} is not a number")
         return float(value)
     if ptype == ParamType.ARRAY:
         if isinstance(value, list):
             return value
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
-        raise ValueError(f"{value!r} is not a list")
+        raise ConfigError(f"{value!r} is not a list")
     if ptype == ParamType.OBJECT and not isinstance(value, dict):
-        raise ValueError(f"{value!r} is not an object")
+        raise ConfigError(f"{value!r} is not an object")
     return value
 
 

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from toolrag.errors import ConfigError
+
 if TYPE_CHECKING:
     from transformers import PreTrainedModel
 
@@ -70,7 +72,7 @@ class _CachedEngine:
     def logits(self, ids: Sequence[int]) -> np.ndarray:
         ids = list(ids)
         if not ids:
-            raise ValueError("an engine needs at least one token id")
+            raise ConfigError("an engine needs at least one token id")
         keep = shared_prefix(self._seq, ids) if self.reuse else 0
         if keep == len(ids) == len(self._seq) and self._last is not None:
             return self._last

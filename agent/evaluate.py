@@ -24,6 +24,7 @@ from agent.agent import plan_with
 from agent.candidates import CandidateBuilder
 from agent.metrics import PlannerScores, score_instance
 from agent.planner import Planner
+from toolrag.errors import ConfigError
 from toolrag.instances import spread  # noqa: F401 - re-exported for notebook and benchmark callers
 from toolrag.types import Instance, Tool, ToolCall
 
@@ -48,7 +49,7 @@ class CandidateSpec:
             return cls("oracle", int(text[6:]))
         if text.startswith("retrieved:") and text[10:].isdigit():
             return cls("retrieved", int(text[10:]))
-        raise ValueError(f"unknown candidates {text!r}; use oracle5 (or oracleN) or retrieved:K")
+        raise ConfigError(f"unknown candidates {text!r}; use oracle5 (or oracleN) or retrieved:K")
 
     def __str__(self) -> str:
         return f"oracle{self.k}" if self.kind == "oracle" else f"retrieved:{self.k}"
@@ -67,7 +68,7 @@ def check_gold_tools(instances: Sequence[Instance], known: set[str], where: str)
     ]
     if missing:
         shown = "; ".join(f"{iid} needs {', '.join(names)}" for iid, names in missing[:3])
-        raise ValueError(
+        raise ConfigError(
             f"{len(missing)} instance(s) call tools missing from {where}: {shown}"
             f"{' ...' if len(missing) > 3 else ''}. Pass the toolset the instances were written "
             "for, or leave those instances out"

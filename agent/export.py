@@ -27,6 +27,7 @@ import numpy as np
 
 from agent.models import PRECISIONS
 from toolrag.cache import cache_root, file_sha256, staged_folder
+from toolrag.errors import ConfigError, ToolragError
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ MIN_COSINE = {"fp32": 0.999, "int8": 0.98, "int4": 0.9}
 """Least cosine similarity between the export's and the float32 model's next-token logits."""
 
 
-class ExportError(RuntimeError):
+class ExportError(ToolragError, RuntimeError):
     """The model builder failed, or its output disagrees with the source model."""
 
 
@@ -102,7 +103,7 @@ def onnx_model(model: str | None, precision: str = "int8", *, progress: bool = T
     cache; a missing or corrupt export is (re)built into the cache.
     """
     if precision not in PRECISIONS["onnx"]:
-        raise ValueError(f"precision={precision!r}; ONNX exports are {PRECISIONS['onnx']}")
+        raise ConfigError(f"precision={precision!r}; ONNX exports are {PRECISIONS['onnx']}")
     checksum = source_checksum(model)
     candidates = []
     if model and (Path(model) / "adapter_config.json").exists():

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.grounding import mentioned, query_numbers
+from toolrag.errors import ConfigError
 from toolrag.types import Param, Tool
 
 NOT_A_REFERENCE = r"^([^$\s](.*[^\s])?)?$"
@@ -183,13 +184,13 @@ def stage_grammar(
     i = len(done)
     names = {t.name for t in tools}
     if not set(required) <= names:
-        raise ValueError(f"required tools {sorted(set(required) - names)} are not among the tools")
+        raise ConfigError(f"required tools {sorted(set(required) - names)} are not among the tools")
     called = {t.name for t in done if t is not None}
     remaining = [t for t in tools if t.name in set(required) - called]
     others = [t for t in tools if t not in remaining]
     r, left = len(remaining), max_calls - i  # calls still needed, calls still allowed
     if r > left:
-        raise ValueError(f"{r} required tools do not fit in the {left} calls left of max_calls")
+        raise ConfigError(f"{r} required tools do not fit in the {left} calls left of max_calls")
     exact = _ref_pattern(
         [(j, [p.name for p in t.outputs]) for j, t in enumerate(done) if t is not None]
     )

@@ -21,6 +21,7 @@ import httpx
 
 from index.formats.openapi import Operation, operations
 from index.toolset import read_document
+from toolrag.errors import ConfigError
 
 
 class OpenAPITools:
@@ -46,7 +47,7 @@ class OpenAPITools:
         self.operations, servers = operations(read_document(spec))
         base = base_url or (servers[0] if servers else None)
         if not base or not base.startswith(("http://", "https://")):
-            raise ValueError(
+            raise ConfigError(
                 f"{spec}: no absolute server URL (servers: {servers or 'none'}); pass base_url"
             )
         self.client = client or httpx.Client(
@@ -79,7 +80,7 @@ class OpenAPITools:
             else:
                 query[key] = value
         if "{" in path:
-            raise ValueError(f"{name}: path parameters missing from {path!r}")
+            raise ConfigError(f"{name}: path parameters missing from {path!r}")
         response = self.client.request(
             op.method,
             path,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolrag.cache import cache_root, file_sha256, staged_folder
+from toolrag.errors import ConfigError
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
@@ -91,7 +92,7 @@ def packaged_folder(model: PackagedModel) -> Path:
         raise FileNotFoundError(f"{model.alias}: missing {missing}; reinstall: {model.install}")
     digest = file_sha256(*files)
     if digest != model.sha256:
-        raise ValueError(
+        raise ConfigError(
             f"{model.alias}: weight file sha256 {digest} != pinned {model.sha256}; the package "
             f"changed or is corrupt, reinstall it: {model.install}"
         )
@@ -167,7 +168,7 @@ def load_causal_lm(
     """Load a causal LM and its tokenizer; a folder holding a peft adapter loads base + adapter
     (merged). ``quantize="int8"`` then quantizes its linear layers (see :func:`quantize_int8`)."""
     if quantize not in (None, *QUANTIZE):
-        raise ValueError(f"quantize={quantize!r}; choose one of {QUANTIZE} or None")
+        raise ConfigError(f"quantize={quantize!r}; choose one of {QUANTIZE} or None")
     import torch
     from transformers import AutoModelForCausalLM
 
@@ -216,7 +217,7 @@ def load_engine(
 
     engine = engine or DEFAULT_ENGINE
     if engine not in ENGINES:
-        raise ValueError(f"engine={engine!r}; choose one of {ENGINES}")
+        raise ConfigError(f"engine={engine!r}; choose one of {ENGINES}")
     if engine == "onnx" and not onnx_available():
         logger.warning(
             "onnxruntime-genai is not installed, so the planner decodes with PyTorch (about 3x "
@@ -225,7 +226,7 @@ def load_engine(
         engine, precision = "torch", None
     precision = precision or DEFAULT_PRECISION[engine]
     if precision not in PRECISIONS[engine]:
-        raise ValueError(
+        raise ConfigError(
             f"precision={precision!r} with engine={engine!r}; choose one of {PRECISIONS[engine]}"
         )
     if engine == "torch":

@@ -29,6 +29,7 @@ import numpy as np
 from agent import plan as plan_format
 from agent.grammar import QueryFacts, closed_calls, stage_grammar
 from agent.prompt import messages
+from toolrag.errors import ConfigError
 from toolrag.types import Tool, ToolCall
 
 if TYPE_CHECKING:
@@ -191,7 +192,7 @@ class Planner:
         if selected is not None:
             unknown = set(selected) - {t.name for t in tools}
             if unknown:
-                raise ValueError(f"selected tools {sorted(unknown)} are not among the candidates")
+                raise ConfigError(f"selected tools {sorted(unknown)} are not among the candidates")
         shown = tools
         if selected is not None and self.show_selected_only:
             chosen = set(selected)

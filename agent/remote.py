@@ -18,6 +18,7 @@ from typing import Any
 
 from agent.planner import PlanResult, read_plan
 from agent.prompt import messages
+from toolrag.errors import ConfigError
 from toolrag.types import Tool
 
 
@@ -34,7 +35,7 @@ def openai_client(
         ) from err
     base_url = base_url or os.environ.get("OPENAI_BASE_URL")
     if not base_url:
-        raise ValueError(
+        raise ConfigError(
             "no endpoint: pass base_url or set OPENAI_BASE_URL (e.g. http://127.0.0.1:8000/v1)"
         )
     return OpenAI(

@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field
 
 from agent.agent import Agent, ExecuteMode
 from agent.checker import check
+from toolrag.errors import ConfigError
 
 
 class RetrieveRequest(BaseModel):
@@ -53,7 +54,7 @@ class PlanQueue:
 
     def __init__(self, max_queue: int = 4) -> None:
         if max_queue < 0:
-            raise ValueError(f"max_queue={max_queue}: must be 0 or more")
+            raise ConfigError(f"max_queue={max_queue}: must be 0 or more")
         self.max_queue = max_queue
         self._admitted = threading.BoundedSemaphore(max_queue + 1)
         self._run = threading.Lock()

@@ -15,6 +15,7 @@ import bm25s
 import numpy as np
 
 from index.text import tokenize
+from toolrag.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG otherwise
@@ -49,7 +50,7 @@ class Bm25Params:
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", Bm25Method(self.method))
         if self.k1 < 0 or not 0 <= self.b <= 1:
-            raise ValueError(f"BM25 needs k1 >= 0 and 0 <= b <= 1, got k1={self.k1}, b={self.b}")
+            raise ConfigError(f"BM25 needs k1 >= 0 and 0 <= b <= 1, got k1={self.k1}, b={self.b}")
 
     def to_dict(self) -> dict:
         return asdict(self) | {"method": self.method.value, "tokenizer": "toolrag.tokenize/v1"}

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from index.packed import is_packed, packed_digest, unpacked_folder
+from toolrag.errors import ConfigError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -77,7 +78,7 @@ def resolve_model(name_or_dir: str | None) -> str:
         return _base_folder()
     if name_or_dir.startswith(f"{DEFAULT_MODEL}@"):
         if name_or_dir != _default_label():
-            raise ValueError(
+            raise ConfigError(
                 f"this index was encoded by the shipped retriever {name_or_dir!r}, but the "
                 f"installed one is {_default_label()!r}: rebuild the index "
                 "(`toolrag index build`) or install the toolrag version that built it"
@@ -117,7 +118,7 @@ def load_encoder(name_or_dir: str | None = None) -> SentenceTransformer:
             if os.environ.get("HF_HUB_OFFLINE") or not Path(target).exists()
             else "check the folder holds a sentence-transformers model"
         )
-        raise ValueError(f"could not load embedding model {name_or_dir!r}: {err}. {hint}") from err
+        raise ConfigError(f"could not load embedding model {name_or_dir!r}: {err}. {hint}") from err
 
 
 def weight_checksum(model: SentenceTransformer) -> str:
@@ -176,13 +177,13 @@ def query_model_for(query_model: str | None, checksum: str) -> str | None:
         return None
     record = student_record(query_model)
     if record is None:
-        raise ValueError(
+        raise ConfigError(
             f"{query_model!r} has no {STUDENT_RECORD}: a query encoder must be distilled from the "
             "index's model with `toolrag train query-encoder`; omit --query-model to encode "
             "queries with the index's own model"
         )
     if record["teacher"]["checksum"] != checksum:
-        raise ValueError(
+        raise ConfigError(
             f"the query encoder {query_model!r} was distilled from {record['teacher']['model']!r}, "
             "not from the model that encodes this index's tools (weight checksums differ): "
             "distil one from this model, or omit --query-model"
@@ -195,7 +196,7 @@ def use_query_model() -> bool:
     queries with the index's own model instead (``student``, the default, uses it)."""
     choice = os.environ.get("TOOLRAG_QUERY_MODEL", "student").lower()
     if choice not in ("student", "full"):
-        raise ValueError(f"TOOLRAG_QUERY_MODEL={choice!r} is not one of student, full")
+        raise ConfigError(f"TOOLRAG_QUERY_MODEL={choice!r} is not one of student, full")
     return choice == "student"
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from toolrag.errors import ToolragError
 
-class ToolsetError(ValueError):
+
+class ToolsetError(ToolragError, ValueError):
     """A toolset file that cannot be read into tools.
 
     Args:
@@ -36,5 +38,5 @@ class ToolsetError(ValueError):
         super().__init__(text)
 
 
-class IndexLoadError(RuntimeError):
+class IndexLoadError(ToolragError, RuntimeError):
     """An index folder that cannot be loaded as it is; the message says how to rebuild or repair it."""

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from toolrag.errors import ConfigError
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -223,7 +225,7 @@ def requested_precision() -> str:
         return "torch"
     precision = os.environ.get("TOOLRAG_QUERY_ENCODER", "int8").lower()
     if precision not in PRECISIONS:
-        raise ValueError(
+        raise ConfigError(
             f"TOOLRAG_QUERY_ENCODER={precision!r} is not one of {', '.join(PRECISIONS)}"
         )
     return precision

@@ -48,6 +48,7 @@ from index.errors import IndexLoadError
 from index.text import TextTemplate, tool_text
 from index.vectors import AnnParams, VectorStore
 from toolrag.cache import file_sha256
+from toolrag.errors import ConfigError, UnknownToolError
 from toolrag.types import Tool
 
 if TYPE_CHECKING:
@@ -147,11 +148,11 @@ class ToolIndex:
         """
         tools = list(tools)
         if not tools:
-            raise ValueError("cannot build an index with no tools; pass a non-empty toolset")
+            raise ConfigError("cannot build an index with no tools; pass a non-empty toolset")
         names = [t.name for t in tools]
         if len(set(names)) != len(names):
             dupes = sorted({n for n in names if names.count(n) > 1})[:5]
-            raise ValueError(f"duplicate tool names {dupes}; tool names must be unique")
+            raise ConfigError(f"duplicate tool names {dupes}; tool names must be unique")
         ann = ann or AnnParams()
         bm25 = bm25 or Bm25Params()
         bm25_template, dense_template = TextTemplate(bm25_template), TextTemplate(dense_template)
@@ -212,7 +213,7 @@ class ToolIndex:
         remove = set(remove)
         missing = sorted(remove - set(self._row))
         if missing:
-            raise ValueError(f"cannot remove tools not in the index: {missing[:10]}")
+            raise ConfigError(f"cannot remove tools not in the index: {missing[:10]}")
         merged = {t.name: t for t in self.tools if t.name not in remove}
         merged.update((t.name, t) for t in add)
         template = self.manifest["text_template"]["dense"]
@@ -241,7 +242,9 @@ class ToolIndex:
         try:
             return self.tools[self._row[name]]
         except KeyError:
-            raise KeyError(f"no tool named {name!r} in this index ({len(self)} tools)") from None
+            raise UnknownToolError(
+                f"no tool named {name!r} in this index ({len(self)} tools)"
+            ) from None
 
     @property
     def encoder(self) -> SentenceTransformer:

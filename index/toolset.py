@@ -17,6 +17,7 @@ import yaml
 from index.errors import ToolsetError
 from index.formats import mcp, openai, openapi, seal, toolalpaca
 from index.formats.base import Document
+from toolrag.errors import ConfigError
 from toolrag.types import Tool
 
 logger = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def load_toolset(
     if isinstance(paths, str | Path):
         paths = [paths]
     if not paths:
-        raise ValueError("no toolset files given; pass at least one file")
+        raise ConfigError("no toolset files given; pass at least one file")
     found: list[tuple[Tool, str]] = []
     for path in paths:
         found.extend((tool, str(path)) for tool in parse_document(read_document(path), fmt))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from toolrag.errors import ConfigError
 from toolrag.types import Queries, Run, Tool
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class Retriever(ABC):
 
     def _check_k(self, k: int) -> int:
         if k < 1:
-            raise ValueError(f"k={k} must be at least 1")
+            raise ConfigError(f"k={k} must be at least 1")
         return min(k, len(self.index))
 
 
@@ -77,7 +78,7 @@ def make_retriever(
     try:
         mode = Mode(mode)
     except ValueError:
-        raise ValueError(
+        raise ConfigError(
             f"unknown mode {mode!r}; choose one of {[m.value for m in Mode]}"
         ) from None
     retriever = {

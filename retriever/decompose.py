@@ -21,6 +21,7 @@ import re
 
 from retriever.base import Retriever
 from retriever.fusion import reciprocal_rank_fusion
+from toolrag.errors import ConfigError
 from toolrag.types import Queries, Run
 
 _SPLIT = re.compile(
@@ -128,7 +129,7 @@ class DecomposingRetriever(Retriever):
     ) -> None:
         super().__init__(base.index)
         if merge not in MERGES:
-            raise ValueError(f"merge={merge!r}; choose one of {MERGES}")
+            raise ConfigError(f"merge={merge!r}; choose one of {MERGES}")
         self.base = base
         self.merge = merge
         self.depth = depth

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
+from toolrag.errors import ConfigError
 from toolrag.types import Run
 
 
@@ -73,7 +74,7 @@ def _weights(runs: Sequence[Run], weights: Sequence[float] | None) -> list[float
     if weights is None:
         return [1.0] * len(runs)
     if len(weights) != len(runs):
-        raise ValueError(f"got {len(weights)} weights for {len(runs)} runs; pass one per run")
+        raise ConfigError(f"got {len(weights)} weights for {len(runs)} runs; pass one per run")
     return list(weights)
 
 

@@ -9,6 +9,7 @@ from retriever.base import Retriever
 from retriever.bm25 import BM25Retriever
 from retriever.dense import DenseRetriever
 from retriever.fusion import FusionMethod, reciprocal_rank_fusion, weighted_score_fusion
+from toolrag.errors import ConfigError
 from toolrag.types import Queries, Run
 
 if TYPE_CHECKING:
@@ -35,9 +36,9 @@ class HybridConfig:
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", FusionMethod(self.method))
         if not 0.0 <= self.dense_weight <= 1.0:
-            raise ValueError(f"dense_weight={self.dense_weight} must be within [0, 1]")
+            raise ConfigError(f"dense_weight={self.dense_weight} must be within [0, 1]")
         if self.depth < 1 or self.rrf_k < 0:
-            raise ValueError("depth must be >= 1 and rrf_k >= 0")
+            raise ConfigError("depth must be >= 1 and rrf_k >= 0")
 
 
 class HybridRetriever(Retriever):

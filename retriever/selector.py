@@ -40,6 +40,7 @@ import numpy as np
 from index.text import split_identifier, tokenize
 from retriever.base import Retriever
 from retriever.decompose import split_query
+from toolrag.errors import ConfigError, ToolragError
 from toolrag.types import Queries, Run, Tool
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ FEATURES = (
 )
 
 
-class SelectorError(ValueError):
+class SelectorError(ToolragError, ValueError):
     """A selector folder that cannot be used as it is; the message says what to do."""
 
 
@@ -79,7 +80,7 @@ def shipped_selector() -> Path:
 def check_threshold(threshold: float) -> float:
     """``threshold`` if it is a probability, else a :class:`ValueError` that says so."""
     if not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold={threshold} must be between 0 and 1 (a probability)")
+        raise ConfigError(f"threshold={threshold} must be between 0 and 1 (a probability)")
     return float(threshold)
 
 
@@ -119,7 +120,7 @@ def features(index: ToolIndex, query: str, tools: Sequence[Tool]) -> np.ndarray:
         except KeyError:
             missing.append(tool.name)
     if missing:
-        raise ValueError(
+        raise ConfigError(
             f"candidates {missing[:5]} are not in the index; the selector scores indexed tools "
             "only (build the index over the toolset the candidates come from)"
         )
@@ -244,7 +245,7 @@ def resolve_selector(
     """
     if spec is None or str(spec) == "none":
         if threshold is not None:
-            raise ValueError("a threshold needs a selector (--selector)")
+            raise ConfigError("a threshold needs a selector (--selector)")
         return None
     if str(spec) == "auto":
         try:
@@ -261,7 +262,7 @@ def check_selector_spec(spec: str | Path | None, threshold: float | None) -> Non
         check_threshold(threshold)
     if spec is None or str(spec) == "none":
         if threshold is not None:
-            raise ValueError("a threshold needs a selector (--selector)")
+            raise ConfigError("a threshold needs a selector (--selector)")
         return
     if str(spec) != "auto":
         read_record(shipped_selector() if str(spec) in DEFAULT_ALIASES else Path(spec))
@@ -277,7 +278,7 @@ class RerankingRetriever(Retriever):
 
     def __init__(self, base: Retriever, selector: ToolSelector, depth: int = 20) -> None:
         if depth < 1:
-            raise ValueError(f"depth={depth} must be at least 1")
+            raise ConfigError(f"depth={depth} must be at least 1")
         super().__init__(base.index)
         self.base, self.selector, self.depth = base, selector, depth
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from toolrag.errors import ConfigError
 from toolrag.types import Instance, Qrels, Queries
 
 if TYPE_CHECKING:
@@ -35,12 +36,12 @@ def read_instances(path: str | Path) -> list[Instance]:
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise ValueError(
+            raise ConfigError(
                 f"{path}, line {n}: {first['msg']} at '{where}'; each line must be "
                 '{"id", "query", "calling": [{"api", "parameters", "responses"}]}'
             ) from None
     if not out:
-        raise ValueError(f"{path}: no instances found")
+        raise ConfigError(f"{path}: no instances found")
     return out
 
 

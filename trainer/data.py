@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datasets import Dataset
 
 from index.text import split_identifier, tool_text
+from toolrag.errors import ConfigError
 from toolrag.types import Instance, Tool
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class RetrieverData:
 def held_out_tools(tools: Sequence[Tool], fraction: float, seed: int) -> set[str]:
     """A random ``fraction`` of tool names, kept out of all training."""
     if not 0.0 <= fraction < 1.0:
-        raise ValueError(f"held-out fraction {fraction} must be in [0, 1)")
+        raise ConfigError(f"held-out fraction {fraction} must be in [0, 1)")
     names = sorted(t.name for t in tools)
     return set(random.Random(seed).sample(names, round(len(names) * fraction)))
 

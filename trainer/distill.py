@@ -40,6 +40,7 @@ from index.encoder import (
 )
 from retriever.decompose import split_query
 from retriever.metrics import evaluate
+from toolrag.errors import ConfigError
 from trainer.checkpoint import latest_checkpoint
 from trainer.data import Query
 from trainer.retriever import RetrieverTrainConfig, build_queries
@@ -105,9 +106,9 @@ class DistillConfig:
         self.tools = [Path(p) for p in self.tools]
         self.extra_train = [Path(p) for p in self.extra_train]
         if self.layers < 1:
-            raise ValueError("layers must be at least 1")
+            raise ConfigError("layers must be at least 1")
         if self.epochs <= 0 and self.max_steps <= 0:
-            raise ValueError("set epochs > 0 or max_steps > 0")
+            raise ConfigError("set epochs > 0 or max_steps > 0")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -160,7 +161,7 @@ def make_student(
     backbone = student[0].auto_model
     stack = getattr(getattr(backbone, "encoder", None), "layer", None)
     if not isinstance(stack, torch.nn.ModuleList):
-        raise ValueError(
+        raise ConfigError(
             f"cannot thin out {type(backbone).__name__}: query distillation supports "
             "BERT-style encoders (encoder.layer); use the full model for queries"
         )

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from toolrag.errors import ConfigError
+
 logger = logging.getLogger(__name__)
 
 Messages = list[dict[str, str]]
@@ -81,7 +83,7 @@ class LocalLLM:
         )
         matcher = LLMatcher(self._ll_tokenizer, grammar, log_level=0)
         if matcher.is_error():
-            raise ValueError(f"the JSON schema does not compile: {matcher.get_error()}")
+            raise ConfigError(f"the JSON schema does not compile: {matcher.get_error()}")
         mask = allocate_token_bitmask(1, self._ll_tokenizer.vocab_size)
         eos = self.tokenizer.eos_token_id
 
@@ -197,7 +199,7 @@ def make_llm(spec: str) -> ChatLLM:
         return LocalLLM(name or "smollm2-135m")
     if kind == "openai" and name:
         return OpenAILLM(name)
-    raise ValueError(f"unknown LLM {spec!r}: use local:NAME_OR_DIR or openai:MODEL")
+    raise ConfigError(f"unknown LLM {spec!r}: use local:NAME_OR_DIR or openai:MODEL")
 
 
 class CachedLLM:

@@ -26,6 +26,7 @@ from agent.adapter import PLANNER_RECORD
 from agent.candidates import CandidateBuilder
 from agent.models import DEFAULT_PLANNER_BASE, PACKAGED, PRECISIONS, resolve_base
 from index.toolset import load_toolset
+from toolrag.errors import ConfigError
 from toolrag.instances import read_instances
 from trainer.checkpoint import latest_checkpoint
 from trainer.planner_data import planner_example
@@ -92,15 +93,15 @@ class PlannerTrainConfig:
         self.out = Path(self.out)
         self.init_adapter = Path(self.init_adapter) if self.init_adapter else None
         if self.init_adapter and not (self.init_adapter / "adapter_config.json").exists():
-            raise ValueError(f"init_adapter={self.init_adapter}: no adapter_config.json there")
+            raise ConfigError(f"init_adapter={self.init_adapter}: no adapter_config.json there")
         if self.epochs <= 0 and self.max_steps <= 0:
-            raise ValueError("epochs must be > 0 (or give max_steps)")
+            raise ConfigError("epochs must be > 0 (or give max_steps)")
         if not 0 <= self.drop_rate < 1:
-            raise ValueError(f"drop_rate={self.drop_rate} must be in [0, 1)")
+            raise ConfigError(f"drop_rate={self.drop_rate} must be in [0, 1)")
         if self.n_candidates < 1:
-            raise ValueError(f"n_candidates={self.n_candidates} must be >= 1")
+            raise ConfigError(f"n_candidates={self.n_candidates} must be >= 1")
         if self.export is not None and self.export not in PRECISIONS["onnx"]:
-            raise ValueError(f"export={self.export!r}: choose one of {PRECISIONS['onnx']} or none")
+            raise ConfigError(f"export={self.export!r}: choose one of {PRECISIONS['onnx']} or none")
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -130,7 +131,7 @@ def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
     for path, part in parts:
         unknown = sorted({c.api for i in part for c in i.calls} - known)
         if unknown:
-            raise ValueError(
+            raise ConfigError(
                 f"{path} calls tools missing from {[str(t) for t in cfg.tools]}: {unknown[:5]}; "
                 "pass the toolset the instances were written for"
             )

@@ -19,6 +19,7 @@ from typing import Any
 from index.encoder import BASE_MODEL, MODEL_RECORD, load_encoder, model_label, resolve_model
 from index.store import DEFAULT_DENSE_TEMPLATE
 from index.toolset import load_toolset
+from toolrag.errors import ConfigError
 from toolrag.instances import read_instances
 from toolrag.types import Instance
 from trainer.checkpoint import latest_checkpoint
@@ -106,7 +107,7 @@ class RetrieverTrainConfig:
         try:
             self.loss = LossName(self.loss)
         except ValueError:
-            raise ValueError(
+            raise ConfigError(
                 f"unknown loss {self.loss!r}; choose one of {[n.value for n in LossName]}"
             ) from None
         self.base = self.base or BASE_MODEL  # never the shipped fine-tuned default
@@ -114,9 +115,9 @@ class RetrieverTrainConfig:
         self.tools = [Path(p) for p in self.tools]
         self.extra_train = [Path(p) for p in self.extra_train]
         if self.batch_size < 2:
-            raise ValueError("batch_size must be at least 2: in-batch negatives need company")
+            raise ConfigError("batch_size must be at least 2: in-batch negatives need company")
         if self.epochs <= 0 and self.max_steps <= 0:
-            raise ValueError("set epochs > 0 or max_steps > 0")
+            raise ConfigError("set epochs > 0 or max_steps > 0")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -148,7 +149,7 @@ def build_queries(cfg: RetrieverTrainConfig):
         instances = read_instances(path)[:limit]
         unknown = sorted({n for i in instances for n in i.gold_tools} - known)
         if unknown:
-            raise ValueError(
+            raise ConfigError(
                 f"{path} uses tools missing from the toolset: {unknown[:5]}; pass the toolset "
                 "the instances were written for with --tools"
             )

@@ -9,6 +9,8 @@ import torch
 from datasets import Dataset
 from sentence_transformers.base.sampler import DefaultBatchSampler
 
+from toolrag.errors import ConfigError
+
 
 class QueryGroupBatchSampler(DefaultBatchSampler):
     """Packs whole queries (all rows sharing a ``label``) into batches.
@@ -30,7 +32,7 @@ class QueryGroupBatchSampler(DefaultBatchSampler):
     ) -> None:
         super().__init__(dataset, batch_size, drop_last, valid_label_columns, generator, seed)
         if "label" not in dataset.column_names:
-            raise ValueError("QueryGroupBatchSampler needs a 'label' column holding the query id")
+            raise ConfigError("QueryGroupBatchSampler needs a 'label' column holding the query id")
         groups: dict[int, list[int]] = defaultdict(list)
         for i, label in enumerate(dataset["label"]):
             groups[label].append(i)
@@ -40,7 +42,7 @@ class QueryGroupBatchSampler(DefaultBatchSampler):
         self.groups = []
         for rows in groups.values():
             if len(rows) > batch_size:
-                raise ValueError(
+                raise ConfigError(
                     f"a query has {len(rows)} positives, more than batch_size={batch_size}; "
                     "raise the batch size"
                 )

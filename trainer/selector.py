@@ -41,6 +41,7 @@ from retriever.selector import (
     features,
     tune_threshold,
 )
+from toolrag.errors import ConfigError
 from toolrag.instances import read_instances
 from toolrag.types import Instance, Tool
 from trainer.data import held_out_tools, validation_positions
@@ -83,11 +84,11 @@ class SelectorTrainConfig:
         self.train, self.out = Path(self.train), Path(self.out)
         self.tools = [Path(p) for p in self.tools]
         if self.depth < 1:
-            raise ValueError(f"depth={self.depth} must be at least 1")
+            raise ConfigError(f"depth={self.depth} must be at least 1")
         if self.c <= 0:
-            raise ValueError(f"c={self.c} must be positive")
+            raise ConfigError(f"c={self.c} must be positive")
         if not 0 < self.val_fraction < 1:
-            raise ValueError(f"val_fraction={self.val_fraction} must be in (0, 1)")
+            raise ConfigError(f"val_fraction={self.val_fraction} must be in (0, 1)")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -178,13 +179,13 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
     known = {t.name for t in tools}
     unknown = sorted({n for i in instances for n in i.gold_tools} - known)
     if unknown:
-        raise ValueError(
+        raise ConfigError(
             f"{cfg.train} uses tools missing from the toolset: {unknown[:5]}; pass the toolset "
             "the instances were written for with --tools"
         )
     train, val, held = split_instances(instances, tools, cfg)
     if not val:
-        raise ValueError(
+        raise ConfigError(
             f"no validation queries: {len(instances)} instances x val_fraction "
             f"{cfg.val_fraction} rounds to 0; give more instances"
         )

@@ -156,31 +156,68 @@ def test_quickstart_on_the_bundled_sample(tmp_path):
     assert len(ask["trace"]) == (0 if ask["violations"] else len(ask["plan"]["calls"]))
 
 
+def _commands(typer_app, path=()):
+    """Every command path of a Typer app, read from the app itself."""
+    for info in typer_app.registered_commands:
+        yield (*path, info.name or info.callback.__name__.replace("_", "-"))
+    for group in typer_app.registered_groups:
+        yield from _commands(group.typer_instance, (*path, group.name))
+
+
 def test_help_for_every_command():
-    for args in (
-        ["--help"],
-        ["index", "build", "--help"],
-        ["index", "add", "--help"],
-        ["index", "remove", "--help"],
-        ["index", "info", "--help"],
-        ["retrieve", "--help"],
-        ["eval", "retrieval", "--help"],
-        ["eval", "planner", "--help"],
-        ["eval", "e2e", "--help"],
-        ["train", "retriever", "--help"],
-        ["train", "planner", "--help"],
-        ["train", "pack", "--help"],
-        ["datagen", "tools", "--help"],
-        ["datagen", "instances", "--help"],
-        ["datagen", "simulate", "--help"],
-        ["plan", "--help"],
-        ["ask", "--help"],
-        ["serve", "--help"],
-        ["mcp", "--help"],
-        ["quickstart", "--help"],
-    ):
-        res = run(*args)
-        assert res.exit_code == 0 and "Usage" in res.stdout, args
+    commands = list(_commands(app))
+    assert len(commands) >= 20
+    assert {("index", "build"), ("train", "planner"), ("datagen", "simulate"), ("ask",)} <= set(
+        commands
+    )
+    for path in [(), *commands]:
+        res = run(*path, "--help")
+        assert res.exit_code == 0 and "Usage" in res.stdout, path
+
+
+def test_python_m_lists_the_same_commands_as_the_app():
+    import subprocess
+    import sys
+
+    groups = {g.name: g.typer_instance for g in app.registered_groups}
+    for name, group in groups.items():
+        out = subprocess.run(
+            [sys.executable, "-m", "toolrag.cli", name, "--help"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for (command,) in _commands(group):
+            assert command in out, (name, command)
+
+
+def test_only_project_errors_become_one_line_messages(monkeypatch, six_index_dir):
+    from toolrag.cli import cmd_retrieve
+    from toolrag.errors import ConfigError
+
+    def boom(*args, **kwargs):
+        raise KeyError("getDetails")  # a bug: must not be hidden behind "error: getDetails"
+
+    monkeypatch.setattr(cmd_retrieve, "_retriever", boom)
+    res = run("retrieve", "weather", "--index", six_index_dir)
+    assert res.exit_code == 1 and isinstance(res.exception, KeyError)
+
+    def refuse(*args, **kwargs):
+        raise ConfigError("k must be at least 1")
+
+    monkeypatch.setattr(cmd_retrieve, "_retriever", refuse)
+    res = run("retrieve", "weather", "--index", six_index_dir)
+    assert res.exit_code == 2 and "error: k must be at least 1" in res.stderr
+
+
+def test_cli_modules_stay_small():
+    from pathlib import Path
+
+    import toolrag.cli
+
+    folder = Path(toolrag.cli.__file__).parent
+    sizes = {f.name: len(f.read_text().splitlines()) for f in folder.glob("*.py")}
+    assert len(sizes) >= 8 and max(sizes.values()) <= 300, sizes
 
 
 def test_ask_rejects_an_unknown_execute_mode(six_index_dir):

@@ -21,6 +21,7 @@ from typing import Any
 
 from agent.plan import to_internal, to_seal
 from index.formats.seal import from_records, to_record
+from toolrag.errors import ConfigError
 from toolrag.types import Instance, Tool
 from trainer.datagen.quality import (
     INSTANCE_SCHEMA,
@@ -135,14 +136,14 @@ def read_fields(path: Path) -> list[str]:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as err:
-                raise ValueError(f"{path} line {n}: not JSON ({err})") from None
+                raise ConfigError(f"{path} line {n}: not JSON ({err})") from None
             if not isinstance(rec.get("field"), str) or not rec["field"].strip():
-                raise ValueError(f"{path} line {n}: needs a non-empty 'field' string")
+                raise ConfigError(f"{path} line {n}: needs a non-empty 'field' string")
             fields.append(rec["field"].strip())
         else:
             fields.append(line)
     if not fields:
-        raise ValueError(f"{path} names no fields: write one field per line")
+        raise ConfigError(f"{path} names no fields: write one field per line")
     return fields
 
 
@@ -310,9 +311,9 @@ def generate_instances(
     at random, before each request as an earlier turn of the conversation."""
     unknown = set(kinds) - set(KINDS)
     if unknown or not kinds:
-        raise ValueError(f"unknown kinds {sorted(unknown)}; choose from {list(KINDS)}")
+        raise ConfigError(f"unknown kinds {sorted(unknown)}; choose from {list(KINDS)}")
     if not tools:
-        raise ValueError("no tools to write instances for")
+        raise ConfigError("no tools to write instances for")
     rng = random.Random(seed)
     groups = by_domain(tools)
     jobs: list[tuple[str, list[Tool], Request]] = []

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from toolrag.errors import ConfigError
 from toolrag.types import ParamType, Tool
 from trainer.datagen.quality import Report, check_instance, parse_json, reject
 from trainer.datagen.selfinstruct import by_domain, seal_instance, tool_doc
@@ -170,7 +171,7 @@ class LLMToolSimulator:
         text = complete_request(self.llm, req)
         value, verdict = parse_json(text)
         if not verdict.kept or not isinstance(value, dict):
-            raise ValueError(f"the simulated {tool.name} replied {text[:120]!r}: {verdict.detail}")
+            raise ConfigError(f"the simulated {tool.name} replied {text[:120]!r}: {verdict.detail}")
         return value
 
 
@@ -210,7 +211,7 @@ def simulate(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Report]:
     """Run ``n`` episodes; returns (kept trajectories, their planner instances, report)."""
     if not tools:
-        raise ValueError("no tools to simulate")
+        raise ConfigError("no tools to simulate")
     rng = random.Random(seed)
     groups = by_domain(tools)
     domains = list(groups)

@@ -1,0 +1,202 @@
+"""``toolrag plan``, ``ask``, ``serve`` and ``mcp``: the agent at work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolrag.cli.common import (
+    EXPECTED_ERRORS,
+    ConstrainedOpt,
+    EngineOpt,
+    IndexOpt,
+    JsonOpt,
+    PlannerOpt,
+    PrecisionOpt,
+    SelectorOpt,
+    ThresholdOpt,
+    _fail,
+    _print_json,
+    app,
+    console,
+)
+from toolrag.cli.render import show_answer
+
+
+@app.command("plan")
+def plan_cmd(
+    query: Annotated[str, typer.Argument(help="What the user asks.")],
+    index: IndexOpt,
+    k: Annotated[int, typer.Option("-k", help="Candidate tools to retrieve.")] = 5,
+    planner: PlannerOpt = None,
+    constrained: ConstrainedOpt = True,
+    engine: EngineOpt = None,
+    precision: PrecisionOpt = None,
+    selector: SelectorOpt = "auto",
+    threshold: ThresholdOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Retrieve candidate tools for QUERY and plan the (nested) calls that answer it."""
+    from agent.agent import Agent
+
+    try:
+        agent = Agent.load(
+            index,
+            planner=planner,
+            constrained=constrained,
+            engine=engine,
+            precision=precision,
+            selector=selector,
+            threshold=threshold,
+        )
+        cands = [h.tool for h in agent.retriever.retrieve(query, k=k)]
+        result, selection = agent.plan(query, cands)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    selected = [t.name for t in selection.tools] if selection else None
+    if as_json:
+        _print_json(
+            {"candidates": [t.name for t in cands], "selected": selected} | result.to_json()
+        )
+        return
+    console.print(f"candidates: {', '.join(t.name for t in cands)}")
+    if selected is not None:
+        console.print(f"selected: {', '.join(selected) or '(none)'}")
+    if not result.format_ok:
+        console.print(f"[red]format error:[/] {result.error}\n{result.text}")
+        return
+    for i, call in enumerate(result.calls):
+        console.print(
+            f"{i}. [bold]{call.api}[/]({json.dumps(call.parameters)}) -> {call.responses}"
+        )
+    console.print(f"({result.seconds:.2f} s, {result.new_tokens} tokens)")
+
+
+@app.command("ask")
+def ask(
+    query: Annotated[str, typer.Argument(help="What the user asks.")],
+    index: IndexOpt,
+    k: Annotated[int, typer.Option("-k", help="Candidate tools to retrieve.")] = 5,
+    planner: PlannerOpt = None,
+    execute: Annotated[
+        str, typer.Option("--execute", help="simulate (run / simulate the tools) or none.")
+    ] = "simulate",
+    constrained: ConstrainedOpt = True,
+    engine: EngineOpt = None,
+    precision: PrecisionOpt = None,
+    selector: SelectorOpt = "auto",
+    threshold: ThresholdOpt = None,
+    openapi: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--openapi",
+            help="OpenAPI spec(s) whose operations run as real HTTP calls (others are simulated).",
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Server root for --openapi; default the spec's servers."),
+    ] = None,
+    simulator: Annotated[
+        str | None,
+        typer.Option(
+            "--simulator",
+            help="Simulate unimplemented tools with an LLM (local:NAME or openai:MODEL) playing "
+            "the tool from its documentation; default: deterministic from the output schema.",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Retrieve tools, plan the (nested) calls, check the plan and execute it."""
+    from agent.agent import Agent, ExecuteMode
+    from agent.executor import ToolRegistry
+
+    try:
+        mode = ExecuteMode(execute)
+    except ValueError:
+        _fail(ValueError(f"--execute {execute!r}: choose one of {[m.value for m in ExecuteMode]}"))
+    try:
+        registry = ToolRegistry()
+        if simulator:
+            from trainer.datagen.simulate import LLMToolSimulator
+            from trainer.llm import make_llm
+
+            registry.simulator = LLMToolSimulator(make_llm(simulator))
+        for spec in openapi or []:
+            registry.add_openapi(spec, base_url=base_url)
+        agent = Agent.load(
+            index,
+            planner=planner,
+            constrained=constrained,
+            engine=engine,
+            precision=precision,
+            k=k,
+            registry=registry,
+            selector=selector,
+            threshold=threshold,
+        )
+        answer = agent.ask(query, execute_mode=mode)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    if as_json:
+        _print_json(answer.to_json())
+        return
+    show_answer(answer)
+
+
+@app.command("serve")
+def serve(
+    index: IndexOpt,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    planner: PlannerOpt = None,
+    engine: EngineOpt = None,
+    precision: PrecisionOpt = None,
+    selector: SelectorOpt = "auto",
+    threshold: ThresholdOpt = None,
+    k: Annotated[int, typer.Option("-k", help="Default candidate tools per query.")] = 5,
+    max_queue: Annotated[
+        int,
+        typer.Option(
+            "--max-queue",
+            help="Plan requests that may wait behind the running one; more get 503 + Retry-After.",
+        ),
+    ] = 4,
+) -> None:
+    """Serve /retrieve, /plan, /ask and /healthz over HTTP (FastAPI + uvicorn; docs at /docs)."""
+    import uvicorn
+
+    from agent.agent import Agent
+    from agent.server import create_app
+
+    try:
+        agent = Agent.load(
+            index,
+            planner=planner,
+            engine=engine,
+            precision=precision,
+            k=k,
+            selector=selector,
+            threshold=threshold,
+        )
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    uvicorn.run(create_app(agent, max_queue=max_queue), host=host, port=port, log_level="warning")
+
+
+@app.command("mcp")
+def mcp_cmd(
+    index: IndexOpt,
+    planner: PlannerOpt = None,
+) -> None:
+    """Serve search_tools and plan as an MCP server over stdio (for other agents)."""
+    from agent.mcp_server import build_server
+
+    try:
+        server = build_server(index, planner)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    server.run("stdio")

@@ -1,0 +1,166 @@
+"""``toolrag datagen``: training data from an LLM."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from index.toolset import load_toolset
+from toolrag.cli.common import (
+    EXPECTED_ERRORS,
+    CacheOpt,
+    JsonOpt,
+    LlmOpt,
+    MaxTokensOpt,
+    SeedOpt,
+    _cap,
+    _datagen_done,
+    _datagen_llm,
+    _fail,
+    _progress,
+    datagen_app,
+)
+from toolrag.errors import ConfigError
+
+
+@datagen_app.command("tools")
+def datagen_tools(
+    fields: Annotated[
+        Path, typer.Option("--fields", help="Fields: JSONL {'field': ...} or one per line.")
+    ],
+    per_field: Annotated[int, typer.Option("--per-field", help="Tools to generate per field.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output tools (Seal-Tools JSONL).")],
+    existing: Annotated[
+        list[Path] | None,
+        typer.Option("--existing", help="Toolset(s) the new tools must not duplicate."),
+    ] = None,
+    llm: LlmOpt = "local:smollm2-135m",
+    cache: CacheOpt = None,
+    seed: SeedOpt = 0,
+    max_tokens: MaxTokensOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Self-instruct tools per field, checked for schema, duplicates and near-duplicates."""
+    from trainer.datagen.selfinstruct import generate_tools, read_fields, write_jsonl
+
+    try:
+        names = read_fields(fields)
+        known = load_toolset(existing) if existing else []
+        if per_field < 1:
+            raise ConfigError("--per-field must be at least 1")
+        model = _datagen_llm(llm, out, cache)
+        with _progress(len(names) * per_field, "tools", as_json) as tick:
+            rows, report = generate_tools(
+                model,
+                names,
+                per_field,
+                existing=known,
+                seed=seed,
+                on_done=tick,
+                **_cap(max_tokens),
+            )
+        write_jsonl(out, rows)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    _datagen_done(out, len(rows), report, as_json, model)
+
+
+@datagen_app.command("instances")
+def datagen_instances(
+    tools: Annotated[list[Path], typer.Option("--tools", help="Toolset file(s).")],
+    n: Annotated[int, typer.Option("--n", help="Instances to generate (before filtering).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output instances (Seal-Tools JSONL).")],
+    kinds: Annotated[
+        str, typer.Option("--kinds", help="Comma-separated: single,multiple,nested.")
+    ] = "single,multiple,nested",
+    examples: Annotated[
+        Path | None,
+        typer.Option(
+            "--examples",
+            help="Labelled instances (Seal-Tools .jsonl) over tools in --tools, shown as one "
+            "worked example per request (few-shot); small local models need it.",
+        ),
+    ] = None,
+    llm: LlmOpt = "local:smollm2-135m",
+    cache: CacheOpt = None,
+    seed: SeedOpt = 0,
+    max_tokens: MaxTokensOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Queries with gold calls (nested ones use earlier outputs), checked for grounding,
+    required parameters, real tools and valid nesting."""
+    from toolrag.instances import read_instances
+    from trainer.datagen.selfinstruct import demonstrations, generate_instances, write_jsonl
+
+    try:
+        toolset = load_toolset(tools)
+        shots = None
+        if examples is not None:
+            shots = demonstrations(read_instances(examples), toolset)
+            if not any(shots.values()):
+                raise ConfigError(
+                    f"{examples} has no instance usable as an example: each needs at most 3 "
+                    "calls, all to tools in --tools"
+                )
+        model = _datagen_llm(llm, out, cache)
+        with _progress(n, "instances", as_json) as tick:
+            rows, report = generate_instances(
+                model,
+                toolset,
+                [k.strip() for k in kinds.split(",") if k.strip()],
+                n,
+                seed=seed,
+                examples=shots,
+                on_done=tick,
+                **_cap(max_tokens),
+            )
+        write_jsonl(out, rows)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    _datagen_done(out, len(rows), report, as_json, model)
+
+
+@datagen_app.command("simulate")
+def datagen_simulate(
+    tools: Annotated[list[Path], typer.Option("--tools", help="Toolset file(s).")],
+    n: Annotated[int, typer.Option("--n", help="Episodes to simulate.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output trajectories (JSONL).")],
+    instances_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--instances-out", help="Planner training data; default <out>.instances.jsonl."
+        ),
+    ] = None,
+    max_steps: Annotated[int, typer.Option("--max-steps", help="Assistant steps per episode.")] = 4,
+    llm: LlmOpt = "local:smollm2-135m",
+    cache: CacheOpt = None,
+    seed: SeedOpt = 0,
+    max_tokens: MaxTokensOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """ToolAlpaca-style simulation: user, assistant and tool-executor agents; trajectories that
+    end in a final answer are kept and converted to planner training data."""
+    from trainer.datagen.selfinstruct import write_jsonl
+    from trainer.datagen.simulate import simulate
+
+    try:
+        toolset = load_toolset(tools)
+        model = _datagen_llm(llm, out, cache)
+        with _progress(max_steps, "rounds", as_json) as tick:
+            trajectories, instances, report = simulate(
+                model,
+                toolset,
+                n,
+                seed=seed,
+                max_steps=max_steps,
+                on_round=tick,
+                **_cap(max_tokens),
+            )
+        target = instances_out or out.with_name(out.stem + ".instances.jsonl")
+        write_jsonl(out, trajectories)
+        write_jsonl(target, instances)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    _datagen_done(out, len(trajectories), report, as_json, model, instances=str(target))

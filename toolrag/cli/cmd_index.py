@@ -1,0 +1,183 @@
+"""``toolrag index``: build, update and describe tool indexes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from index.bm25 import Bm25Method, Bm25Params
+from index.toolset import DuplicatePolicy, ToolFormat, load_toolset
+from index.vectors import AnnParams, AnnType
+from toolrag.cli.common import (
+    EXPECTED_ERRORS,
+    DupOpt,
+    FormatOpt,
+    JsonOpt,
+    _fail,
+    _print_json,
+    console,
+    index_app,
+)
+
+
+@index_app.command("build")
+def index_build(
+    tools: Annotated[
+        list[Path],
+        typer.Argument(help="Toolset files (Seal-Tools JSONL, OpenAI, MCP, OpenAPI, ToolAlpaca)."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Index folder to write (replaced atomically).")
+    ],
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="Embedding model: hub id or folder; `minilm` the untrained all-MiniLM-L6-v2; "
+            "default the shipped retriever (MiniLM fine-tuned on Seal-Tools, int8-packed).",
+        ),
+    ] = None,
+    query_model: Annotated[
+        str | None,
+        typer.Option(
+            "--query-model",
+            help="A shallower query encoder distilled from --model (`toolrag train "
+            "query-encoder`): faster queries, some recall lost; default: --model encodes queries.",
+        ),
+    ] = None,
+    ann: Annotated[
+        AnnType, typer.Option("--ann", help="FAISS index: flat (exact), hnsw or ivf.")
+    ] = AnnType.FLAT,
+    fmt: FormatOpt = ToolFormat.AUTO,
+    on_duplicate: DupOpt = DuplicatePolicy.ERROR,
+    bm25_method: Annotated[
+        Bm25Method, typer.Option("--bm25-method", help="BM25 variant.")
+    ] = Bm25Method.LUCENE,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index a toolset: BM25 + dense (FAISS) in one folder with a manifest."""
+    from index.store import ToolIndex
+
+    try:
+        start = time.perf_counter()
+        loaded = load_toolset(tools, fmt, on_duplicate)
+        idx = ToolIndex.build(
+            loaded,
+            model=model,
+            ann=AnnParams(ann=ann),
+            bm25=Bm25Params(method=bm25_method),
+            progress=not as_json and sys.stderr.isatty(),
+            query_model=query_model,
+        )
+        path = idx.save(out)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    summary = {
+        "index": str(path),
+        "tools": len(idx),
+        "seconds": round(time.perf_counter() - start, 2),
+    }
+    queries_by = idx.manifest["embedding"].get("query_model", {}).get("model")
+    summary |= {"model": idx.manifest["embedding"]["model"], "query_model": queries_by}
+    summary |= {"ann": ann.value}
+    if as_json:
+        _print_json(summary)
+    else:
+        console.print(
+            f"Indexed [bold]{len(idx)}[/] tools into [bold]{path}[/] in {summary['seconds']} s "
+            f"(model {summary['model']}, FAISS {ann.value}"
+            + (f", queries by {queries_by}" if queries_by else "")
+            + ")."
+        )
+
+
+@index_app.command("add")
+def index_add(
+    index: Annotated[Path, typer.Argument(help="Index folder to update.")],
+    tools: Annotated[
+        list[Path], typer.Argument(help="Toolset files with tools to add or replace.")
+    ],
+    fmt: FormatOpt = ToolFormat.AUTO,
+    on_duplicate: DupOpt = DuplicatePolicy.ERROR,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add tools (a tool with an existing name replaces it); only new or changed tools are encoded."""
+    from index.store import ToolIndex
+
+    try:
+        new = load_toolset(tools, fmt, on_duplicate)
+        updated = ToolIndex.load(index).updated(add=new)
+        updated.save(index)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    _report_update(updated, as_json)
+
+
+@index_app.command("remove")
+def index_remove(
+    index: Annotated[Path, typer.Argument(help="Index folder to update.")],
+    names: Annotated[list[str], typer.Argument(help="Names of the tools to remove.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove tools by name; nothing is re-encoded."""
+    from index.store import ToolIndex
+
+    try:
+        updated = ToolIndex.load(index).updated(remove=names)
+        updated.save(index)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    _report_update(updated, as_json)
+
+
+def _report_update(idx, as_json: bool) -> None:
+    info = {"tools": len(idx)} | idx.manifest["last_build"]
+    if as_json:
+        _print_json(info)
+    else:
+        console.print(
+            f"Index now holds [bold]{info['tools']}[/] tools "
+            f"({info['encoded']} encoded, {info['reused']} embeddings reused)."
+        )
+
+
+@index_app.command("info")
+def index_info(
+    index: Annotated[Path, typer.Argument(help="Index folder.")], as_json: JsonOpt = False
+) -> None:
+    """Show an index's manifest."""
+    from index.store import ToolIndex
+
+    try:
+        loaded = ToolIndex.load(index, verify=False)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    manifest = loaded.manifest
+    normalised = {t.name: t.normalised for t in loaded.tools if t.normalised}
+    if as_json:
+        _print_json(manifest | {"normalised": normalised})
+        return
+    table = Table(show_header=False)
+    for key in (
+        "tool_count",
+        "created",
+        "text_template",
+        "embedding",
+        "faiss",
+        "bm25",
+        "libraries",
+    ):
+        table.add_row(key, json.dumps(manifest.get(key)))
+    console.print(table)
+    if normalised:
+        console.print(f"{len(normalised)} tools had their schemas normalised on loading:")
+        for name, notes in list(normalised.items())[:10]:
+            console.print(f"  {name}: {'; '.join(notes)}")
+        if len(normalised) > 10:
+            console.print(f"  ... and {len(normalised) - 10} more (--json lists all)")

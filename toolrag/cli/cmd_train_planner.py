@@ -1,0 +1,106 @@
+"""``toolrag train planner``: LoRA fine-tuning of the planner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolrag.cli.common import (
+    EXPECTED_ERRORS,
+    FreshOpt,
+    JsonOpt,
+    ToolsOpt,
+    TrainOpt,
+    _fail,
+    _print_json,
+    console,
+    train_app,
+)
+
+
+@train_app.command("planner")
+def train_planner_cmd(
+    train: TrainOpt,
+    tools: ToolsOpt,
+    out: Annotated[Path, typer.Option("--out", help="Adapter output folder.")],
+    base: Annotated[
+        str,
+        typer.Option("--base", help="Packaged alias (smollm2-135m), model folder or hub id."),
+    ] = "smollm2-135m",
+    epochs: Annotated[float, typer.Option(help="Passes; each draws fresh candidates.")] = 2.0,
+    learning_rate: Annotated[float, typer.Option("--lr", help="Peak learning rate.")] = 1e-3,
+    lora_r: Annotated[int, typer.Option("--lora-r", help="LoRA rank.")] = 16,
+    drop_rate: Annotated[
+        float, typer.Option(help="Share of examples with one gold tool missing.")
+    ] = 0.1,
+    seed: Annotated[int, typer.Option(help="Seed for candidates and the trainer.")] = 0,
+    max_steps: Annotated[int, typer.Option(help="Stop after N steps (-1: all).")] = -1,
+    limit: Annotated[int | None, typer.Option(help="Only the first N instances.")] = None,
+    extra_train: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--extra-train",
+            help="More instances, e.g. from `toolrag datagen instances` (repeatable).",
+        ),
+    ] = None,
+    parallel: Annotated[
+        int,
+        typer.Option(
+            "--parallel",
+            help="Add up to N parallel-call instances (one tool, several argument sets) made "
+            "from --train's own calls.",
+        ),
+    ] = 0,
+    init_adapter: Annotated[
+        Path | None,
+        typer.Option(
+            "--init-adapter",
+            help="Continue training this adapter (e.g. agent/data/planner) instead of a new one.",
+        ),
+    ] = None,
+    export: Annotated[
+        str,
+        typer.Option(
+            "--export",
+            help="Precision of the ONNX model written beside the adapter at the end "
+            "(int8, int4, fp32), or none.",
+        ),
+    ] = "int8",
+    fresh: FreshOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """LoRA SFT of the planner (TRL + peft), loss on the plan only; resumes from checkpoints."""
+    from agent.adapter import PLANNER_RECORD
+    from trainer.planner import PlannerTrainConfig, train_planner
+
+    try:
+        cfg = PlannerTrainConfig(
+            train=train,
+            tools=tools,
+            out=out,
+            base=base,
+            epochs=epochs,
+            learning_rate=learning_rate,
+            lora_r=lora_r,
+            drop_rate=drop_rate,
+            seed=seed,
+            max_steps=max_steps,
+            limit=limit,
+            extra_train=extra_train or [],
+            parallel=parallel,
+            init_adapter=init_adapter,
+            export=None if export == "none" else export,
+        )
+        path = train_planner(cfg, resume=not fresh)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    record = json.loads((path / PLANNER_RECORD).read_text())
+    if as_json:
+        _print_json({"adapter": str(path)} | {k: record[k] for k in ("steps", "train_seconds")})
+    else:
+        console.print(
+            f"Trained [bold]{path}[/] in {record['train_seconds']} s ({record['steps']} steps)."
+        )

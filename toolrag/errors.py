@@ -1,0 +1,24 @@
+"""The project's error base: what a user can fix, said in one line.
+
+The command line turns a :class:`ToolragError` into ``error: <message>`` and exit status 2;
+anything else is a bug and shows its traceback. Each subclass also derives from the built-in
+error it refines, so ``except ValueError`` keeps working for library callers.
+"""
+
+from __future__ import annotations
+
+
+class ToolragError(Exception):
+    """An error in what the user gave (a file, an option, a model folder); the message says
+    what is wrong and what to do."""
+
+
+class ConfigError(ToolragError, ValueError):
+    """An option, argument or configuration value that cannot work."""
+
+
+class UnknownToolError(ToolragError, KeyError):
+    """A tool name that is not in the index or toolset at hand."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
