@@ -25,7 +25,7 @@ import copy
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ from retriever.decompose import split_query
 from retriever.metrics import evaluate
 from toolrag.errors import ConfigError
 from trainer.checkpoint import latest_checkpoint
+from trainer.config import TrainConfig
 from trainer.data import Query
 from trainer.retriever import RetrieverTrainConfig, build_queries
 
@@ -52,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
-class DistillConfig:
+class DistillConfig(TrainConfig):
     """Everything that determines a distillation run; saved beside the student.
 
     Attributes:
@@ -75,13 +76,10 @@ class DistillConfig:
         extra_train: more instance files whose queries are distilled too (training only).
         max_seq_length: token cap.
         max_steps: stop after this many steps (``-1``: all epochs); for smoke tests.
-        limit_queries, limit_tools: smoke-test limits, as for the retriever.
+        limit_tools: smoke-test limit, as for the retriever.
         save_steps: checkpoint interval (resume picks up the latest).
     """
 
-    train: Path
-    tools: list[Path]
-    out: Path
     teacher: str | None = None
     layers: int = 3
     epochs: float = 2.0
@@ -97,25 +95,18 @@ class DistillConfig:
     extra_train: list[Path] = field(default_factory=list)
     max_seq_length: int = 128
     max_steps: int = -1
-    limit_queries: int | None = None
     limit_tools: int | None = None
     save_steps: int = 200
 
     def __post_init__(self) -> None:
-        self.train, self.out = Path(self.train), Path(self.out)
-        self.tools = [Path(p) for p in self.tools]
-        self.extra_train = [Path(p) for p in self.extra_train]
+        super().__post_init__()
         if self.layers < 1:
             raise ConfigError("layers must be at least 1")
         if self.epochs <= 0 and self.max_steps <= 0:
             raise ConfigError("set epochs > 0 or max_steps > 0")
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.update(train=str(self.train), out=str(self.out), tools=[str(p) for p in self.tools])
-        d["extra_train"] = [str(p) for p in self.extra_train]
-        d["teacher"] = model_label(self.teacher)
-        return d
+        return super().to_dict() | {"teacher": model_label(self.teacher)}
 
     def queries_config(self) -> RetrieverTrainConfig:
         """The retriever-training config that yields the same queries and splits."""
@@ -127,7 +118,7 @@ class DistillConfig:
             held_out_fraction=self.held_out_fraction,
             val_fraction=self.val_fraction,
             seed=self.seed,
-            limit_queries=self.limit_queries,
+            limit=self.limit,
             limit_tools=self.limit_tools,
             extra_train=self.extra_train,
         )

@@ -18,7 +18,7 @@ import logging
 import random
 import resource
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +29,18 @@ from index.toolset import load_toolset
 from toolrag.errors import ConfigError
 from toolrag.instances import read_instances
 from trainer.checkpoint import latest_checkpoint
+from trainer.config import TrainConfig
 from trainer.planner_data import planner_example
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
-class PlannerTrainConfig:
+class PlannerTrainConfig(TrainConfig):
     """Everything that determines a planner training run; saved beside the adapter.
 
     Attributes:
-        train: labelled instances (Seal-Tools JSONL).
-        tools: toolset files the instances refer to.
-        out: output folder (a peft adapter folder).
+        out: output folder (a peft adapter folder); see :class:`trainer.config.TrainConfig`.
         base: packaged alias, folder or hub id of the causal LM; default SmolLM2-135M-Instruct.
         epochs: passes over the examples; each pass draws fresh candidate lists.
         learning_rate: AdamW peak learning rate for the LoRA weights.
@@ -52,7 +51,6 @@ class PlannerTrainConfig:
         max_length: token cap for prompt + completion.
         seed: seed for candidate sampling and the trainer.
         max_steps: stop after this many optimizer steps (``-1``: all epochs); for smoke tests.
-        limit: use only the first N instances; for smoke tests.
         save_steps: checkpoint interval (resume picks up the latest).
         extra_train: more instance files (e.g. from ``toolrag datagen instances``), appended
             after ``train``: ``train``'s examples draw the same candidates as without them.
@@ -65,9 +63,6 @@ class PlannerTrainConfig:
             (``<out>/onnx-<precision>``, what ``Planner.load(out)`` decodes with); ``None``: none.
     """
 
-    train: Path
-    tools: list[Path]
-    out: Path
     base: str = DEFAULT_PLANNER_BASE
     epochs: float = 2.0
     learning_rate: float = 1e-3
@@ -79,7 +74,6 @@ class PlannerTrainConfig:
     max_length: int = 768
     seed: int = 0
     max_steps: int = -1
-    limit: int | None = None
     save_steps: int = 25
     parallel: int = 0
     init_adapter: Path | None = None
@@ -87,11 +81,7 @@ class PlannerTrainConfig:
     extra_train: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.train = Path(self.train)
-        self.extra_train = [Path(p) for p in self.extra_train]
-        self.tools = [Path(t) for t in self.tools]
-        self.out = Path(self.out)
-        self.init_adapter = Path(self.init_adapter) if self.init_adapter else None
+        super().__post_init__()
         if self.init_adapter and not (self.init_adapter / "adapter_config.json").exists():
             raise ConfigError(f"init_adapter={self.init_adapter}: no adapter_config.json there")
         if self.epochs <= 0 and self.max_steps <= 0:
@@ -103,22 +93,11 @@ class PlannerTrainConfig:
         if self.export is not None and self.export not in PRECISIONS["onnx"]:
             raise ConfigError(f"export={self.export!r}: choose one of {PRECISIONS['onnx']} or none")
 
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["train"] = str(self.train)
-        data["tools"] = [str(t) for t in self.tools]
-        data["out"] = str(self.out)
-        data["extra_train"] = [str(p) for p in self.extra_train]
-        data["init_adapter"] = str(self.init_adapter) if self.init_adapter else None
-        return data
-
 
 def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
     """One example per instance per (whole) epoch, each epoch with fresh candidate lists."""
     tools = load_toolset(cfg.tools)
-    instances = read_instances(cfg.train)
-    if cfg.limit:
-        instances = instances[: cfg.limit]
+    instances = cfg.train_instances()
     parts = [(cfg.train, instances)] + [(p, read_instances(p)) for p in cfg.extra_train]
     if cfg.parallel:
         from trainer.augment import coordinated_instances, parallel_instances
@@ -212,7 +191,7 @@ def train_planner(cfg: PlannerTrainConfig, *, resume: bool = True) -> Path:
     _portable_base(cfg.out, cfg.base)
     record = {
         "base": cfg.base,
-        "config": cfg.to_json(),
+        "config": cfg.to_dict(),
         "examples": len(examples),
         "rounds": rounds,
         "train_loss": result.training_loss,

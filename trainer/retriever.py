@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,10 @@ from index.encoder import BASE_MODEL, MODEL_RECORD, load_encoder, model_label, r
 from index.store import DEFAULT_DENSE_TEMPLATE
 from index.toolset import load_toolset
 from toolrag.errors import ConfigError
-from toolrag.instances import read_instances
+from toolrag.instances import read_instances, spread
 from toolrag.types import Instance
 from trainer.checkpoint import latest_checkpoint
+from trainer.config import TrainConfig
 from trainer.data import (
     Query,
     held_out_tools,
@@ -48,7 +49,7 @@ class LossName(StrEnum):
 
 
 @dataclass
-class RetrieverTrainConfig:
+class RetrieverTrainConfig(TrainConfig):
     """Everything that determines a training run; saved beside the model.
 
     Attributes:
@@ -70,7 +71,6 @@ class RetrieverTrainConfig:
         max_seq_length: token cap while training (tool texts are truncated beyond it).
         seed: seed for every random choice and the trainer.
         max_steps: stop after this many steps (``-1``: run all epochs); for smoke tests.
-        limit_queries: use only the first N labelled instances; for smoke tests.
         limit_tools: pseudo-queries for at most N tools; for smoke tests.
         save_steps: checkpoint interval (resume picks up the latest).
         extra_train: more instance files (e.g. from ``toolrag datagen instances``), used for
@@ -78,9 +78,6 @@ class RetrieverTrainConfig:
         evaluate: run the validation evaluator at the end of each epoch.
     """
 
-    train: Path
-    tools: list[Path]
-    out: Path
     base: str | None = None
     loss: LossName = LossName.INFONCE
     epochs: float = 1.0
@@ -96,7 +93,6 @@ class RetrieverTrainConfig:
     max_seq_length: int = 128
     seed: int = 42
     max_steps: int = -1
-    limit_queries: int | None = None
     limit_tools: int | None = None
     save_steps: int = 50
     evaluate: bool = True
@@ -110,22 +106,15 @@ class RetrieverTrainConfig:
             raise ConfigError(
                 f"unknown loss {self.loss!r}; choose one of {[n.value for n in LossName]}"
             ) from None
+        super().__post_init__()
         self.base = self.base or BASE_MODEL  # never the shipped fine-tuned default
-        self.train, self.out = Path(self.train), Path(self.out)
-        self.tools = [Path(p) for p in self.tools]
-        self.extra_train = [Path(p) for p in self.extra_train]
         if self.batch_size < 2:
             raise ConfigError("batch_size must be at least 2: in-batch negatives need company")
         if self.epochs <= 0 and self.max_steps <= 0:
             raise ConfigError("set epochs > 0 or max_steps > 0")
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.update(train=str(self.train), out=str(self.out), tools=[str(p) for p in self.tools])
-        d["extra_train"] = [str(p) for p in self.extra_train]
-        d["loss"] = self.loss.value
-        d["base"] = model_label(self.base)
-        return d
+        return super().to_dict() | {"base": model_label(self.base)}
 
 
 def _loss(name: LossName, model):
@@ -146,7 +135,7 @@ def build_queries(cfg: RetrieverTrainConfig):
     known = {t.name for t in tools}
 
     def read(path: Path, limit: int | None = None) -> list[Instance]:
-        instances = read_instances(path)[:limit]
+        instances = spread(read_instances(path), limit)
         unknown = sorted({n for i in instances for n in i.gold_tools} - known)
         if unknown:
             raise ConfigError(
@@ -155,7 +144,7 @@ def build_queries(cfg: RetrieverTrainConfig):
             )
         return instances
 
-    instances = read(cfg.train, cfg.limit_queries)
+    instances = read(cfg.train, cfg.limit)
     extra = [i for path in cfg.extra_train for i in read(path)]
     held = held_out_tools(tools, cfg.held_out_fraction, cfg.seed)
     queries: list[Query] = labelled_queries(instances, held)

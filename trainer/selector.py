@@ -24,7 +24,7 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,15 +42,15 @@ from retriever.selector import (
     tune_threshold,
 )
 from toolrag.errors import ConfigError
-from toolrag.instances import read_instances
 from toolrag.types import Instance, Tool
+from trainer.config import TrainConfig
 from trainer.data import held_out_tools, validation_positions
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
-class SelectorTrainConfig:
+class SelectorTrainConfig(TrainConfig):
     """Everything that determines a selector training run; saved in the selector record.
 
     Attributes:
@@ -65,12 +65,8 @@ class SelectorTrainConfig:
         held_out_fraction: share of tools kept out of training (as the retriever trainer does).
         val_fraction: share of labelled queries carved out for validation and threshold tuning.
         seed: seed for every random choice.
-        limit: use only the first N instances; for smoke tests.
     """
 
-    train: Path
-    tools: list[Path]
-    out: Path
     model: str | None = None
     depth: int = 10
     distractors: int = 4
@@ -78,11 +74,9 @@ class SelectorTrainConfig:
     held_out_fraction: float = 0.1
     val_fraction: float = 0.1
     seed: int = 42
-    limit: int | None = None
 
     def __post_init__(self) -> None:
-        self.train, self.out = Path(self.train), Path(self.out)
-        self.tools = [Path(p) for p in self.tools]
+        super().__post_init__()
         if self.depth < 1:
             raise ConfigError(f"depth={self.depth} must be at least 1")
         if self.c <= 0:
@@ -91,10 +85,7 @@ class SelectorTrainConfig:
             raise ConfigError(f"val_fraction={self.val_fraction} must be in (0, 1)")
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.update(train=str(self.train), out=str(self.out), tools=[str(p) for p in self.tools])
-        d["model"] = model_label(self.model)
-        return d
+        return super().to_dict() | {"model": model_label(self.model)}
 
 
 @dataclass
@@ -175,7 +166,7 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
 
     start = time.perf_counter()
     tools = load_toolset(cfg.tools)
-    instances = read_instances(cfg.train)[: cfg.limit]
+    instances = cfg.train_instances()
     known = {t.name for t in tools}
     unknown = sorted({n for i in instances for n in i.gold_tools} - known)
     if unknown:

@@ -347,3 +347,55 @@ def test_datagen_examples_that_fit_no_tool_are_a_clear_error(six_tools_file, tmp
     )  # fmt: skip
     assert res.exit_code == 2 and "no instance usable as an example" in res.output
     assert not out.exists()
+
+
+def test_every_training_config_field_is_reachable_from_its_command(monkeypatch, tmp_path):
+    import dataclasses
+
+    import trainer.distill
+    import trainer.planner
+    import trainer.retriever
+    import trainer.selector
+
+    commands = {
+        "retriever": (trainer.retriever, "train_retriever", trainer.retriever.RetrieverTrainConfig),
+        "query-encoder": (trainer.distill, "distill_query_encoder", trainer.distill.DistillConfig),
+        "selector": (trainer.selector, "train_selector", trainer.selector.SelectorTrainConfig),
+        "planner": (trainer.planner, "train_planner", trainer.planner.PlannerTrainConfig),
+    }
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    for command, (module, function, config) in commands.items():
+
+        def capture(cfg, *args, _command=command, **kwargs):
+            seen[_command] = cfg
+            raise Stop
+
+        monkeypatch.setattr(module, function, capture)
+        base = ["train", command, "--train", "t.jsonl", "--tools", "x.jsonl", "--out", tmp_path]
+        for f in dataclasses.fields(config):
+            default = getattr(config(train="t", tools=[], out=tmp_path), f.name)
+            if isinstance(default, list):
+                value, expected = "a.jsonl,b.jsonl", ["a.jsonl", "b.jsonl"]
+            elif default is None or f.name == "init_adapter":
+                continue
+            elif isinstance(default, bool):
+                value, expected = str(not default).lower(), not default
+            elif isinstance(default, float) and 0 < default < 1:
+                value, expected = str(default / 2), default / 2  # shares stay in (0, 1)
+            elif isinstance(default, int | float):
+                value, expected = str(default + 1), default + 1
+            else:
+                value, expected = str(default), default
+            res = run(*base, "--set", f"{f.name}={value}")
+            assert isinstance(res.exception, Stop), (command, f.name, res.output)
+            got = getattr(seen[command], f.name)
+            got = [str(g) for g in got] if isinstance(got, list) else got
+            assert got == expected or str(got) == str(expected), (command, f.name, got)
+    res = run(
+        "train", "planner", "--train", "t", "--tools", "x", "--out", tmp_path, "--set", "nope=1"
+    )
+    assert res.exit_code == 2 and "KEY one of" in res.stderr

@@ -15,6 +15,7 @@ from toolrag.cli.common import (
     LimitOpt,
     LimitToolsOpt,
     MaxStepsOpt,
+    SetOpt,
     ToolsOpt,
     TrainOpt,
     _fail,
@@ -74,31 +75,35 @@ def train_retriever_cmd(
     ] = None,
     no_eval: Annotated[bool, typer.Option("--no-eval", help="Skip validation.")] = False,
     fresh: FreshOpt = False,
+    set_: SetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Fine-tune the dense retriever with a multi-positive loss (resumes from OUT's checkpoints)."""
     from trainer.retriever import TRAINING_FILE, RetrieverTrainConfig, train_retriever
 
     try:
-        cfg = RetrieverTrainConfig(
-            train=train,
-            tools=tools,
-            out=out,
-            base=base,
-            loss=loss,
-            epochs=epochs,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            hard_negatives=hard_negatives,
-            pseudo=pseudo,
-            held_out_fraction=held_out,
-            extra_train=extra_train or [],
-            seed=seed,
-            max_steps=max_steps,
-            limit_queries=limit,
-            limit_tools=limit_tools,
-            save_steps=save_steps,
-            evaluate=not no_eval,
+        cfg = RetrieverTrainConfig.from_options(
+            dict(
+                train=train,
+                tools=tools,
+                out=out,
+                base=base,
+                loss=loss,
+                epochs=epochs,
+                batch_size=batch_size,
+                learning_rate=learning_rate,
+                hard_negatives=hard_negatives,
+                pseudo=pseudo,
+                held_out_fraction=held_out,
+                extra_train=extra_train or [],
+                seed=seed,
+                max_steps=max_steps,
+                limit=limit,
+                limit_tools=limit_tools,
+                save_steps=save_steps,
+                evaluate=not no_eval,
+            ),
+            set_ or [],
         )
         path = train_retriever(cfg, resume=not fresh, progress=not as_json)
     except EXPECTED_ERRORS as err:
@@ -168,6 +173,7 @@ def train_query_encoder_cmd(
         typer.Option("--extra-train", help="More instances whose queries are distilled."),
     ] = None,
     fresh: FreshOpt = False,
+    set_: SetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Distil a shallower query encoder from a retriever: queries encode faster, tools keep the
@@ -176,23 +182,26 @@ def train_query_encoder_cmd(
     from trainer.distill import DistillConfig, distill_query_encoder
 
     try:
-        cfg = DistillConfig(
-            train=train,
-            tools=tools,
-            out=out,
-            teacher=teacher,
-            layers=layers,
-            epochs=epochs,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            score_weight=score_weight,
-            score_scale=score_scale,
-            held_out_fraction=held_out,
-            seed=seed,
-            max_steps=max_steps,
-            limit_queries=limit,
-            limit_tools=limit_tools,
-            extra_train=extra_train or [],
+        cfg = DistillConfig.from_options(
+            dict(
+                train=train,
+                tools=tools,
+                out=out,
+                teacher=teacher,
+                layers=layers,
+                epochs=epochs,
+                batch_size=batch_size,
+                learning_rate=learning_rate,
+                score_weight=score_weight,
+                score_scale=score_scale,
+                held_out_fraction=held_out,
+                seed=seed,
+                max_steps=max_steps,
+                limit=limit,
+                limit_tools=limit_tools,
+                extra_train=extra_train or [],
+            ),
+            set_ or [],
         )
         path = distill_query_encoder(cfg, resume=not fresh, progress=not as_json)
     except EXPECTED_ERRORS as err:
@@ -245,6 +254,7 @@ def train_selector_cmd(
     c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 1.0,
     seed: Annotated[int, typer.Option("--seed")] = 42,
     limit: LimitOpt = None,
+    set_: SetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Train the tool selector (multi-label: P(needed) per candidate) and tune its threshold."""
@@ -252,8 +262,18 @@ def train_selector_cmd(
     from trainer.selector import SelectorTrainConfig, train_selector
 
     try:
-        cfg = SelectorTrainConfig(
-            train=train, tools=tools, out=out, model=model, depth=depth, c=c, seed=seed, limit=limit
+        cfg = SelectorTrainConfig.from_options(
+            dict(
+                train=train,
+                tools=tools,
+                out=out,
+                model=model,
+                depth=depth,
+                c=c,
+                seed=seed,
+                limit=limit,
+            ),
+            set_ or [],
         )
         path = train_selector(cfg, progress=not as_json)
     except EXPECTED_ERRORS as err:

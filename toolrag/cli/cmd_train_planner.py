@@ -12,6 +12,7 @@ from toolrag.cli.common import (
     EXPECTED_ERRORS,
     FreshOpt,
     JsonOpt,
+    SetOpt,
     ToolsOpt,
     TrainOpt,
     _fail,
@@ -70,6 +71,7 @@ def train_planner_cmd(
         ),
     ] = "int8",
     fresh: FreshOpt = False,
+    set_: SetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """LoRA SFT of the planner (TRL + peft), loss on the plan only; resumes from checkpoints."""
@@ -77,22 +79,25 @@ def train_planner_cmd(
     from trainer.planner import PlannerTrainConfig, train_planner
 
     try:
-        cfg = PlannerTrainConfig(
-            train=train,
-            tools=tools,
-            out=out,
-            base=base,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            lora_r=lora_r,
-            drop_rate=drop_rate,
-            seed=seed,
-            max_steps=max_steps,
-            limit=limit,
-            extra_train=extra_train or [],
-            parallel=parallel,
-            init_adapter=init_adapter,
-            export=None if export == "none" else export,
+        cfg = PlannerTrainConfig.from_options(
+            dict(
+                train=train,
+                tools=tools,
+                out=out,
+                base=base,
+                epochs=epochs,
+                learning_rate=learning_rate,
+                lora_r=lora_r,
+                drop_rate=drop_rate,
+                seed=seed,
+                max_steps=max_steps,
+                limit=limit,
+                extra_train=extra_train or [],
+                parallel=parallel,
+                init_adapter=init_adapter,
+                export=None if export == "none" else export,
+            ),
+            set_ or [],
         )
         path = train_planner(cfg, resume=not fresh)
     except EXPECTED_ERRORS as err:

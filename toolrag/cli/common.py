@@ -67,6 +67,14 @@ LimitOpt = Annotated[
 LimitToolsOpt = Annotated[
     int | None, typer.Option("--limit-tools", help="Pseudo-queries for at most N tools.")
 ]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Any field of the training config as KEY=VALUE (repeatable), e.g. "
+        "--set warmup_ratio=0.05; the record in OUT lists them all.",
+    ),
+]
 FreshOpt = Annotated[
     bool, typer.Option("--fresh", help="Ignore checkpoints in OUT instead of resuming.")
 ]
