@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolrag.errors import ConfigError
-from toolrag.types import REFERENCE_PATTERN, ParamType, Tool, ToolCall
+from toolrag.types import ParamType, Tool, ToolCall, reference_id
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,6 @@ def coerce(value: Any, ptype: ParamType) -> Any:
     if ptype == ParamType.OBJECT and not isinstance(value, dict):
         raise ConfigError(f"{value!r} is not an object")
     return value
-
-
-def reference_id(value: Any) -> str | None:
-    """``"API_call_3"`` for a reference value (also ``"API_call_3 response"``), else ``None``."""
-    m = REFERENCE_PATTERN.match(value) if isinstance(value, str) else None
-    return m.group(0) if m else None
 
 
 def check(calls: Sequence[ToolCall], tools: Mapping[str, Tool]) -> list[Violation]:

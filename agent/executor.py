@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.checker import coerce, reference_id
-from toolrag.types import ParamType, Tool, ToolCall
+from agent.checker import coerce
+from toolrag.types import ParamType, Tool, ToolCall, reference_id
 
 logger = logging.getLogger(__name__)
 

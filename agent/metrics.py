@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolrag.types import REFERENCE_PATTERN, InstanceCategory, ToolCall
+from toolrag.types import InstanceCategory, ToolCall, reference_id
 
 
 @dataclass
@@ -114,8 +114,8 @@ def _owner(calls: Sequence[ToolCall]) -> dict[str, tuple[str, int]]:
 
 
 def _ref_target(value: Any, owners: Mapping[str, tuple[str, int]]) -> tuple[str, int] | None:
-    m = REFERENCE_PATTERN.match(value) if isinstance(value, str) else None
-    return owners.get(m.group(0)) if m else None
+    ref = reference_id(value)
+    return owners.get(ref) if ref else None
 
 
 def score_instance(gold: Sequence[ToolCall], pred: Sequence[ToolCall] | None) -> Counts:

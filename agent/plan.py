@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agent.grounding import grounded
-from toolrag.types import REFERENCE_PATTERN, Tool, ToolCall
+from toolrag.types import Tool, ToolCall, reference_id
 
 INTERNAL_REFERENCE = re.compile(r"^\$(\d+)\.([^\s\"]+)$")
 """``$<call index>.<output field>`` -- the planner's reference to an earlier call's output."""
@@ -107,13 +107,27 @@ def to_internal(calls: Sequence[ToolCall], tools: Mapping[str, Tool]) -> list[di
     for call in calls:
         params: dict[str, Any] = {}
         for name, value in call.parameters.items():
-            m = REFERENCE_PATTERN.match(value) if isinstance(value, str) else None
-            if m and int(m.group(1)) in owner:
-                i, field = owner[int(m.group(1))]
+            ref = reference_id(value)
+            if ref and int(ref.removeprefix("API_call_")) in owner:
+                i, field = owner[int(ref.removeprefix("API_call_"))]
                 value = f"${i}.{field}"
             params[name] = value
         plan.append({"api": call.api, "parameters": params})
     return plan
+
+
+def depends_on(calls: Sequence[ToolCall]) -> list[list[int]]:
+    """For each call, the earlier calls whose outputs it uses (indices, sorted).
+
+    Example:
+        >>> from toolrag.types import ToolCall
+        >>> calls = [ToolCall(api="geo", parameters={}, responses=["API_call_0"]),
+        ...          ToolCall(api="weather", parameters={"lat": "API_call_0 response"})]
+        >>> depends_on(calls)
+        [[], [0]]
+    """
+    owner = {rid: i for i, call in enumerate(calls) for rid in call.responses}
+    return [sorted({owner[r] for r in call.references() if r in owner}) for call in calls]
 
 
 def call_key(call: Mapping[str, Any]) -> str:

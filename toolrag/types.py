@@ -28,6 +28,17 @@ REFERENCE_PATTERN = re.compile(r"^API_call_(\d+)\b")
 has values like ``"API_call_0 response"``, so only the start is matched."""
 
 
+def reference_id(value: Any) -> str | None:
+    """``"API_call_3"`` for a reference value (also ``"API_call_3 response"``), else ``None``.
+
+    Example:
+        >>> reference_id("API_call_3 response"), reference_id("Paris")
+        ('API_call_3', None)
+    """
+    m = REFERENCE_PATTERN.match(value) if isinstance(value, str) else None
+    return m.group(0) if m else None
+
+
 class ParamType(StrEnum):
     """JSON Schema primitive types; every source format is mapped onto these."""
 
@@ -153,10 +164,8 @@ class ToolCall(BaseModel):
     responses: list[str] = Field(default_factory=list)
 
     def references(self) -> list[str]:
-        """The response ids of earlier calls that this call's parameters use."""
-        return [
-            v for v in self.parameters.values() if isinstance(v, str) and REFERENCE_PATTERN.match(v)
-        ]
+        """The response ids (``API_call_N``) of earlier calls that this call's parameters use."""
+        return [r for v in self.parameters.values() if (r := reference_id(v)) is not None]
 
 
 class InstanceCategory(StrEnum):

@@ -15,13 +15,13 @@ from typing import Any
 from agent.candidates import CandidateBuilder
 from agent.plan import dumps, to_internal, to_seal
 from agent.prompt import messages
-from toolrag.types import REFERENCE_PATTERN, Instance, Tool, ToolCall
+from toolrag.types import Instance, Tool, ToolCall
 
 
 def droppable(calls: Sequence[ToolCall]) -> list[str]:
     """Tools whose calls no other call references (dropping them leaves a valid plan)."""
     owners = {rid: call.api for call in calls for rid in call.responses}
-    used = {REFERENCE_PATTERN.match(r).group(0) for c in calls for r in c.references()}
+    used = {r for c in calls for r in c.references()}
     referenced = {owners[r] for r in used if r in owners}
     return [api for api in dict.fromkeys(c.api for c in calls) if api not in referenced]
 

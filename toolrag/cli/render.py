@@ -6,6 +6,7 @@ import json
 
 from rich.table import Table
 
+from agent.plan import depends_on
 from toolrag.cli.common import console
 
 
@@ -39,11 +40,11 @@ def show_answer(answer) -> None:
     if not plan.format_ok:
         console.print(f"[red]format error:[/] {plan.error}")
         return
-    owner = {rid: i for i, call in enumerate(plan.calls) for rid in call.responses}
+    uses = depends_on(plan.calls)
     tree = Tree(f"plan ({len(plan.calls)} calls, {plan.seconds:.2f} s)")
     nodes = []
     for i, call in enumerate(plan.calls):
-        deps = sorted({owner[v.split()[0]] for v in call.references() if v.split()[0] in owner})
+        deps = uses[i]
         parent = nodes[deps[-1]] if deps else tree
         label = f"[bold]{i}. {call.api}[/]({json.dumps(call.parameters, ensure_ascii=False)})"
         if deps:
