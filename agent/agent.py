@@ -112,7 +112,7 @@ class Agent:
         selector: ToolSelector | None = None,
         k: int = 5,
     ) -> None:
-        from retriever.base import default_retriever
+        from retriever.factory import default_retriever
 
         self.index = index
         self.planner = planner

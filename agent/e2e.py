@@ -66,8 +66,8 @@ def evaluate_e2e(
 ) -> dict[str, Any]:
     """Run the three evaluations (each resumable) and write report.json, report.md and, with
     matplotlib installed, plots. A ``selector`` constrains both planner runs."""
-    from retriever.base import default_retriever
     from retriever.evaluate import evaluate_retriever
+    from retriever.factory import default_retriever
 
     out.mkdir(parents=True, exist_ok=True)
     retriever = default_retriever(index)

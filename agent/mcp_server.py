@@ -25,7 +25,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 def build_server(index_dir: str | Path, planner: str | None = None) -> MCPServer:
     """The MCP server over the index at ``index_dir``."""
     from index.store import ToolIndex
-    from retriever.base import default_retriever
+    from retriever.factory import default_retriever
 
     index = ToolIndex.load(index_dir)
     retriever = default_retriever(index)

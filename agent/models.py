@@ -23,7 +23,6 @@ from toolrag.errors import ConfigError
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-    from agent.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -202,37 +201,3 @@ def load_tokenizer(source: str | Path) -> PreTrainedTokenizerBase:
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
     return tok
-
-
-def load_engine(
-    model: str | None = None, *, engine: str | None = None, precision: str | None = None
-) -> tuple[Engine, PreTrainedTokenizerBase]:
-    """The planner's decoding engine and tokenizer for ``model`` (see :func:`load_causal_lm`).
-
-    ``engine``: ``onnx`` or ``torch`` (``None``: :data:`agent.engine.DEFAULT_ENGINE`; onnx falls
-    back to torch, with a warning, where onnxruntime-genai is not installed). ``precision``: one of
-    :data:`PRECISIONS` for that engine (``None``: :data:`DEFAULT_PRECISION`).
-    """
-    from agent.engine import DEFAULT_ENGINE, ENGINES, OnnxEngine, TorchEngine, onnx_available
-
-    engine = engine or DEFAULT_ENGINE
-    if engine not in ENGINES:
-        raise ConfigError(f"engine={engine!r}; choose one of {ENGINES}")
-    if engine == "onnx" and not onnx_available():
-        logger.warning(
-            "onnxruntime-genai is not installed, so the planner decodes with PyTorch (about 3x "
-            "slower); pip install onnxruntime-genai onnx-ir"
-        )
-        engine, precision = "torch", None
-    precision = precision or DEFAULT_PRECISION[engine]
-    if precision not in PRECISIONS[engine]:
-        raise ConfigError(
-            f"precision={precision!r} with engine={engine!r}; choose one of {PRECISIONS[engine]}"
-        )
-    if engine == "torch":
-        lm, tok = load_causal_lm(model, quantize=None if precision == "fp32" else precision)
-        return TorchEngine(lm), tok
-    from agent.export import onnx_model
-
-    folder = onnx_model(model, precision)
-    return OnnxEngine(folder), load_tokenizer(folder)

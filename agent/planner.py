@@ -162,7 +162,8 @@ class Planner:
         onnxruntime-genai is not installed. ``precision``: the weights' precision, per engine
         (:data:`agent.models.PRECISIONS`); ``None`` takes the engine's default.
         """
-        from agent.models import default_planner, load_engine
+        from agent.loader import load_engine
+        from agent.models import default_planner
 
         engine_obj, tok = load_engine(model, engine=engine, precision=precision)
         return cls(engine_obj, tok, name=model or default_planner(), **kwargs)

@@ -17,9 +17,9 @@ from pathlib import Path
 from common import SEAL, write_results
 
 from index.store import ToolIndex
-from retriever.base import make_retriever
 from retriever.decompose import MERGES, DecomposingRetriever
 from retriever.evaluate import evaluate_retriever
+from retriever.factory import make_retriever
 from toolrag.instances import read_instances
 
 COLS = ["R@5", "COMP@5", "COMP@3", "R@10", "COMP@10", "nDCG@10"]

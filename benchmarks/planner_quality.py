@@ -37,7 +37,7 @@ from agent.evaluate import (
 from agent.models import DEFAULT_PRECISION
 from agent.planner import Planner
 from index.toolset import load_toolset
-from retriever.base import default_retriever
+from retriever.factory import default_retriever
 from retriever.selector import ToolSelector
 from toolrag.instances import read_instances
 from trainer.augment import coordinated_instances, parallel_instances

@@ -21,8 +21,8 @@ from agent.evaluate import percentile, spread
 from index.encoder import encode
 from index.onnx_encoder import OnnxQueryEncoder, _quantize, export_path, load_onnx_encoder
 from index.store import ToolIndex
-from retriever.base import default_retriever
 from retriever.evaluate import evaluate_retriever
+from retriever.factory import default_retriever
 from toolrag.instances import read_instances
 
 

@@ -35,8 +35,8 @@ from index.onnx_encoder import (
     load_onnx_encoder,
 )
 from index.store import ToolIndex
-from retriever.base import default_retriever
 from retriever.evaluate import evaluate_retriever
+from retriever.factory import default_retriever
 from toolrag.instances import read_instances
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")

@@ -18,8 +18,8 @@ from common import SEAL, write_results
 from agent.evaluate import percentile, spread
 from index.store import ToolIndex
 from retriever import HybridRetriever
-from retriever.base import default_retriever
 from retriever.evaluate import evaluate_retriever
+from retriever.factory import default_retriever
 from toolrag.instances import read_instances
 
 CAPS = (256, 64, 48, 32)

@@ -16,8 +16,9 @@ from rank_bm25 import BM25Okapi
 
 from index.text import split_identifier
 from index.toolset import load_toolset
-from retriever.base import Mode, make_retriever
+from retriever.base import Mode
 from retriever.evaluate import GROUP_ORDER, evaluate_retriever, markdown_table
+from retriever.factory import make_retriever
 from retriever.metrics import DEFAULT_KS, evaluate
 from toolrag.instances import queries_and_qrels, read_instances
 

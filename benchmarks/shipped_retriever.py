@@ -20,8 +20,8 @@ from common import ROOT, SEAL, write_results
 from index.encoder import MODEL_RECORD, encode, load_encoder, model_label, shipped_retriever
 from index.store import ToolIndex
 from index.toolset import load_toolset
-from retriever.base import default_retriever, make_retriever
 from retriever.evaluate import evaluate_retriever
+from retriever.factory import default_retriever, make_retriever
 from toolrag.instances import read_instances
 
 COLS = ["R@5", "COMP@5", "R@10", "COMP@10", "nDCG@10"]

@@ -8,8 +8,8 @@ from common import SEAL, write_results
 from index.store import ToolIndex
 from index.text import TextTemplate
 from index.toolset import load_toolset
-from retriever.base import make_retriever
 from retriever.evaluate import evaluate_retriever
+from retriever.factory import make_retriever
 
 COLUMNS = ["R@5", "COMP@5", "R@10", "COMP@10", "nDCG@10"]
 

@@ -60,36 +60,3 @@ class Retriever(ABC):
         if k < 1:
             raise ConfigError(f"k={k} must be at least 1")
         return min(k, len(self.index))
-
-
-def make_retriever(
-    index: ToolIndex, mode: Mode | str = Mode.HYBRID, *, decompose: bool = False
-) -> Retriever:
-    """The retriever for ``mode`` over ``index``, optionally wrapped in query decomposition.
-
-    toolrag's default (CLI, quickstart, agent) is ``mode="hybrid", decompose=True``: see
-    :func:`default_retriever`.
-    """
-    from retriever.bm25 import BM25Retriever
-    from retriever.decompose import DecomposingRetriever
-    from retriever.dense import DenseRetriever
-    from retriever.hybrid import HybridRetriever
-
-    try:
-        mode = Mode(mode)
-    except ValueError:
-        raise ConfigError(
-            f"unknown mode {mode!r}; choose one of {[m.value for m in Mode]}"
-        ) from None
-    retriever = {
-        Mode.BM25: BM25Retriever,
-        Mode.DENSE: DenseRetriever,
-        Mode.HYBRID: HybridRetriever,
-    }[mode](index)
-    return DecomposingRetriever(retriever) if decompose else retriever
-
-
-def default_retriever(index: ToolIndex) -> Retriever:
-    """Hybrid retrieval with query decomposition: the best COMP@5 on dev.jsonl
-    (benchmarks/results/completeness_untrained.md)."""
-    return make_retriever(index, Mode.HYBRID, decompose=True)

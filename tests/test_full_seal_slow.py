@@ -7,8 +7,8 @@ import pytest
 
 from index.store import ToolIndex
 from index.toolset import load_toolset
-from retriever.base import make_retriever
 from retriever.evaluate import evaluate_retriever
+from retriever.factory import make_retriever
 from toolrag.instances import read_instances
 
 

@@ -161,7 +161,7 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
     from sklearn.linear_model import LogisticRegression
 
     from index.store import ToolIndex
-    from retriever.base import default_retriever
+    from retriever.factory import default_retriever
     from toolrag.cache import staged_folder
 
     start = time.perf_counter()

@@ -65,10 +65,10 @@ def test_torch_engine_with_cache_matches_a_full_forward(smol_folder):
 def test_without_onnxruntime_genai_the_planner_falls_back_to_torch(
     smol_folder, monkeypatch, caplog
 ):
-    from agent import engine as engine_module
-    from agent.models import load_engine
+    from agent import loader
+    from agent.loader import load_engine
 
-    monkeypatch.setattr(engine_module, "onnx_available", lambda: False)
+    monkeypatch.setattr(loader, "onnx_available", lambda: False)
     with caplog.at_level(logging.WARNING):
         engine, _ = load_engine(str(smol_folder))
     assert isinstance(engine, TorchEngine)

@@ -78,7 +78,7 @@ def eval_planner(
             if index is None:
                 raise ConfigError("retrieved:K candidates need --index DIR")
             from index.store import ToolIndex
-            from retriever.base import default_retriever
+            from retriever.factory import default_retriever
 
             idx = ToolIndex.load(index)
             check_gold_tools(data, {t.name for t in idx.tools}, f"the index {index}")

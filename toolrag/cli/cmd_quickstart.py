@@ -32,7 +32,7 @@ def quickstart(
     """Index the bundled sample toolset (88 tools, 12 domains), retrieve tools for sample queries,
     and plan + execute the first one with the shipped planner."""
     from index.store import ToolIndex
-    from retriever.base import default_retriever
+    from retriever.factory import default_retriever
     from toolrag.sample import sample_queries, sample_tools
 
     tools, queries = sample_tools(), sample_queries()

@@ -49,7 +49,7 @@ def retrieve(
 
 
 def _retriever(idx, mode: Mode, decompose: bool):
-    from retriever.base import make_retriever
+    from retriever.factory import make_retriever
 
     return make_retriever(idx, mode, decompose=decompose)
 
