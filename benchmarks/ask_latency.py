@@ -14,7 +14,7 @@ from pathlib import Path
 from common import ROOT, write_results
 
 from agent.agent import Agent
-from agent.evaluate import percentile
+from evaluation.planner import percentile
 from index.store import ToolIndex
 from toolrag.sample import sample_queries, sample_tools
 

@@ -80,7 +80,7 @@ def add_saved_run_args(ap, setting_help: str) -> None:
 def saved_predictions(args) -> tuple[list, dict[str, dict]]:
     """The instances ``args`` name (spread as the run spread them) and that run's saved
     predictions by instance id."""
-    from agent.evaluate import spread
+    from evaluation.planner import spread
     from toolrag.instances import read_instances
 
     data = spread(read_instances(args.instances), args.limit)

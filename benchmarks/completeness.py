@@ -16,9 +16,9 @@ from pathlib import Path
 
 from common import SEAL, write_results
 
+from evaluation.retrieval import evaluate_retriever
 from index.store import ToolIndex
 from retriever.decompose import MERGES, DecomposingRetriever
-from retriever.evaluate import evaluate_retriever
 from retriever.factory import make_retriever
 from toolrag.instances import read_instances
 

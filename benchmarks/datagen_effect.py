@@ -29,11 +29,11 @@ from collections import Counter
 
 from common import ROOT, SEAL, write_results
 
+from evaluation.retrieval import evaluate_retriever
 from index.store import ToolIndex
 from index.toolset import load_toolset
 from retriever import HybridConfig, HybridRetriever
 from retriever.decompose import DecomposingRetriever
-from retriever.evaluate import evaluate_retriever
 from toolrag.instances import read_instances
 from trainer.data import held_out_tools
 from trainer.datagen.selfinstruct import demonstrations, generate_instances, write_jsonl

@@ -21,14 +21,14 @@ from pathlib import Path
 
 from common import ROOT, SEAL, drop_ungrounded_rows, write_results
 
-from agent.evaluate import (
+from agent.planner import Planner
+from evaluation.planner import (
     evaluate_planner,
     markdown_table,
     oracle_candidates,
     score_predictions,
     spread,
 )
-from agent.planner import Planner
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
 

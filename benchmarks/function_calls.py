@@ -29,8 +29,8 @@ import jsonschema
 from common import write_results
 
 from agent.agent import plan_with
-from agent.evaluate import percentile
 from agent.planner import Planner
+from evaluation.planner import percentile
 from index.store import ToolIndex
 from index.toolset import load_toolset
 from retriever.selector import resolve_selector

@@ -21,10 +21,10 @@ import time
 
 from common import SEAL, write_results
 
-from agent.candidates import CandidateBuilder
 from agent.grammar import NOT_A_REFERENCE
 from agent.models import SMOLLM2, packaged_folder
 from agent.plan import dumps, to_internal
+from evaluation.candidates import CandidateBuilder
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
 

@@ -20,8 +20,8 @@ from common import (
     write_results,
 )
 
-from agent.evaluate import markdown_table, score_predictions
 from agent.plan import drop_ungrounded, to_internal
+from evaluation.planner import markdown_table, score_predictions
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
 

@@ -26,7 +26,9 @@ from pathlib import Path
 from common import RESULTS, ROOT, SEAL, seal_index, write_results
 
 from agent.engine import DEFAULT_ENGINE, ENGINES
-from agent.evaluate import (
+from agent.models import DEFAULT_PRECISION
+from agent.planner import Planner
+from evaluation.planner import (
     error_table,
     evaluate_planner,
     markdown_table,
@@ -34,8 +36,6 @@ from agent.evaluate import (
     retrieved_candidates,
     spread,
 )
-from agent.models import DEFAULT_PRECISION
-from agent.planner import Planner
 from index.toolset import load_toolset
 from retriever.factory import default_retriever
 from retriever.selector import ToolSelector

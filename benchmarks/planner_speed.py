@@ -23,8 +23,8 @@ from pathlib import Path
 from common import ROOT, SEAL, seal_index, write_results
 
 from agent.agent import plan_with
-from agent.evaluate import oracle_candidates, percentile, spread
 from agent.planner import Planner
+from evaluation.planner import oracle_candidates, percentile, spread
 from index.toolset import load_toolset
 from retriever.selector import ToolSelector
 from toolrag.instances import read_instances

@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 from common import SEAL, time_in_blocks, write_results
 
-from agent.evaluate import percentile, spread
+from evaluation.planner import percentile, spread
+from evaluation.retrieval import evaluate_retriever
 from index.encoder import encode
 from index.onnx_encoder import OnnxQueryEncoder, _quantize, export_path, load_onnx_encoder
 from index.store import ToolIndex
-from retriever.evaluate import evaluate_retriever
 from retriever.factory import default_retriever
 from toolrag.instances import read_instances
 

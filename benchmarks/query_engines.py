@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 from common import SEAL, time_in_blocks, write_results
 
-from agent.evaluate import percentile, spread
+from evaluation.planner import percentile, spread
+from evaluation.retrieval import evaluate_retriever
 from index.encoder import encode
 from index.onnx_encoder import (
     OnnxQueryEncoder,
@@ -35,7 +36,6 @@ from index.onnx_encoder import (
     load_onnx_encoder,
 )
 from index.store import ToolIndex
-from retriever.evaluate import evaluate_retriever
 from retriever.factory import default_retriever
 from toolrag.instances import read_instances
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 from common import SEAL, write_results
 
-from agent.evaluate import percentile, spread
+from evaluation.planner import percentile, spread
+from evaluation.retrieval import evaluate_retriever
 from index.encoder import (
     MODEL_RECORD,
     STUDENT_RECORD,
@@ -31,7 +32,6 @@ from index.encoder import (
 from index.onnx_encoder import load_onnx_encoder
 from index.store import ToolIndex
 from retriever import HybridRetriever, make_retriever
-from retriever.evaluate import evaluate_retriever
 from toolrag.instances import read_instances
 
 METRICS = ("R@5", "COMP@5", "nDCG@10")

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from common import SEAL, write_results
 
-from agent.evaluate import percentile, spread
+from evaluation.planner import percentile, spread
+from evaluation.retrieval import evaluate_retriever
 from index.store import ToolIndex
 from retriever import HybridRetriever
-from retriever.evaluate import evaluate_retriever
 from retriever.factory import default_retriever
 from toolrag.instances import read_instances
 

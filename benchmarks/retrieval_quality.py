@@ -14,12 +14,12 @@ from pathlib import Path
 from common import SEAL, seal_index, write_results
 from rank_bm25 import BM25Okapi
 
+from evaluation.retrieval import GROUP_ORDER, evaluate_retriever, markdown_table
+from evaluation.retrieval_metrics import DEFAULT_KS, evaluate
 from index.text import split_identifier
 from index.toolset import load_toolset
 from retriever.base import Mode
-from retriever.evaluate import GROUP_ORDER, evaluate_retriever, markdown_table
 from retriever.factory import make_retriever
-from retriever.metrics import DEFAULT_KS, evaluate
 from toolrag.instances import queries_and_qrels, read_instances
 
 COLUMNS = ["R@1", "R@5", "R@10", "COMP@5", "COMP@10", "nDCG@10", "MRR"]

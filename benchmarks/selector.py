@@ -19,9 +19,9 @@ from pathlib import Path
 
 from common import SEAL, seal_index, write_results
 
-from agent.evaluate import oracle_candidates, percentile
+from evaluation.planner import oracle_candidates, percentile
+from evaluation.retrieval import GROUP_ORDER, evaluate_retriever, markdown_table
 from index.toolset import load_toolset
-from retriever.evaluate import GROUP_ORDER, evaluate_retriever, markdown_table
 from retriever.factory import default_retriever
 from retriever.selector import RerankingRetriever, ToolSelector
 from toolrag.instances import read_instances

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 from common import ROOT, SEAL, write_results
 
+from evaluation.retrieval import evaluate_retriever
 from index.encoder import MODEL_RECORD, encode, load_encoder, model_label, shipped_retriever
 from index.store import ToolIndex
 from index.toolset import load_toolset
-from retriever.evaluate import evaluate_retriever
 from retriever.factory import default_retriever, make_retriever
 from toolrag.instances import read_instances
 

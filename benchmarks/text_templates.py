@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from common import SEAL, write_results
 
+from evaluation.retrieval import evaluate_retriever
 from index.store import ToolIndex
 from index.text import TextTemplate
 from index.toolset import load_toolset
-from retriever.evaluate import evaluate_retriever
 from retriever.factory import make_retriever
 
 COLUMNS = ["R@5", "COMP@5", "R@10", "COMP@10", "nDCG@10"]

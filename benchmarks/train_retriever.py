@@ -22,13 +22,13 @@ from pathlib import Path
 
 from common import ROOT, SEAL, write_results
 
+from evaluation.retrieval import evaluate_retriever
+from evaluation.retrieval_metrics import evaluate
 from index.store import ToolIndex
 from index.toolset import load_toolset
 from retriever import BM25Retriever, DenseRetriever, HybridConfig, HybridRetriever
 from retriever.decompose import DecomposingRetriever
-from retriever.evaluate import evaluate_retriever
 from retriever.fusion import weighted_score_fusion
-from retriever.metrics import evaluate
 from toolrag.instances import read_instances
 from trainer.retriever import TRAINING_FILE, write_model_card
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from common import SEAL, write_results
 
+from evaluation.retrieval_metrics import evaluate
 from index.bm25 import Bm25Params, Bm25Store
 from index.store import ToolIndex
 from index.text import tool_text
 from index.toolset import load_toolset
 from retriever import BM25Retriever, DenseRetriever, HybridConfig
 from retriever.fusion import reciprocal_rank_fusion, weighted_score_fusion
-from retriever.metrics import evaluate
 from toolrag.instances import queries_and_qrels, read_instances
 
 

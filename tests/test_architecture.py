@@ -8,7 +8,7 @@ from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("agent", "index", "retriever", "trainer", "toolrag")
+PACKAGES = ("agent", "evaluation", "index", "retriever", "trainer", "toolrag")
 
 
 def _module(path: Path) -> str:
@@ -57,3 +57,11 @@ def test_no_import_cycles():
         list(TopologicalSorter(graph).static_order())
     except CycleError as err:
         raise AssertionError(f"import cycle: {' -> '.join(err.args[1])}") from None
+
+
+def test_the_runtime_never_imports_evaluation():
+    graph = import_graph()
+    runtime = [m for m in graph if m.split(".")[0] in ("agent", "index", "retriever")]
+    assert runtime
+    offenders = {m: sorted(d for d in graph[m] if d.startswith("evaluation")) for m in runtime}
+    assert not {m: d for m, d in offenders.items() if d}

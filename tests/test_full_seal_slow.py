@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from evaluation.retrieval import evaluate_retriever
 from index.store import ToolIndex
 from index.toolset import load_toolset
-from retriever.evaluate import evaluate_retriever
 from retriever.factory import make_retriever
 from toolrag.instances import read_instances
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from evaluation.retrieval_metrics import evaluate
 from index.encoder import (
     STUDENT_RECORD,
     encode,
@@ -39,7 +40,6 @@ from index.encoder import (
     weight_checksum,
 )
 from retriever.decompose import split_query
-from retriever.metrics import evaluate
 from toolrag.errors import ConfigError
 from trainer.checkpoint import latest_checkpoint
 from trainer.config import TrainConfig

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from agent.adapter import PLANNER_RECORD
-from agent.candidates import CandidateBuilder
 from agent.models import DEFAULT_PLANNER_BASE, PACKAGED, PRECISIONS, resolve_base
+from evaluation.candidates import CandidateBuilder
 from index.toolset import load_toolset
 from toolrag.errors import ConfigError
 from toolrag.instances import read_instances

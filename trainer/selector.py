@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.candidates import CandidateBuilder
+from evaluation.candidates import CandidateBuilder
 from index.encoder import model_label
 from index.toolset import load_toolset
 from retriever.selector import (

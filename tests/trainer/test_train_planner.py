@@ -7,8 +7,8 @@ import random
 import pytest
 
 from agent.adapter import PLANNER_RECORD, read_base
-from agent.candidates import CandidateBuilder
 from agent.plan import parse
+from evaluation.candidates import CandidateBuilder
 from index.toolset import load_toolset
 from toolrag.types import Instance
 from trainer.planner_data import droppable, planner_example

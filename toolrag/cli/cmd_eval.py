@@ -57,7 +57,7 @@ def eval_planner(
 ) -> None:
     """Seal-Tools metrics (Format ACC, Tool and Parameter P/R/F1) by single / multiple / nested."""
     from agent.agent import make_planner
-    from agent.evaluate import (
+    from evaluation.planner import (
         CandidateSpec,
         check_gold_tools,
         error_table,
@@ -133,8 +133,8 @@ def eval_e2e(
 ) -> None:
     """Retrieval metrics + planner metrics with oracle-5 and with retrieved top-K, error breakdown."""
     from agent.agent import make_planner
-    from agent.e2e import evaluate_e2e, markdown
-    from agent.evaluate import spread
+    from evaluation.e2e import evaluate_e2e, markdown
+    from evaluation.planner import spread
     from index.store import ToolIndex
     from toolrag.instances import read_instances
 

@@ -74,8 +74,8 @@ def eval_retrieval(
     as_json: JsonOpt = False,
 ) -> None:
     """Recall, COMP, nDCG@K and MRR, overall and by single / multiple / nested instances."""
+    from evaluation.retrieval import GROUP_ORDER, evaluate_retriever, markdown_table
     from index.store import ToolIndex
-    from retriever.evaluate import GROUP_ORDER, evaluate_retriever, markdown_table
     from toolrag.instances import read_instances, spread
 
     try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from evaluation.retrieval_metrics import DEFAULT_KS, evaluate
 from retriever.base import Retriever
-from retriever.metrics import DEFAULT_KS, evaluate
 from toolrag.instances import queries_and_qrels
 from toolrag.types import Instance, InstanceCategory, Run
 

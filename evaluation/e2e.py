@@ -20,14 +20,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from agent.evaluate import (
+from agent.planner import Planner
+from evaluation.plan_metrics import score_instance
+from evaluation.planner import (
     check_gold_tools,
     evaluate_planner,
     oracle_candidates,
     retrieved_candidates,
 )
-from agent.metrics import score_instance
-from agent.planner import Planner
 from toolrag.types import Instance, ToolCall
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def evaluate_e2e(
 ) -> dict[str, Any]:
     """Run the three evaluations (each resumable) and write report.json, report.md and, with
     matplotlib installed, plots. A ``selector`` constrains both planner runs."""
-    from retriever.evaluate import evaluate_retriever
+    from evaluation.retrieval import evaluate_retriever
     from retriever.factory import default_retriever
 
     out.mkdir(parents=True, exist_ok=True)
@@ -106,7 +106,7 @@ def evaluate_e2e(
 
 
 def markdown(report: dict[str, Any]) -> str:
-    from agent.evaluate import error_table, markdown_table
+    from evaluation.planner import error_table, markdown_table
 
     k = report["k"]
     ret = report["retrieval"]

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.agent import plan_with
-from agent.candidates import CandidateBuilder
-from agent.metrics import PlannerScores, score_instance
 from agent.planner import Planner
+from evaluation.candidates import CandidateBuilder
+from evaluation.plan_metrics import PlannerScores, score_instance
 from toolrag.errors import ConfigError
 from toolrag.instances import spread  # noqa: F401 - re-exported for notebook and benchmark callers
 from toolrag.types import Instance, Tool, ToolCall

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
+from evaluation.retrieval_metrics import evaluate
 from retriever.fusion import reciprocal_rank_fusion, weighted_score_fusion
-from retriever.metrics import evaluate
 
 
 def test_rrf_worked_example():
