@@ -20,6 +20,17 @@ def test_all_three_walkthroughs_exist():
     ]
 
 
+HAVE_SEAL = (Path(__file__).resolve().parents[2] / "shared" / "data" / "seal-tools").is_dir()
+EXPECTED = {
+    # the sample index holds 88 tools and finds the currency tool; Seal-Tools recall is printed
+    "01_build_index": ["88 tools ->", "convert_currency", *(["COMP@5"] if HAVE_SEAL else [])],
+    # the trained model is indexed with: the manifest names it
+    "02_train_retriever": ["'model':"],
+    # the agent plans the conversion and runs the registered function (not a simulation)
+    "03_agent_end_to_end": ["convert_currency", "converted_amount"],
+}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(path, tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLRAG_NB_WORK", str(tmp_path))
@@ -36,3 +47,12 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
         if o.get("output_type") == "error"
     ]
     assert not errors
+    printed = "".join(
+        o.get("text", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
+    )
+    for expected in EXPECTED[path.stem]:
+        assert expected in printed, (path.stem, expected, printed[-2000:])

@@ -81,7 +81,17 @@ def test_shipped_default_is_small_and_fine_tuned():
     record = json.loads((shipped / MODEL_RECORD).read_text())
     assert record["config"]["base"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert recommended_fusion(None) == record["fusion"]
-    assert (shipped / "README.md").read_text().count("int8") >= 1
+    # the shipped weights are the packed int8 file (no float32 copy), as its card says
+    from safetensors import safe_open
+
+    from index.packed import PACK_FORMAT, PACKED_WEIGHTS
+
+    assert not list(shipped.glob("model.safetensors")) and not list(shipped.glob("*.bin"))
+    with safe_open(str(shipped / PACKED_WEIGHTS), "np") as f:
+        assert f.metadata()["format"] == PACK_FORMAT
+        dtypes = {f.get_slice(k).get_dtype() for k in f.keys()}  # noqa: SIM118
+    assert "I8" in dtypes
+    assert f"`{PACKED_WEIGHTS}`" in (shipped / "README.md").read_text()
     default, base = encode(load_encoder(None), TEXTS), encode(load_encoder("minilm"), TEXTS)
     assert not np.allclose(default, base, atol=1e-3)  # not the untrained base
 
