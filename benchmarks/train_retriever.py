@@ -26,11 +26,17 @@ from evaluation.retrieval import evaluate_retriever
 from evaluation.retrieval_metrics import evaluate
 from index.store import ToolIndex
 from index.toolset import load_toolset
-from retriever import BM25Retriever, DenseRetriever, HybridConfig, HybridRetriever
+from retriever import DenseRetriever, HybridConfig, HybridRetriever
 from retriever.decompose import DecomposingRetriever
-from retriever.fusion import weighted_score_fusion
 from toolrag.instances import read_instances
-from trainer.retriever import TRAINING_FILE, write_model_card
+from trainer.retriever import (
+    TRAINING_FILE,
+    RetrieverTrainConfig,
+    build_queries,
+    tune_dense_weight,
+    update_record,
+    write_model_card,
+)
 
 SETTINGS = {
     "pairs": ["--loss", "pairs"],
@@ -92,26 +98,12 @@ def train(name: str, extra: list[str], models: Path, epochs: float) -> dict:
 def validation(record: dict) -> tuple[dict[str, str], dict[str, dict[str, int]]]:
     """The run's validation queries and qrels, rebuilt exactly as training carved them (labelled
     dev queries never trained on)."""
-    from trainer.retriever import RetrieverTrainConfig, build_queries
 
     cfg = RetrieverTrainConfig(**record["config"])
     _, _, _, val = build_queries(cfg)
     queries = {str(i): q.text for i, q in enumerate(val)}
     qrels = {str(i): dict.fromkeys(q.tools, 1) for i, q in enumerate(val)}
     return queries, qrels
-
-
-def tune_weight(idx: ToolIndex, queries: dict[str, str], qrels: dict[str, dict[str, int]]) -> float:
-    """Best dense weight on the run's validation queries (COMP@5, then R@5)."""
-    depth = HybridConfig().depth
-    runs = [BM25Retriever(idx).search(queries, depth), DenseRetriever(idx).search(queries, depth)]
-    best, best_key = 0.5, (-1.0, -1.0)
-    for w in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]:
-        s = evaluate(qrels, weighted_score_fusion(runs, weights=[1 - w, w], top=10), [5])["overall"]
-        key = (round(s["COMP@5"], 4), round(s["R@5"], 4))
-        if key > best_key:
-            best, best_key = w, key
-    return best
 
 
 def main() -> None:
@@ -140,7 +132,12 @@ def main() -> None:
             idx = ToolIndex.build(tools, model=str(model_dir))
             idx.save(index_dir)
         val_queries, val_qrels = validation(record)  # rebuilt once: loads the toolset
-        weight = tune_weight(idx, val_queries, val_qrels)
+        # the trainer tunes the weight on these validation queries; older records lack it
+        weight = record.get("fusion", {}).get("dense_weight")
+        if weight is None:
+            cfg = RetrieverTrainConfig(**record["config"])
+            weight = tune_dense_weight(idx, build_queries(cfg)[3])
+            update_record(model_dir, fusion={"dense_weight": weight})
         hybrid = HybridRetriever(idx, HybridConfig(dense_weight=weight))
         retrievers = {
             "dense": DenseRetriever(idx),
@@ -154,9 +151,10 @@ def main() -> None:
         # model selection uses these, never the test scores
         val_run = DecomposingRetriever(hybrid).search(val_queries, 10)
         val_scores = evaluate(val_qrels, val_run, [5, 10])["overall"]
-        write_model_card(
-            model_dir, {f"test_in_domain {k}": v["overall"] for k, v in scores.items()}, weight
+        update_record(
+            model_dir, test={f"test_in_domain {k}": v["overall"] for k, v in scores.items()}
         )
+        write_model_card(model_dir)
         prev = results.get(name, {})
         results[name] = {
             "train": run_info if not run_info.get("reused") else prev.get("train", run_info),

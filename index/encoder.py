@@ -201,8 +201,10 @@ def use_query_model() -> bool:
 
 
 def recommended_fusion(name_or_dir: str | None) -> dict:
-    """Hybrid settings tuned for a trained model (``{}`` for models toolrag did not train)."""
+    """Hybrid settings tuned for a trained model, as ``HybridConfig`` keywords (``{}`` for
+    models toolrag did not train); the record's notes on the tuning are left out."""
     record = Path(resolve_model(name_or_dir)) / MODEL_RECORD
     if not record.is_file():
         return {}
-    return json.loads(record.read_text()).get("fusion", {})
+    fusion = json.loads(record.read_text()).get("fusion", {})
+    return {k: fusion[k] for k in ("dense_weight",) if k in fusion}

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from index.encoder import BASE_MODEL, MODEL_RECORD, load_encoder, model_label, resolve_model
-from index.store import DEFAULT_DENSE_TEMPLATE
+from index.store import DEFAULT_DENSE_TEMPLATE, ToolIndex
 from index.toolset import load_toolset
 from toolrag.errors import ConfigError
 from toolrag.instances import read_instances, spread
@@ -76,6 +77,9 @@ class RetrieverTrainConfig(TrainConfig):
         extra_train: more instance files (e.g. from ``toolrag datagen instances``), used for
             training only: validation stays carved from ``train``.
         evaluate: run the validation evaluator at the end of each epoch.
+        tune_fusion: after training, pick the hybrid retriever's dense weight for this model on
+            the validation queries (:func:`tune_dense_weight`); indexes built with the model
+            then use it.
     """
 
     base: str | None = None
@@ -96,6 +100,7 @@ class RetrieverTrainConfig(TrainConfig):
     limit_tools: int | None = None
     save_steps: int = 50
     evaluate: bool = True
+    tune_fusion: bool = True
     template: str = field(default=DEFAULT_DENSE_TEMPLATE.value)
     extra_train: list[Path] = field(default_factory=list)
 
@@ -169,7 +174,6 @@ def train_retriever(
         InformationRetrievalEvaluator,
     )
 
-    from index.store import ToolIndex
     from retriever import BM25Retriever, DenseRetriever
     from trainer.sampler import QueryGroupBatchSampler
 
@@ -264,25 +268,55 @@ def train_retriever(
         "train_seconds": round(time.perf_counter() - start, 1),
         "steps": int(trainer.state.global_step),
     }
+    load_encoder.cache_clear()
+    if cfg.tune_fusion and val_q:
+        index = ToolIndex.build(tools, model=str(cfg.out), dense_template=cfg.template)
+        record["fusion"] = {
+            "dense_weight": tune_dense_weight(index, val_q),
+            "tuned_on": f"{len(val_q)} validation queries",
+        }
+        load_encoder.cache_clear()
     (cfg.out / TRAINING_FILE).write_text(json.dumps(record, indent=2) + "\n")
     write_model_card(cfg.out)
-    load_encoder.cache_clear()
     return cfg.out
 
 
-def write_model_card(
-    folder: Path,
-    test_scores: dict[str, dict[str, float]] | None = None,
-    dense_weight: float | None = None,
-) -> None:
-    """README.md for the model folder from its training record; records test scores and the
-    hybrid dense weight tuned for this model when given (indexes built with it then use it)."""
+DENSE_WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def tune_dense_weight(index: ToolIndex, queries: Sequence[Query]) -> float:
+    """The hybrid retriever's dense weight with the best COMP@5 (then R@5) on ``queries``, over
+    :data:`DENSE_WEIGHTS`; ties go to the smaller weight."""
+    from evaluation.retrieval_metrics import evaluate
+    from retriever import BM25Retriever, DenseRetriever
+    from retriever.fusion import weighted_score_fusion
+    from retriever.hybrid import HybridConfig
+
+    texts = {str(i): q.text for i, q in enumerate(queries)}
+    qrels = {str(i): dict.fromkeys(q.tools, 1) for i, q in enumerate(queries)}
+    depth = HybridConfig().depth
+    runs = [BM25Retriever(index).search(texts, depth), DenseRetriever(index).search(texts, depth)]
+    best, best_key = DENSE_WEIGHTS[0], (-1.0, -1.0)
+    for w in DENSE_WEIGHTS:
+        fused = weighted_score_fusion(runs, weights=[1 - w, w], top=10)
+        s = evaluate(qrels, fused, [5])["overall"]
+        key = (round(s["COMP@5"], 4), round(s["R@5"], 4))
+        if key > best_key:
+            best, best_key = w, key
+    return best
+
+
+def update_record(folder: Path, **fields: Any) -> dict[str, Any]:
+    """Add ``fields`` (e.g. ``test=`` scores) to a model folder's training record; return it."""
+    path = Path(folder) / TRAINING_FILE
+    record = json.loads(path.read_text()) | fields
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    return record
+
+
+def write_model_card(folder: Path) -> None:
+    """README.md for the model folder, rendered from its training record."""
     record = json.loads((folder / TRAINING_FILE).read_text())
-    if test_scores is not None:
-        record["test"] = test_scores
-    if dense_weight is not None:
-        record["fusion"] = {"dense_weight": dense_weight}
-    (folder / TRAINING_FILE).write_text(json.dumps(record, indent=2) + "\n")
     cfg = record["config"]
     lines = [
         "---",
@@ -324,7 +358,9 @@ def write_model_card(
     if "fusion" in record:
         lines += [
             "",
-            f"Hybrid dense weight tuned on the validation queries: {record['fusion']['dense_weight']}",
+            "Hybrid dense weight tuned on the "
+            f"{record['fusion'].get('tuned_on', 'validation queries')}: "
+            f"{record['fusion']['dense_weight']}",
         ]
     if "test" in record:
         lines += [

@@ -62,6 +62,15 @@ def test_tiny_training_run_resume_and_index(tiny, tmp_path):
         record["data"]["queries"]["labelled"] > 0 and record["data"]["queries"]["pseudo-multi"] > 0
     )
     assert "# toolrag dense tool retriever" in (out / "README.md").read_text()
+    # the trainer tuned the hybrid weight for this model on its validation queries, and an
+    # index built with the model takes it
+    from index.encoder import recommended_fusion
+    from trainer.retriever import DENSE_WEIGHTS
+
+    assert record["fusion"]["dense_weight"] in DENSE_WEIGHTS
+    assert "validation queries" in record["fusion"]["tuned_on"]
+    assert recommended_fusion(str(out)) == {"dense_weight": record["fusion"]["dense_weight"]}
+    assert "Hybrid dense weight tuned on the" in (out / "README.md").read_text()
 
     trained = SentenceTransformer(str(out), device="cpu")  # a standard sentence-transformers folder
     text = ["book a flight to Rome"]
@@ -81,6 +90,13 @@ def tiny_tools(tiny):
     from index.toolset import load_toolset
 
     return load_toolset(tiny / "tools.jsonl")
+
+
+def test_no_tune_fusion_records_no_weight(tiny, tmp_path):
+    out = tmp_path / "model"
+    res = train(tiny, out, "--max-steps", "1", "--no-tune-fusion")
+    assert res.exit_code == 0, res.output
+    assert "fusion" not in json.loads((out / "toolrag_training.json").read_text())
 
 
 def test_bad_loss_name_is_explained(tiny, tmp_path):

@@ -74,6 +74,13 @@ def train_retriever_cmd(
         ),
     ] = None,
     no_eval: Annotated[bool, typer.Option("--no-eval", help="Skip validation.")] = False,
+    no_tune_fusion: Annotated[
+        bool,
+        typer.Option(
+            "--no-tune-fusion",
+            help="Skip tuning the hybrid dense weight on the validation queries after training.",
+        ),
+    ] = False,
     fresh: FreshOpt = False,
     set_: SetOpt = None,
     as_json: JsonOpt = False,
@@ -102,6 +109,7 @@ def train_retriever_cmd(
                 limit_tools=limit_tools,
                 save_steps=save_steps,
                 evaluate=not no_eval,
+                tune_fusion=not no_tune_fusion,
             ),
             set_ or [],
         )
