@@ -51,14 +51,20 @@ class TrainConfig:
     @classmethod
     def from_options(cls, options: Mapping[str, Any], overrides: Sequence[str] = ()) -> Self:
         """The config from a command's options plus ``--set KEY=VALUE`` overrides, which reach
-        every field (``--set warmup_ratio=0.05``, ``--set tools=a.jsonl,b.jsonl``).
+        every field (``--set warmup_ratio=0.05``, ``--set tools=a.jsonl,b.jsonl``). Options that
+        are not fields (``--json``, ``--fresh``) are ignored, an unset list option is the
+        field's default.
 
         Raises:
             ConfigError: an override that is not ``KEY=VALUE`` with a field's name, or a value
                 that does not parse as the field's type.
         """
         known = {f.name: f for f in fields(cls)}
-        values = dict(options)
+        values = {
+            k: v
+            for k, v in options.items()
+            if k in known and not (v is None and str(known[k].type).startswith("list["))
+        }
         for item in overrides:
             key, sep, raw = item.partition("=")
             key = key.strip().replace("-", "_")

@@ -86,31 +86,17 @@ def train_retriever_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Fine-tune the dense retriever with a multi-positive loss (resumes from OUT's checkpoints)."""
+    options = dict(locals())  # the parameters: config fields and command flags
     from trainer.retriever import TRAINING_FILE, RetrieverTrainConfig, train_retriever
 
     try:
         cfg = RetrieverTrainConfig.from_options(
-            dict(
-                train=train,
-                tools=tools,
-                out=out,
-                base=base,
-                loss=loss,
-                epochs=epochs,
-                batch_size=batch_size,
-                learning_rate=learning_rate,
-                hard_negatives=hard_negatives,
-                pseudo=pseudo,
-                held_out_fraction=held_out,
-                extra_train=extra_train or [],
-                seed=seed,
-                max_steps=max_steps,
-                limit=limit,
-                limit_tools=limit_tools,
-                save_steps=save_steps,
-                evaluate=not no_eval,
-                tune_fusion=not no_tune_fusion,
-            ),
+            options
+            | {
+                "held_out_fraction": held_out,
+                "evaluate": not no_eval,
+                "tune_fusion": not no_tune_fusion,
+            },
             set_ or [],
         )
         path = train_retriever(cfg, resume=not fresh, progress=not as_json)
@@ -186,31 +172,12 @@ def train_query_encoder_cmd(
 ) -> None:
     """Distil a shallower query encoder from a retriever: queries encode faster, tools keep the
     retriever's embeddings (resumes from OUT's checkpoints)."""
+    options = dict(locals())  # the parameters: config fields and command flags
     from index.encoder import STUDENT_RECORD
     from trainer.distill import DistillConfig, distill_query_encoder
 
     try:
-        cfg = DistillConfig.from_options(
-            dict(
-                train=train,
-                tools=tools,
-                out=out,
-                teacher=teacher,
-                layers=layers,
-                epochs=epochs,
-                batch_size=batch_size,
-                learning_rate=learning_rate,
-                score_weight=score_weight,
-                score_scale=score_scale,
-                held_out_fraction=held_out,
-                seed=seed,
-                max_steps=max_steps,
-                limit=limit,
-                limit_tools=limit_tools,
-                extra_train=extra_train or [],
-            ),
-            set_ or [],
-        )
+        cfg = DistillConfig.from_options(options | {"held_out_fraction": held_out}, set_ or [])
         path = distill_query_encoder(cfg, resume=not fresh, progress=not as_json)
     except EXPECTED_ERRORS as err:
         _fail(err)
@@ -266,23 +233,12 @@ def train_selector_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Train the tool selector (multi-label: P(needed) per candidate) and tune its threshold."""
+    options = dict(locals())  # the parameters: config fields and command flags
     from retriever.selector import SELECTOR_RECORD
     from trainer.selector import SelectorTrainConfig, train_selector
 
     try:
-        cfg = SelectorTrainConfig.from_options(
-            dict(
-                train=train,
-                tools=tools,
-                out=out,
-                model=model,
-                depth=depth,
-                c=c,
-                seed=seed,
-                limit=limit,
-            ),
-            set_ or [],
-        )
+        cfg = SelectorTrainConfig.from_options(options, set_ or [])
         path = train_selector(cfg, progress=not as_json)
     except EXPECTED_ERRORS as err:
         _fail(err)

@@ -75,29 +75,13 @@ def train_planner_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """LoRA SFT of the planner (TRL + peft), loss on the plan only; resumes from checkpoints."""
+    options = dict(locals())  # the parameters: config fields and command flags
     from agent.adapter import PLANNER_RECORD
     from trainer.planner import PlannerTrainConfig, train_planner
 
     try:
         cfg = PlannerTrainConfig.from_options(
-            dict(
-                train=train,
-                tools=tools,
-                out=out,
-                base=base,
-                epochs=epochs,
-                learning_rate=learning_rate,
-                lora_r=lora_r,
-                drop_rate=drop_rate,
-                seed=seed,
-                max_steps=max_steps,
-                limit=limit,
-                extra_train=extra_train or [],
-                parallel=parallel,
-                init_adapter=init_adapter,
-                export=None if export == "none" else export,
-            ),
-            set_ or [],
+            options | {"export": None if export == "none" else export}, set_ or []
         )
         path = train_planner(cfg, resume=not fresh)
     except EXPECTED_ERRORS as err:
