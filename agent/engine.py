@@ -134,8 +134,8 @@ class OnnxEngine(_CachedEngine):
 
         self.folder = Path(folder)
         config = og.Config(str(self.folder))
-        # ONNX Runtime GenAI runs the CPU session on one thread unless told otherwise: on two
-        # cores, two threads make prefill and decode about 1.7x faster
+        # ONNX Runtime GenAI runs the CPU session on one thread unless told otherwise; one
+        # thread per available core is faster
         threads = threads or len(os.sched_getaffinity(0))
         options = {"intra_op_num_threads": threads}
         config.overlay(json.dumps({"model": {"decoder": {"session_options": options}}}))

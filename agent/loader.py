@@ -35,8 +35,7 @@ def load_engine(
         raise ConfigError(f"engine={engine!r}; choose one of {ENGINES}")
     if engine == "onnx" and not onnx_available():
         logger.warning(
-            "onnxruntime-genai is not installed, so the planner decodes with PyTorch (about 3x "
-            "slower); pip install onnxruntime-genai onnx-ir"
+            "onnxruntime-genai is not installed, so the planner decodes with PyTorch (slower); pip install onnxruntime-genai onnx-ir"
         )
         engine, precision = "torch", None
     precision = precision or DEFAULT_PRECISION[engine]

@@ -144,10 +144,8 @@ def quantize_int8(lm: PreTrainedModel) -> PreTrainedModel:
     A decode step of a small LM on CPU is bound by reading its weights; int8 weights are a quarter
     of float32 to read. The embedding table stays float32 (a lookup, not a matmul).
 
-    It costs quality on the shipped adapter (140 test instances,
-    benchmarks/results/planner_quality.md): Tool F1 77.8 / Param F1 47.5 against 80.5 / 56.1 in
-    float32, at 3.0 s p50 against 4.7 s. Per-channel weights with the output head left in float32
-    did no better (75.6 / 45.0, 3.4 s), so float32 stays the default.
+    It costs planner quality (benchmarks/results/planner_quality.md), so float32 stays the
+    torch engine's default.
     """
     import warnings
 

@@ -108,9 +108,8 @@ class Planner:
         drop_ungrounded: remove calls whose literal arguments the query says none of
             (:func:`agent.plan.drop_ungrounded`; kept in ``PlanResult.dropped``).
         show_selected_only: with a selection, the prompt lists only the selected tools, not
-            every candidate: the grammar admits only those anyway, and the prompt is shorter
-            (plan p50 2.03 -> 1.33 s at the same Tool and Param F1, within 0.5 points:
-            benchmarks/results/planner_engines.md). On by default.
+            every candidate: the grammar admits only those anyway, and a shorter prompt plans
+            faster at the same quality (benchmarks/results/planner_engines.md). On by default.
         ground_values: under constrained decoding, a number takes one of the numbers the
             query states and an enum the members it says; an optional one with nothing said
             is left out (:func:`agent.grammar._grounded`). On by default.

@@ -1,7 +1,7 @@
 """The BM25 part of an index, on bm25s (sparse-matrix BM25; rank-bm25 is the test reference).
 
-bm25s precomputes every (term, document) score at index time, so a query is a sparse row sum:
-measured 60-500x faster than rank-bm25 on the same tokens (benchmarks/results/speed.md).
+bm25s precomputes every (term, document) score at index time, so a query is a sparse row sum,
+far faster than rank-bm25 on the same tokens (benchmarks/results/speed.md).
 """
 
 from __future__ import annotations
