@@ -1,4 +1,8 @@
-"""llguidance vs xgrammar on the planner's constraint, same JSON Schema, same tokens, one run.
+"""Experiment of 2026-11-21, run on commit e583531; result: benchmarks/results/grammar_libraries.md (and .json).
+
+Re-running: from the repository root, `PYTHONPATH=benchmarks python experiments/2026-11-21-grammar-libraries.py`; it needs xgrammar, which the project does not install (pip install xgrammar).
+
+llguidance vs xgrammar on the planner's constraint, same JSON Schema, same tokens, one run.
 
 For dev instances with oracle-5 candidates, the schema is "a list of calls, each one of the
 candidates with only its own parameters" (what the planner's stage grammar enforces, minus the

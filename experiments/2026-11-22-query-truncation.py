@@ -1,4 +1,8 @@
-"""Would capping the query's token length meet the 10 ms hybrid target? The query encoder's
+"""Experiment of 2026-11-22, run on commit b430899; result: benchmarks/results/query_truncation.md (and .json).
+
+Re-running: from the repository root, `PYTHONPATH=benchmarks python experiments/2026-11-22-query-truncation.py`; it needs an untrained index built into .cache/seal-index (toolrag index build ... --model minilm).
+
+Would capping the query's token length meet the 10 ms hybrid target? The query encoder's
 token cap set to 256 (the model's own), 64, 48 and 32, on dev.jsonl (so no test data decides):
 hybrid latency p50 over 200 queries, one at a time, and hybrid / default-mode quality over all
 700 dev queries. BM25 always sees the whole query. Use the untrained MiniLM index: the shipped

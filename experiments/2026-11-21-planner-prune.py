@@ -1,4 +1,8 @@
-"""What dropping ungrounded calls does to the planner's scores, from saved predictions.
+"""Experiment of 2026-11-21, run on commit 6027d49; result: benchmarks/results/planner_prune.md (and .json).
+
+Re-running: from the repository root, `PYTHONPATH=benchmarks python experiments/2026-11-21-planner-prune.py`; it re-scores the predictions a planner_quality.py run saved under .cache/planner-eval/: it cannot re-run from a clean checkout without that run first.
+
+What dropping ungrounded calls does to the planner's scores, from saved predictions.
 
 ``agent.plan.drop_ungrounded`` removes a call whose literal arguments the query says none of.
 It runs after decoding and does not change what the (greedy, deterministic) decoder emits, so

@@ -1,4 +1,8 @@
-"""Generated instances in planner training: an adapter trained on dev.jsonl alone against one
+"""Experiment of 2026-11-22, run on commit 0ad3e53; result: benchmarks/results/datagen_planner_effect.md (and .json).
+
+Re-running: from the repository root, `PYTHONPATH=benchmarks python experiments/2026-11-22-datagen-planner-effect.py`; it needs the two adapters trained into .cache/planners/ and their saved predictions: it cannot re-run from a clean checkout.
+
+Generated instances in planner training: an adapter trained on dev.jsonl alone against one
 trained on dev.jsonl + the instances ``datagen_effect.py`` generated, same schedule (1 epoch) and
 seed; dev.jsonl's examples draw the same candidates in both (``--extra-train`` appends).
 

@@ -1,4 +1,8 @@
-"""What stopping at a repeated call does to the planner's scores, from saved predictions.
+"""Experiment of 2026-11-21, run on commit 10f12bf; result: benchmarks/results/planner_stop_on_repeat.md (and .json).
+
+Re-running: from the repository root, `PYTHONPATH=benchmarks python experiments/2026-11-21-planner-stop-on-repeat.py`; it re-scores the predictions a planner_quality.py run saved under .cache/planner-eval/ (a setting run before stop_on_repeat existed): it cannot re-run from a clean checkout.
+
+What stopping at a repeated call does to the planner's scores, from saved predictions.
 
 The constrained decoder is greedy and deterministic, so a run with ``stop_on_repeat`` produces
 exactly the calls of a run without it, cut before the first call that repeats an earlier one
