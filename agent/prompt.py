@@ -34,8 +34,9 @@ def _short(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     return cut + "..."
 
 
-def tool_line(tool: Tool) -> str:
-    """One compact line describing ``tool`` to the planner."""
+def tool_line(tool: Tool, description_chars: int | None = DESCRIPTION_CHARS) -> str:
+    """One compact line describing ``tool`` to an LLM: the planner's prompt, and the data
+    generators' (which pass ``description_chars=None`` for the whole description)."""
     params = ", ".join(
         f"{p.name}{'*' if p.required else ''}: {p.type.value}" for p in tool.parameters
     )
@@ -44,7 +45,8 @@ def tool_line(tool: Tool) -> str:
     if outputs:
         line += f" -> {outputs}"
     if tool.description:
-        line += f" | {_short(tool.description)}"
+        text = " ".join(tool.description.split())
+        line += f" | {text if description_chars is None else _short(text, description_chars)}"
     return line
 
 

@@ -24,6 +24,7 @@ from agent.agent import plan_with
 from agent.planner import Planner
 from evaluation.candidates import CandidateBuilder
 from evaluation.plan_metrics import PlannerScores, score_instance
+from evaluation.report import table
 from toolrag.errors import ConfigError
 from toolrag.instances import spread  # noqa: F401 - re-exported for notebook and benchmark callers
 from toolrag.types import Instance, Tool, ToolCall
@@ -176,25 +177,26 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+PLANNER_COLUMNS = (
+    "setting", "slice", "n", "Format ACC", "Tool P", "Tool R", "Tool F1", "Param P", "Param R",
+    "Param F1", "strict Tool F1", "strict Param F1", "exact plans", "nested refs", "p50 s",
+)  # fmt: skip
+
+
 def markdown_table(results: dict[str, dict[str, Any]]) -> str:
-    """One row per (setting, category) with the paper's columns."""
-    head = (
-        "| setting | slice | n | Format ACC | Tool P | Tool R | Tool F1 | Param P | Param R | "
-        "Param F1 | strict Tool F1 | strict Param F1 | exact plans | nested refs | p50 s |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-    )
-    lines = [head]
+    """One row per (setting, category) with the paper's columns and the strict scorer's."""
+    rows = []
     for name, res in results.items():
         for cat, s in res["scores"].items():
+            scores = [
+                s["format_acc"], s["tool_p"], s["tool_r"], s["tool_f1"], s["param_p"],
+                s["param_r"], s["param_f1"], s.get("strict_tool_f1", float("nan")),
+                s.get("strict_param_f1", float("nan")), s.get("exact_plan", 0),
+            ]  # fmt: skip
             ref = f"{s['nested_ref_acc']:.1f}" if "nested_ref_acc" in s else "-"
-            lines.append(
-                f"| {name} | {cat} | {s['n']} | {s['format_acc']:.1f} | {s['tool_p']:.1f} | "
-                f"{s['tool_r']:.1f} | {s['tool_f1']:.1f} | {s['param_p']:.1f} | {s['param_r']:.1f} | "
-                f"{s['param_f1']:.1f} | {s.get('strict_tool_f1', float('nan')):.1f} | "
-                f"{s.get('strict_param_f1', float('nan')):.1f} | {s.get('exact_plan', 0):.1f} | "
-                f"{ref} | {res['latency_s']['p50']:.2f} |"
-            )
-    return "\n".join(lines)
+            p50 = f"{res['latency_s']['p50']:.2f}"
+            rows.append([name, cat, s["n"], *(f"{v:.1f}" for v in scores), ref, p50])
+    return table(PLANNER_COLUMNS, rows)
 
 
 def error_table(results: dict[str, dict[str, Any]]) -> str:
@@ -203,13 +205,11 @@ def error_table(results: dict[str, dict[str, Any]]) -> str:
     values, missing and extra parameters; plus wrong nested references."""
     keys = ["extra_calls", "missed_calls", "wrong_value", "missing_param", "extra_param"]
     keys.append("nested_ref_wrong")
-    lines = [
-        "| setting | slice | n | " + " | ".join(k.replace("_", " ") for k in keys) + " |",
-        "|---|---|---|" + "---|" * len(keys),
+    rows = [
+        [name, cat, s["n"], *(s["errors"][k] for k in keys)]
+        for name, res in results.items()
+        for cat, s in res["scores"].items()
+        if "errors" in s
     ]
-    for name, res in results.items():
-        for cat, s in res["scores"].items():
-            if "errors" in s:
-                cells = " | ".join(str(s["errors"][k]) for k in keys)
-                lines.append(f"| {name} | {cat} | {s['n']} | {cells} |")
-    return "\n".join(lines)
+    header = ["setting", "slice", "n", *(k.replace("_", " ") for k in keys)]
+    return table(header, rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from evaluation.report import table
 from evaluation.retrieval_metrics import DEFAULT_KS, evaluate
 from retriever.base import Retriever
 from toolrag.instances import queries_and_qrels
@@ -28,13 +29,9 @@ def markdown_table(
     results: dict[str, dict[str, dict[str, float]]], columns: Sequence[str], group: str = "overall"
 ) -> str:
     """``results`` maps a row label (e.g. a mode) to :func:`evaluate_retriever` scores."""
-    head = f"| {'':<10} | n | " + " | ".join(columns) + " |"
-    lines = [head, "|" + "---|" * (len(columns) + 2)]
-    for label, scores in results.items():
-        row = scores.get(group)
-        if row is None:
-            continue
-        lines.append(
-            f"| {label} | {row['n']} | " + " | ".join(f"{row[c]:.3f}" for c in columns) + " |"
-        )
-    return "\n".join(lines)
+    rows = [
+        [label, scores[group]["n"], *(f"{scores[group][c]:.3f}" for c in columns)]
+        for label, scores in results.items()
+        if group in scores
+    ]
+    return table([" " * 10, "n", *columns], rows)

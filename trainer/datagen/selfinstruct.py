@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.plan import to_internal, to_seal
+from agent.prompt import tool_line
 from index.formats.seal import from_records, to_record
 from toolrag.errors import ConfigError
 from toolrag.types import Instance, Tool
@@ -96,12 +97,9 @@ def call_schema(tools: Sequence[Tool]) -> dict[str, Any]:
 
 
 def tool_doc(tool: Tool) -> str:
-    """One compact line per tool: name, inputs with types, description, outputs."""
-    params = ", ".join(
-        f"{p.name}: {p.type.value}{'' if p.required else '?'}" for p in tool.parameters
-    )
-    outputs = ", ".join(o.name for o in tool.outputs)
-    return f"- {tool.name}({params}): {tool.description} -> {outputs}"
+    """A tool as the generator prompts list it: the planner's tool line with its whole
+    description (:func:`agent.prompt.tool_line`), as a list item."""
+    return "- " + tool_line(tool, description_chars=None)
 
 
 def write_jsonl(path: Path, rows: Iterable[Any]) -> None:
