@@ -80,13 +80,12 @@ def add_saved_run_args(ap, setting_help: str) -> None:
 def saved_predictions(args) -> tuple[list, dict[str, dict]]:
     """The instances ``args`` name (spread as the run spread them) and that run's saved
     predictions by instance id."""
-    from evaluation.planner import spread
+    from evaluation.planner import read_predictions, spread
     from toolrag.instances import read_instances
 
     data = spread(read_instances(args.instances), args.limit)
     path = ROOT / ".cache" / "planner-eval" / args.run / f"{args.setting}.jsonl"
-    rows = {r["id"]: r for r in map(json.loads, path.read_text().splitlines())}
-    return data, rows
+    return data, read_predictions(path)
 
 
 def drop_ungrounded_rows(instances, rows: dict[str, dict], tools: dict) -> tuple[dict, int]:

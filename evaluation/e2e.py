@@ -26,6 +26,7 @@ from evaluation.planner import (
     check_gold_tools,
     evaluate_planner,
     oracle_candidates,
+    read_predictions,
     retrieved_candidates,
 )
 from toolrag.types import Instance, ToolCall
@@ -48,10 +49,6 @@ def error_label(inst: Instance, row: dict[str, Any]) -> str:
     if counts.ref_correct < counts.ref_gold:
         return "bad_nesting"
     return "ok" if counts.exact else "wrong_param"
-
-
-def _rows(path: Path) -> dict[str, dict[str, Any]]:
-    return {r["id"]: r for r in (json.loads(x) for x in path.read_text().splitlines() if x.strip())}
 
 
 def evaluate_e2e(
@@ -81,7 +78,7 @@ def evaluate_e2e(
     retrieved = evaluate_planner(
         planner, instances, retrieved_candidates(retriever, k), retrieved_path, **kw
     )
-    rows = _rows(retrieved_path)
+    rows = read_predictions(retrieved_path)
     labels = {i.id: error_label(i, rows[i.id]) for i in instances}
     by_cat: dict[str, Counter] = {}
     for inst in instances:

@@ -110,12 +110,7 @@ def evaluate_planner(
     """
     from tqdm.auto import tqdm
 
-    done: dict[str, dict[str, Any]] = {}
-    if predictions.exists():
-        for line in predictions.read_text().splitlines():
-            if line.strip():
-                row = json.loads(line)
-                done[row["id"]] = row
+    done = read_predictions(predictions) if predictions.exists() else {}
     todo = [i for i in instances if i.id not in done]
     if done:
         logger.info("resuming: %d done, %d to go", len(done), len(todo))
@@ -146,6 +141,17 @@ def evaluate_planner(
             out.flush()
             done[inst.id] = row
     return score_predictions(instances, done)
+
+
+def read_predictions(path: Path) -> dict[str, dict[str, Any]]:
+    """Saved prediction rows (one JSON object per line, as :func:`evaluate_planner` writes
+    them) by instance id; a later row for an id replaces an earlier one."""
+    rows: dict[str, dict[str, Any]] = {}
+    for line in Path(path).read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            rows[row["id"]] = row
+    return rows
 
 
 def score_predictions(

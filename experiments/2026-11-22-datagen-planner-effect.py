@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 from pathlib import Path
 
 from common import ROOT, SEAL, drop_ungrounded_rows, write_results
@@ -30,6 +29,7 @@ from evaluation.planner import (
     evaluate_planner,
     markdown_table,
     oracle_candidates,
+    read_predictions,
     score_predictions,
     spread,
 )
@@ -39,7 +39,7 @@ from toolrag.instances import read_instances
 
 def saved(run: str, setting: str) -> dict[str, dict]:
     path = ROOT / ".cache" / "planner-eval" / run / f"{setting}.jsonl"
-    return {r["id"]: r for r in map(json.loads, path.read_text().splitlines())}
+    return read_predictions(path)
 
 
 def main() -> None:
