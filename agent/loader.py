@@ -44,7 +44,7 @@ def load_engine(
             f"precision={precision!r} with engine={engine!r}; choose one of {PRECISIONS[engine]}"
         )
     if engine == "torch":
-        lm, tok = load_causal_lm(model, quantize=None if precision == "fp32" else precision)
+        lm, tok = load_causal_lm(model, precision=precision)
         return TorchEngine(lm), tok
     folder = onnx_model(model, precision)
     return OnnxEngine(folder), load_tokenizer(folder)

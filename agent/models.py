@@ -130,7 +130,6 @@ def _has_package(model: PackagedModel) -> bool:
     return all(importlib.util.find_spec(pkg) is not None for pkg, _ in model.files)
 
 
-QUANTIZE = ("int8",)
 PRECISIONS = {"onnx": ("int8", "int4", "fp32"), "torch": ("fp32", "int8")}
 """The weight precisions each engine runs: ONNX exports (:mod:`agent.export`), or PyTorch float32
 and dynamic int8 linear layers (:func:`quantize_int8`)."""
@@ -160,16 +159,17 @@ def quantize_int8(lm: PreTrainedModel) -> PreTrainedModel:
 
 
 def load_causal_lm(
-    name_or_dir: str | None = None, *, dtype: str = "float32", quantize: str | None = None
+    name_or_dir: str | None = None, *, precision: str = "fp32"
 ) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """Load a causal LM and its tokenizer; a folder holding a peft adapter loads base + adapter
-    (merged). ``quantize="int8"`` then quantizes its linear layers (see :func:`quantize_int8`)."""
-    if quantize not in (None, *QUANTIZE):
-        raise ConfigError(f"quantize={quantize!r}; choose one of {QUANTIZE} or None")
+    (merged). ``precision`` is one of ``PRECISIONS["torch"]``: ``int8`` quantizes the linear
+    layers (see :func:`quantize_int8`)."""
+    if precision not in PRECISIONS["torch"]:
+        raise ConfigError(f"precision={precision!r}; choose one of {PRECISIONS['torch']}")
     import torch
     from transformers import AutoModelForCausalLM
 
-    torch_dtype = getattr(torch, dtype)
+    torch_dtype = torch.float32
     path = Path(name_or_dir or default_planner())
     if (path / "adapter_config.json").exists():
         from peft import PeftModel
@@ -186,7 +186,7 @@ def load_causal_lm(
         tok = load_tokenizer(base)
         lm = AutoModelForCausalLM.from_pretrained(base, dtype=torch_dtype)
     lm.eval()
-    if quantize == "int8":
+    if precision == "int8":
         lm = quantize_int8(lm)
     return lm, tok
 
