@@ -122,6 +122,10 @@ class OnnxEngine(_CachedEngine):
         folder: an exported model (``genai_config.json`` + ``model.onnx``), see
             :func:`agent.export.onnx_model`.
         threads: intra-op threads (``None``: one per core this process may use).
+
+    The model loads on first use, in the thread that first asks for logits: ONNX Runtime's
+    worker threads start then and inherit that thread's scheduling priority (the server plans
+    on a low-priority thread so that retrieval keeps its speed under planning load).
     """
 
     name = "onnx"
@@ -139,10 +143,18 @@ class OnnxEngine(_CachedEngine):
         threads = threads or len(os.sched_getaffinity(0))
         options = {"intra_op_num_threads": threads}
         config.overlay(json.dumps({"model": {"decoder": {"session_options": options}}}))
-        self.model = og.Model(config)
+        self._config = config
+        self._model: Any = None
         self._og = og
         self._gen: Any = None
         self._capacity = 0
+
+    @property
+    def model(self) -> Any:
+        """The ONNX Runtime GenAI model, loaded on first use."""
+        if self._model is None:
+            self._model = self._og.Model(self._config)
+        return self._model
 
     def _generator(self, length: int) -> Any:
         # the KV buffer is allocated for max_length up front: grow it in steps, not to 8k

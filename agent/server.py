@@ -9,6 +9,10 @@ machine, and the engine keeps one cache).
 Planning requests are admitted into a bounded queue (:class:`PlanQueue`): past ``max_queue``
 waiting requests the server answers 503 with a ``Retry-After`` estimate at once, instead of
 holding the client (and a worker thread) for minutes. ``/retrieve`` never waits on the planner.
+Plans run on one worker thread at a lower scheduling priority (niceness
+:data:`PLANNER_NICENESS`), and the planner's model is loaded from that thread, so its ONNX
+Runtime threads inherit the priority: on a machine with few cores, retrieval requests get the
+CPU first instead of queueing behind token generation.
 
 Example:
     >>> app = create_app(Agent.load("my-index"))  # doctest: +SKIP
@@ -17,13 +21,16 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import math
+import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, Field
@@ -31,6 +38,19 @@ from pydantic import BaseModel, Field
 from agent.agent import Agent, ExecuteMode
 from agent.checker import check
 from toolrag.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+PLANNER_NICENESS = 10
+"""How much lower the planning thread's scheduling priority is than the server's (Linux nice)."""
+
+
+def _lower_priority(niceness: int) -> None:
+    try:  # on Linux the niceness of one thread: the planner's, not the server's
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError) as err:  # pragma: no cover - other platforms
+        logger.info("planning at the server's priority: %s", err)
 
 
 class RetrieveRequest(BaseModel):
@@ -52,10 +72,17 @@ class PlanQueue:
     """One plan runs at a time; at most ``max_queue`` more wait. Beyond that, :meth:`slot`
     raises a 503 whose ``Retry-After`` is the expected wait (recent plan time x queue length)."""
 
-    def __init__(self, max_queue: int = 4) -> None:
+    def __init__(self, max_queue: int = 4, *, niceness: int = PLANNER_NICENESS) -> None:
         if max_queue < 0:
             raise ConfigError(f"max_queue={max_queue}: must be 0 or more")
         self.max_queue = max_queue
+        self.niceness = niceness
+        self._worker = ThreadPoolExecutor(
+            max_workers=1,
+            thread_name_prefix="planner",
+            initializer=_lower_priority,
+            initargs=(niceness,),
+        )
         self._admitted = threading.BoundedSemaphore(max_queue + 1)
         self._run = threading.Lock()
         self._recent: deque[float] = deque(maxlen=16)
@@ -66,6 +93,11 @@ class PlanQueue:
     def retry_after(self) -> int:
         typical = sorted(self._recent)[len(self._recent) // 2] if self._recent else 2.0
         return max(1, math.ceil(typical * (self.max_queue + 1)))
+
+    def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` on the planning thread, once admitted (see :meth:`slot`)."""
+        with self.slot():
+            return self._worker.submit(fn, *args).result()
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -100,8 +132,10 @@ def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
         description="Retrieve the tools a query needs, plan the calls, check and execute them.",
     )
     plans = PlanQueue(max_queue)
-    # load the query encoder now, not lazily inside 20 concurrent first requests
-    agent.retriever.retrieve("warm up", k=1)
+    # load the query encoder now, not lazily inside 20 concurrent first requests; and the
+    # planner's model on the planning thread, whose priority its threads then inherit
+    hits = agent.retriever.retrieve("warm up", k=1)
+    plans.run(agent.plan, "warm up", [h.tool for h in hits])
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
@@ -111,6 +145,7 @@ def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
             "planner": agent.planner.name,
             "plan_queue": {
                 "max_waiting": plans.max_queue,
+                "niceness": plans.niceness,
                 "admitted": plans.admitted,
                 "rejected": plans.rejected,
             },
@@ -135,8 +170,7 @@ def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
         else:
             hits = agent.retriever.retrieve(req.query, k=min(req.k, len(agent.index)))
             tools = [h.tool for h in hits]
-        with plans.slot():
-            result, selection = agent.plan(req.query, tools)
+        result, selection = plans.run(agent.plan, req.query, tools)
         by_name = {t.name: t for t in tools}
         violations = check(result.calls, by_name) if result.format_ok else []
         return {
@@ -148,8 +182,9 @@ def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
 
     @app.post("/ask")
     def ask(req: AskRequest) -> dict[str, Any]:
-        with plans.slot():
-            answer = agent.ask(req.query, k=min(req.k, len(agent.index)), execute_mode=req.execute)
+        answer = plans.run(
+            lambda: agent.ask(req.query, k=min(req.k, len(agent.index)), execute_mode=req.execute)
+        )
         return answer.to_json()
 
     return app

@@ -73,16 +73,19 @@ class BlockedPlanner(WeatherPlanner):
         import threading
 
         self.started, self.go = threading.Event(), threading.Event()
+        self.armed = False  # the server's warm-up plan passes
 
     def plan(self, query, tools, selected=None):
-        self.started.set()
-        assert self.go.wait(30)
+        if self.armed:
+            self.started.set()
+            assert self.go.wait(30)
         return super().plan(query, tools, selected)
 
 
 def test_a_full_plan_queue_answers_503_and_retrieve_does_not_wait(six_index, loopback):
     planner = BlockedPlanner()
     app = create_app(Agent(six_index, planner, k=3), max_queue=1)
+    planner.armed = True
     with loopback(app) as url, ThreadPoolExecutor(4) as pool:
         ask = {"query": "weather in Paris"}
         running = pool.submit(httpx.post, f"{url}/ask", json=ask, timeout=60)
@@ -104,3 +107,31 @@ def test_a_full_plan_queue_answers_503_and_retrieve_does_not_wait(six_index, loo
         assert running.result().status_code == 200
         assert waiting.result().status_code == 200
         assert httpx.get(f"{url}/healthz").json()["plan_queue"]["rejected"] >= 1
+
+
+def test_plans_run_on_one_lower_priority_thread(six_index, loopback):
+    import os
+    import threading
+
+    from agent.server import PLANNER_NICENESS
+
+    class Recording(WeatherPlanner):
+        def __init__(self) -> None:
+            self.seen: list[tuple[str, int, int]] = []
+
+        def plan(self, query, tools, selected=None):
+            tid = threading.get_native_id()
+            self.seen.append((query, tid, os.getpriority(os.PRIO_PROCESS, tid)))
+            return super().plan(query, tools, selected)
+
+    planner = Recording()
+    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    app = create_app(Agent(six_index, planner, k=3))
+    assert planner.seen[0][0] == "warm up"  # the model is loaded on the planning thread
+    with loopback(app) as url:
+        for path in ("/plan", "/ask"):
+            assert httpx.post(f"{url}{path}", json={"query": "weather"}, timeout=30).is_success
+    assert len({tid for _, tid, _ in planner.seen}) == 1
+    expected = min(19, base + PLANNER_NICENESS)
+    assert {nice for _, _, nice in planner.seen} == {expected}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base  # ours unchanged
