@@ -31,7 +31,7 @@ from toolrag.errors import ConfigError, ToolragError
 
 logger = logging.getLogger(__name__)
 
-EXPORT_FORMAT = "toolrag-onnx/1"
+EXPORT_FORMAT = "toolrag-onnx/2"  # 2: the manifest records file stamps
 MANIFEST = "toolrag_onnx.json"
 CHECK_PROMPTS = (
     "Book a flight from Oslo to Rome on 2024-05-01 and email the booking id to my boss.",
@@ -80,15 +80,26 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
         return None
 
 
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
 def is_valid(folder: Path, checksum: str, precision: str) -> bool:
     """True when ``folder`` is a complete export of these weights in this precision, its files
-    matching the manifest's sha256."""
+    matching the manifest's sha256. Files whose size and modification time are still those the
+    manifest recorded when it was written are not hashed again (a load then costs no pass over
+    the weights); any other file is."""
     manifest = read_manifest(folder)
     if not manifest or manifest.get("format") != EXPORT_FORMAT:
         return False
     if manifest.get("source") != checksum or manifest.get("precision") != precision:
         return False
+    stamps = manifest.get("stamps", {})
     for name, digest in manifest.get("files", {}).items():
+        path = folder / name
+        if path.is_file() and stamps.get(name) == _stamp(path):
+            continue
         path = folder / name
         if not path.is_file() or file_sha256(path) != digest:
             logger.warning("ONNX export %s: %s does not match its manifest", folder, name)
@@ -172,6 +183,7 @@ def export(
             "builder": _genai_version(),
             "check_cosines": [round(c, 5) for c in cosines],
             "files": {p.name: file_sha256(p) for p in files},
+            "stamps": {p.name: _stamp(p) for p in files},  # kept by the rename below
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         bar.update(task, advance=1)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from agent.engine import DEFAULT_ENGINE, ENGINES, OnnxEngine, TorchEngine, onnx_available
 from agent.export import onnx_model
-from agent.models import DEFAULT_PRECISION, PRECISIONS, load_causal_lm, load_tokenizer
+from agent.models import DEFAULT_PRECISION, PRECISIONS, load_causal_lm
+from agent.tokenizer import ChatTokenizer
 from toolrag.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -47,4 +48,4 @@ def load_engine(
         lm, tok = load_causal_lm(model, precision=precision)
         return TorchEngine(lm), tok
     folder = onnx_model(model, precision)
-    return OnnxEngine(folder), load_tokenizer(folder)
+    return OnnxEngine(folder), ChatTokenizer.load(folder)  # no transformers import

@@ -241,13 +241,9 @@ class Planner:
     @property
     def ll_tokenizer(self) -> Any:
         if self._ll_tokenizer is None:
-            try:
-                import llguidance.hf
-            except ImportError as err:  # pragma: no cover - a declared dependency
-                raise ImportError(
-                    "constrained planning needs llguidance: pip install llguidance"
-                ) from err
-            self._ll_tokenizer = llguidance.hf.from_tokenizer(self.tokenizer)
+            from agent.tokenizer import ll_tokenizer
+
+            self._ll_tokenizer = ll_tokenizer(self.tokenizer)
         return self._ll_tokenizer
 
     def _constrained(

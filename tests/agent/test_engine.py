@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import numpy as np
 import pytest
@@ -129,7 +130,13 @@ def test_an_export_is_reused_and_a_corrupt_one_is_rebuilt(
     config = smol_fp32_export / "genai_config.json"
     original = config.read_bytes()
     try:
-        config.write_bytes(original.replace(b'"llama"', b'"llamb"'))
+        config.write_bytes(original.replace(b'"llama"', b'"llamb"'))  # same size, new content
+        assert not export_module.is_valid(smol_fp32_export, checksum, "fp32")
+        # a file changed behind the recorded stamps is hashed, not trusted
+        stamp = manifest["stamps"]["genai_config.json"]
+        os.utime(config, ns=(stamp[1], stamp[1]))
+        assert export_module.is_valid(smol_fp32_export, checksum, "fp32")  # stamps match: trusted
+        os.utime(config, ns=(stamp[1] + 10**9, stamp[1] + 10**9))
         assert not export_module.is_valid(smol_fp32_export, checksum, "fp32")
         export_module.onnx_model(str(smol_folder), "fp32")
         assert len(rebuilt) == 1  # corrupt: converted again, never used
