@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from toolrag.types import Tool
+from toolrag.types import Instance, Tool
 
 _DATA = resources.files("toolrag") / "data"
 
@@ -17,6 +17,15 @@ def sample_tools() -> list[Tool]:
 
     with resources.as_file(_DATA / "sample_tools.json") as path:
         return load_toolset(path)
+
+
+def sample_instances() -> list[Instance]:
+    """Labelled instances over the bundled sample toolset (two single, two multiple, two
+    nested): the data generators' default worked examples."""
+    from toolrag.instances import read_instances
+
+    with resources.as_file(_DATA / "sample_instances.jsonl") as path:
+        return read_instances(path)
 
 
 def sample_queries() -> list[str]:

@@ -442,3 +442,36 @@ def test_llm_tool_simulator_plays_tools_inside_the_executor():
     first, second = execute(calls, TOOLS, registry)
     assert first.output["code"] == "OSL" and first.simulated
     assert second.output is None and "no idea" in second.error  # a recorded failure
+
+
+def test_the_bundled_sample_gives_worked_examples_of_every_kind():
+    from toolrag.sample import sample_instances, sample_tools
+    from trainer.datagen.selfinstruct import sample_demonstrations
+
+    instances = sample_instances()
+    names = {t.name for t in sample_tools()}
+    assert all(c.api in names for i in instances for c in i.calls)
+    # each example passes the filters a generated instance must pass
+    catalog = {t.name: t for t in sample_tools()}
+    for shot in sample_demonstrations().values():
+        for _, reply in shot:
+            assert check_instance(json.loads(reply), catalog).kept, reply
+    shots = sample_demonstrations()
+    assert {k: len(v) for k, v in shots.items()} == {"single": 2, "multiple": 2, "nested": 2}
+    prompt, reply = shots["nested"][0]
+    assert '"$0.restaurant_id"' in reply and "find_restaurants" in prompt
+
+
+def test_a_poor_yield_says_what_to_do():
+    from trainer.datagen.quality import KEEP, Report, reject
+
+    report = Report()
+    for _ in range(9):
+        report.add(reject("query_names_tool", "x"), {})
+    report.add(KEEP, {})
+    advice = report.advice("local:smollm2-135m")
+    assert "1 of 10 kept" in advice and "query_names_tool" in advice
+    assert "--llm openai:MODEL" in advice
+    for _ in range(3):
+        report.add(KEEP, {})
+    assert report.advice("local:smollm2-135m") is None  # 4 of 13 kept: fine

@@ -80,7 +80,7 @@ def datagen_instances(
         typer.Option(
             "--examples",
             help="Labelled instances (Seal-Tools .jsonl) over tools in --tools, shown as one "
-            "worked example per request (few-shot); small local models need it.",
+            "worked example per request (few-shot); default: the bundled sample's.",
         ),
     ] = None,
     llm: LlmOpt = "local:smollm2-135m",
@@ -92,11 +92,16 @@ def datagen_instances(
     """Queries with gold calls (nested ones use earlier outputs), checked for grounding,
     required parameters, real tools and valid nesting."""
     from toolrag.instances import read_instances
-    from trainer.datagen.selfinstruct import demonstrations, generate_instances, write_jsonl
+    from trainer.datagen.selfinstruct import (
+        demonstrations,
+        generate_instances,
+        sample_demonstrations,
+        write_jsonl,
+    )
 
     try:
         toolset = load_toolset(tools)
-        shots = None
+        shots = sample_demonstrations()
         if examples is not None:
             shots = demonstrations(read_instances(examples), toolset)
             if not any(shots.values()):

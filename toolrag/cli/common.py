@@ -203,3 +203,6 @@ def _datagen_done(out: Path, rows: int, report, as_json: bool, llm, **extra) -> 
     for reason, count in summary["rejected_by_reason"].items():
         console.print(f"  rejected {count}: {reason}")
     console.print(f"Report: {path}")
+    advice = report.advice(llm.name)
+    if advice:
+        err_console.print(f"[yellow]{advice}[/]", highlight=False)

@@ -119,6 +119,22 @@ class Report:
         self.rejected[verdict.reason or "?"] += 1
         self.examples.append({"reason": verdict.reason, "detail": verdict.detail, "item": item})
 
+    POOR_YIELD = 0.3
+    """Below this share kept, :meth:`advice` suggests a bigger model."""
+
+    def advice(self, llm_name: str) -> str | None:
+        """What to do about a poor yield (``None`` when the yield is fine): small local models
+        keep few items, and the most common reason says what they get wrong."""
+        total = self.kept + sum(self.rejected.values())
+        if not total or self.kept / total >= self.POOR_YIELD:
+            return None
+        reason = self.rejected.most_common(1)[0][0] if self.rejected else "?"
+        return (
+            f"poor yield: {self.kept} of {total} kept with {llm_name} (most rejected: {reason}). "
+            "Generate more and keep what passes, or use a bigger model: --llm openai:MODEL "
+            "(any OpenAI-compatible endpoint, from $OPENAI_BASE_URL and $OPENAI_API_KEY)"
+        )
+
     def to_json(self) -> dict[str, Any]:
         total = self.kept + sum(self.rejected.values())
         return {

@@ -275,6 +275,15 @@ def demonstrations(
     return out
 
 
+def sample_demonstrations() -> dict[str, list[tuple[str, str]]]:
+    """Worked examples from the bundled sample's labelled instances (:mod:`toolrag.sample`):
+    the default when the user gives none, whatever toolset is generated for (an example shows
+    the form of a request and its calls, not the tools to use)."""
+    from toolrag.sample import sample_instances, sample_tools
+
+    return demonstrations(sample_instances(), sample_tools())
+
+
 def _choose(kind: str, tools: Sequence[Tool], groups: dict[str | None, list[Tool]], rng):
     """The tools for one instance and the nesting hint (or ``None`` if this kind cannot be made)."""
     if kind == "single":
