@@ -44,6 +44,42 @@ def split_query(query: str) -> list[str]:
     return parts if len(parts) > 1 else [query]
 
 
+_AND = re.compile(r",?\s+and\s+(?:also\s+)?", re.IGNORECASE)
+_GOES_ON = re.compile(r"^(?:\d|(?:in|on|at|for|to|from|of|with|by|into|per)\b)", re.IGNORECASE)
+"""A piece after "and" that starts so continues the request before it ("in Bangkok", "170 cm")."""
+
+
+def split_clauses(query: str, *, min_words: int = 2) -> list[str]:
+    """:func:`split_query`'s sub-requests, each further cut at "and" where both sides keep at
+    least ``min_words`` words and the right one does not start with a preposition or a number:
+    "Get the AAPL price and the population of Germany" is two clauses; "weather in Paris and
+    in Rome", "BMI for 75 kg and 170 cm" and "salt and pepper" stay one. Finer than
+    :func:`split_query` (which cuts only at listed connectors): for scoring each candidate
+    against the clause it fits best, not for retrieving per sub-request.
+
+    Example:
+        >>> split_clauses("Translate 'hello' to japanese and play Queen.")
+        ["Translate 'hello' to japanese", 'play Queen.']
+        >>> split_clauses("Weather in Seoul and in Bangkok, and the price of TSLA.")
+        ['Weather in Seoul and in Bangkok', 'the price of TSLA.']
+    """
+    out: list[str] = []
+    for part in split_query(query):
+        pieces = [p.strip() for p in _AND.split(part) if p.strip()]
+        merged: list[str] = []
+        for piece in pieces:  # a piece too short to stand alone stays with its left side
+            if merged and (
+                len(piece.split()) < min_words
+                or len(merged[-1].split()) < min_words
+                or _GOES_ON.match(piece)
+            ):
+                merged[-1] = f"{merged[-1]} and {piece}"
+            else:
+                merged.append(piece)
+        out += merged
+    return out if len(out) > 1 else [query]
+
+
 def interleave(runs: list[dict[str, float]], top: int) -> dict[str, float]:
     """Round-robin over ranked lists: every list's 1st tool, then every list's 2nd, ...
 

@@ -39,7 +39,7 @@ import numpy as np
 
 from index.text import split_identifier, tokenize
 from retriever.base import Retriever
-from retriever.decompose import split_query
+from retriever.decompose import split_clauses, split_query
 from toolrag.errors import ConfigError, ToolragError
 from toolrag.types import Queries, Run, Tool
 
@@ -107,8 +107,16 @@ def read_record(folder: Path) -> dict[str, Any]:
     return record
 
 
-def features(index: ToolIndex, query: str, tools: Sequence[Tool]) -> np.ndarray:
-    """``[len(tools), len(FEATURES)]``: what the selector reads of each candidate.
+PARTS = {"requests": split_query, "clauses": split_clauses}
+"""How a query is cut into the parts whose similarities the features read: sub-requests at
+listed connectors (the shipped selector), or finer clauses, also cut at "and"."""
+
+
+def features(
+    index: ToolIndex, query: str, tools: Sequence[Tool], *, parts: str = "requests"
+) -> np.ndarray:
+    """``[len(tools), len(FEATURES)]``: what the selector reads of each candidate; ``parts``
+    names how the query is cut (:data:`PARTS`).
 
     Raises:
         ValueError: a candidate that is not in ``index``.
@@ -124,8 +132,8 @@ def features(index: ToolIndex, query: str, tools: Sequence[Tool]) -> np.ndarray:
             f"candidates {missing[:5]} are not in the index; the selector scores indexed tools "
             "only (build the index over the toolset the candidates come from)"
         )
-    parts = split_query(query)
-    texts = [query] + (parts if len(parts) > 1 else [])
+    pieces = PARTS[parts](query)
+    texts = [query] + (pieces if len(pieces) > 1 else [])
     q = index.encode_queries(texts)  # [texts, dim]
     t = index.embeddings[rows]  # [tools, dim]
     cos = q @ t.T  # [texts, tools]
@@ -219,7 +227,8 @@ class ToolSelector:
         """P(the query needs tool) for each tool, in order."""
         if not tools:
             return []
-        x = (features(self.index, query, tools) - self.mean) / self.scale
+        x = features(self.index, query, tools, parts=self.record.get("parts", "requests"))
+        x = (x - self.mean) / self.scale
         logits = x @ self.coef + self.intercept
         return [float(p) for p in 1.0 / (1.0 + np.exp(-logits))]
 

@@ -35,6 +35,7 @@ from index.encoder import model_label
 from index.toolset import load_toolset
 from retriever.selector import (
     FEATURES,
+    PARTS,
     SELECTOR_FORMAT,
     SELECTOR_RECORD,
     ToolSelector,
@@ -65,6 +66,8 @@ class SelectorTrainConfig(TrainConfig):
         held_out_fraction: share of tools kept out of training (as the retriever trainer does).
         val_fraction: share of labelled queries carved out for validation and threshold tuning.
         seed: seed for every random choice.
+        parts: how the features cut a query (``requests`` or ``clauses``, see
+            :data:`retriever.selector.PARTS`).
     """
 
     model: str | None = None
@@ -74,9 +77,12 @@ class SelectorTrainConfig(TrainConfig):
     held_out_fraction: float = 0.1
     val_fraction: float = 0.1
     seed: int = 42
+    parts: str = "requests"
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.parts not in PARTS:
+            raise ConfigError(f"parts={self.parts!r}: choose one of {sorted(PARTS)}")
         if self.depth < 1:
             raise ConfigError(f"depth={self.depth} must be at least 1")
         if self.c <= 0:
@@ -136,9 +142,11 @@ def candidate_lists(
     return out
 
 
-def feature_rows(index: Any, lists: list[CandidateList]) -> tuple[np.ndarray, np.ndarray]:
+def feature_rows(
+    index: Any, lists: list[CandidateList], parts: str = "requests"
+) -> tuple[np.ndarray, np.ndarray]:
     """Stacked features and labels of every candidate of every list."""
-    x = [features(index, item.query, item.tools) for item in lists]
+    x = [features(index, item.query, item.tools, parts=parts) for item in lists]
     y = [np.asarray(item.labels, dtype=int) for item in lists]
     return np.vstack(x), np.concatenate(y)
 
@@ -187,7 +195,7 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
     kw = {"depth": cfg.depth, "distractors": cfg.distractors}
     train_lists = candidate_lists(train, retriever, builder, exclude=held, **kw)
     val_lists = candidate_lists(val, retriever, builder, add_gold=False, **kw)
-    x, y = feature_rows(index, train_lists)
+    x, y = feature_rows(index, train_lists, cfg.parts)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     fit = LogisticRegression(C=cfg.c, max_iter=1000).fit((x - mean) / scale, y)
@@ -196,6 +204,7 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
         "scale": scale.tolist(),
         "coef": fit.coef_[0].tolist(),
         "intercept": float(fit.intercept_[0]),
+        "parts": cfg.parts,
     }
     validation = validate(index, val_lists, weights)
     record = {

@@ -60,3 +60,32 @@ def test_decomposition_brings_every_sub_request_into_the_top_k(six_index):
         assert set(retr.search({"q": query}, k=3)["q"]) == gold
     with pytest.raises(ValueError, match="interleave"):
         DecomposingRetriever(BM25Retriever(six_index), merge="max")
+
+
+def test_split_clauses_cuts_at_and_between_requests_not_inside_one():
+    from retriever.decompose import split_clauses
+
+    assert split_clauses("Get the AAPL stock price and the population of Germany.") == [
+        "Get the AAPL stock price",
+        "the population of Germany.",
+    ]
+    assert split_clauses("Book a table at 19:00 and email lea@mail.com the menu.") == [
+        "Book a table at 19:00",
+        "email lea@mail.com the menu.",
+    ]
+    # values of one request stay together: short pieces, prepositions, numbers
+    for one in (
+        "Tell me the weather in Paris and Rome",
+        "Weather in Seoul and in Bangkok",
+        "BMI for 75 kg and 170 cm",
+        "salt and pepper",
+    ):
+        assert split_clauses(one) == [one]
+    # it refines split_query's cuts, never undoes them
+    assert split_clauses(
+        "Get the weather in Paris. Then book a flight and email Ann the plan."
+    ) == [
+        "Get the weather in Paris.",
+        "Then book a flight",
+        "email Ann the plan.",
+    ]

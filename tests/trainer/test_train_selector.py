@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -54,6 +55,22 @@ def test_tiny_selector_training_and_use(tiny, tmp_path):
     assert singles and wins / len(singles) >= 0.8
     assert ToolSelector.load(out, index=index, threshold=1.0).select("x", tools[:3]).tools == []
     assert len(ToolSelector.load(out, index=index, threshold=0.0).select("x", tools[:3]).tools) == 3
+    assert record["parts"] == "requests"  # the default cut
+
+    # a selector trained on clauses reads its queries cut into clauses at use too
+    clauses = tmp_path / "clauses"
+    more = [*args, "--out", clauses, "--depth", "4", "--set", "parts=clauses"]
+    assert CliRunner().invoke(app, [str(a) for a in more]).exit_code == 0
+    selector = ToolSelector.load(clauses, index=index)
+    assert selector.record["parts"] == "clauses"
+    query = (
+        "Translate the DNA sequence ATGC into protein and open an issue in the toolrag repository"
+    )
+    from retriever.selector import FEATURES, features
+
+    parts = FEATURES.index("parts")  # log of the texts scored: the query and its parts
+    assert features(index, query, tools[:3])[0, parts] == 0.0  # no listed connector: one text
+    assert np.isclose(features(index, query, tools[:3], parts="clauses")[0, parts], np.log(3))
 
 
 def test_cli_refuses_a_threshold_outside_zero_one_and_a_non_selector_folder(tmp_path):
