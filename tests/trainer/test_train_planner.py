@@ -161,3 +161,30 @@ def test_parallel_adds_two_call_instances_made_from_the_train_calls(tmp_path, si
         cities = [c["parameters"]["city"] for c in parse(ex["completion"][0]["content"])]
         assert len(set(cities)) == 2
         assert all(city in ex["prompt"][-1]["content"] for city in cities)
+
+
+def test_the_model_card_says_how_the_adapter_was_made(tmp_path):
+    import json
+
+    from trainer.planner import PlannerTrainConfig, write_planner_card
+
+    cfg = PlannerTrainConfig(
+        train="dev.jsonl", tools=["t.jsonl"], out=tmp_path, parallel=200, init_adapter=None
+    )
+    record = {
+        "base": "smollm2-135m",
+        "config": cfg.to_dict() | {"init_adapter": "agent/data/planner"},
+        "examples": 871,
+        "rounds": 1,
+        "train_loss": 0.15,
+        "steps": 109,
+        "train_seconds": 3900,
+        "peak_rss_gb": 4.1,
+    }
+    (tmp_path / PLANNER_RECORD).write_text(json.dumps(record))
+    card = write_planner_card(tmp_path, "| a | b |", "toolrag train planner ...", "Steps 1-50 ...")
+    text = card.read_text()
+    assert "continued from the adapter `agent/data/planner`" in text
+    assert "Up to 200 parallel-call instances" in text and "871 examples" in text
+    assert "109 optimizer steps" in text and "Reproduce: `toolrag train planner ...`" in text
+    assert text.index("## History") < text.index("## Scores")
