@@ -99,7 +99,7 @@ def validation(record: dict) -> tuple[dict[str, str], dict[str, dict[str, int]]]
     """The run's validation queries and qrels, rebuilt exactly as training carved them (labelled
     dev queries never trained on)."""
 
-    cfg = RetrieverTrainConfig(**record["config"])
+    cfg = RetrieverTrainConfig.from_record(record["config"])
     _, _, _, val = build_queries(cfg)
     queries = {str(i): q.text for i, q in enumerate(val)}
     qrels = {str(i): dict.fromkeys(q.tools, 1) for i, q in enumerate(val)}
@@ -135,7 +135,7 @@ def main() -> None:
         # the trainer tunes the weight on these validation queries; older records lack it
         weight = record.get("fusion", {}).get("dense_weight")
         if weight is None:
-            cfg = RetrieverTrainConfig(**record["config"])
+            cfg = RetrieverTrainConfig.from_record(record["config"])
             weight = tune_dense_weight(idx, build_queries(cfg)[3])
             update_record(model_dir, fusion={"dense_weight": weight})
         hybrid = HybridRetriever(idx, HybridConfig(dense_weight=weight))

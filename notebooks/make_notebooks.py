@@ -89,7 +89,7 @@ NB2 = [
         "    cfg = RetrieverTrainConfig(\n"
         "        train=SEAL / 'dev.jsonl', tools=[SEAL / 'tool.jsonl'], out=WORK / 'retriever',\n"
         "        loss=LossName.INFONCE,\n"
-        "        max_steps=-1 if FULL else 2, limit_queries=None if FULL else 16,\n"
+        "        max_steps=-1 if FULL else 2, limit=None if FULL else 16,\n"
         "        limit_tools=None if FULL else 16, evaluate=FULL,\n"
         "    )\n"
         "    model_dir = train_retriever(cfg, progress=False)\n"

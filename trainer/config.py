@@ -20,6 +20,9 @@ from toolrag.errors import ConfigError
 from toolrag.instances import read_instances, spread
 from toolrag.types import Instance
 
+_RENAMED = {"limit_queries": "limit"}
+"""Field names of older records, and what they are called now."""
+
 
 @dataclass
 class TrainConfig:
@@ -73,6 +76,16 @@ class TrainConfig:
                     f"--set {item!r}: expected KEY=VALUE with KEY one of {sorted(known)}"
                 )
             values[key] = _parse(raw.strip(), known[key])
+        return cls(**values)
+
+    @classmethod
+    def from_record(cls, config: Mapping[str, Any]) -> Self:
+        """The config a model record saved (:meth:`to_dict`), older field names read too."""
+        values = {_RENAMED.get(k, k): v for k, v in config.items()}
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ConfigError(f"a {cls.__name__} record with unknown fields {unknown}")
         return cls(**values)
 
     def train_instances(self) -> list[Instance]:

@@ -123,3 +123,17 @@ def test_resume_takes_the_newest_checkpoint_by_step_number(tmp_path):
     assert (
         latest_checkpoint(tmp_path) == tmp_path / "checkpoint-100"
     )  # not checkpoint-75 (text order)
+
+
+def test_configs_read_older_records():
+    from trainer.retriever import RetrieverTrainConfig
+
+    old = {"train": "dev.jsonl", "tools": ["tool.jsonl"], "out": "m", "limit_queries": 16}
+    cfg = RetrieverTrainConfig.from_record(old)
+    assert cfg.limit == 16 and cfg.to_dict()["limit"] == 16
+    again = RetrieverTrainConfig.from_record(cfg.to_dict())  # round trip (base as its label)
+    assert again.to_dict() == cfg.to_dict()
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown fields"):
+        RetrieverTrainConfig.from_record(old | {"nope": 1})
