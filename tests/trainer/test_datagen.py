@@ -255,7 +255,7 @@ def test_demonstrations_are_worked_examples_shown_before_each_request():
     shots = demonstrations([single, nested, unknown], list(TOOLS.values()))
     assert {k: len(v) for k, v in shots.items()} == {"single": 1, "multiple": 0, "nested": 1}
     prompt, reply = shots["nested"][0]
-    assert "getCityCode(name: string)" in prompt and "$0.code" in prompt  # as a real request
+    assert "getCityCode(name*: string)" in prompt and "$0.code" in prompt  # as a real request
     assert json.loads(reply) == GOOD_NESTED  # the gold plan, in the internal reference form
 
     llm = ScriptedLLM(lambda prompt, schema: json.dumps(GOOD_NESTED))
