@@ -54,14 +54,14 @@ def _in_range(schema: dict[str, Any], x: float) -> bool:
 
 
 def _grounded(schema: dict[str, Any], facts: QueryFacts, required: bool) -> dict[str, Any] | None:
-    """``schema`` narrowed to what the query states.
+    """``schema`` narrowed to what the query states, or None where an optional value has
+    nothing to take (the parameter is then left out).
 
     - An integer or number takes one of the query's numbers (of its type, in its range): no
-      run-on digits (``2`` read as ``200``). Where the query states no fitting number it keeps
-      its plain type; an optional one is then removed after decoding
-      (:func:`agent.grounding.unstated_arguments`). Removing it from the grammar instead made
-      the model spell the argument inside the previous string value, without end.
-    - An enum takes the members the query says, if it says any (else, as above).
+      run-on digits (``2`` read as ``200``), no invented counts. A required one whose query
+      states no fitting number keeps its plain type.
+    - An enum takes the members the query says, if it says any; an optional enum whose members
+      the query never says is left out (the tool's default applies).
     - An array of numbers takes its items from the query's numbers.
     """
     kind = schema.get("type")
@@ -69,7 +69,7 @@ def _grounded(schema: dict[str, Any], facts: QueryFacts, required: bool) -> dict
         said = [e for e in schema["enum"] if mentioned(e, facts.text)]
         if said:
             return {"enum": said}
-        return schema
+        return schema if required else None
     if kind in ("integer", "number"):
         fits = [
             x
@@ -78,7 +78,7 @@ def _grounded(schema: dict[str, Any], facts: QueryFacts, required: bool) -> dict
         ]
         if fits:
             return {"enum": fits}
-        return schema
+        return schema if required else None
     if kind == "array" and isinstance(schema.get("items"), dict):
         items = _grounded(schema["items"], facts, required=True)
         if items is not None and items != schema["items"]:

@@ -5,7 +5,6 @@ is usually a distractor tool the model added)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
 _STOP = {"the", "a", "an", "of", "to", "in", "for", "and", "or", "on", "at", "by", "with", "is"}
@@ -147,37 +146,3 @@ def mentioned(value: Any, query: str) -> bool:
     return bool(text) and (
         re.search(rf"(?<!\w){re.escape(text)}(?!\w)", query, re.IGNORECASE) is not None
     )
-
-
-def unstated_arguments(
-    arguments: dict[str, Any], params: list[Any], numbers: Sequence[float], query: str
-) -> list[str]:
-    """Names of the optional number, integer and enum arguments whose value the query does not
-    state (not one of its ``numbers``, not a member it says): values the model invented, which
-    the tool's defaults should replace. References to earlier outputs are kept.
-
-    Example:
-        >>> from toolrag.types import Param, ParamType
-        >>> ps = [Param(name="n", type=ParamType.INTEGER), Param(name="unit", enum=["c", "f"])]
-        >>> unstated_arguments({"n": 100, "unit": "c"}, ps, [], "weather in Oslo")
-        ['n', 'unit']
-        >>> unstated_arguments({"n": 3, "unit": "f"}, ps, [3], "3 days in f")
-        []
-    """
-    out = []
-    for p in params:
-        if p.required or p.name not in arguments:
-            continue
-        value, schema = arguments[p.name], p.value_schema()
-        if isinstance(value, str) and value.startswith("$"):
-            continue
-        if "enum" in schema:
-            if not mentioned(value, query):
-                out.append(p.name)
-        elif (
-            schema.get("type") in ("integer", "number")
-            and not isinstance(value, bool)
-            and (not isinstance(value, int | float) or value not in numbers)
-        ):
-            out.append(p.name)
-    return out

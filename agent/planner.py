@@ -90,25 +90,6 @@ def read_plan(
         result.error = str(err)
 
 
-def _drop_unstated(result: PlanResult, query: str, tools: Sequence[Tool]) -> None:
-    """Remove optional number and enum arguments the query does not state (see
-    :func:`agent.grounding.unstated_arguments`) from ``result``'s plan."""
-    from agent.grounding import query_numbers, unstated_arguments
-
-    by_name = {t.name: t for t in tools}
-    numbers = query_numbers(query)
-    changed = False
-    for call in result.internal:
-        tool = by_name.get(call["api"])
-        if tool is None:
-            continue
-        for name in unstated_arguments(call["parameters"], tool.parameters, numbers, query):
-            del call["parameters"][name]
-            changed = True
-    if changed:
-        result.calls = plan_format.to_seal(result.internal, by_name)
-
-
 class Planner:
     """A causal LM (optionally with a LoRA adapter) that writes plans, decoding through an
     :class:`~agent.engine.Engine`.
@@ -233,8 +214,6 @@ class Planner:
             stop_on_repeat=self.stop_on_repeat,
             drop_ungrounded=self.drop_ungrounded,
         )
-        if self.constrained and self.ground_values and result.format_ok:
-            _drop_unstated(result, query, tools)
         result.seconds = time.perf_counter() - start
         return result
 

@@ -233,14 +233,13 @@ def _book(args: str) -> str:
         ("Luigi's for two", '"restaurant":"Luigi\'s","party_size":2', True),
         # a required number the query does not state keeps its plain type
         ("Book Luigi's", '"restaurant":"Luigi\'s","party_size":4', True),
-        # an optional number the query does not state keeps its type in the grammar (removing
-        # it made the model spell it inside the previous string); it is dropped after decoding
-        ("Book Luigi's", '"restaurant":"Luigi\'s","party_size":4,"children":1', True),
+        # an optional number the query does not state is left out
+        ("Book Luigi's", '"restaurant":"Luigi\'s","party_size":4,"children":1', False),
         ("Luigi's for 4, 1 child", '"restaurant":"Luigi\'s","party_size":4,"children":1', True),
         # enums: the members the query says; optional and unsaid: left out
         ("Luigi's for 2 on the terrace", '"restaurant":"L","party_size":2,"cabin":"terrace"', True),
         ("Luigi's for 2 on the terrace", '"restaurant":"L","party_size":2,"cabin":"bar"', False),
-        ("Luigi's for 2", '"restaurant":"L","party_size":2,"cabin":"bar"', True),
+        ("Luigi's for 2", '"restaurant":"L","party_size":2,"cabin":"bar"', False),
         # array items from the query's numbers: 6 and 9, not 6.9
         ("2 at 2.5, 6 and 9", '"restaurant":"L","party_size":2,"prices":[2.5,6,9]', True),
         ("2 at 2.5, 6 and 9", '"restaurant":"L","party_size":2,"prices":[2.5,6.9]', False),

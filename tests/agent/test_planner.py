@@ -289,29 +289,3 @@ def test_plan_with_lets_the_planner_decide_when_the_selector_selects_none():
     assert planner.selected == ["weather"] and [t.name for t in selection.tools] == ["weather"]
     _, selection = plan_with(planner, Picky(set()), "80 GBP in JPY?", tools)
     assert planner.selected is None and selection.tools == []
-
-
-def test_optional_values_the_query_does_not_state_are_removed(smol_folder):
-    from transformers import AutoTokenizer
-
-    from toolrag.types import Param, ParamType, Tool
-
-    tok = AutoTokenizer.from_pretrained(smol_folder)
-    logs = Tool(
-        name="query_logs",
-        parameters=[
-            Param(name="service", required=True),
-            Param(name="since_minutes", type=ParamType.INTEGER),
-            Param(name="level", enum=["error", "warning"]),
-        ],
-    )
-    query = "check the logs of checkout"
-    answer = '[{"api":"query_logs","parameters":{"service":"checkout","since_minutes":10,"level":"error"}}]'
-    for ground in (True, False):
-        planner = Planner(None, tok, max_new_tokens=80, ground_values=ground)
-        planner.engine = _ScriptedEngine(tok, len(planner.prompt_ids(query, [logs])), answer)
-        result = planner.plan(query, [logs])
-        expected = {"service": "checkout"} if ground else {
-            "service": "checkout", "since_minutes": 10, "level": "error"
-        }  # fmt: skip
-        assert result.calls[0].parameters == expected, result.text
