@@ -129,7 +129,7 @@ NB3 = [
         "def convert_currency(amount, from_currency, to_currency):\n"
         "    return {'converted_amount': round(float(amount) * 1.08, 2), 'rate': 1.08}\n\n"
         "agent = Agent(index, Planner.load(), registry=registry, k=5)\n"
-        "answer = agent.ask('How much is 250 euros in US dollars?')\n"
+        "answer = agent.ask('Convert 250 euros to US dollars.')\n"
         "print([c['name'] for c in answer.candidates])\n"
         "for call in answer.plan.calls:\n"
         "    print(call.api, call.parameters, call.responses)\n"
