@@ -101,8 +101,9 @@ def datagen_instances(
 
     try:
         toolset = load_toolset(tools)
-        shots = sample_demonstrations()
-        if examples is not None:
+        if examples is None:
+            shots = sample_demonstrations()
+        else:
             shots = demonstrations(read_instances(examples), toolset)
             if not any(shots.values()):
                 raise ConfigError(
