@@ -20,12 +20,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from agent.grounding import mentioned, query_numbers
+from agent.grounding import mentioned, query_numbers, query_words
 from toolrag.errors import ConfigError
 from toolrag.types import Param, Tool
 
 NOT_A_REFERENCE = r"^([^$\s](.*[^\s])?)?$"
 """A plain string value: anything that does not start with ``$`` or start or end with a space."""
+
+STRING_SLACK = 32
+"""Characters a grounded string value may run beyond the query's length. Gold values are
+spans, codes and short phrases (on dev.jsonl all but one of 2,936 are shorter than their query
+plus 32 characters); the bound stops a value that would otherwise run on to the token budget."""
+
+
+def plain_string_pattern(max_chars: int | None = None) -> str:
+    """:data:`NOT_A_REFERENCE`, at most ``max_chars`` characters long (None: any length)."""
+    if max_chars is None:
+        return NOT_A_REFERENCE
+    if max_chars < 2:
+        raise ValueError(f"max_chars must be at least 2, got {max_chars}")
+    return rf"^([^$\s](.{{0,{max_chars - 2}}}[^\s])?)?$"
 
 
 def _ref_pattern(options: Sequence[tuple[int, Sequence[str]]]) -> str | None:
@@ -35,17 +49,57 @@ def _ref_pattern(options: Sequence[tuple[int, Sequence[str]]]) -> str | None:
     return f"^({'|'.join(alts)})$" if alts else None
 
 
+STRING_MODES = ("free", "optional", "all")
+"""Which plain string values must be made of the query's words (:meth:`QueryFacts.string_pattern`):
+none (any string), the optional parameters' only, or all."""
+
+MAX_WORDS = 16
+"""The most query words a grounded string value strings together."""
+
+
+def _literal(text: str) -> str:
+    """``text`` as a regex (llguidance's syntax) that matches it exactly."""
+    return re.sub(r"([\\.+*?()|\[\]{}^$#&~-])", r"\\\1", text)
+
+
 @dataclass(frozen=True)
 class QueryFacts:
     """What a query states that values can be checked against: its numbers
-    (:func:`agent.grounding.query_numbers`) and its text."""
+    (:func:`agent.grounding.query_numbers`), its words and the separators between them
+    (:func:`agent.grounding.query_words`), and its text; ``strings`` says which plain string
+    values must be made of its words (one of :data:`STRING_MODES`)."""
 
     text: str
     numbers: tuple[int | float, ...]
+    words: tuple[str, ...] = ()
+    separators: tuple[str, ...] = ()
+    strings: str = "free"
+
+    @property
+    def max_string(self) -> int:
+        """The longest plain string value a call may write for this query."""
+        return len(self.text) + STRING_SLACK
 
     @classmethod
-    def of(cls, query: str) -> QueryFacts:
-        return cls(query, tuple(query_numbers(query)))
+    def of(cls, query: str, strings: str = "free") -> QueryFacts:
+        if strings not in STRING_MODES:
+            raise ConfigError(f"strings must be one of {', '.join(STRING_MODES)}, got {strings!r}")
+        words, seps = query_words(query)
+        return cls(query, tuple(query_numbers(query)), tuple(words), tuple(seps), strings)
+
+    def string_pattern(self, required: bool) -> str:
+        """The pattern of a plain string value: up to :data:`MAX_WORDS` of the query's words
+        (as written, lower-cased or capitalised) joined by its separators, where ``strings``
+        asks it for this parameter; else any string of at most :attr:`max_string` characters
+        that does not start with ``$`` or start or end with a space. A value made of the
+        query's words cannot invent a name (``"Alembia"`` for Adele), cut a word
+        (``"example.com"`` of ``bob@example.com``) or add one (``"Lyon, France"``)."""
+        if self.strings == "free" or (self.strings == "optional" and required) or not self.words:
+            return plain_string_pattern(self.max_string)
+        forms = dict.fromkeys(f for w in self.words for f in (w, w.lower(), w[:1].upper() + w[1:]))
+        word = "(" + "|".join(_literal(f) for f in forms) + ")"
+        sep = "(" + "|".join(_literal(s) for s in self.separators or (" ",)) + ")"
+        return f"^{word}({sep}{word}){{0,{MAX_WORDS - 1}}}$"
 
 
 def _in_range(schema: dict[str, Any], x: float) -> bool:
@@ -86,6 +140,15 @@ def _grounded(schema: dict[str, Any], facts: QueryFacts, required: bool) -> dict
     return schema
 
 
+def _plain_string(schema: Any) -> bool:
+    """A string schema with no enum, const, pattern or format of its own."""
+    return (
+        isinstance(schema, dict)
+        and schema.get("type") == "string"
+        and not {"enum", "const", "pattern", "format"} & set(schema)
+    )
+
+
 def _value_schema(
     param: Param, refs: str | None, facts: QueryFacts | None = None
 ) -> dict[str, Any] | None:
@@ -95,15 +158,22 @@ def _value_schema(
     reference is always one of the valid ``refs``. Typed values take only their type: an integer
     is never ``"50 kilometers"``, an enum only its members, an array its item type, an object its
     properties. With ``facts``, numbers and enums are also narrowed to what the query states
-    (:func:`_grounded`); None: the parameter can only be left out.
+    (:func:`_grounded`) and a plain string, or an array's plain string items, take
+    :meth:`QueryFacts.string_pattern`; None: the parameter can only be left out.
     """
     schema: dict[str, Any] | None = param.value_schema()
     if facts is not None:
         schema = _grounded(schema, facts, param.required)
     if schema is None:
         return {"type": "string", "pattern": refs} if refs else None
-    if schema.get("type") == "string" and not {"enum", "const", "pattern", "format"} & set(schema):
-        schema["pattern"] = NOT_A_REFERENCE
+    if _plain_string(schema):
+        schema["pattern"] = (
+            facts.string_pattern(param.required) if facts else plain_string_pattern()
+        )
+    elif facts is not None and schema.get("type") == "array" and _plain_string(schema.get("items")):
+        schema = schema | {
+            "items": schema["items"] | {"pattern": facts.string_pattern(param.required)}
+        }
     if not refs:
         return schema
     return {"anyOf": [schema, {"type": "string", "pattern": refs}]}

@@ -146,3 +146,32 @@ def mentioned(value: Any, query: str) -> bool:
     return bool(text) and (
         re.search(rf"(?<!\w){re.escape(text)}(?!\w)", query, re.IGNORECASE) is not None
     )
+
+
+_EDGE = "\"'`()[]{}<>,.;:!?$"
+"""Punctuation a word of the query sheds at its edges (``'thank`` -> ``thank``, ``$19.5`` ->
+``19.5``); inside a word it stays (``bob@example.com``, ``2025-03-14``)."""
+
+
+def query_words(query: str) -> tuple[list[str], list[str]]:
+    """The query's words, in order, and the separators between consecutive ones, without
+    repeats: what a string value grounded in the query is made of.
+
+    Example:
+        >>> query_words("Email bob@example.com, subject 'Lunch'.")
+        (['Email', 'bob@example.com', 'subject', 'Lunch'], [' ', ', ', " '"])
+    """
+    words: list[str] = []
+    seps: list[str] = []
+    end = None
+    for m in re.finditer(r"\S+", query):
+        raw = m[0]
+        start = m.start() + len(raw) - len(raw.lstrip(_EDGE))
+        stop = m.end() - (len(raw) - len(raw.rstrip(_EDGE)))
+        if start >= stop:
+            continue
+        if end is not None and query[end:start] not in seps:
+            seps.append(query[end:start])
+        words.append(query[start:stop])
+        end = stop
+    return words, seps

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from agent import plan as plan_format
-from agent.grammar import QueryFacts, closed_calls, stage_grammar
+from agent.grammar import STRING_MODES, QueryFacts, closed_calls, stage_grammar
 from agent.prompt import messages
 from toolrag.errors import ConfigError
 from toolrag.types import Tool, ToolCall
@@ -113,6 +113,9 @@ class Planner:
         ground_values: under constrained decoding, a number takes one of the numbers the
             query states and an enum the members it says; an optional one with nothing said
             is left out (:func:`agent.grammar._grounded`). On by default.
+        ground_strings: with ``ground_values``, which plain string values must be made of the
+            query's words: ``"free"`` (none; any string of bounded length), ``"optional"``
+            (optional parameters') or ``"all"`` (:meth:`agent.grammar.QueryFacts.string_pattern`).
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -130,7 +133,12 @@ class Planner:
         drop_ungrounded: bool = True,
         show_selected_only: bool = True,
         ground_values: bool = True,
+        ground_strings: str = "free",
     ) -> None:
+        if ground_strings not in STRING_MODES:
+            raise ConfigError(
+                f"ground_strings must be one of {', '.join(STRING_MODES)}, got {ground_strings!r}"
+            )
         self.engine = engine
         self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
@@ -141,6 +149,7 @@ class Planner:
         self.stop_on_repeat = stop_on_repeat
         self.drop_ungrounded = drop_ungrounded
         self.ground_values = ground_values
+        self.ground_strings = ground_strings
         self._ll_tokenizer: Any = None
         self._lock = threading.Lock()
 
@@ -200,7 +209,7 @@ class Planner:
         ids = self.prompt_ids(query, shown)
         with self._lock:
             if self.constrained:
-                facts = QueryFacts.of(query) if self.ground_values else None
+                facts = QueryFacts.of(query, self.ground_strings) if self.ground_values else None
                 text, n_new, n_forced = self._constrained(ids, tools, selected, facts)
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0

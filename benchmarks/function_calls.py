@@ -394,6 +394,13 @@ def main() -> None:
     ap.add_argument("--name", default="function_calls")
     ap.add_argument("--selector", default="auto")
     ap.add_argument("--planner", default=None, help="adapter folder (default: the packaged one)")
+    ap.add_argument(
+        "--strings",
+        default=None,
+        choices=["free", "optional", "all"],
+        help="Planner(ground_strings=...): which plain strings take only the query's words "
+        "(default: the planner's default)",
+    )
     args = ap.parse_args()
 
     queries = build_queries()
@@ -404,7 +411,9 @@ def main() -> None:
     by_name = {t.name: t for t in tools}
     index = ToolIndex.build(tools)
     selector = resolve_selector(args.selector, index, None)
-    planner = Planner.load(args.planner)
+    planner = Planner.load(
+        args.planner, **({"ground_strings": args.strings} if args.strings else {})
+    )
     per_cat: dict[str, Counter] = {}
     rows, secs = [], []
     typed_total = typed_ok = 0
@@ -460,13 +469,15 @@ def main() -> None:
         "Exact match: the predicted calls match the expected ones one to one, in any order, "
         "with only acceptable argument values (numbers compared as numbers, strings "
         "case-insensitively). The planner is the shipped one (trained on Seal-Tools only), "
-        f"with the selector `{args.selector}` choosing among the offered functions.",
+        f"with the selector `{args.selector}` choosing among the offered functions, "
+        f"plain strings grounded: `{planner.ground_strings}`.",
     ]
     write_results(
         args.name,
         {
             "summary": table,
             "typed_arguments": {"valid": typed_ok, "total": typed_total},
+            "ground_strings": planner.ground_strings,
             "p50_s": percentile(secs, 0.5),
             "queries": rows,
         },

@@ -4,7 +4,8 @@ Each setting is `NAME=MODEL:DECODING` (DECODING is `constrained` or `free`, opti
 an engine, `+onnx` or `+torch` (default: the library's), a precision, `+fp32`, `+int8` or `+int4`
 (default: the engine's), `+select` for the tool selector of `--selector`, `+all` to list every
 candidate in the prompt, not only the selected ones, and `+ungrounded` to let numbers and enums
-take any value of their type (`Planner(ground_values=False)`); MODEL an
+take any value of their type (`Planner(ground_values=False)`), `+words` / `+optwords` to make
+all / optional plain string values of the query's words (`Planner(ground_strings=...)`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -91,14 +92,24 @@ def main() -> None:
         engines, precisions = set(flags) & set(ENGINES), set(flags) & {"fp32", "int8", "int4"}
         if (
             decoding not in ("constrained", "free")
-            or not set(flags) <= {*ENGINES, *precisions, "select", "repeats", "all", "ungrounded"}
+            or not set(flags)
+            <= {
+                *ENGINES,
+                *precisions,
+                "select",
+                "repeats",
+                "all",
+                "ungrounded",
+                "words",
+                "optwords",
+            }
             or len(engines) > 1
             or len(precisions) > 1
         ):
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded"
+                "+ungrounded, +words, +optwords"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
@@ -112,6 +123,11 @@ def main() -> None:
             stop_on_repeat=not repeats,
             show_selected_only="all" not in flags,
             ground_values="ungrounded" not in flags,
+            ground_strings="all"
+            if "words" in flags
+            else "optional"
+            if "optwords" in flags
+            else "free",
         )
         selector = None
         if "select" in flags:

@@ -253,3 +253,84 @@ def test_grounded_values_take_what_the_query_states(ll_tok, query, args, ok):
     # without the query's facts only the types are checked
     typed_only = accepts(ll_tok, stage_grammar("", [], [BOOK], max_calls=2), _book(args))
     assert typed_only is ('" Luigi' not in args)
+
+
+def test_grounded_strings_cannot_run_past_the_query(ll_tok):
+    query = "Book Luigi's for 2"  # 18 characters: a string value may take 18 + 32
+    facts = QueryFacts.of(query)
+    assert facts.max_string == len(query) + 32
+    g = stage_grammar("", [], [BOOK], max_calls=2, facts=facts)
+    fits = "L" * facts.max_string
+    assert accepts(ll_tok, g, _book(f'"restaurant":"{fits}","party_size":2'))
+    assert not accepts(ll_tok, g, _book(f'"restaurant":"{fits}x","party_size":2'))
+    # a value that spells another parameter runs into the bound instead of the token budget
+    run_on = "Luigi's, children=1000000" + "0" * 40
+    assert not accepts(ll_tok, g, _book(f'"restaurant":"{run_on}","party_size":2'))
+    assert accepts(
+        ll_tok,
+        stage_grammar("", [], [BOOK], max_calls=2),
+        _book(f'"restaurant":"{run_on}","party_size":2'),
+    )
+
+
+MAIL = Tool(
+    name="mail",
+    parameters=[
+        Param(name="to", required=True),
+        Param(name="subject", required=True),
+        Param(name="body"),
+        Param(
+            name="cc",
+            type=ParamType.ARRAY,
+            json_schema={"type": "array", "items": {"type": "string"}},
+        ),
+    ],
+)
+MAIL_QUERY = "Email bob@example.com with subject 'Lunch at Nobu', cc Ana and say see you."
+
+
+def _mail(args: str) -> str:
+    return '[{"api":"mail","parameters":{' + args + "}}]"
+
+
+@pytest.mark.parametrize(
+    ("strings", "args", "ok"),
+    [
+        # every mode: the query's own words pass
+        ("all", '"to":"bob@example.com","subject":"Lunch at Nobu","body":"see you"', True),
+        ("optional", '"to":"bob@example.com","subject":"Lunch at Nobu","body":"see you"', True),
+        ("free", '"to":"bob@example.com","subject":"Lunch at Nobu","body":"see you"', True),
+        # a word's case may change
+        ("all", '"to":"bob@example.com","subject":"lunch at nobu","body":"See you"', True),
+        # a cut word, an added word, an invented name
+        ("all", '"to":"example.com","subject":"Lunch"', False),
+        ("all", '"to":"bob@example.com","subject":"Lunch at Nobu, Paris"', False),
+        ("all", '"to":"bob@example.com","subject":"Lunch","cc":["Ana","Ben"]', False),
+        ("all", '"to":"bob@example.com","subject":"Lunch","cc":["Ana"]', True),
+        # "optional": required strings are free, optional ones (and their items) grounded
+        ("optional", '"to":"example.com","subject":"Lunch"', True),
+        ("optional", '"to":"bob@example.com","subject":"Lunch","body":"Hi Bob, see you"', False),
+        ("optional", '"to":"bob@example.com","subject":"Lunch","cc":["Ben"]', False),
+        ("free", '"to":"bob@example.com","subject":"Lunch","body":"Hi Bob, see you"', True),
+        ("free", '"to":"bob@example.com","subject":"Lunch","cc":["Ben"]', True),
+    ],
+)
+def test_string_modes_ground_plain_strings_in_the_query_words(ll_tok, strings, args, ok):
+    g = stage_grammar("", [], [MAIL], max_calls=2, facts=QueryFacts.of(MAIL_QUERY, strings))
+    assert accepts(ll_tok, g, _mail(args)) is ok
+
+
+def test_word_grounded_strings_still_take_references(ll_tok):
+    facts = QueryFacts.of("Look up Oslo and mail its forecast to ann@x.org", "all")
+    prefix = '[{"api":"geo","parameters":{"city":"Oslo"}}'
+    g = stage_grammar(prefix, [GEO], [MAIL], max_calls=3, facts=facts)
+    call = ',{"api":"mail","parameters":{"to":"ann@x.org","subject":"%s"}}]'
+    assert accepts(ll_tok, g, prefix + call % "$0.lat")
+    assert accepts(ll_tok, g, prefix + call % "Oslo forecast")
+    assert not accepts(ll_tok, g, prefix + call % "$0.temp")
+    assert not accepts(ll_tok, g, prefix + call % "Weather")
+
+
+def test_unknown_string_mode_is_refused():
+    with pytest.raises(ValueError, match="strings must be one of"):
+        QueryFacts.of("hi", "spans")
