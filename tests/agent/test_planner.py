@@ -264,7 +264,7 @@ def test_numbers_take_what_the_query_states(smol_folder):
     assert sizes == {True: 2, False: 200}
 
 
-def test_plan_with_lets_the_planner_decide_when_the_selector_selects_none():
+def test_plan_with_offers_the_most_probable_candidate_when_the_selector_selects_none():
     from agent.agent import plan_with
     from agent.planner import PlanResult
     from retriever.selector import Selection
@@ -277,15 +277,19 @@ def test_plan_with_lets_the_planner_decide_when_the_selector_selects_none():
             self.chosen = chosen
 
         def select(self, query, cands):
-            return Selection([t for t in cands if t.name in self.chosen], {})
+            probs = {"convert": 0.2, "weather": 0.1}
+            return Selection([t for t in cands if t.name in self.chosen], probs)
 
     class Recorder:
         def plan(self, query, cands, *, selected=None):
-            self.selected = selected
+            self.offered, self.selected = [t.name for t in cands], selected
             return PlanResult(calls=[], text="[]", format_ok=True)
 
     planner = Recorder()
     _, selection = plan_with(planner, Picky({"weather"}), "weather in Oslo", tools)
     assert planner.selected == ["weather"] and [t.name for t in selection.tools] == ["weather"]
+    assert planner.offered == ["convert", "weather"]
+    # nothing selected: the planner may call the most probable candidate, or nothing
     _, selection = plan_with(planner, Picky(set()), "80 GBP in JPY?", tools)
-    assert planner.selected is None and selection.tools == []
+    assert planner.selected is None and planner.offered == ["convert"]
+    assert selection.tools == []
