@@ -59,7 +59,7 @@ class Observation:
 class ToolRegistry:
     """Tool name -> Python callable; tools without one are simulated (if ``simulate``) by
     ``simulator`` -- deterministic from the output schema by default, or any
-    ``(tool, arguments) -> dict`` such as :class:`trainer.datagen.simulate.LLMToolSimulator`."""
+    ``(tool, arguments) -> dict`` such as :class:`agent.simulator.LLMToolSimulator`."""
 
     functions: dict[str, ToolFn] = field(default_factory=dict)
     simulate: bool = True

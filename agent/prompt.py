@@ -62,3 +62,9 @@ def messages(query: str, tools: Sequence[Tool]) -> list[dict[str, str]]:
         {"role": "system", "content": SYSTEM},
         {"role": "user", "content": user_message(query, tools)},
     ]
+
+
+def tool_doc(tool: Tool) -> str:
+    """A tool as generator and simulator prompts list it: :func:`tool_line` with its whole
+    description, as a list item."""
+    return "- " + tool_line(tool, description_chars=None)

@@ -29,6 +29,7 @@ from collections import Counter
 
 from common import ROOT, SEAL, write_results
 
+from agent.llm import CachedLLM, make_llm
 from evaluation.retrieval import evaluate_retriever
 from index.store import ToolIndex
 from index.toolset import load_toolset
@@ -37,7 +38,6 @@ from retriever.decompose import DecomposingRetriever
 from toolrag.instances import read_instances
 from trainer.data import held_out_tools
 from trainer.datagen.selfinstruct import demonstrations, generate_instances, write_jsonl
-from trainer.llm import CachedLLM, make_llm
 from trainer.retriever import RetrieverTrainConfig
 
 GENERATED = ROOT / ".cache" / "datagen-effect" / "instances.jsonl"  # train_retriever.py reads it

@@ -20,10 +20,10 @@ import time
 
 from common import ROOT, SEAL, write_results
 
+from agent.llm import CachedLLM, make_llm
 from index.toolset import load_toolset
 from trainer.datagen.selfinstruct import generate_instances, generate_tools, write_jsonl
 from trainer.datagen.simulate import simulate
-from trainer.llm import CachedLLM, make_llm
 
 FIELDS = [
     "Healthcare",

@@ -88,7 +88,7 @@ def test_endpoint_from_environment(monkeypatch):
 
 
 def test_datagen_backend_sends_the_schema_and_seed(server):
-    from trainer.llm import OpenAILLM
+    from agent.llm import OpenAILLM
 
     app, url = server
     llm = OpenAILLM("tiny", base_url=url, api_key="test-key")

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from agent.llm import CachedLLM, Request, complete_many
 from index.formats.seal import from_records
 from index.toolset import load_toolset
 from toolrag.instances import read_instances
@@ -21,7 +22,6 @@ from trainer.datagen.selfinstruct import (
     write_jsonl,
 )
 from trainer.datagen.simulate import simulate
-from trainer.llm import CachedLLM, Request, complete_many
 
 
 class ScriptedLLM:
@@ -425,8 +425,8 @@ def test_generated_files_feed_the_trainers(tmp_path):
 
 def test_llm_tool_simulator_plays_tools_inside_the_executor():
     from agent.executor import ToolRegistry, execute
+    from agent.simulator import LLMToolSimulator
     from toolrag.types import ToolCall
-    from trainer.datagen.simulate import LLMToolSimulator
 
     def reply(prompt: str, schema: dict | None) -> str:
         assert schema["required"] == ["code", "population", "districts"]

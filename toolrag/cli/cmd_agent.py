@@ -121,8 +121,8 @@ def ask(
     try:
         registry = ToolRegistry()
         if simulator:
-            from trainer.datagen.simulate import LLMToolSimulator
-            from trainer.llm import make_llm
+            from agent.llm import make_llm
+            from agent.simulator import LLMToolSimulator
 
             registry.simulator = LLMToolSimulator(make_llm(simulator))
         for spec in openapi or []:

@@ -183,7 +183,7 @@ def _cap(max_tokens: int | None) -> dict[str, int]:
 
 
 def _datagen_llm(spec: str, out: Path, cache: Path | None):
-    from trainer.llm import CachedLLM, make_llm
+    from agent.llm import CachedLLM, make_llm
 
     return CachedLLM(make_llm(spec), cache or out.with_name(out.name + ".cache"))
 

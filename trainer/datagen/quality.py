@@ -9,7 +9,6 @@ to themselves, to an output that does not exist, or to an output of the wrong ty
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -20,6 +19,7 @@ import jsonschema
 import numpy as np
 
 from agent.grounding import grounded
+from agent.llm import first_json
 from agent.plan import INTERNAL_REFERENCE
 from toolrag.types import ParamType, Tool
 
@@ -146,15 +146,11 @@ class Report:
 
 
 def parse_json(text: str) -> tuple[Any, Verdict]:
-    """The first JSON value in ``text`` (models wrap it in prose or code fences)."""
-    start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
-    if start < 0:
-        return None, reject("invalid_json", "no JSON object in the output")
+    """The first JSON value in ``text`` (:func:`agent.llm.first_json`), or the rejection."""
     try:
-        value, _ = json.JSONDecoder().raw_decode(text[start:])
-    except json.JSONDecodeError as err:
+        return first_json(text), KEEP
+    except ValueError as err:
         return None, reject("invalid_json", str(err))
-    return value, KEEP
 
 
 def _schema_error(value: Any, schema: dict[str, Any]) -> str | None:

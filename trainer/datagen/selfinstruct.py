@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from agent.llm import ChatLLM, Request, complete_many
 from agent.plan import to_internal, to_seal
-from agent.prompt import tool_line
+from agent.prompt import tool_doc
 from index.formats.seal import from_records, to_record
 from toolrag.errors import ConfigError
 from toolrag.types import Instance, Tool
@@ -36,7 +37,6 @@ from trainer.datagen.quality import (
     parse_json,
     reject,
 )
-from trainer.llm import ChatLLM, Request, complete_many
 
 KINDS = ("single", "multiple", "nested")
 
@@ -94,12 +94,6 @@ def call_schema(tools: Sequence[Tool]) -> dict[str, Any]:
         ]
     }
     return schema
-
-
-def tool_doc(tool: Tool) -> str:
-    """A tool as the generator prompts list it: the planner's tool line with its whole
-    description (:func:`agent.prompt.tool_line`), as a list item."""
-    return "- " + tool_line(tool, description_chars=None)
 
 
 def write_jsonl(path: Path, rows: Iterable[Any]) -> None:

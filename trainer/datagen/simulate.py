@@ -2,7 +2,7 @@
 by step (thought, action, action input), a tool-executor agent plays the API from its
 documentation. Trajectories that end in a final answer are kept and become planner training data.
 
-Three roles, one model (any :class:`~trainer.llm.ChatLLM`); every call is cached, so a crashed
+Three roles, one model (any :class:`~agent.llm.ChatLLM`); every call is cached, so a crashed
 run resumes. Episodes run one after another (each step depends on the last), but the calls of
 different episodes are independent, so each round of steps runs episodes concurrently.
 """
@@ -15,11 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.llm import ChatLLM, Request, complete_many
+from agent.prompt import tool_doc
+from agent.simulator import executor_request
 from toolrag.errors import ConfigError
-from toolrag.types import ParamType, Tool
+from toolrag.types import Tool
 from trainer.datagen.quality import Report, check_instance, parse_json, reject
-from trainer.datagen.selfinstruct import by_domain, seal_instance, tool_doc
-from trainer.llm import ChatLLM, Request, complete_many, complete_request
+from trainer.datagen.selfinstruct import by_domain, seal_instance
 
 FINISH = "Finish"
 
@@ -42,39 +44,6 @@ _ASSISTANT_PROMPT = """APIs:
 Request: {request}
 {history}
 Next step, as JSON {{"thought": ..., "action": ..., "action_input": {{...}}}}:"""
-
-_EXECUTOR_SYSTEM = "You simulate an API server: you return what the real API would return."
-_EXECUTOR_PROMPT = """API documentation:
-{doc}
-Output fields: {outputs}
-
-Request: {name}({arguments})
-Reply with the JSON response: a plausible value for every output field."""
-
-_JSON_TYPES = {
-    ParamType.STRING: "string",
-    ParamType.INTEGER: "integer",
-    ParamType.NUMBER: "number",
-    ParamType.BOOLEAN: "boolean",
-    ParamType.ARRAY: "array",
-    ParamType.OBJECT: "object",
-}
-
-
-def _response_schema(tool: Tool) -> dict[str, Any]:
-    props: dict[str, Any] = {}
-    for o in tool.outputs:
-        props[o.name] = {"type": _JSON_TYPES[o.type]}
-        if o.type == ParamType.STRING:
-            props[o.name]["maxLength"] = 120
-        if o.type == ParamType.ARRAY:
-            props[o.name]["maxItems"] = 4
-    return {
-        "type": "object",
-        "properties": props,
-        "required": list(props),
-        "additionalProperties": False,
-    }
 
 
 def _step_schema(tools: Sequence[Tool]) -> dict[str, Any]:
@@ -126,23 +95,6 @@ class Episode:
         }
 
 
-def _executor_request(tool: Tool, arguments: dict[str, Any], seed: int, max_tokens: int) -> Request:
-    prompt = _EXECUTOR_PROMPT.format(
-        doc=tool_doc(tool),
-        outputs=", ".join(f"{o.name} ({o.type.value}): {o.description}" for o in tool.outputs),
-        name=tool.name,
-        arguments=json.dumps(arguments, ensure_ascii=False),
-    )
-    return Request.chat(
-        _EXECUTOR_SYSTEM,
-        prompt,
-        json_schema=_response_schema(tool),
-        max_tokens=max_tokens,
-        temperature=0.7,
-        seed=seed,
-    )
-
-
 def _validate_call(tool: Tool, arguments: dict[str, Any]) -> str | None:
     """What a real server would refuse: unknown or missing required parameters."""
     names = {p.name for p in tool.parameters}
@@ -153,26 +105,6 @@ def _validate_call(tool: Tool, arguments: dict[str, Any]) -> str | None:
     if missing:
         return f"missing required parameters {missing}"
     return None
-
-
-class LLMToolSimulator:
-    """The tool-executor agent on its own: plays any tool from its documentation, for
-    :class:`agent.executor.ToolRegistry` (``ToolRegistry(simulator=LLMToolSimulator(llm))``).
-
-    Replies follow the tool's output schema (enforced while decoding); a reply that does not
-    parse raises, and the executor records it as the call's error.
-    """
-
-    def __init__(self, llm: ChatLLM, *, seed: int = 0, max_tokens: int = 200) -> None:
-        self.llm, self.seed, self.max_tokens = llm, seed, max_tokens
-
-    def __call__(self, tool: Tool, arguments: dict[str, Any]) -> dict[str, Any]:
-        req = _executor_request(tool, dict(arguments), self.seed, self.max_tokens)
-        text = complete_request(self.llm, req)
-        value, verdict = parse_json(text)
-        if not verdict.kept or not isinstance(value, dict):
-            raise ConfigError(f"the simulated {tool.name} replied {text[:120]!r}: {verdict.detail}")
-        return value
 
 
 def to_instance(episode: Episode, catalog: dict[str, Tool]) -> dict[str, Any]:
@@ -295,7 +227,7 @@ def simulate(
         replies = complete_many(
             llm,
             [
-                _executor_request(tool, step["action_input"], seed * 7 + k, max_tokens)
+                executor_request(tool, step["action_input"], seed * 7 + k, max_tokens)
                 for k, (_, step, tool) in enumerate(pending)
             ],
         )

@@ -326,3 +326,17 @@ def complete_many(
 
     with ThreadPoolExecutor(max_workers=max(1, llm.max_workers)) as pool:
         return list(pool.map(tracked, requests))
+
+
+def first_json(text: str) -> Any:
+    """The first JSON object or list in an LLM's reply (models wrap it in prose or code fences).
+
+    Raises:
+        ValueError: the reply holds no JSON object or list (a ``json.JSONDecodeError`` when one
+            starts but does not parse).
+    """
+    start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
+    if start < 0:
+        raise ValueError("no JSON object in the output")
+    value, _ = json.JSONDecoder().raw_decode(text[start:])
+    return value
