@@ -32,16 +32,23 @@ def make_planner(
     constrained: bool = True,
     engine: str | None = None,
     precision: str | None = None,
+    niceness: int | None = None,
 ) -> Any:
     """``openai:MODEL`` -> a :class:`~agent.remote.RemotePlanner` on ``$OPENAI_BASE_URL``;
     anything else (adapter folder, model folder, hub id, packaged alias, ``None`` for the shipped
     planner) -> a local :class:`Planner` on ``engine`` in ``precision`` (see
-    :meth:`Planner.load`)."""
+    :meth:`Planner.load`), or with ``niceness`` (0-19) the same planner in a child process at
+    that lower priority (:class:`agent.worker.PlannerProcess`)."""
     if spec and spec.startswith("openai:"):
         from agent.remote import RemotePlanner
 
         return RemotePlanner(spec.removeprefix("openai:"))
-    return Planner.load(spec, constrained=constrained, engine=engine, precision=precision)
+    kwargs = {"constrained": constrained, "engine": engine, "precision": precision}
+    if niceness is not None:
+        from agent.worker import PlannerProcess
+
+        return PlannerProcess(spec, niceness=niceness, **kwargs)
+    return Planner.load(spec, **kwargs)
 
 
 def plan_with(
@@ -141,10 +148,12 @@ class Agent:
         registry: ToolRegistry | None = None,
         selector: str | None = "auto",
         threshold: float | None = None,
+        planner_niceness: int | None = None,
     ) -> Agent:
         """An agent over a saved index with the default (or given) planner and selector
         (``"auto"``: the shipped one when it fits the index; see
-        :func:`retriever.selector.resolve_selector`)."""
+        :func:`retriever.selector.resolve_selector`); ``planner_niceness``: plan in a child
+        process at that lower priority (see :func:`make_planner`)."""
         from index.store import ToolIndex
         from retriever.selector import check_selector_spec, resolve_selector
 
@@ -152,7 +161,13 @@ class Agent:
         idx = ToolIndex.load(index)
         return cls(
             idx,
-            make_planner(planner, constrained=constrained, engine=engine, precision=precision),
+            make_planner(
+                planner,
+                constrained=constrained,
+                engine=engine,
+                precision=precision,
+                niceness=planner_niceness,
+            ),
             registry=registry,
             selector=resolve_selector(selector, idx, threshold),
             k=k,

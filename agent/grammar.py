@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from agent.grounding import mentioned, query_numbers, query_words
+from agent.grounding import mentioned, query_dates, query_numbers, query_words
 from toolrag.errors import ConfigError
 from toolrag.types import Param, Tool
 
@@ -66,7 +66,8 @@ def _literal(text: str) -> str:
 class QueryFacts:
     """What a query states that values can be checked against: its numbers
     (:func:`agent.grounding.query_numbers`), its words and the separators between them
-    (:func:`agent.grounding.query_words`), and its text; ``strings`` says which plain string
+    (:func:`agent.grounding.query_words`) with the ISO form of the dates it writes out
+    (:func:`agent.grounding.query_dates`), and its text; ``strings`` says which plain string
     values must be made of its words (one of :data:`STRING_MODES`)."""
 
     text: str
@@ -85,6 +86,7 @@ class QueryFacts:
         if strings not in STRING_MODES:
             raise ConfigError(f"strings must be one of {', '.join(STRING_MODES)}, got {strings!r}")
         words, seps = query_words(query)
+        words += [d for d in query_dates(query) if d not in words]
         return cls(query, tuple(query_numbers(query)), tuple(words), tuple(seps), strings)
 
     def string_pattern(self, required: bool) -> str:

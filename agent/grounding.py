@@ -4,6 +4,7 @@ is usually a distractor tool the model added)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -175,3 +176,55 @@ def query_words(query: str) -> tuple[list[str], list[str]]:
         words.append(query[start:stop])
         end = stop
     return words, seps
+
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_DATES = [
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
+    re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
+]
+
+
+def query_dates(query: str) -> list[str]:
+    """The calendar dates a query writes out, as ISO dates (``2022-05-01``), in order and
+    without repeats: ``May 1st, 2022``, ``1 May 2022``, ``the 1st of May, 2022``, ``5/1/2022``
+    (month first). A date already written in ISO form is one of the query's words.
+
+    Example:
+        >>> query_dates("From January 19, 2020, to the 24th of Aug 2022 (not 31/31/2022)")
+        ['2020-01-19', '2022-08-24']
+    """
+    found: list[tuple[int, str]] = []
+    for pattern in _DATES:
+        for m in pattern.finditer(query):
+            month = m["month"]
+            month_no = int(month) if month.isdigit() else _MONTHS[month.lower()]
+            try:
+                day = datetime.date(int(m["year"]), month_no, int(m["day"]))
+            except ValueError:
+                continue
+            found.append((m.start(), day.isoformat()))
+    return list(dict.fromkeys(iso for _, iso in sorted(found)))

@@ -9,11 +9,10 @@ machine, and the engine keeps one cache).
 Planning requests are admitted into a bounded queue (:class:`PlanQueue`): past ``max_queue``
 waiting requests the server answers 503 with a ``Retry-After`` estimate at once, instead of
 holding the client (and a worker thread) for minutes. ``/retrieve`` never waits on the planner.
-Plans run on one worker thread, which also loads the planner's model, so its ONNX Runtime
-threads inherit that thread's scheduling priority (:data:`PLANNER_NICENESS`, default 0). A lower
-priority was measured and rejected: the planning thread holds the GIL between forward passes, so
-the server's other threads wait on a thread the OS now runs last (20 clients: /ask 200s per
-minute 113 -> 37, /retrieve p50 under /ask load 2.8x -> 2.2x its p50 alone).
+Plans run one at a time on one worker thread. ``toolrag serve`` loads the local planner in a
+child process at a lower priority (:class:`agent.worker.PlannerProcess`), so that retrieval
+requests take the CPU first; in this process, a lower-priority planning thread would hold the
+GIL between forward passes and make the other threads wait on it.
 
 Example:
     >>> app = create_app(Agent.load("my-index"))  # doctest: +SKIP
@@ -24,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import threading
 import time
 from collections import deque
@@ -42,19 +40,6 @@ from toolrag.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-PLANNER_NICENESS = 0
-"""How much lower the planning thread's scheduling priority is than the server's (Linux nice);
-0: the same (see the module docstring for why)."""
-
-
-def _lower_priority(niceness: int) -> None:
-    if not niceness:
-        return
-    try:  # on Linux the niceness of one thread: the planner's, not the server's
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
-    except (AttributeError, OSError) as err:  # pragma: no cover - other platforms
-        logger.info("planning at the server's priority: %s", err)
 
 
 class RetrieveRequest(BaseModel):
@@ -76,17 +61,11 @@ class PlanQueue:
     """One plan runs at a time; at most ``max_queue`` more wait. Beyond that, :meth:`slot`
     raises a 503 whose ``Retry-After`` is the expected wait (recent plan time x queue length)."""
 
-    def __init__(self, max_queue: int = 4, *, niceness: int = PLANNER_NICENESS) -> None:
+    def __init__(self, max_queue: int = 4) -> None:
         if max_queue < 0:
             raise ConfigError(f"max_queue={max_queue}: must be 0 or more")
         self.max_queue = max_queue
-        self.niceness = niceness
-        self._worker = ThreadPoolExecutor(
-            max_workers=1,
-            thread_name_prefix="planner",
-            initializer=_lower_priority,
-            initargs=(niceness,),
-        )
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner")
         self._admitted = threading.BoundedSemaphore(max_queue + 1)
         self._run = threading.Lock()
         self._recent: deque[float] = deque(maxlen=16)
@@ -128,17 +107,15 @@ class PlanQueue:
             self._admitted.release()
 
 
-def create_app(agent: Agent, *, max_queue: int = 4, niceness: int = PLANNER_NICENESS) -> FastAPI:
+def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
     """The FastAPI app serving ``agent``; ``max_queue``: planning requests that may wait
-    behind the running one before the server answers 503; ``niceness``: how much lower the
-    planning thread's priority is."""
+    behind the running one before the server answers 503."""
     app = FastAPI(
         title="toolrag",
         description="Retrieve the tools a query needs, plan the calls, check and execute them.",
     )
-    plans = PlanQueue(max_queue, niceness=niceness)
-    # load the query encoder now, not lazily inside 20 concurrent first requests; and the
-    # planner's model on the planning thread, whose priority its threads then inherit
+    plans = PlanQueue(max_queue)
+    # load the query encoder and warm the planner now, not inside 20 concurrent first requests
     hits = agent.retriever.retrieve("warm up", k=1)
     plans.run(agent.plan, "warm up", [h.tool for h in hits])
 
@@ -150,7 +127,7 @@ def create_app(agent: Agent, *, max_queue: int = 4, niceness: int = PLANNER_NICE
             "planner": agent.planner.name,
             "plan_queue": {
                 "max_waiting": plans.max_queue,
-                "niceness": plans.niceness,
+                "planner_niceness": getattr(agent.planner, "niceness", 0),
                 "admitted": plans.admitted,
                 "rejected": plans.rejected,
             },

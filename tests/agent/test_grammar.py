@@ -331,6 +331,14 @@ def test_word_grounded_strings_still_take_references(ll_tok):
     assert not accepts(ll_tok, g, prefix + call % "Weather")
 
 
+def test_word_grounded_strings_take_dates_the_query_writes_in_iso_form(ll_tok):
+    facts = QueryFacts.of("Email ann@x.org a reminder for May 1st, 2022", "all")
+    call = '"to":"ann@x.org","subject":"%s"'
+    g = stage_grammar("", [], [MAIL], max_calls=2, facts=facts)
+    assert accepts(ll_tok, g, _mail(call % "reminder 2022-05-01"))
+    assert not accepts(ll_tok, g, _mail(call % "reminder 2022-05-02"))
+
+
 def test_unknown_string_mode_is_refused():
     with pytest.raises(ValueError, match="strings must be one of"):
         QueryFacts.of("hi", "spans")

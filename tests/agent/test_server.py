@@ -109,30 +109,48 @@ def test_a_full_plan_queue_answers_503_and_retrieve_does_not_wait(six_index, loo
         assert httpx.get(f"{url}/healthz").json()["plan_queue"]["rejected"] >= 1
 
 
-def test_plans_run_on_one_planning_thread_at_its_priority(six_index, loopback):
-    import os
+def test_plans_run_on_one_planning_thread(six_index, loopback):
     import threading
-
-    from agent.server import PLANNER_NICENESS
 
     class Recording(WeatherPlanner):
         def __init__(self) -> None:
-            self.seen: list[tuple[str, int, int]] = []
+            self.seen: list[tuple[str, int]] = []
 
         def plan(self, query, tools, selected=None):
-            tid = threading.get_native_id()
-            self.seen.append((query, tid, os.getpriority(os.PRIO_PROCESS, tid)))
+            self.seen.append((query, threading.get_native_id()))
             return super().plan(query, tools, selected)
 
     planner = Recording()
-    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    app = create_app(Agent(six_index, planner, k=3), niceness=3)
-    assert planner.seen[0][0] == "warm up"  # the model is loaded on the planning thread
+    app = create_app(Agent(six_index, planner, k=3))
+    assert planner.seen[0][0] == "warm up"  # the planner is warmed before the first request
     with loopback(app) as url:
         for path in ("/plan", "/ask"):
             assert httpx.post(f"{url}{path}", json={"query": "weather"}, timeout=30).is_success
-    assert len({tid for _, tid, _ in planner.seen}) == 1
-    expected = min(19, base + 3)
-    assert PLANNER_NICENESS == 0  # the default: measured, a lower priority slowed everything
-    assert {nice for _, _, nice in planner.seen} == {expected}
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base  # ours unchanged
+        health = httpx.get(f"{url}/healthz").json()
+    assert len({tid for _, tid in planner.seen}) == 1
+    assert threading.get_native_id() not in {tid for _, tid in planner.seen}
+    assert health["plan_queue"]["planner_niceness"] == 0
+
+
+def test_a_planner_process_plans_as_the_planner_does_at_a_lower_priority(smol_folder, six_index):
+    import os
+
+    from agent.planner import Planner
+    from agent.worker import PlannerProcess
+
+    tools = list(six_index.tools)[:3]
+    here = Planner.load(str(smol_folder), engine="torch", max_new_tokens=40)
+    there = PlannerProcess(str(smol_folder), niceness=5, engine="torch", max_new_tokens=40)
+    try:
+        info = there.info()
+        assert info["pid"] != os.getpid()
+        assert info["niceness"] == min(19, os.nice(0) + 5)
+        assert os.nice(0) != info["niceness"]  # ours is unchanged
+        expected = here.plan("weather in Oslo", tools)
+        got = there.plan("weather in Oslo", tools)
+        assert got.text == expected.text and got.calls == expected.calls
+        assert there.plan("weather in Oslo", tools, selected=[]).calls == []
+    finally:
+        there.close()
+    with pytest.raises(ValueError, match="niceness=20"):
+        PlannerProcess(str(smol_folder), niceness=20)

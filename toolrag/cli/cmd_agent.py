@@ -165,6 +165,16 @@ def serve(
             help="Plan requests that may wait behind the running one; more get 503 + Retry-After.",
         ),
     ] = 4,
+    planner_niceness: Annotated[
+        int,
+        typer.Option(
+            "--planner-niceness",
+            min=0,
+            max=19,
+            help="A local planner runs in a child process this much lower in priority than the "
+            "server (Linux nice), so /retrieve is served first.",
+        ),
+    ] = 10,
 ) -> None:
     """Serve /retrieve, /plan, /ask and /healthz over HTTP (FastAPI + uvicorn; docs at /docs)."""
     import uvicorn
@@ -181,6 +191,7 @@ def serve(
             k=k,
             selector=selector,
             threshold=threshold,
+            planner_niceness=planner_niceness,
         )
     except EXPECTED_ERRORS as err:
         _fail(err)

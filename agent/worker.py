@@ -1,0 +1,80 @@
+"""A local planner in a process of its own, at a lower scheduling priority than its caller.
+
+In one process, a planning thread and the server's request threads share the GIL: the planner
+holds it between forward passes, so a lower OS priority for that thread only makes the others
+wait on a thread the OS runs last. In a child process the planner has its own interpreter, and
+its niceness does what it says: the server's retrieval requests take the CPU first and the
+planner runs on what they leave (``toolrag serve --planner-niceness``).
+
+Example:
+    >>> planner = PlannerProcess(None, niceness=10)  # doctest: +SKIP
+    >>> planner.plan("weather in Oslo", tools).calls  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from toolrag.errors import ConfigError
+
+if TYPE_CHECKING:
+    from agent.planner import PlanResult
+    from toolrag.types import Tool
+
+_PLANNER: Any = None  # the child's planner
+
+
+def _load(spec: str | None, niceness: int, kwargs: dict[str, Any]) -> str:
+    global _PLANNER
+    if niceness:
+        os.nice(niceness)
+    from agent.planner import Planner
+
+    _PLANNER = Planner.load(spec, **kwargs)
+    return _PLANNER.name
+
+
+def _info() -> dict[str, int]:
+    return {"pid": os.getpid(), "niceness": os.nice(0)}
+
+
+def _plan(query: str, tools: list[Tool], selected: list[str] | None) -> PlanResult:
+    return _PLANNER.plan(query, tools, selected=selected)
+
+
+class PlannerProcess:
+    """:meth:`agent.planner.Planner.load` ``(spec, **kwargs)`` in a child process started with
+    ``spawn`` and ``niceness`` lower priority; :meth:`plan` as :meth:`Planner.plan`, one plan at
+    a time. The model loads in the constructor, which waits for it (errors raise there).
+    """
+
+    def __init__(self, spec: str | None = None, *, niceness: int = 10, **kwargs: Any) -> None:
+        if not 0 <= niceness <= 19:
+            raise ConfigError(f"niceness={niceness}: must be 0 (the same priority) to 19")
+        self.niceness = niceness
+        self._pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+        )
+        try:
+            self.name: str = self._pool.submit(_load, spec, niceness, kwargs).result()
+        except BaseException:
+            self._pool.shutdown(cancel_futures=True)
+            raise
+
+    def plan(
+        self, query: str, tools: Sequence[Tool], *, selected: Sequence[str] | None = None
+    ) -> PlanResult:
+        chosen = list(selected) if selected is not None else None
+        return self._pool.submit(_plan, query, list(tools), chosen).result()
+
+    def info(self) -> dict[str, int]:
+        """The child's process id and niceness."""
+        return self._pool.submit(_info).result()
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
