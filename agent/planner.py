@@ -114,8 +114,10 @@ class Planner:
             query states and an enum the members it says; an optional one with nothing said
             is left out (:func:`agent.grammar._grounded`). On by default.
         ground_strings: with ``ground_values``, which plain string values must be made of the
-            query's words: ``"free"`` (none; any string of bounded length), ``"optional"``
-            (optional parameters') or ``"all"`` (:meth:`agent.grammar.QueryFacts.string_pattern`).
+            query's words and the ISO form of its dates: ``"all"`` (default), ``"optional"``
+            (optional parameters' only) or ``"free"`` (none; any string of bounded length); see
+            :meth:`agent.grammar.QueryFacts.string_pattern`. A value the query does not word
+            (``"EUR"`` for "euros") is then out of reach: the trade measured in the README.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -133,7 +135,7 @@ class Planner:
         drop_ungrounded: bool = True,
         show_selected_only: bool = True,
         ground_values: bool = True,
-        ground_strings: str = "free",
+        ground_strings: str = "all",
     ) -> None:
         if ground_strings not in STRING_MODES:
             raise ConfigError(

@@ -4,8 +4,9 @@ Each setting is `NAME=MODEL:DECODING` (DECODING is `constrained` or `free`, opti
 an engine, `+onnx` or `+torch` (default: the library's), a precision, `+fp32`, `+int8` or `+int4`
 (default: the engine's), `+select` for the tool selector of `--selector`, `+all` to list every
 candidate in the prompt, not only the selected ones, and `+ungrounded` to let numbers and enums
-take any value of their type (`Planner(ground_values=False)`), `+words` / `+optwords` to make
-all / optional plain string values of the query's words (`Planner(ground_strings=...)`); MODEL an
+take any value of their type (`Planner(ground_values=False)`), `+words` / `+optwords` /
+`+freestrings` to make all / optional / no plain string values of the query's words
+(`Planner(ground_strings="all" | "optional" | "free")`; default: the planner's); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -22,9 +23,10 @@ import argparse
 import gc
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from common import RESULTS, ROOT, SEAL, seal_index, write_results
+from common import RESULTS, ROOT, SEAL, command_line, seal_index, write_results
 
 from agent.engine import DEFAULT_ENGINE, ENGINES
 from agent.models import DEFAULT_PRECISION
@@ -109,13 +111,16 @@ def main() -> None:
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +words, +optwords"
+                "+ungrounded, +words, +optwords, +freestrings"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
         start = time.time()
+        strings = {"words": "all", "optwords": "optional", "freestrings": "free"}
+        chosen = [strings[f] for f in flags if f in strings]
         planner = Planner.load(
             model or None,
+            **({"ground_strings": chosen[0]} if chosen else {}),
             engine=engine,
             precision=precision,
             constrained=decoding == "constrained",
@@ -123,11 +128,6 @@ def main() -> None:
             stop_on_repeat=not repeats,
             show_selected_only="all" not in flags,
             ground_values="ungrounded" not in flags,
-            ground_strings="all"
-            if "words" in flags
-            else "optional"
-            if "optwords" in flags
-            else "free",
         )
         selector = None
         if "select" in flags:
@@ -141,6 +141,8 @@ def main() -> None:
         if selector is not None:
             res |= {"selector": args.selector, "threshold": selector.threshold}
         res["load_s"] = round(load_s, 1)
+        res["command"] = command_line()
+        res["date"] = datetime.now(UTC).isoformat(timespec="seconds")
         results[name] = res
         del planner
         gc.collect()
@@ -163,6 +165,14 @@ def main() -> None:
             "## Where the score is lost (strict one-to-one matching)",
             "",
             error_table(results),
+            "",
+            "Each setting's run (settings kept from earlier runs of this file say theirs):",
+            "",
+            *(
+                f"- `{n}`: `{r.get('command', 'not recorded')}`"
+                + (f" ({r['date']})" if "date" in r else "")
+                for n, r in results.items()
+            ),
         ]
         write_results(
             args.name,

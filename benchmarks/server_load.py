@@ -105,7 +105,16 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--cap", type=int, default=100_000, help="max requests per endpoint")
     ap.add_argument("--name", default="server_load")
+    ap.add_argument(
+        "--planner-niceness",
+        type=int,
+        default=None,
+        help="`toolrag serve --planner-niceness` (default: serve's own default)",
+    )
     args = ap.parse_args()
+    niceness = (
+        [] if args.planner_niceness is None else ["--planner-niceness", str(args.planner_niceness)]
+    )
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -119,6 +128,7 @@ def main() -> None:
             str(args.index),
             "--port",
             str(port),
+            *niceness,
         ],
         cwd=ROOT,
         env=os.environ.copy(),
@@ -134,6 +144,7 @@ def main() -> None:
             if time.time() > deadline or server.poll() is not None:
                 raise SystemExit("server did not start")
             time.sleep(0.5)
+        health = httpx.get(f"{url}/healthz", timeout=2).json()
         bodies = {
             "retrieve": lambda c, i: {"query": QUERIES[(c + i) % len(QUERIES)], "k": 5},
             "ask": lambda c, i: {"query": QUERIES[(c + i) % len(QUERIES)], "k": 5},
@@ -153,7 +164,8 @@ def main() -> None:
         server.wait(timeout=30)
     lines = [
         f"# `toolrag serve` under load: {args.clients} concurrent clients per phase, "
-        f"{args.seconds:.0f} s each, loopback, index `{args.index}`",
+        f"{args.seconds:.0f} s each, loopback, index `{args.index}`, planner niceness "
+        f"{health['plan_queue']['planner_niceness']}",
         "",
         "| phase | requests | 200 | deliberate 503 | failed | 200/s | p50 s | p95 s |",
         "|---|---|---|---|---|---|---|---|",
@@ -174,7 +186,7 @@ def main() -> None:
     ]
     write_results(
         args.name,
-        {"clients": args.clients, "seconds": args.seconds, "rows": rows},
+        {"clients": args.clients, "seconds": args.seconds, "health": health, "rows": rows},
         "\n".join(lines),
     )
 
