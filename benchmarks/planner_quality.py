@@ -104,6 +104,7 @@ def main() -> None:
                 "ungrounded",
                 "words",
                 "optwords",
+                "freestrings",
             }
             or len(engines) > 1
             or len(precisions) > 1
