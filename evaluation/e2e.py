@@ -24,11 +24,15 @@ from agent.planner import Planner
 from evaluation.plan_metrics import score_instance
 from evaluation.planner import (
     check_gold_tools,
+    error_table,
     evaluate_planner,
+    markdown_table,
     oracle_candidates,
     read_predictions,
     retrieved_candidates,
 )
+from evaluation.retrieval import evaluate_retriever
+from retriever.factory import default_retriever
 from toolrag.types import Instance, ToolCall
 
 logger = logging.getLogger(__name__)
@@ -63,8 +67,6 @@ def evaluate_e2e(
 ) -> dict[str, Any]:
     """Run the three evaluations (each resumable) and write report.json, report.md and, with
     matplotlib installed, plots. A ``selector`` constrains both planner runs."""
-    from evaluation.retrieval import evaluate_retriever
-    from retriever.factory import default_retriever
 
     out.mkdir(parents=True, exist_ok=True)
     retriever = default_retriever(index)
@@ -103,7 +105,6 @@ def evaluate_e2e(
 
 
 def markdown(report: dict[str, Any]) -> str:
-    from evaluation.planner import error_table, markdown_table
 
     k = report["k"]
     ret = report["retrieval"]

@@ -39,11 +39,13 @@ from index.encoder import (
     model_label,
     weight_checksum,
 )
+from index.store import DEFAULT_DENSE_TEMPLATE
 from retriever.decompose import split_query
 from toolrag.errors import ConfigError
 from trainer.checkpoint import latest_checkpoint
 from trainer.config import TrainConfig
-from trainer.data import Query
+from trainer.data import Query, tool_texts
+from trainer.losses import ToolScoreDistillLoss
 from trainer.retriever import RetrieverTrainConfig, build_queries
 
 if TYPE_CHECKING:
@@ -201,10 +203,6 @@ def distill_query_encoder(
         SentenceTransformerTrainer,
         SentenceTransformerTrainingArguments,
     )
-
-    from index.store import DEFAULT_DENSE_TEMPLATE
-    from trainer.data import tool_texts
-    from trainer.losses import ToolScoreDistillLoss
 
     start = time.perf_counter()
     tools, held, train_q, val_q = build_queries(cfg.queries_config())

@@ -23,11 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from agent.adapter import PLANNER_RECORD
+from agent.engine import onnx_available
+from agent.export import export
 from agent.models import DEFAULT_PLANNER_BASE, PACKAGED, PRECISIONS, resolve_base
 from evaluation.candidates import CandidateBuilder
 from index.toolset import load_toolset
 from toolrag.errors import ConfigError
 from toolrag.instances import read_instances
+from trainer.augment import coordinated_instances, parallel_instances
 from trainer.checkpoint import latest_checkpoint
 from trainer.config import TrainConfig
 from trainer.planner_data import planner_example
@@ -100,8 +103,6 @@ def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
     instances = cfg.train_instances()
     parts = [(cfg.train, instances)] + [(p, read_instances(p)) for p in cfg.extra_train]
     if cfg.parallel:
-        from trainer.augment import coordinated_instances, parallel_instances
-
         made = parallel_instances(instances, n=cfg.parallel, seed=cfg.seed)
         made += coordinated_instances(instances, n=cfg.parallel - len(made), seed=cfg.seed)
         logger.info("%d parallel-call instances made from %s", len(made), cfg.train)
@@ -208,8 +209,6 @@ def train_planner(cfg: PlannerTrainConfig, *, resume: bool = True) -> Path:
 def _export_onnx(folder: Path, precision: str) -> str | None:
     """Write the ONNX export beside the adapter; the folder name, or None where the ONNX engine
     is not installed (the adapter is then converted on first load instead)."""
-    from agent.engine import onnx_available
-    from agent.export import export
 
     if not onnx_available():
         logger.warning("onnxruntime-genai is not installed: no ONNX export beside the adapter")

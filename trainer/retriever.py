@@ -17,9 +17,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from evaluation.retrieval_metrics import evaluate
 from index.encoder import BASE_MODEL, MODEL_RECORD, load_encoder, model_label, resolve_model
 from index.store import DEFAULT_DENSE_TEMPLATE, ToolIndex
 from index.toolset import load_toolset
+from retriever import BM25Retriever, DenseRetriever
+from retriever.fusion import weighted_score_fusion
+from retriever.hybrid import HybridConfig
 from toolrag.errors import ConfigError
 from toolrag.instances import read_instances, spread
 from toolrag.types import Instance
@@ -35,6 +39,8 @@ from trainer.data import (
     to_rows,
     tool_texts,
 )
+from trainer.losses import ListwiseMultiLabelLoss, MultiPositiveInfoNCELoss
+from trainer.sampler import QueryGroupBatchSampler
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +131,6 @@ class RetrieverTrainConfig(TrainConfig):
 def _loss(name: LossName, model):
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
-    from trainer.losses import ListwiseMultiLabelLoss, MultiPositiveInfoNCELoss
-
     return {
         LossName.PAIRS: MultipleNegativesRankingLoss,
         LossName.INFONCE: MultiPositiveInfoNCELoss,
@@ -173,9 +177,6 @@ def train_retriever(
     from sentence_transformers.sentence_transformer.evaluation import (
         InformationRetrievalEvaluator,
     )
-
-    from retriever import BM25Retriever, DenseRetriever
-    from trainer.sampler import QueryGroupBatchSampler
 
     start = time.perf_counter()
     tools, held, train_q, val_q = build_queries(cfg)
@@ -287,10 +288,6 @@ DENSE_WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 def tune_dense_weight(index: ToolIndex, queries: Sequence[Query]) -> float:
     """The hybrid retriever's dense weight with the best COMP@5 (then R@5) on ``queries``, over
     :data:`DENSE_WEIGHTS`; ties go to the smaller weight."""
-    from evaluation.retrieval_metrics import evaluate
-    from retriever import BM25Retriever, DenseRetriever
-    from retriever.fusion import weighted_score_fusion
-    from retriever.hybrid import HybridConfig
 
     texts = {str(i): q.text for i, q in enumerate(queries)}
     qrels = {str(i): dict.fromkeys(q.tools, 1) for i, q in enumerate(queries)}

@@ -32,7 +32,9 @@ import numpy as np
 
 from evaluation.candidates import CandidateBuilder
 from index.encoder import model_label
+from index.store import ToolIndex
 from index.toolset import load_toolset
+from retriever.factory import default_retriever
 from retriever.selector import (
     FEATURES,
     PARTS,
@@ -42,6 +44,7 @@ from retriever.selector import (
     features,
     tune_threshold,
 )
+from toolrag.cache import staged_folder
 from toolrag.errors import ConfigError
 from toolrag.types import Instance, Tool
 from trainer.config import TrainConfig
@@ -167,10 +170,6 @@ def validate(index: Any, lists: list[CandidateList], weights: dict[str, Any]) ->
 def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
     """Fit the selector, tune its threshold, write the selector folder; return its path."""
     from sklearn.linear_model import LogisticRegression
-
-    from index.store import ToolIndex
-    from retriever.factory import default_retriever
-    from toolrag.cache import staged_folder
 
     start = time.perf_counter()
     tools = load_toolset(cfg.tools)

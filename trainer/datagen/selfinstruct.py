@@ -24,6 +24,7 @@ from agent.plan import to_internal, to_seal
 from agent.prompt import tool_doc
 from index.formats.seal import from_records, to_record
 from toolrag.errors import ConfigError
+from toolrag.sample import sample_instances, sample_tools
 from toolrag.types import Instance, Tool
 from trainer.datagen.quality import (
     INSTANCE_SCHEMA,
@@ -273,7 +274,6 @@ def sample_demonstrations() -> dict[str, list[tuple[str, str]]]:
     """Worked examples from the bundled sample's labelled instances (:mod:`toolrag.sample`):
     the default when the user gives none, whatever toolset is generated for (an example shows
     the form of a request and its calls, not the tools to use)."""
-    from toolrag.sample import sample_instances, sample_tools
 
     return demonstrations(sample_instances(), sample_tools())
 
