@@ -1,7 +1,9 @@
 """Grammars for constrained planning, compiled by llguidance.
 
 The constraint the planner needs is context-dependent: call ``i`` may reference only outputs of
-calls ``0..i-1``, and only the output fields of the tools *those* calls chose. A single
+calls ``0..i-1``, and only the output fields of the tools *those* calls chose; never an earlier
+call to its own tool (none of dev.jsonl's 32 references does, and a model that repeats a tool
+fed its own output back: ``getTitle(study_id=$0.title)`` after ``getTitle(study_id=69)``). A single
 context-free grammar cannot remember which tool each earlier call picked, so decoding moves
 through stages: stage ``i`` is a grammar whose prefix is the literal text of the calls already
 written, followed by call ``i`` with exactly the references that are valid now. When call ``i``
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,13 +209,18 @@ def _lark_str(text: str) -> str:
 
 
 def _call_rule(
-    name: str, tools: Sequence[Tool], refs: str | None, facts: QueryFacts | None
+    name: str,
+    tools: Sequence[Tool],
+    refs: Callable[[Tool], str | None] | str | None,
+    facts: QueryFacts | None,
 ) -> list[str]:
+    """Rule ``name``: a call to one of ``tools``; ``refs``: the reference pattern its values may
+    take, or a function giving it per tool."""
     alts, rules = [], []
     for k, tool in enumerate(tools):
         head = _lark_str('{"api":' + json.dumps(tool.name, ensure_ascii=False) + ',"parameters":')
         alts.append(f'{head} {name}_p{k} "}}"')
-        schema = parameters_schema(tool, refs, facts)
+        schema = parameters_schema(tool, refs(tool) if callable(refs) else refs, facts)
         rules.append(f"{name}_p{k}: %json {json.dumps(schema)}")
     return [f"{name}: {' | '.join(alts)}", *rules]
 
@@ -263,9 +270,16 @@ def stage_grammar(
     r, left = len(remaining), max_calls - i  # calls still needed, calls still allowed
     if r > left:
         raise ConfigError(f"{r} required tools do not fit in the {left} calls left of max_calls")
-    exact = _ref_pattern(
-        [(j, [p.name for p in t.outputs]) for j, t in enumerate(done) if t is not None]
-    )
+
+    def exact(tool: Tool) -> str | None:  # outputs of earlier calls to other tools
+        return _ref_pattern(
+            [
+                (j, [p.name for p in t.outputs])
+                for j, t in enumerate(done)
+                if t is not None and t.name != tool.name
+            ]
+        )
+
     loose_fields = sorted({p.name for t in tools for p in t.outputs})
     loose = _ref_pattern([(j, loose_fields) for j in range(max_calls)])
     head = f"{_lark_str(prefix)} " if prefix else ""

@@ -55,6 +55,14 @@ def test_later_stage_allows_only_real_outputs_of_earlier_calls(ll_tok):
     assert accepts(ll_tok, g, prefix + "]")
 
 
+def test_a_call_never_references_an_earlier_call_to_its_own_tool(ll_tok):
+    prefix = '[{"api":"geo","parameters":{"city":"Oslo"}}'
+    g = stage_grammar(prefix, [GEO], [GEO, WEATHER], max_calls=4)
+    assert accepts(ll_tok, g, prefix + ',{"api":"geo","parameters":{"city":"Rome"}}]')
+    assert not accepts(ll_tok, g, prefix + ',{"api":"geo","parameters":{"city":"$0.lat"}}]')
+    assert accepts(ll_tok, g, prefix + ',{"api":"weather","parameters":{"lat":"$0.lat"}}]')
+
+
 def test_length_cap(ll_tok):
     prefix = '[{"api":"weather","parameters":{}}'
     g = stage_grammar(prefix, [WEATHER], [GEO, WEATHER], max_calls=1)
