@@ -24,7 +24,7 @@ from typing import Any
 
 from agent.grounding import mentioned, query_dates, query_numbers, query_words
 from toolrag.errors import ConfigError
-from toolrag.types import Param, Tool
+from toolrag.types import Param, ParamType, Tool
 
 NOT_A_REFERENCE = r"^([^$\s](.*[^\s])?)?$"
 """A plain string value: anything that does not start with ``$`` or start or end with a space."""
@@ -42,6 +42,35 @@ def plain_string_pattern(max_chars: int | None = None) -> str:
     if max_chars < 2:
         raise ValueError(f"max_chars must be at least 2, got {max_chars}")
     return rf"^([^$\s](.{{0,{max_chars - 2}}}[^\s])?)?$"
+
+
+Refs = Sequence[tuple[int, Sequence[Param]]]
+"""The earlier outputs a value may reference: (call index, that call's output fields)."""
+
+
+def compatible(output: ParamType, param: ParamType) -> bool:
+    """Whether an output of type ``output`` may fill a parameter of type ``param``: the same
+    type, an integer for a number, or a string on either side (Seal-Tools' outputs are mostly
+    strings that hold numbers, and its references feed them to integer parameters).
+
+    Example:
+        >>> compatible(ParamType.STRING, ParamType.INTEGER)
+        True
+        >>> compatible(ParamType.BOOLEAN, ParamType.INTEGER)
+        False
+    """
+    return (
+        output == param
+        or ParamType.STRING in (output, param)
+        or (output, param) == (ParamType.INTEGER, ParamType.NUMBER)
+    )
+
+
+def _refs_for(param: Param, refs: Refs) -> str | None:
+    """The pattern of the references ``param`` may take: type-compatible earlier outputs."""
+    return _ref_pattern(
+        [(j, [o.name for o in outs if compatible(o.type, param.type)]) for j, outs in refs]
+    )
 
 
 def _ref_pattern(options: Sequence[tuple[int, Sequence[str]]]) -> str | None:
@@ -154,22 +183,23 @@ def _plain_string(schema: Any) -> bool:
 
 
 def _value_schema(
-    param: Param, refs: str | None, facts: QueryFacts | None = None
+    param: Param, refs: Refs = (), facts: QueryFacts | None = None
 ) -> dict[str, Any] | None:
     """A parameter's value: what its schema admits, or a reference to an earlier output.
 
     A plain string (no enum, pattern or format of its own) must not start with ``$``, so that a
-    reference is always one of the valid ``refs``. Typed values take only their type: an integer
-    is never ``"50 kilometers"``, an enum only its members, an array its item type, an object its
-    properties. With ``facts``, numbers and enums are also narrowed to what the query states
+    reference is always one of the valid ``refs`` whose type fits (:func:`compatible`). Typed
+    values take only their type: an integer is never ``"50 kilometers"``, an enum only its
+    members, an array its item type, an object its properties. With ``facts``, numbers and enums are also narrowed to what the query states
     (:func:`_grounded`) and a plain string, or an array's plain string items, take
     :meth:`QueryFacts.string_pattern`; None: the parameter can only be left out.
     """
     schema: dict[str, Any] | None = param.value_schema()
+    pattern = _refs_for(param, refs)
     if facts is not None:
         schema = _grounded(schema, facts, param.required)
     if schema is None:
-        return {"type": "string", "pattern": refs} if refs else None
+        return {"type": "string", "pattern": pattern} if pattern else None
     if _plain_string(schema):
         schema["pattern"] = (
             facts.string_pattern(param.required) if facts else plain_string_pattern()
@@ -178,13 +208,13 @@ def _value_schema(
         schema = schema | {
             "items": schema["items"] | {"pattern": facts.string_pattern(param.required)}
         }
-    if not refs:
+    if not pattern:
         return schema
-    return {"anyOf": [schema, {"type": "string", "pattern": refs}]}
+    return {"anyOf": [schema, {"type": "string", "pattern": pattern}]}
 
 
 def parameters_schema(
-    tool: Tool, refs: str | None, facts: QueryFacts | None = None
+    tool: Tool, refs: Refs = (), facts: QueryFacts | None = None
 ) -> dict[str, Any]:
     """JSON Schema of ``tool``'s parameters object: its names only, in declaration order, each
     value as its schema says (:func:`_value_schema`), required ones always present."""
@@ -211,16 +241,16 @@ def _lark_str(text: str) -> str:
 def _call_rule(
     name: str,
     tools: Sequence[Tool],
-    refs: Callable[[Tool], str | None] | str | None,
+    refs: Callable[[Tool], Refs],
     facts: QueryFacts | None,
 ) -> list[str]:
-    """Rule ``name``: a call to one of ``tools``; ``refs``: the reference pattern its values may
-    take, or a function giving it per tool."""
+    """Rule ``name``: a call to one of ``tools``; ``refs(tool)``: the earlier outputs its values
+    may reference."""
     alts, rules = [], []
     for k, tool in enumerate(tools):
         head = _lark_str('{"api":' + json.dumps(tool.name, ensure_ascii=False) + ',"parameters":')
         alts.append(f'{head} {name}_p{k} "}}"')
-        schema = parameters_schema(tool, refs(tool) if callable(refs) else refs, facts)
+        schema = parameters_schema(tool, refs(tool), facts)
         rules.append(f"{name}_p{k}: %json {json.dumps(schema)}")
     return [f"{name}: {' | '.join(alts)}", *rules]
 
@@ -271,17 +301,12 @@ def stage_grammar(
     if r > left:
         raise ConfigError(f"{r} required tools do not fit in the {left} calls left of max_calls")
 
-    def exact(tool: Tool) -> str | None:  # outputs of earlier calls to other tools
-        return _ref_pattern(
-            [
-                (j, [p.name for p in t.outputs])
-                for j, t in enumerate(done)
-                if t is not None and t.name != tool.name
-            ]
-        )
+    def exact(tool: Tool) -> Refs:  # outputs of earlier calls to other tools
+        return [(j, t.outputs) for j, t in enumerate(done) if t is not None and t.name != tool.name]
 
-    loose_fields = sorted({p.name for t in tools for p in t.outputs})
-    loose = _ref_pattern([(j, loose_fields) for j in range(max_calls)])
+    # any output name of any candidate, at any index, as a string (which fits every type)
+    loose_fields = [Param(name=n) for n in sorted({p.name for t in tools for p in t.outputs})]
+    loose: Refs = [(j, loose_fields) for j in range(max_calls)]
     head = f"{_lark_str(prefix)} " if prefix else ""
     lines = [f"start: {head}{'open' if i == 0 else 'more'}"]
 
@@ -307,7 +332,7 @@ def stage_grammar(
             lines += _call_rule("call", others, exact, facts)
         if remaining:
             lines += _call_rule("need", remaining, exact, facts)
-        lines += _call_rule("loose", tools, loose, facts)
+        lines += _call_rule("loose", tools, lambda _: loose, facts)
     return "\n".join(lines)
 
 

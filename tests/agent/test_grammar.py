@@ -63,6 +63,38 @@ def test_a_call_never_references_an_earlier_call_to_its_own_tool(ll_tok):
     assert accepts(ll_tok, g, prefix + ',{"api":"weather","parameters":{"lat":"$0.lat"}}]')
 
 
+def test_references_take_only_outputs_whose_type_fits(ll_tok):
+    stats = Tool(
+        name="stats",
+        outputs=[
+            Param(name="count", type=ParamType.INTEGER),
+            Param(name="ok", type=ParamType.BOOLEAN),
+            Param(name="label"),
+        ],
+    )
+    sink = Tool(
+        name="sink",
+        parameters=[
+            Param(name="n", type=ParamType.INTEGER),
+            Param(name="x", type=ParamType.NUMBER),
+            Param(name="flag", type=ParamType.BOOLEAN),
+            Param(name="text"),
+        ],
+    )
+    prefix = '[{"api":"stats","parameters":{}}'
+    g = stage_grammar(prefix, [stats], [stats, sink], max_calls=3)
+
+    def call(arg: str) -> str:
+        return prefix + ',{"api":"sink","parameters":{' + arg + "}}]"
+
+    for arg in ('"n":"$0.count"', '"x":"$0.count"', '"n":"$0.label"', '"flag":"$0.ok"'):
+        assert accepts(ll_tok, g, call(arg)), arg
+    for arg in ('"text":"$0.ok"', '"text":"$0.count"'):
+        assert accepts(ll_tok, g, call(arg)), arg  # a string takes any output
+    for arg in ('"n":"$0.ok"', '"flag":"$0.count"', '"x":"$0.ok"'):
+        assert not accepts(ll_tok, g, call(arg)), arg
+
+
 def test_length_cap(ll_tok):
     prefix = '[{"api":"weather","parameters":{}}'
     g = stage_grammar(prefix, [WEATHER], [GEO, WEATHER], max_calls=1)
