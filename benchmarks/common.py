@@ -18,15 +18,20 @@ SEAL = DATA / "seal-tools"
 RESULTS = ROOT / "benchmarks" / "results"
 
 
-def seal_index(path: Path = ROOT / ".cache" / "seal-index-default"):
-    """The Seal-Tools toolset's index with the shipped retriever at ``path``, built (and saved)
-    on first use."""
+def seal_index(path: Path = ROOT / ".cache" / "seal-index-default", model: str | None = None):
+    """The Seal-Tools toolset's index at ``path`` with ``model`` (None: the shipped retriever;
+    see :func:`index.encoder.resolve_model`), built (and saved) on first use, and rebuilt when
+    the folder holds an index of another model."""
+    from index.encoder import model_label
     from index.store import ToolIndex
     from index.toolset import load_toolset
 
-    if (path / "manifest.json").exists():
+    manifest = path / "manifest.json"
+    if manifest.exists() and json.loads(manifest.read_text())["embedding"]["model"] == model_label(
+        model
+    ):
         return ToolIndex.load(path)
-    idx = ToolIndex.build(load_toolset(SEAL / "tool.jsonl"), progress=True)
+    idx = ToolIndex.build(load_toolset(SEAL / "tool.jsonl"), model=model, progress=True)
     idx.save(path)
     return idx
 

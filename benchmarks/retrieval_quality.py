@@ -48,13 +48,16 @@ def plain_rank_bm25(tools, instances):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument(
-        "--index", type=Path, default=Path(".cache/seal-index"), help="built if missing"
+        "--index",
+        type=Path,
+        default=Path(".cache/seal-index-minilm"),
+        help="built with the untrained MiniLM if missing or built with another model",
     )
     ap.add_argument("--instances", type=Path, default=SEAL / "test_in_domain.jsonl")
     ap.add_argument("--name", default="retrieval_test_in_domain")
     args = ap.parse_args()
     tools = load_toolset(SEAL / "tool.jsonl")
-    idx = seal_index(args.index)
+    idx = seal_index(args.index, model="minilm")
     instances = read_instances(args.instances)
     results = {"rank-bm25 (plain reference)": plain_rank_bm25(idx.tools, instances)}
     for mode in Mode:

@@ -130,7 +130,9 @@ class ToolIndex:
 
         Args:
             tools: the toolset; names must be unique.
-            model: sentence-transformers hub id or folder; ``None`` is the packaged MiniLM.
+            model: sentence-transformers hub id or folder, or an alias
+                (:func:`index.encoder.resolve_model`); ``None`` is the shipped fine-tuned
+                retriever, ``"minilm"`` the packaged untrained MiniLM.
             ann: FAISS settings (flat by default).
             bm25: BM25 settings.
             bm25_template: which tool fields BM25 indexes.
