@@ -26,9 +26,9 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, HTTPException
@@ -110,9 +110,18 @@ class PlanQueue:
 def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
     """The FastAPI app serving ``agent``; ``max_queue``: planning requests that may wait
     behind the running one before the server answers 503."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        close = getattr(agent.planner, "close", None)  # a planner process ends with the server
+        if close is not None:
+            close()
+
     app = FastAPI(
         title="toolrag",
         description="Retrieve the tools a query needs, plan the calls, check and execute them.",
+        lifespan=lifespan,
     )
     plans = PlanQueue(max_queue)
     # load the query encoder and warm the planner now, not inside 20 concurrent first requests

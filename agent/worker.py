@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -28,8 +30,17 @@ if TYPE_CHECKING:
 _PLANNER: Any = None  # the child's planner
 
 
+def _exit_with(parent: int, every: float = 1.0) -> None:
+    """End this process once ``parent`` is gone (killed, or exited without shutting the pool
+    down): an orphaned planner would otherwise hold its model and threads forever."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
+
+
 def _load(spec: str | None, niceness: int, kwargs: dict[str, Any]) -> str:
     global _PLANNER
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     if niceness:
         os.nice(niceness)
     from agent.planner import Planner
@@ -49,7 +60,9 @@ def _plan(query: str, tools: list[Tool], selected: list[str] | None) -> PlanResu
 class PlannerProcess:
     """:meth:`agent.planner.Planner.load` ``(spec, **kwargs)`` in a child process started with
     ``spawn`` and ``niceness`` lower priority; :meth:`plan` as :meth:`Planner.plan`, one plan at
-    a time. The model loads in the constructor, which waits for it (errors raise there).
+    a time. The model loads in the constructor, which waits for it (errors raise there). The
+    child ends with this process, even when this process is killed; :meth:`close` ends it
+    sooner.
     """
 
     def __init__(self, spec: str | None = None, *, niceness: int = 10, **kwargs: Any) -> None:

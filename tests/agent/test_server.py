@@ -120,6 +120,9 @@ def test_plans_run_on_one_planning_thread(six_index, loopback):
             self.seen.append((query, threading.get_native_id()))
             return super().plan(query, tools, selected)
 
+        def close(self) -> None:
+            self.closed = True
+
     planner = Recording()
     app = create_app(Agent(six_index, planner, k=3))
     assert planner.seen[0][0] == "warm up"  # the planner is warmed before the first request
@@ -130,6 +133,7 @@ def test_plans_run_on_one_planning_thread(six_index, loopback):
     assert len({tid for _, tid in planner.seen}) == 1
     assert threading.get_native_id() not in {tid for _, tid in planner.seen}
     assert health["plan_queue"]["planner_niceness"] == 0
+    assert planner.closed  # the server closed its planner (a planner process) on shutdown
 
 
 def test_a_planner_process_plans_as_the_planner_does_at_a_lower_priority(smol_folder, six_index):
@@ -154,3 +158,36 @@ def test_a_planner_process_plans_as_the_planner_does_at_a_lower_priority(smol_fo
         there.close()
     with pytest.raises(ValueError, match="niceness=20"):
         PlannerProcess(str(smol_folder), niceness=20)
+
+
+def test_a_planner_process_ends_when_its_parent_is_killed(smol_folder, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from agent.worker import PlannerProcess\n"
+        f"p = PlannerProcess({str(smol_folder)!r}, niceness=0, engine='torch')\n"
+        "print(p.info()['pid'], flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())
+        os.kill(child, 0)  # alive
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=30)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.2)
+        else:
+            os.kill(child, signal.SIGKILL)
+            raise AssertionError("the planner process outlived its parent")
+    finally:
+        parent.kill()
