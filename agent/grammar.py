@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from agent.grounding import mentioned, query_dates, query_numbers, query_words
@@ -84,6 +85,18 @@ STRING_MODES = ("free", "optional", "all")
 """Which plain string values must be made of the query's words (:meth:`QueryFacts.string_pattern`):
 none (any string), the optional parameters' only, or all."""
 
+
+def check_string_mode(strings: str) -> str:
+    """``strings`` if it is one of :data:`STRING_MODES`.
+
+    Raises:
+        ConfigError: any other value.
+    """
+    if strings not in STRING_MODES:
+        raise ConfigError(f"strings must be one of {', '.join(STRING_MODES)}, got {strings!r}")
+    return strings
+
+
 MAX_WORDS = 16
 """The most query words a grounded string value strings together."""
 
@@ -114,8 +127,7 @@ class QueryFacts:
 
     @classmethod
     def of(cls, query: str, strings: str = "free") -> QueryFacts:
-        if strings not in STRING_MODES:
-            raise ConfigError(f"strings must be one of {', '.join(STRING_MODES)}, got {strings!r}")
+        check_string_mode(strings)
         words, seps = query_words(query)
         words += [d for d in query_dates(query) if d not in words]
         return cls(query, tuple(query_numbers(query)), tuple(words), tuple(seps), strings)
@@ -128,7 +140,15 @@ class QueryFacts:
         query's words cannot invent a name (``"Alembia"`` for Adele), cut a word
         (``"example.com"`` of ``bob@example.com``) or add one (``"Lyon, France"``)."""
         if self.strings == "free" or (self.strings == "optional" and required) or not self.words:
-            return plain_string_pattern(self.max_string)
+            return self._bounded_pattern
+        return self._words_pattern
+
+    @cached_property
+    def _bounded_pattern(self) -> str:
+        return plain_string_pattern(self.max_string)
+
+    @cached_property
+    def _words_pattern(self) -> str:  # built once per query, used by every string parameter
         forms = dict.fromkeys(f for w in self.words for f in (w, w.lower(), w[:1].upper() + w[1:]))
         word = "(" + "|".join(_literal(f) for f in forms) + ")"
         sep = "(" + "|".join(_literal(s) for s in self.separators or (" ",)) + ")"
@@ -190,9 +210,10 @@ def _value_schema(
     A plain string (no enum, pattern or format of its own) must not start with ``$``, so that a
     reference is always one of the valid ``refs`` whose type fits (:func:`compatible`). Typed
     values take only their type: an integer is never ``"50 kilometers"``, an enum only its
-    members, an array its item type, an object its properties. With ``facts``, numbers and enums are also narrowed to what the query states
-    (:func:`_grounded`) and a plain string, or an array's plain string items, take
-    :meth:`QueryFacts.string_pattern`; None: the parameter can only be left out.
+    members, an array its item type, an object its properties. With ``facts``, numbers and enums
+    are also narrowed to what the query states (:func:`_grounded`) and a plain string, or an
+    array's plain string items, take :meth:`QueryFacts.string_pattern`; None: the parameter can
+    only be left out.
     """
     schema: dict[str, Any] | None = param.value_schema()
     pattern = _refs_for(param, refs)

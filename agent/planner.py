@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from agent import plan as plan_format
-from agent.grammar import STRING_MODES, QueryFacts, closed_calls, stage_grammar
+from agent.grammar import QueryFacts, check_string_mode, closed_calls, stage_grammar
 from agent.prompt import messages
 from toolrag.errors import ConfigError
 from toolrag.types import Tool, ToolCall
@@ -137,10 +137,6 @@ class Planner:
         ground_values: bool = True,
         ground_strings: str = "all",
     ) -> None:
-        if ground_strings not in STRING_MODES:
-            raise ConfigError(
-                f"ground_strings must be one of {', '.join(STRING_MODES)}, got {ground_strings!r}"
-            )
         self.engine = engine
         self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
@@ -151,7 +147,7 @@ class Planner:
         self.stop_on_repeat = stop_on_repeat
         self.drop_ungrounded = drop_ungrounded
         self.ground_values = ground_values
-        self.ground_strings = ground_strings
+        self.ground_strings = check_string_mode(ground_strings)
         self._ll_tokenizer: Any = None
         self._lock = threading.Lock()
 

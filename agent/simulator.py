@@ -21,20 +21,11 @@ Output fields: {outputs}
 Request: {name}({arguments})
 Reply with the JSON response: a plausible value for every output field."""
 
-_JSON_TYPES = {
-    ParamType.STRING: "string",
-    ParamType.INTEGER: "integer",
-    ParamType.NUMBER: "number",
-    ParamType.BOOLEAN: "boolean",
-    ParamType.ARRAY: "array",
-    ParamType.OBJECT: "object",
-}
-
 
 def response_schema(tool: Tool) -> dict[str, Any]:
     props: dict[str, Any] = {}
     for o in tool.outputs:
-        props[o.name] = {"type": _JSON_TYPES[o.type]}
+        props[o.name] = {"type": o.type.value}  # ParamType's values are JSON Schema's types
         if o.type == ParamType.STRING:
             props[o.name]["maxLength"] = 120
         if o.type == ParamType.ARRAY:

@@ -29,6 +29,7 @@ import jsonschema
 from common import write_results
 
 from agent.agent import plan_with
+from agent.grammar import STRING_MODES
 from agent.planner import Planner
 from evaluation.planner import percentile
 from index.store import ToolIndex
@@ -397,7 +398,7 @@ def main() -> None:
     ap.add_argument(
         "--strings",
         default=None,
-        choices=["free", "optional", "all"],
+        choices=STRING_MODES,
         help="Planner(ground_strings=...): which plain strings take only the query's words "
         "(default: the planner's default)",
     )

@@ -45,6 +45,9 @@ from retriever.selector import ToolSelector
 from toolrag.instances import read_instances
 from trainer.augment import coordinated_instances, parallel_instances
 
+STRING_FLAGS = {"words": "all", "optwords": "optional", "freestrings": "free"}
+"""Setting flags -> ``Planner(ground_strings=...)``."""
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(
@@ -102,9 +105,7 @@ def main() -> None:
                 "repeats",
                 "all",
                 "ungrounded",
-                "words",
-                "optwords",
-                "freestrings",
+                *STRING_FLAGS,
             }
             or len(engines) > 1
             or len(precisions) > 1
@@ -117,8 +118,7 @@ def main() -> None:
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
         start = time.time()
-        strings = {"words": "all", "optwords": "optional", "freestrings": "free"}
-        chosen = [strings[f] for f in flags if f in strings]
+        chosen = [STRING_FLAGS[f] for f in flags if f in STRING_FLAGS]
         planner = Planner.load(
             model or None,
             **({"ground_strings": chosen[0]} if chosen else {}),

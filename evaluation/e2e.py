@@ -67,7 +67,6 @@ def evaluate_e2e(
 ) -> dict[str, Any]:
     """Run the three evaluations (each resumable) and write report.json, report.md and, with
     matplotlib installed, plots. A ``selector`` constrains both planner runs."""
-
     out.mkdir(parents=True, exist_ok=True)
     retriever = default_retriever(index)
     retrieval, _ = evaluate_retriever(retriever, instances)
@@ -105,7 +104,6 @@ def evaluate_e2e(
 
 
 def markdown(report: dict[str, Any]) -> str:
-
     k = report["k"]
     ret = report["retrieval"]
     lines = [

@@ -274,7 +274,6 @@ def sample_demonstrations() -> dict[str, list[tuple[str, str]]]:
     """Worked examples from the bundled sample's labelled instances (:mod:`toolrag.sample`):
     the default when the user gives none, whatever toolset is generated for (an example shows
     the form of a request and its calls, not the tools to use)."""
-
     return demonstrations(sample_instances(), sample_tools())
 
 
