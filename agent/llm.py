@@ -57,7 +57,7 @@ class LocalLLM:
 
     max_workers = 1
 
-    def __init__(self, model: str = "smollm2-135m") -> None:
+    def __init__(self, model: str = "qwen2.5-coder-0.5b") -> None:
         from agent.models import load_causal_lm
 
         self.model, self.tokenizer = load_causal_lm(model)
@@ -192,11 +192,17 @@ class OpenAILLM:
         return reply.choices[0].message.content or ""
 
 
+DEFAULT_LLM = "local:qwen2.5-coder-0.5b"
+"""The data generators' default: the best packaged model (Qwen2.5-Coder-0.5B-Instruct). The
+135M SmolLM2 writes requests that ramble and rarely say the values of their calls."""
+
+
 def make_llm(spec: str) -> ChatLLM:
-    """``local:NAME_OR_DIR`` (default ``local:smollm2-135m``) or ``openai:MODEL``."""
+    """``local:NAME_OR_DIR`` (``local:`` alone: the packaged Qwen2.5-Coder-0.5B) or
+    ``openai:MODEL``."""
     kind, _, name = spec.partition(":")
     if kind == "local":
-        return LocalLLM(name or "smollm2-135m")
+        return LocalLLM(name or DEFAULT_LLM.partition(":")[2])
     if kind == "openai" and name:
         return OpenAILLM(name)
     raise ConfigError(f"unknown LLM {spec!r}: use local:NAME_OR_DIR or openai:MODEL")

@@ -197,42 +197,93 @@ def test_generate_tools_keeps_good_ones_and_reports_reasons(tmp_path):
 
 
 def test_generate_instances_writes_loadable_seal_instances(tmp_path):
-    def reply(prompt: str, schema: dict | None) -> str:
-        options = schema["properties"]["calling"]["items"]["anyOf"]
-        allowed = [o["properties"]["api"]["const"] for o in options]
-        if "$0." in prompt:  # nested
-            return json.dumps(GOOD_NESTED)
+    def reply(prompt: str, schema: dict) -> str:
+        if "query" in schema["properties"]:  # the second request: the user's words
+            if "Madrid" in prompt:  # multiple: the reply leaves a value out, so it is rejected
+                return json.dumps({"query": "Weather in Oslo and the code of Paris."})
+            if '"$0.' in prompt:
+                return json.dumps({"query": GOOD_NESTED["query"]})
+            return json.dumps({"query": "What is the weather in Oslo?"})
+        calls = schema["properties"]["calling"]["prefixItems"]
+        apis = [c["properties"]["api"]["const"] for c in calls]
+        if "$0." in prompt:  # nested: the reference is fixed by the schema
+            assert apis == ["getCityCode", "getWeather"]
+            ref = calls[1]["properties"]["parameters"]["properties"]["city"]["const"]
+            assert ref in {"$0.code", "$0.population"}  # the outputs that fit a string
+            nested_ref.append(ref)
+            return json.dumps({"calling": _with(1, city=ref, days=3)["calling"]})
         if "exactly one call" in prompt:
-            return json.dumps(
-                {
-                    "query": "What is the weather in Oslo?",
-                    "calling": [{"api": "getWeather", "parameters": {"city": "Oslo"}}],
-                }
-            )
-        assert set(allowed) == set(TOOLS)
-        return json.dumps(  # multiple: one invented value, so it is rejected
-            {
-                "query": "Weather in Oslo and the code of Paris.",
-                "calling": [
-                    {"api": "getWeather", "parameters": {"city": "Oslo"}},
-                    {"api": "getCityCode", "parameters": {"name": "Madrid"}},
-                ],
-            }
-        )
+            assert len(apis) == 1
+            params = {"getWeather": {"city": "Oslo"}, "getCityCode": {"name": "Oslo"}}[apis[0]]
+            return json.dumps({"calling": [{"api": apis[0], "parameters": params}]})
+        assert set(apis) == set(TOOLS)
+        by_api = {"getWeather": {"city": "Oslo"}, "getCityCode": {"name": "Madrid"}}
+        return json.dumps({"calling": [{"api": a, "parameters": by_api[a]} for a in apis]})
 
+    nested_ref: list[str] = []
     llm = ScriptedLLM(reply)
     tools = [TOOLS["getWeather"], TOOLS["getCityCode"]]
-    rows, report = generate_instances(llm, tools, ["single", "multiple", "nested"], 4, seed=1)
+    ticks = []
+    rows, report = generate_instances(
+        llm, tools, ["single", "multiple", "nested"], 4, seed=1, on_done=lambda: ticks.append(1)
+    )
+    assert len(llm.prompts) == len(ticks) == 8, report.examples  # two requests an instance
     out = tmp_path / "instances.jsonl"
     write_jsonl(out, rows)
     loaded = read_instances(out)
     assert [i.category for i in loaded] == [InstanceCategory.SINGLE, InstanceCategory.NESTED]
     nested = loaded[1]
-    assert nested.calls[1].parameters["city"] == "API_call_0"  # $0.code -> call 0's first output
+    # $0.code -> call 0's first output, $0.population -> its second
+    assert nested.calls[1].parameters["city"] == {"$0.code": "API_call_0"}.get(
+        nested_ref[0], "API_call_1"
+    )
     assert report.to_json()["rejected_by_reason"] == {
         "ungrounded_value": 1,
         "duplicate_query": 1,  # the 4th instance is single again, with the same query
     }
+
+
+def test_the_calls_schema_types_values_and_the_request_must_say_them(smol_folder):
+    """Checked with llguidance, as the local LLM decodes them."""
+    import llguidance.hf
+    from llguidance import LLMatcher
+    from transformers import AutoTokenizer
+
+    from trainer.datagen.selfinstruct import call_schema, literal_values, query_schema
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    ll_tok = llguidance.hf.from_tokenizer(tok)
+
+    def accepts(schema: dict, value: object) -> bool:
+        grammar = LLMatcher.grammar_from_json_schema(
+            schema, defaults={"whitespace_flexible": False}
+        )
+        m = LLMatcher(ll_tok, grammar, log_level=0)
+        assert not m.is_error(), m.get_error()
+        text = json.dumps(value, separators=(",", ":"))
+        return m.consume_tokens(tok(text, add_special_tokens=False).input_ids) and (
+            m.is_accepting()
+        )
+
+    calls = call_schema([TOOLS["getCityCode"], TOOLS["getWeather"]], ("city", "$0.code"))
+    good = {"calling": GOOD_NESTED["calling"]}
+    assert accepts(calls, good)
+    assert not accepts(calls, {"calling": GOOD_NESTED["calling"][:1]})  # one call short
+    bad_type = json.loads(json.dumps(good))
+    bad_type["calling"][1]["parameters"]["days"] = "3 days"
+    assert not accepts(calls, bad_type)  # an integer parameter takes an integer
+    bad_ref = json.loads(json.dumps(good))
+    bad_ref["calling"][1]["parameters"]["city"] = "Oslo"
+    assert not accepts(calls, bad_ref)  # the nested parameter is the reference
+
+    values = literal_values(GOOD_NESTED["calling"] + [{"api": "x", "parameters": {"f": True}}])
+    assert values == ["Oslo", "3"]  # in order; no reference, no boolean
+    query = query_schema(values)
+    assert accepts(query, {"query": GOOD_NESTED["query"]})
+    assert not accepts(query, {"query": "Weather for 3 days in Oslo."})  # out of order
+    assert not accepts(query, {"query": "Find the code of Oslofjord for 3 days."})  # not a word
+    assert not accepts(query, {"query": "Call get_code for Oslo for 3 days."})  # no identifier
+    assert not accepts(query, {"query": "Oslo: 3 \u0434\u043d\u044f"})  # ASCII only
 
 
 def _seal(query: str, calling: list[dict]) -> Instance:
@@ -254,22 +305,34 @@ def test_demonstrations_are_worked_examples_shown_before_each_request():
     unknown = _seal("News?", [{"api": "getNews", "parameters": {}}])
     shots = demonstrations([single, nested, unknown], list(TOOLS.values()))
     assert {k: len(v) for k, v in shots.items()} == {"single": 1, "multiple": 0, "nested": 1}
-    prompt, reply = shots["nested"][0]
+    prompt, reply = shots["nested"][0].calls_shot()
     assert "getCityCode(name*: string)" in prompt and "$0.code" in prompt  # as a real request
-    assert json.loads(reply) == GOOD_NESTED  # the gold plan, in the internal reference form
+    assert json.loads(reply) == {"calling": GOOD_NESTED["calling"]}  # internal references
+    prompt, reply = shots["nested"][0].query_shot()
+    assert '"$0.code"' in prompt and json.loads(reply) == {"query": GOOD_NESTED["query"]}
 
-    llm = ScriptedLLM(lambda prompt, schema: json.dumps(GOOD_NESTED))
+    def reply_with(prompt: str, schema: dict) -> str:
+        if "query" in schema["properties"]:
+            return json.dumps({"query": GOOD_NESTED["query"]})
+        return json.dumps({"calling": GOOD_NESTED["calling"]})
+
+    llm = ScriptedLLM(reply_with)
     tools = [TOOLS["getWeather"], TOOLS["getCityCode"]]
     generate_instances(llm, tools, ["single", "multiple"], 2, seed=1, examples=shots)
-    first, second = llm.conversations
-    assert [m["role"] for m in first] == ["system", "user", "assistant", "user"]
-    assert first[1:3] == [  # the single request is shown the single example
-        {"role": "user", "content": shots["single"][0][0]},
-        {"role": "assistant", "content": shots["single"][0][1]},
+    calls_1, calls_2, words_1, words_2 = llm.conversations
+    assert [m["role"] for m in calls_1] == ["system", "user", "assistant", "user"]
+    assert calls_1[1:3] == [  # the single request is shown the single example
+        {"role": "user", "content": shots["single"][0].calls_shot()[0]},
+        {"role": "assistant", "content": shots["single"][0].calls_shot()[1]},
     ]
-    assert "exactly one call" in first[3]["content"]
-    assert "independent calls" in second[3]["content"]  # no multiple-call example exists,
-    assert second[2]["content"] in {shots["single"][0][1], shots["nested"][0][1]}  # so another
+    assert "exactly one call" in calls_1[3]["content"]
+    assert "independent calls" in calls_2[3]["content"]  # no multiple-call example exists,
+    assert calls_2[2]["content"] in {e.calls_shot()[1] for es in shots.values() for e in es}
+    # the second request shows the same example's request for its calls
+    assert words_1[1:3] == [
+        {"role": "user", "content": shots["single"][0].query_shot()[0]},
+        {"role": "assistant", "content": shots["single"][0].query_shot()[1]},
+    ]
 
 
 def test_simulation_keeps_finished_trajectories_and_derives_nesting():
@@ -453,12 +516,13 @@ def test_the_bundled_sample_gives_worked_examples_of_every_kind():
     assert all(c.api in names for i in instances for c in i.calls)
     # each example passes the filters a generated instance must pass
     catalog = {t.name: t for t in sample_tools()}
-    for shot in sample_demonstrations().values():
-        for _, reply in shot:
-            assert check_instance(json.loads(reply), catalog).kept, reply
     shots = sample_demonstrations()
+    for examples in shots.values():
+        for example in examples:
+            record = {"query": example.query, "calling": example.calling}
+            assert check_instance(record, catalog).kept, record
     assert {k: len(v) for k, v in shots.items()} == {"single": 2, "multiple": 2, "nested": 2}
-    prompt, reply = shots["nested"][0]
+    prompt, reply = shots["nested"][0].calls_shot()
     assert '"$0.restaurant_id"' in reply and "find_restaurants" in prompt
 
 
@@ -475,3 +539,30 @@ def test_a_poor_yield_says_what_to_do():
     for _ in range(3):
         report.add(KEEP, {})
     assert report.advice("local:smollm2-135m") is None  # 4 of 13 kept: fine
+
+
+def test_the_default_keeps_instances_in_a_tiny_run_with_the_real_local_model(tmp_path):
+    """``toolrag datagen instances`` with every default (the packaged Qwen2.5-Coder-0.5B, the
+    bundled sample's worked examples) on the bundled sample toolset: about a minute on 2 cores."""
+    from importlib import resources
+
+    from typer.testing import CliRunner
+
+    from toolrag.cli import app
+
+    out = tmp_path / "instances.jsonl"
+    with resources.as_file(resources.files("toolrag") / "data" / "sample_tools.json") as tools:
+        args = ["datagen", "instances", "--tools", str(tools), "--kinds", "single", "--n", "3"]
+        res = CliRunner().invoke(app, [*args, "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["kept"] >= 1, report
+    kept = read_instances(out)
+    assert len(kept) == report["kept"]
+    catalog = {t.name: t for t in load_toolset(tools)}
+    for inst in kept:  # each kept instance passes the filters again, as loaded
+        record = {"query": inst.query, "calling": [c.model_dump() for c in inst.calls]}
+        assert len(inst.calls) == 1 and inst.calls[0].api in catalog
+        assert inst.query.lower() != inst.calls[0].api.lower()
+        for value in inst.calls[0].parameters.values():
+            assert grounded(value, inst.query), record

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from agent.llm import DEFAULT_LLM
 from index.toolset import load_toolset
 from toolrag.cli.common import (
     EXPECTED_ERRORS,
@@ -36,7 +37,7 @@ def datagen_tools(
         list[Path] | None,
         typer.Option("--existing", help="Toolset(s) the new tools must not duplicate."),
     ] = None,
-    llm: LlmOpt = "local:smollm2-135m",
+    llm: LlmOpt = DEFAULT_LLM,
     cache: CacheOpt = None,
     seed: SeedOpt = 0,
     max_tokens: MaxTokensOpt = None,
@@ -83,7 +84,7 @@ def datagen_instances(
             "worked example per request (few-shot); default: the bundled sample's.",
         ),
     ] = None,
-    llm: LlmOpt = "local:smollm2-135m",
+    llm: LlmOpt = DEFAULT_LLM,
     cache: CacheOpt = None,
     seed: SeedOpt = 0,
     max_tokens: MaxTokensOpt = None,
@@ -111,7 +112,7 @@ def datagen_instances(
                     "calls, all to tools in --tools"
                 )
         model = _datagen_llm(llm, out, cache)
-        with _progress(n, "instances", as_json) as tick:
+        with _progress(2 * n, "LLM requests", as_json) as tick:
             rows, report = generate_instances(
                 model,
                 toolset,
@@ -140,7 +141,7 @@ def datagen_simulate(
         ),
     ] = None,
     max_steps: Annotated[int, typer.Option("--max-steps", help="Assistant steps per episode.")] = 4,
-    llm: LlmOpt = "local:smollm2-135m",
+    llm: LlmOpt = DEFAULT_LLM,
     cache: CacheOpt = None,
     seed: SeedOpt = 0,
     max_tokens: MaxTokensOpt = None,

@@ -149,7 +149,7 @@ LlmOpt = Annotated[
     str,
     typer.Option(
         "--llm",
-        help="local:NAME_OR_DIR (packaged smollm2-135m, qwen2.5-coder-0.5b, a folder, a hub id) "
+        help="local:NAME_OR_DIR (packaged qwen2.5-coder-0.5b or smollm2-135m, a folder, a hub id) "
         "or openai:MODEL (endpoint from $OPENAI_BASE_URL, key from $OPENAI_API_KEY).",
     ),
 ]

@@ -16,18 +16,18 @@ import os
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from agent.llm import ChatLLM, Request, complete_many
-from agent.plan import to_internal, to_seal
+from agent.plan import INTERNAL_REFERENCE, to_internal, to_seal
 from agent.prompt import tool_doc
 from index.formats.seal import from_records, to_record
 from toolrag.errors import ConfigError
 from toolrag.sample import sample_instances, sample_tools
 from toolrag.types import Instance, Tool
 from trainer.datagen.quality import (
-    INSTANCE_SCHEMA,
     TOOL_SCHEMA,
     DuplicateFilter,
     Report,
@@ -55,14 +55,21 @@ list, dict; "description": what it is, ending with an example value like (e.g., 
 _INSTANCE_SYSTEM = (
     "You write realistic requests to an assistant, with the API calls that serve them."
 )
-_INSTANCE_PROMPT = """APIs:
+_CALLS_PROMPT = """APIs:
 {docs}
 
-Write one request a user might make that needs {need}. Write it in plain words, as a person \
-would say it: never mention API names. State every input value the calls need in the request \
-itself. Then list the calls that answer it, in order.{nesting}
-Reply with a JSON object: {{"query": the request, "calling": [{{"api": API name, "parameters": \
-{{input name: value}}}}]}}"""
+A user asks an assistant for something that needs {need}. List those calls, in order, with \
+realistic input values that a user would give.{nesting}
+Reply with a JSON object: {{"calling": [{{"api": API name, "parameters": {{input name: \
+value}}}}]}}"""
+_QUERY_PROMPT = """APIs:
+{docs}
+
+Calls: {calls}
+
+Write the request a user made that these calls serve: plain words, as a person would say it, \
+never an API name, and every input value of the calls said in it.
+Reply with a JSON object: {{"query": the request}}"""
 
 _NEED = {
     "single": "exactly one call to {names}",
@@ -71,30 +78,124 @@ _NEED = {
 }
 
 
-def call_schema(tools: Sequence[Tool]) -> dict[str, Any]:
-    """The instance schema narrowed to ``tools``: each call names one of them and takes only that
-    tool's parameters, its required ones included (values are free: a reference is a string)."""
-    schema = json.loads(json.dumps(INSTANCE_SCHEMA))
-    schema["properties"]["calling"]["items"] = {
-        "anyOf": [
-            {
+_FREE = r"[ -#%-^`-z|~]"
+_EDGE = r"[ -#%-/:-@\[-^`|~]"
+_BEFORE = f"({_FREE}{{0,80}}{_EDGE})?"
+_BETWEEN = f"{_EDGE}({_FREE}{{0,60}}{_EDGE})?"
+_AFTER = f"({_EDGE}{_FREE}{{0,30}})?"
+"""Free text around the values a request must say: printable ASCII on one line, no identifier or
+reference (no ``_ $ { }``), and a value stands as whole words (not "en" inside "often")."""
+
+_REGEX_META = set(r"\.+*?()|[]{}^$#&-~/")
+
+
+_PLAIN_VALUE = {"type": "string", "pattern": f"^{_FREE}{{1,40}}$"}
+"""A free string value: short, printable ASCII on one line, no reference or identifier."""
+
+_NUMBER_BOUND = 10**7
+"""Bounds for a number whose schema gives none."""
+
+
+def _call_item(tool: Tool, reference: tuple[str, str] | None) -> dict[str, Any]:
+    """One call of ``tool``: its parameters, typed by its schema, required ones included;
+    ``reference`` = (parameter, ``"$0.output"``) fixes that parameter to the reference."""
+    properties: dict[str, Any] = {}
+    for p in tool.parameters:
+        schema = p.value_schema()
+        if schema == {"type": "string"}:
+            schema = _PLAIN_VALUE
+        elif schema.get("type") in ("integer", "number"):  # a small model's digits run on
+            schema = {"minimum": -_NUMBER_BOUND, "maximum": _NUMBER_BOUND} | schema
+        properties[p.name] = schema
+    if reference is not None:
+        properties[reference[0]] = {"const": reference[1]}
+    return {
+        "type": "object",
+        "properties": {
+            "api": {"const": tool.name},
+            "parameters": {
                 "type": "object",
-                "properties": {
-                    "api": {"const": t.name},
-                    "parameters": {
-                        "type": "object",
-                        "properties": {p.name: {} for p in t.parameters},
-                        "required": [p.name for p in t.parameters if p.required],
-                        "additionalProperties": False,
-                    },
-                },
-                "required": ["api", "parameters"],
+                "properties": properties,
+                "required": [p.name for p in tool.parameters if p.required]
+                + ([reference[0]] if reference and reference[0] not in tool.required else []),
                 "additionalProperties": False,
-            }
-            for t in tools
-        ]
+            },
+        },
+        "required": ["api", "parameters"],
+        "additionalProperties": False,
     }
-    return schema
+
+
+def call_schema(tools: Sequence[Tool], reference: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The calls of one instance over ``tools``: one call each, in their order.
+    ``reference`` (parameter, ``"$0.output"``) makes the last call take an earlier output (a
+    nested instance)."""
+    items = [_call_item(t, reference if i == len(tools) - 1 else None) for i, t in enumerate(tools)]
+    return {
+        "type": "object",
+        "properties": {
+            "calling": {
+                "type": "array",
+                "prefixItems": items,
+                "items": False,
+                "minItems": len(items),
+                "maxItems": len(items),
+            }
+        },
+        "required": ["calling"],
+        "additionalProperties": False,
+    }
+
+
+def literal_values(calling: Sequence[dict[str, Any]]) -> list[str]:
+    """The values a request for ``calling`` must say, as written, in call order, once each:
+    strings and numbers (inside lists and objects too); not booleans (implied by wording) or
+    references to earlier outputs."""
+    out: dict[str, str] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, bool) or value is None:
+            return
+        elif isinstance(value, int | float):
+            text = f"{value:g}" if isinstance(value, float) else str(value)
+            out.setdefault(text.lower(), text)
+        elif isinstance(value, str) and value.strip() and not INTERNAL_REFERENCE.match(value):
+            out.setdefault(value.strip().lower(), value.strip())
+
+    for call in calling:
+        walk(call.get("parameters", {}) if isinstance(call, dict) else {})
+    return list(out.values())
+
+
+def _escape(text: str) -> str:
+    return "".join("\\" + ch if ch in _REGEX_META else ch for ch in text)
+
+
+def query_schema(values: Sequence[str]) -> dict[str, Any]:
+    """The request for calls with these ``values``: one line that says each of them, as
+    written and in order, with free words around them (no identifier or reference). Saying the
+    values is enforced while decoding, so a small model cannot forget one."""
+    if not values:
+        return {
+            "type": "object",
+            "properties": {"query": {"type": "string", "pattern": f"^{_FREE}{{10,160}}$"}},
+            "required": ["query"],
+            "additionalProperties": False,
+        }
+    said = _BETWEEN.join(_escape(v) for v in values)
+    pattern = f"^{_BEFORE}{said}{_AFTER}$"
+    return {
+        "type": "object",
+        "properties": {"query": {"type": "string", "pattern": pattern}},
+        "required": ["query"],
+        "additionalProperties": False,
+    }
 
 
 def write_jsonl(path: Path, rows: Iterable[Any]) -> None:
@@ -217,14 +318,39 @@ def _nested_pair(tools: Sequence[Tool], rng: random.Random) -> tuple[Tool, Tool,
     return a, b, out, param
 
 
-def _instance_prompt(kind: str, picked: Sequence[Tool], hint: str) -> str:
-    """The request for one instance of ``kind`` over ``picked`` (``hint``: the nesting line)."""
+def _docs(picked: Sequence[Tool]) -> str:
+    return "\n".join(tool_doc(t) for t in picked)
+
+
+def _calls_prompt(kind: str, picked: Sequence[Tool], hint: str) -> str:
+    """The request for the calls of one instance of ``kind`` over ``picked`` (``hint``: the
+    nesting line)."""
     names = ", ".join(t.name for t in picked)
-    return _INSTANCE_PROMPT.format(
-        docs="\n".join(tool_doc(t) for t in picked),
-        need=_NEED[kind].format(names=names, count=len(picked)),
-        nesting=hint,
+    return _CALLS_PROMPT.format(
+        docs=_docs(picked), need=_NEED[kind].format(names=names, count=len(picked)), nesting=hint
     )
+
+
+def _query_prompt(picked: Sequence[Tool], calling: Any) -> str:
+    """The request for the user's words behind ``calling``."""
+    return _QUERY_PROMPT.format(docs=_docs(picked), calls=json.dumps(calling, ensure_ascii=False))
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example of one kind: the calls request, the calls, and the user's request."""
+
+    prompt: str
+    calling: list[dict[str, Any]]
+    query: str
+    picked: tuple[Tool, ...]
+
+    def calls_shot(self) -> tuple[str, str]:
+        return self.prompt, json.dumps({"calling": self.calling}, ensure_ascii=False)
+
+    def query_shot(self) -> tuple[str, str]:
+        reply = json.dumps({"query": self.query}, ensure_ascii=False)
+        return _query_prompt(self.picked, self.calling), reply
 
 
 def _hint(a: str, b: str, out: str, param: str) -> str:
@@ -236,14 +362,14 @@ def _hint(a: str, b: str, out: str, param: str) -> str:
 
 def demonstrations(
     instances: Sequence[Instance], tools: Sequence[Tool], *, max_calls: int = 3
-) -> dict[str, list[tuple[str, str]]]:
-    """Worked examples for the instance prompt, by kind: ``(prompt, reply)`` pairs built from
-    labelled instances exactly as a generation request is built, so a small model sees what a
-    plain-words request looks like (without one, a 0.5B model writes the call itself as the
-    request). Instances with more than ``max_calls`` calls, tools outside ``tools``, or nesting
-    other than one call feeding the next are skipped, to keep prompts short and uniform."""
+) -> dict[str, list[Example]]:
+    """Worked examples for both requests, by kind, built from labelled instances exactly as a
+    generation request is built, so a small model sees what a plain-words request looks like
+    (without one, a 0.5B model writes the call itself as the request). Instances with more
+    than ``max_calls`` calls, tools outside ``tools``, or nesting other than one call feeding
+    the next are skipped, to keep prompts short and uniform."""
     catalog = {t.name: t for t in tools}
-    out: dict[str, list[tuple[str, str]]] = {k: [] for k in KINDS}
+    out: dict[str, list[Example]] = {k: [] for k in KINDS}
     for inst in instances:
         if len(inst.calls) > max_calls or any(c.api not in catalog for c in inst.calls):
             continue
@@ -264,13 +390,12 @@ def demonstrations(
                 continue
             _, param, value = refs[0]
             hint = _hint(plan[0]["api"], plan[1]["api"], value.split(".", 1)[1], param)
-        prompt = _instance_prompt(kind, picked, hint)
-        reply = json.dumps({"query": inst.query, "calling": plan}, ensure_ascii=False)
-        out[kind].append((prompt, reply))
+        prompt = _calls_prompt(kind, picked, hint)
+        out[kind].append(Example(prompt, plan, inst.query, tuple(picked)))
     return out
 
 
-def sample_demonstrations() -> dict[str, list[tuple[str, str]]]:
+def sample_demonstrations() -> dict[str, list[Example]]:
     """Worked examples from the bundled sample's labelled instances (:mod:`toolrag.sample`):
     the default when the user gives none, whatever toolset is generated for (an example shows
     the form of a request and its calls, not the tools to use)."""
@@ -278,20 +403,21 @@ def sample_demonstrations() -> dict[str, list[tuple[str, str]]]:
 
 
 def _choose(kind: str, tools: Sequence[Tool], groups: dict[str | None, list[Tool]], rng):
-    """The tools for one instance and the nesting hint (or ``None`` if this kind cannot be made)."""
+    """The tools for one instance, the nesting hint and the nested reference (parameter,
+    ``"$0.output"``), or ``None`` if this kind cannot be made."""
     if kind == "single":
-        return [rng.choice(tools)], ""
+        return [rng.choice(tools)], "", None
     domain = rng.choice([d for d, ts in groups.items() if len(ts) >= 2] or [None])
     pool = groups.get(domain, list(tools)) if domain is not None else list(tools)
     if len(pool) < 2:
         return None
     if kind == "multiple":
-        return rng.sample(pool, min(len(pool), rng.choice([2, 2, 3]))), ""
+        return rng.sample(pool, min(len(pool), rng.choice([2, 2, 3]))), "", None
     pair = _nested_pair(pool, rng) or _nested_pair(list(tools), rng)
     if pair is None:
         return None
     a, b, out, param = pair
-    return [a, b], _hint(a.name, b.name, out, param)
+    return [a, b], _hint(a.name, b.name, out, param), (param, f"$0.{out}")
 
 
 def generate_instances(
@@ -302,13 +428,17 @@ def generate_instances(
     *,
     seed: int = 0,
     max_tokens: int = 320,
-    examples: dict[str, list[tuple[str, str]]] | None = None,
+    temperature: float = 0.5,
+    examples: dict[str, list[Example]] | None = None,
     on_done: Callable[[], None] | None = None,
 ) -> tuple[list[dict[str, Any]], Report]:
     """``n`` instances spread evenly over ``kinds``, in Seal-Tools form.
 
-    ``examples`` (from :func:`demonstrations`) puts one worked example of the same kind, drawn
-    at random, before each request as an earlier turn of the conversation."""
+    Each instance takes two requests: first its calls, typed by the tools' schemas, then the
+    user's request, which must say every value of the calls (:func:`query_schema`), so values
+    are grounded by construction. ``examples`` (from :func:`demonstrations`) puts one worked
+    example of the same kind, drawn at random, before each request as an earlier turn of the
+    conversation. ``on_done`` is called once per request: ``2 * n`` times in all."""
     unknown = set(kinds) - set(KINDS)
     if unknown or not kinds:
         raise ConfigError(f"unknown kinds {sorted(unknown)}; choose from {list(KINDS)}")
@@ -316,7 +446,7 @@ def generate_instances(
         raise ConfigError("no tools to write instances for")
     rng = random.Random(seed)
     groups = by_domain(tools)
-    jobs: list[tuple[str, list[Tool], Request]] = []
+    jobs: list[tuple[str, list[Tool], Example | None, Request]] = []
     report = Report()
     for i in range(n):
         kind = kinds[i % len(kinds)]
@@ -324,36 +454,61 @@ def generate_instances(
         if chosen is None:
             report.add(reject("no_suitable_tools", f"no tools fit a {kind} instance"), {})
             continue
-        picked, hint = chosen
-        schema = call_schema(picked)
-        prompt = _instance_prompt(kind, picked, hint)
+        picked, hint, reference = chosen
         pool = (examples or {}).get(kind) or [e for es in (examples or {}).values() for e in es]
-        shots = [rng.choice(pool)] if pool else []
-        jobs.append(
-            (
-                kind,
-                picked,
-                Request.chat(
-                    _INSTANCE_SYSTEM,
-                    prompt,
-                    shots=shots,
-                    json_schema=schema,
-                    max_tokens=max_tokens,
-                    temperature=0.8,
-                    seed=seed * 1_000_003 + i,
-                ),
-            )
+        shot = rng.choice(pool) if pool else None
+        request = Request.chat(
+            _INSTANCE_SYSTEM,
+            _calls_prompt(kind, picked, hint),
+            shots=[shot.calls_shot()] if shot else [],
+            json_schema=call_schema(picked, reference),
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed * 1_000_003 + i,
         )
-    outputs = complete_many(llm, [j[2] for j in jobs], on_done=on_done)
+        jobs.append((kind, picked, shot, request))
+    outputs = complete_many(llm, [j[3] for j in jobs], on_done=on_done)
+    second: list[tuple[str, list[Tool], Any, Request]] = []
+    for (kind, picked, shot, request), text in zip(jobs, outputs, strict=True):
+        item: dict[str, Any] = {"kind": kind, "tools": [t.name for t in picked]}
+        record, verdict = (
+            (None, reject("llm_error", str(text)))
+            if isinstance(text, Exception)
+            else parse_json(text)
+        )
+        calling = record.get("calling") if isinstance(record, dict) else None
+        if verdict.kept and not isinstance(calling, list):
+            verdict = reject("schema", "the reply has no 'calling' list")
+        if not verdict.kept:
+            report.add(verdict, item | {"output": record if record is not None else text})
+            if on_done is not None:
+                on_done()  # this instance's second request is never made
+            continue
+        query_request = Request.chat(
+            _INSTANCE_SYSTEM,
+            _query_prompt(picked, calling),
+            shots=[shot.query_shot()] if shot else [],
+            json_schema=query_schema(literal_values(calling)),
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=request.seed,
+        )
+        second.append((kind, picked, calling, query_request))
+    queries = complete_many(llm, [s[3] for s in second], on_done=on_done)
     catalog = {t.name: t for t in tools}
     seen: set[str] = set()
     kept = []
-    for (kind, picked, _), text in zip(jobs, outputs, strict=True):
-        item: dict[str, Any] = {"kind": kind, "tools": [t.name for t in picked]}
-        if isinstance(text, Exception):
-            report.add(reject("llm_error", str(text)), item)
-            continue
-        record, verdict = parse_json(text)
+    for (kind, picked, calling, _), text in zip(second, queries, strict=True):
+        item = {"kind": kind, "tools": [t.name for t in picked]}
+        reply, verdict = (
+            (None, reject("llm_error", str(text)))
+            if isinstance(text, Exception)
+            else parse_json(text)
+        )
+        query = reply.get("query") if isinstance(reply, dict) else None
+        if verdict.kept and not isinstance(query, str):
+            verdict = reject("schema", "the reply has no 'query' string")
+        record = {"query": query, "calling": calling}
         if verdict.kept:
             verdict = check_instance(record, catalog, kind=kind)
         if verdict.kept:
@@ -361,7 +516,7 @@ def generate_instances(
             if key in seen:
                 verdict = Verdict("duplicate_query", "the same request was written before")
             seen.add(key)
-        report.add(verdict, item | {"output": record if record is not None else text})
+        report.add(verdict, item | {"output": record})
         if verdict.kept:
             kept.append(seal_instance(f"gen-{kind}-{len(kept)}", record, catalog))
     return kept, report
