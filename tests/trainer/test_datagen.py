@@ -319,7 +319,7 @@ def test_demonstrations_are_worked_examples_shown_before_each_request():
     llm = ScriptedLLM(reply_with)
     tools = [TOOLS["getWeather"], TOOLS["getCityCode"]]
     generate_instances(llm, tools, ["single", "multiple"], 2, seed=1, examples=shots)
-    calls_1, calls_2, words_1, words_2 = llm.conversations
+    calls_1, calls_2, words_1, _ = llm.conversations
     assert [m["role"] for m in calls_1] == ["system", "user", "assistant", "user"]
     assert calls_1[1:3] == [  # the single request is shown the single example
         {"role": "user", "content": shots["single"][0].calls_shot()[0]},
