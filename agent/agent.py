@@ -70,7 +70,10 @@ def plan_with(
     selection = selector.select(query, tools)
     took = time.perf_counter() - start
     if selection.tools or not tools:
-        result = planner.plan(query, tools, selected=[t.name for t in selection.tools])
+        must = (
+            {} if selection.required is None else {"required": [t.name for t in selection.required]}
+        )
+        result = planner.plan(query, tools, selected=[t.name for t in selection.tools], **must)
     else:
         best = max(tools, key=lambda t: selection.probabilities.get(t.name, 0.0))
         result = planner.plan(query, [best])

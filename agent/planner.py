@@ -181,7 +181,12 @@ class Planner:
         return self.tokenizer(text, add_special_tokens=False).input_ids
 
     def plan(
-        self, query: str, tools: Sequence[Tool], *, selected: Sequence[str] | None = None
+        self,
+        query: str,
+        tools: Sequence[Tool],
+        *,
+        selected: Sequence[str] | None = None,
+        required: Sequence[str] | None = None,
     ) -> PlanResult:
         """Plan the calls that answer ``query`` with ``tools``; never raises on bad output.
 
@@ -192,6 +197,8 @@ class Planner:
             selected: names of the tools the plan must use (from a :class:`ToolSelector`):
                 under constrained decoding a call may name only these, and each is called at
                 least once; ``[]`` gives the empty plan. ``None``: any candidate, any number.
+            required: the selected tools the plan must call at least once (default: all of
+                ``selected``); the others may be called or left out.
         """
         start = time.perf_counter()
         if not tools or (selected is not None and not selected):
@@ -200,6 +207,8 @@ class Planner:
             unknown = set(selected) - {t.name for t in tools}
             if unknown:
                 raise ConfigError(f"selected tools {sorted(unknown)} are not among the candidates")
+        if required is not None and not set(required) <= set(selected or ()):
+            raise ConfigError(f"required tools {sorted(required)} must be among the selected ones")
         shown = tools
         if selected is not None and self.show_selected_only:
             chosen = set(selected)
@@ -208,7 +217,7 @@ class Planner:
         with self._lock:
             if self.constrained:
                 facts = QueryFacts.of(query, self.ground_strings) if self.ground_values else None
-                text, n_new, n_forced = self._constrained(ids, tools, selected, facts)
+                text, n_new, n_forced = self._constrained(ids, tools, selected, facts, required)
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0
                 n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
@@ -259,11 +268,12 @@ class Planner:
         tools: Sequence[Tool],
         selected: Sequence[str] | None = None,
         facts: QueryFacts | None = None,
+        must: Sequence[str] | None = None,
     ) -> tuple[str, int, int]:
         """Greedy decoding under the stage grammars; ``(text, new tokens, forced tokens)``."""
         chosen = set(selected or ())
         allowed = [t for t in tools if selected is None or t.name in chosen]
-        required = list(selected or ())
+        required = list(selected or ()) if must is None else list(must)
         text, n_new, n_forced = "", 0, 0
         restrict = False
         for _ in range(len(required) + 1):  # each restart calls one more required tool

@@ -72,11 +72,17 @@ class RemotePlanner:
         self.name = f"openai:{model}@{self.client.base_url}"
 
     def plan(
-        self, query: str, tools: Sequence[Tool], *, selected: Sequence[str] | None = None
+        self,
+        query: str,
+        tools: Sequence[Tool],
+        *,
+        selected: Sequence[str] | None = None,
+        required: Sequence[str] | None = None,
     ) -> PlanResult:
         """Plan via the endpoint; transport errors and bad replies become recorded errors.
 
-        With ``selected`` (tool names from a selector) only those tools are offered.
+        With ``selected`` (tool names from a selector) only those tools are offered;
+        ``required`` is not enforced (the endpoint decodes freely).
         """
         start = time.perf_counter()
         if selected is not None:

@@ -53,8 +53,10 @@ def _info() -> dict[str, int]:
     return {"pid": os.getpid(), "niceness": os.nice(0)}
 
 
-def _plan(query: str, tools: list[Tool], selected: list[str] | None) -> PlanResult:
-    return _PLANNER.plan(query, tools, selected=selected)
+def _plan(
+    query: str, tools: list[Tool], selected: list[str] | None, required: list[str] | None
+) -> PlanResult:
+    return _PLANNER.plan(query, tools, selected=selected, required=required)
 
 
 class PlannerProcess:
@@ -80,10 +82,16 @@ class PlannerProcess:
             raise
 
     def plan(
-        self, query: str, tools: Sequence[Tool], *, selected: Sequence[str] | None = None
+        self,
+        query: str,
+        tools: Sequence[Tool],
+        *,
+        selected: Sequence[str] | None = None,
+        required: Sequence[str] | None = None,
     ) -> PlanResult:
         chosen = list(selected) if selected is not None else None
-        return self._pool.submit(_plan, query, list(tools), chosen).result()
+        must = list(required) if required is not None else None
+        return self._pool.submit(_plan, query, list(tools), chosen, must).result()
 
     def info(self) -> dict[str, int]:
         """The child's process id and niceness."""

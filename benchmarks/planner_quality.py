@@ -71,6 +71,12 @@ def main() -> None:
     ap.add_argument("--name", default="planner_quality")
     ap.add_argument("--selector", default="default", help="selector folder for +select settings")
     ap.add_argument("--threshold", type=float, default=None, help="override the tuned threshold")
+    ap.add_argument(
+        "--must-threshold",
+        type=float,
+        default=None,
+        help="selected tools below it may be left out of the plan (default: all must be called)",
+    )
     args = ap.parse_args()
 
     data = spread(read_instances(args.instances), args.limit)
@@ -133,7 +139,10 @@ def main() -> None:
         selector = None
         if "select" in flags:
             selector = ToolSelector.load(
-                args.selector, index=seal_index(), threshold=args.threshold
+                args.selector,
+                index=seal_index(),
+                threshold=args.threshold,
+                must_threshold=args.must_threshold,
             )
         load_s = time.time() - start
         res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl", selector=selector)
@@ -141,6 +150,7 @@ def main() -> None:
         res["prompt_tools"] = "selected" if selector and planner.show_selected_only else "all"
         if selector is not None:
             res |= {"selector": args.selector, "threshold": selector.threshold}
+            res["must_threshold"] = selector.must_threshold
         res["load_s"] = round(load_s, 1)
         res["command"] = command_line()
         res["date"] = datetime.now(UTC).isoformat(timespec="seconds")

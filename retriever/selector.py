@@ -172,6 +172,7 @@ class Selection:
 
     tools: list[Tool]  # the selected tools, in candidate order
     probabilities: dict[str, float]  # every candidate's probability
+    required: list[Tool] | None = None  # the selected tools a plan must call (None: all)
 
 
 class ToolSelector:
@@ -181,6 +182,8 @@ class ToolSelector:
         index: the index whose embeddings and BM25 the features read.
         record: the selector record: ``mean``, ``scale``, ``coef``, ``intercept``, ``threshold``.
         threshold: overrides the record's tuned threshold.
+        must_threshold: a selected tool at or above it must be called; one below it may be
+            (None: every selected tool must be called).
 
     Raises:
         SelectorError: the index was built with another embedding model than the selector.
@@ -188,7 +191,11 @@ class ToolSelector:
     """
 
     def __init__(
-        self, index: ToolIndex, record: dict[str, Any], threshold: float | None = None
+        self,
+        index: ToolIndex,
+        record: dict[str, Any],
+        threshold: float | None = None,
+        must_threshold: float | None = None,
     ) -> None:
         trained_with = record.get("embedding_model")
         built_with = index.manifest["embedding"]["model"]
@@ -205,10 +212,16 @@ class ToolSelector:
         self.coef = np.asarray(record["coef"])
         self.intercept = float(record["intercept"])
         self.threshold = check_threshold(record["threshold"] if threshold is None else threshold)
+        self.must_threshold = None if must_threshold is None else check_threshold(must_threshold)
 
     @classmethod
     def load(
-        cls, folder: str | Path | None = None, *, index: ToolIndex, threshold: float | None = None
+        cls,
+        folder: str | Path | None = None,
+        *,
+        index: ToolIndex,
+        threshold: float | None = None,
+        must_threshold: float | None = None,
     ) -> ToolSelector:
         """Load a selector folder (``None``/``default``: the shipped one) for ``index``."""
         if threshold is not None:
@@ -217,7 +230,7 @@ class ToolSelector:
         path = shipped_selector() if default else Path(folder)
         if not path.is_dir():
             raise SelectorError(f"selector folder {path} does not exist")
-        return cls(index, read_record(path), threshold)
+        return cls(index, read_record(path), threshold, must_threshold)
 
     @property
     def label(self) -> str:
@@ -236,7 +249,10 @@ class ToolSelector:
         """The candidates at or above the threshold (possibly none)."""
         probs = self.probabilities(query, tools)
         chosen = [t for t, p in zip(tools, probs, strict=True) if p >= self.threshold]
-        return Selection(chosen, {t.name: p for t, p in zip(tools, probs, strict=True)})
+        by_name = {t.name: p for t, p in zip(tools, probs, strict=True)}
+        must = self.must_threshold
+        required = None if must is None else [t for t in chosen if by_name[t.name] >= must]
+        return Selection(chosen, by_name, required)
 
 
 def resolve_selector(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from agent.planner import Planner, PlanResult
 
@@ -211,6 +212,12 @@ def test_selected_tools_are_all_called_and_no_call_repeats(smol_folder):
     # without selection the same model's repeat just ends the plan
     planner.engine = _LoopingEngine(tok, len(planner.prompt_ids(query, [a, b, c])), lm.call)
     assert [call.api for call in planner.plan(query, [a, b, c]).calls] == ["getWeather"]
+    # a selected tool that is not required may be left out: the repeat ends the plan there
+    planner.engine = _LoopingEngine(tok, len(planner.prompt_ids(query, [a, b])), lm.call)
+    result = planner.plan(query, [a, b, c], selected=["getWeather", "sendEmail"], required=[])
+    assert [call.api for call in result.calls] == ["getWeather"]
+    with pytest.raises(ValueError, match="among the selected"):
+        planner.plan(query, [a, b, c], selected=["getWeather"], required=["sendEmail"])
 
 
 def test_nothing_selected_gives_the_empty_plan_and_unknown_selection_is_refused(

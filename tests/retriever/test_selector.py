@@ -105,3 +105,19 @@ def test_probabilities_follow_the_weights(six_index):
     assert list(np.argsort(probs)) == list(np.argsort(x))
     with pytest.raises(ValueError, match="not in the index"):
         sharp.probabilities("x", [tools[0].model_copy(update={"name": "notIndexed"})])
+
+
+def test_must_threshold_splits_the_selection_into_required_and_optional(six_index):
+    tools = six_index.tools[:3]
+    coef = [0.0] * len(FEATURES)
+    coef[FEATURES.index("cos_query")] = 50.0
+    probs = ToolSelector(six_index, _record(coef=coef)).probabilities("weather in Paris", tools)
+    low, high = sorted(probs)[1], max(probs)
+    assert low < high
+    selector = ToolSelector(six_index, _record(coef=coef), threshold=low, must_threshold=high)
+    selection = selector.select("weather in Paris", tools)
+    assert len(selection.tools) == 2  # the two most probable are selected...
+    assert [t.name for t in selection.required] == [tools[int(np.argmax(probs))].name]  # one due
+    assert ToolSelector(six_index, _record(coef=coef)).select("x", tools).required is None
+    with pytest.raises(ValueError, match="0"):
+        ToolSelector(six_index, _record(), must_threshold=1.5)
