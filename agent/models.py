@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolrag.cache import cache_root, file_sha256, staged_folder
-from toolrag.errors import ConfigError
+from toolrag.errors import ConfigError, MissingPackageError
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
@@ -74,7 +74,9 @@ def default_planner() -> str:
 def _package_dir(model: PackagedModel, package: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError(f"the packaged model {model.alias!r} needs its packages: {model.install}")
+        raise MissingPackageError(
+            f"the packaged model {model.alias!r} needs its packages: {model.install}"
+        )
     return Path(next(iter(spec.submodule_search_locations)))
 
 

@@ -22,3 +22,8 @@ class UnknownToolError(ToolragError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class MissingPackageError(ToolragError, ImportError):
+    """A packaged model whose PyPI packages are not installed; the message gives the install
+    line."""
