@@ -101,7 +101,7 @@ MAX_WORDS = 16
 """The most query words a grounded string value strings together."""
 
 
-def _literal(text: str) -> str:
+def regex_literal(text: str) -> str:
     """``text`` as a regex (llguidance's syntax) that matches it exactly."""
     return re.sub(r"([\\.+*?()|\[\]{}^$#&~-])", r"\\\1", text)
 
@@ -150,8 +150,8 @@ class QueryFacts:
     @cached_property
     def _words_pattern(self) -> str:  # built once per query, used by every string parameter
         forms = dict.fromkeys(f for w in self.words for f in (w, w.lower(), w[:1].upper() + w[1:]))
-        word = "(" + "|".join(_literal(f) for f in forms) + ")"
-        sep = "(" + "|".join(_literal(s) for s in self.separators or (" ",)) + ")"
+        word = "(" + "|".join(regex_literal(f) for f in forms) + ")"
+        sep = "(" + "|".join(regex_literal(s) for s in self.separators or (" ",)) + ")"
         return f"^{word}({sep}{word}){{0,{MAX_WORDS - 1}}}$"
 
 

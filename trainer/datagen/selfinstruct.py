@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.grammar import regex_literal
 from agent.llm import ChatLLM, Request, complete_many
 from agent.plan import INTERNAL_REFERENCE, to_internal, to_seal
 from agent.prompt import tool_doc
@@ -85,8 +86,6 @@ _BETWEEN = f"{_EDGE}({_FREE}{{0,60}}{_EDGE})?"
 _AFTER = f"({_EDGE}{_FREE}{{0,30}})?"
 """Free text around the values a request must say: printable ASCII on one line, no identifier or
 reference (no ``_ $ { }``), and a value stands as whole words (not "en" inside "often")."""
-
-_REGEX_META = set(r"\.+*?()|[]{}^$#&-~/")
 
 
 _PLAIN_VALUE = {"type": "string", "pattern": f"^{_FREE}{{1,40}}$"}
@@ -173,23 +172,15 @@ def literal_values(calling: Sequence[dict[str, Any]]) -> list[str]:
     return list(out.values())
 
 
-def _escape(text: str) -> str:
-    return "".join("\\" + ch if ch in _REGEX_META else ch for ch in text)
-
-
 def query_schema(values: Sequence[str]) -> dict[str, Any]:
     """The request for calls with these ``values``: one line that says each of them, as
     written and in order, with free words around them (no identifier or reference). Saying the
     values is enforced while decoding, so a small model cannot forget one."""
-    if not values:
-        return {
-            "type": "object",
-            "properties": {"query": {"type": "string", "pattern": f"^{_FREE}{{10,160}}$"}},
-            "required": ["query"],
-            "additionalProperties": False,
-        }
-    said = _BETWEEN.join(_escape(v) for v in values)
-    pattern = f"^{_BEFORE}{said}{_AFTER}$"
+    if values:
+        said = _BETWEEN.join(regex_literal(v) for v in values)
+        pattern = f"^{_BEFORE}{said}{_AFTER}$"
+    else:
+        pattern = f"^{_FREE}{{10,160}}$"
     return {
         "type": "object",
         "properties": {"query": {"type": "string", "pattern": pattern}},
@@ -420,6 +411,18 @@ def _choose(kind: str, tools: Sequence[Tool], groups: dict[str | None, list[Tool
     return [a, b], _hint(a.name, b.name, out, param), (param, f"$0.{out}")
 
 
+def _reply_field(text: str | Exception, key: str, kind: type) -> tuple[Any, Verdict, Any]:
+    """``(reply[key], verdict, what to report)`` for a JSON object reply: the verdict rejects
+    a failed call, a reply that is not JSON, or one whose ``key`` is not a ``kind``."""
+    if isinstance(text, Exception):
+        return None, reject("llm_error", str(text)), text
+    reply, verdict = parse_json(text)
+    value = reply.get(key) if isinstance(reply, dict) else None
+    if verdict.kept and not isinstance(value, kind):
+        verdict = reject("schema", f"the reply has no {key!r} {kind.__name__}")
+    return value, verdict, text if reply is None else reply
+
+
 def generate_instances(
     llm: ChatLLM,
     tools: Sequence[Tool],
@@ -471,16 +474,9 @@ def generate_instances(
     second: list[tuple[str, list[Tool], Any, Request]] = []
     for (kind, picked, shot, request), text in zip(jobs, outputs, strict=True):
         item: dict[str, Any] = {"kind": kind, "tools": [t.name for t in picked]}
-        record, verdict = (
-            (None, reject("llm_error", str(text)))
-            if isinstance(text, Exception)
-            else parse_json(text)
-        )
-        calling = record.get("calling") if isinstance(record, dict) else None
-        if verdict.kept and not isinstance(calling, list):
-            verdict = reject("schema", "the reply has no 'calling' list")
+        calling, verdict, output = _reply_field(text, "calling", list)
         if not verdict.kept:
-            report.add(verdict, item | {"output": record if record is not None else text})
+            report.add(verdict, item | {"output": output})
             if on_done is not None:
                 on_done()  # this instance's second request is never made
             continue
@@ -500,14 +496,7 @@ def generate_instances(
     kept = []
     for (kind, picked, calling, _), text in zip(second, queries, strict=True):
         item = {"kind": kind, "tools": [t.name for t in picked]}
-        reply, verdict = (
-            (None, reject("llm_error", str(text)))
-            if isinstance(text, Exception)
-            else parse_json(text)
-        )
-        query = reply.get("query") if isinstance(reply, dict) else None
-        if verdict.kept and not isinstance(query, str):
-            verdict = reject("schema", "the reply has no 'query' string")
+        query, verdict, _ = _reply_field(text, "query", str)
         record = {"query": query, "calling": calling}
         if verdict.kept:
             verdict = check_instance(record, catalog, kind=kind)
