@@ -44,10 +44,12 @@ def _span(value: object, query: str) -> re.Match[str] | None:
     return re.search(rf"(?<!\w){re.escape(str(value))}(?!\w)", query)
 
 
-def second_request(query: str, call: ToolCall, other: ToolCall) -> str | None:
-    """``query`` rewritten to ask for ``other``'s arguments instead of ``call``'s, or None when
-    that cannot be done safely: different parameter names, a value of ``call`` that is not a
-    span of the query (it could not be replaced), or nothing that differs."""
+def _replaced(
+    query: str, call: ToolCall, other: ToolCall
+) -> tuple[str, list[tuple[int, int]]] | None:
+    """``query`` with each of ``call``'s values that ``other`` changes replaced by ``other``'s,
+    and where the new values stand in it; None when that cannot be done safely (see
+    :func:`second_request`)."""
     if set(call.parameters) != set(other.parameters) or call.references() or other.references():
         return None
     if all(str(call.parameters[k]) == str(other.parameters[k]) for k in call.parameters):
@@ -64,17 +66,71 @@ def second_request(query: str, call: ToolCall, other: ToolCall) -> str | None:
     spans.sort()
     if any(a[1] > b[0] for a, b in pairwise(spans)):
         return None  # overlapping spans
-    out, pos = [], 0
+    out, pos, shift, where = [], 0, 0, []
     for start, end, new in spans:
         out += [query[pos:start], new]
+        where.append((start + shift, start + shift + len(new)))
+        shift += len(new) - (end - start)
         pos = end
-    return "".join([*out, query[pos:]])
+    return "".join([*out, query[pos:]]), where
+
+
+def second_request(query: str, call: ToolCall, other: ToolCall) -> str | None:
+    """``query`` rewritten to ask for ``other``'s arguments instead of ``call``'s, or None when
+    that cannot be done safely: different parameter names, a value of ``call`` that is not a
+    span of the query (it could not be replaced), or nothing that differs."""
+    replaced = _replaced(query, call, other)
+    return None if replaced is None else replaced[0]
+
+
+PREPOSITIONS = ("in", "on", "at", "for", "to", "from", "of", "with", "by", "into", "about")
+_LEAD = re.compile(rf"(?:\b(?:{'|'.join(PREPOSITIONS)})\s+)?[\"']?$", re.IGNORECASE)
+MAX_TAIL_WORDS = 3
+"""Words after the last changed value that an elliptic second request repeats."""
+
+
+def elliptic_request(query: str, call: ToolCall, other: ToolCall) -> str | None:
+    """``query`` and its :func:`second_request` for ``other`` said as one elliptic request:
+    the second keeps only what changes, from the preposition before its first new value to the
+    end ("Weather in Paris in celsius" and "... in Rome in fahrenheit": "Weather in Paris in
+    celsius and in Rome in fahrenheit."). None where :func:`second_request` is None, where the
+    first new value opens the request (nothing to elide), or where more than
+    :data:`MAX_TAIL_WORDS` words follow the last one (the elided part would be the request).
+
+    Example:
+        >>> a = ToolCall(api="getWeather", parameters={"city": "Paris", "unit": "celsius"})
+        >>> b = ToolCall(api="getWeather", parameters={"city": "Rome", "unit": "fahrenheit"})
+        >>> elliptic_request("Weather in Paris in celsius.", a, b)
+        'Weather in Paris in celsius and in Rome in fahrenheit.'
+    """
+    replaced = _replaced(query, call, other)
+    if replaced is None:
+        return None
+    second, where = replaced
+    body = second.rstrip().rstrip(".?!")
+    start, end = where[0][0], where[-1][1]
+    lead = _LEAD.search(second[:start])
+    start = lead.start() if lead else start
+    if not second[:start].strip() or len(body[end:].split()) > MAX_TAIL_WORDS:
+        return None
+    if re.search(r"[.!?]\s", body[start:]):
+        return None  # the changes run over sentences: not one elided phrase
+    first = query.strip()
+    mark = first[-1] if first[-1:] in ".?!" else "."
+    return f"{first.rstrip('.?!')} and {body[start:].strip()}{mark}"
 
 
 def parallel_instances(
-    instances: Sequence[Instance], *, n: int, seed: int = 0, id_prefix: str = "parallel"
+    instances: Sequence[Instance],
+    *,
+    n: int,
+    seed: int = 0,
+    id_prefix: str = "parallel",
+    elliptic: bool = False,
 ) -> list[Instance]:
-    """Up to ``n`` two-call instances (see the module docstring), drawn reproducibly."""
+    """Up to ``n`` two-call instances (see the module docstring), drawn reproducibly: two
+    joined requests, or with ``elliptic`` one request whose second half says only what changes
+    (:func:`elliptic_request`)."""
     rng = random.Random(seed)
     calls_by_api: dict[str, list[ToolCall]] = defaultdict(list)
     for inst in instances:
@@ -90,14 +146,9 @@ def parallel_instances(
         others = list(calls_by_api[call.api])
         rng.shuffle(others)
         for other in others:
-            second = second_request(inst.query, call, other)
-            if second is None:
+            query = _joined(inst.query, call, other, rng, elliptic)
+            if query is None:
                 continue
-            first = inst.query.strip()
-            if first[-1:] not in ".?!":
-                first += "."
-            join = rng.choice(CONNECTIVES)
-            query = f"{first} {join}{second[:1].lower()}{second[1:]}"
             new = ToolCall(api=call.api, parameters=dict(other.parameters))
             out.append(
                 Instance(
@@ -113,10 +164,28 @@ def parallel_instances(
     return out
 
 
-def _coordination(values: Sequence[str], rng: random.Random) -> str:
-    if len(values) == 2:
-        return f"{values[0]}{rng.choice((' and ', ' and also ', ' as well as '))}{values[1]}"
-    return f"{', '.join(values[:-1])} and {values[-1]}"
+def _joined(
+    query: str, call: ToolCall, other: ToolCall, rng: random.Random, elliptic: bool
+) -> str | None:
+    if elliptic:
+        return elliptic_request(query, call, other)
+    second = second_request(query, call, other)
+    if second is None:
+        return None
+    first = query.strip()
+    if first[-1:] not in ".?!":
+        first += "."
+    return f"{first} {rng.choice(CONNECTIVES)}{second[:1].lower()}{second[1:]}"
+
+
+def _coordination(values: Sequence[str], rng: random.Random, lead: str = "") -> str:
+    """The values coordinated; ``lead`` (a preposition and a space) repeated before each value
+    after the first ("in Paris and in Rome")."""
+    first, *rest = values
+    rest = [f"{lead}{v}" for v in rest]
+    if len(rest) == 1:
+        return f"{first}{rng.choice((' and ', ' and also ', ' as well as '))}{rest[0]}"
+    return f"{', '.join([first, *rest[:-1]])} and {rest[-1]}"
 
 
 def coordinated_instances(
@@ -126,11 +195,14 @@ def coordinated_instances(
     seed: int = 0,
     id_prefix: str = "coordinated",
     three_share: float = 0.3,
+    lead_share: float = 0.0,
 ) -> list[Instance]:
     """Up to ``n`` instances of one tool called for two or three values of one parameter, said
     as a coordination in the query (see the module docstring), drawn reproducibly. Only values
     that are word-bounded spans of the query, said once, are coordinated; the other values come
-    from the same tool's parameter elsewhere in ``instances`` and are not already in the query."""
+    from the same tool's parameter elsewhere in ``instances`` and are not already in the query.
+    Where a preposition stands before the value, ``lead_share`` of the coordinations repeat it
+    before each other value ("in Paris and in Rome")."""
     rng = random.Random(seed)
     pool: dict[tuple[str, str], list[str]] = defaultdict(list)
     by_name: dict[str, list[str]] = defaultdict(list)
@@ -182,7 +254,11 @@ def coordinated_instances(
                 said = [f"{quote}{v}{quote}" for v in (text, *extra)]
             else:
                 said = [text, *extra]
-            query = inst.query[:start] + _coordination(said, rng) + inst.query[end:]
+            lead = ""
+            before = re.search(rf"\b({'|'.join(PREPOSITIONS)})\s+$", inst.query[:start], re.I)
+            if before and lead_share > 0 and rng.random() < lead_share:
+                lead = f"{before.group(1)} "
+            query = inst.query[:start] + _coordination(said, rng, lead) + inst.query[end:]
             kind = type(value)
             calls = [ToolCall(api=call.api, parameters=dict(call.parameters))]
             for v in extra:

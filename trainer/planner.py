@@ -60,6 +60,10 @@ class PlannerTrainConfig(TrainConfig):
         parallel: add up to this many parallel-call instances made from ``train``'s own calls
             (:mod:`trainer.augment`): two joined requests for one tool first, then one tool
             called for two or three coordinated values of a parameter.
+        elliptic: with ``parallel``, up to this many more two-request instances whose second request
+            says only what changes ("weather in Paris in celsius and in Rome in fahrenheit").
+        lead_share: share of the coordinated values that repeat the preposition before them
+            ("in Paris and in Rome").
         init_adapter: continue training this LoRA adapter (same base and rank) instead of a
             fresh one; the learning-rate schedule starts anew.
         export: precision of the ONNX Runtime GenAI model written beside the adapter at the end
@@ -79,6 +83,8 @@ class PlannerTrainConfig(TrainConfig):
     max_steps: int = -1
     save_steps: int = 25
     parallel: int = 0
+    elliptic: int = 0
+    lead_share: float = 0.0
     init_adapter: Path | None = None
     export: str | None = "int8"
     extra_train: list[Path] = field(default_factory=list)
@@ -103,8 +109,13 @@ def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
     instances = cfg.train_instances()
     parts = [(cfg.train, instances)] + [(p, read_instances(p)) for p in cfg.extra_train]
     if cfg.parallel:
-        made = parallel_instances(instances, n=cfg.parallel, seed=cfg.seed)
-        made += coordinated_instances(instances, n=cfg.parallel - len(made), seed=cfg.seed)
+        joined = parallel_instances(instances, n=cfg.parallel, seed=cfg.seed)
+        made = joined + coordinated_instances(
+            instances, n=cfg.parallel - len(joined), seed=cfg.seed, lead_share=cfg.lead_share
+        )
+        made += parallel_instances(
+            instances, n=cfg.elliptic, seed=cfg.seed, id_prefix="elliptic", elliptic=True
+        )
         logger.info("%d parallel-call instances made from %s", len(made), cfg.train)
         parts.append((Path(f"{cfg.train} (parallel calls)"), made))
     known = {t.name for t in tools}

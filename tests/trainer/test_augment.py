@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from toolrag.types import Instance, ToolCall
-from trainer.augment import coordinated_instances, parallel_instances, second_request
+from trainer.augment import (
+    coordinated_instances,
+    elliptic_request,
+    parallel_instances,
+    second_request,
+)
 
 
 def call(**params) -> ToolCall:
@@ -84,3 +91,64 @@ def test_coordinated_instances_keep_integer_values_integers_and_skip_unsaid_valu
     assert {i.id for i in out} == {"coordinated-a", "coordinated-b"}  # c's 3 is not said
     for inst in out:
         assert all(isinstance(c.parameters["n"], int) for c in inst.calls)
+
+
+def test_elliptic_request_keeps_only_what_changes_from_the_preposition_on():
+    q = "Monitor the infestation of pests in rice crops."
+    a = ToolCall(api="monitor", parameters={"crop": "rice"})
+    b = ToolCall(api="monitor", parameters={"crop": "wheat"})
+    assert elliptic_request(q, a, b) == (
+        "Monitor the infestation of pests in rice crops and in wheat crops."
+    )
+    # two changed values: the second half runs from the first one to the last
+    assert (
+        elliptic_request(
+            "Distance from Lyon to Nice in km?",
+            ToolCall(api="d", parameters={"a": "Lyon", "b": "Nice"}),
+            ToolCall(api="d", parameters={"a": "Lyon", "b": "Nantes"}),
+        )
+        == "Distance from Lyon to Nice in km and to Nantes in km?"
+    )
+
+
+def test_elliptic_request_refuses_what_it_cannot_elide():
+    a, b = call(city="Paris"), call(city="Rome")
+    assert elliptic_request("Paris weather", a, b) is None  # the value opens the request
+    # the request goes on after the value: the "elided" part would be most of it
+    assert elliptic_request("Weather in Paris for the next five sunny days", a, b) is None
+    assert elliptic_request("Weather in the capital", a, b) is None  # not a span
+    two = ToolCall(api="getWeather", parameters={"city": "Paris", "day": "Monday"})
+    other = ToolCall(api="getWeather", parameters={"city": "Rome", "day": "Friday"})
+    assert elliptic_request("Weather in Paris. Plan for Monday.", two, other) is None
+
+
+def test_parallel_instances_can_be_elliptic_and_stay_grounded():
+    data = [
+        Instance(id=f"i{k}", query=f"Weather in {city} today.", calling=[call(city=city)])
+        for k, city in enumerate(["Paris", "Rome", "Oslo"])
+    ]
+    out = parallel_instances(data, n=3, seed=0, elliptic=True, id_prefix="elliptic")
+    assert len(out) == 3
+    for inst in out:
+        first, second = (c.parameters["city"] for c in inst.calls)
+        assert inst.query == f"Weather in {first} today and in {second} today."
+
+
+def test_coordinations_can_repeat_the_preposition_before_each_value():
+    data = [
+        Instance(id=f"i{k}", query=f"Weather in {city} now.", calling=[call(city=city)])
+        for k, city in enumerate(["Paris", "Rome", "Oslo", "Lima"])
+    ]
+    out = coordinated_instances(data, n=4, seed=0, three_share=0, lead_share=1.0)
+    assert len(out) == 4
+    for inst in out:
+        first, second = (c.parameters["city"] for c in inst.calls)
+        assert re.fullmatch(
+            rf"Weather in {first} (and|and also|as well as) in {second} now\.", inst.query
+        )
+    # without a share, the old wording (and the old draws) stay
+    for inst in coordinated_instances(data, n=4, seed=0, three_share=0):
+        first, second = (c.parameters["city"] for c in inst.calls)
+        assert re.fullmatch(
+            rf"Weather in {first} (and|and also|as well as) {second} now\.", inst.query
+        )
