@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -235,12 +235,15 @@ def _value_schema(
 
 
 def parameters_schema(
-    tool: Tool, refs: Refs = (), facts: QueryFacts | None = None
+    tool: Tool, refs: Refs = (), facts: QueryFacts | None = None, omit: Collection[str] = ()
 ) -> dict[str, Any]:
     """JSON Schema of ``tool``'s parameters object: its names only, in declaration order, each
-    value as its schema says (:func:`_value_schema`), required ones always present."""
+    value as its schema says (:func:`_value_schema`), required ones always present, the
+    optional ones named in ``omit`` left out."""
     properties = {}
     for p in tool.parameters:
+        if p.name in omit and not p.required:
+            continue
         value = _value_schema(p, refs, facts)
         if value is not None:
             properties[p.name] = value
@@ -264,14 +267,15 @@ def _call_rule(
     tools: Sequence[Tool],
     refs: Callable[[Tool], Refs],
     facts: QueryFacts | None,
+    omit: Mapping[str, Collection[str]] | None = None,
 ) -> list[str]:
     """Rule ``name``: a call to one of ``tools``; ``refs(tool)``: the earlier outputs its values
-    may reference."""
+    may reference; ``omit``: per tool name, optional parameters left out."""
     alts, rules = [], []
     for k, tool in enumerate(tools):
         head = _lark_str('{"api":' + json.dumps(tool.name, ensure_ascii=False) + ',"parameters":')
         alts.append(f'{head} {name}_p{k} "}}"')
-        schema = parameters_schema(tool, refs(tool), facts)
+        schema = parameters_schema(tool, refs(tool), facts, (omit or {}).get(tool.name, ()))
         rules.append(f"{name}_p{k}: %json {json.dumps(schema)}")
     return [f"{name}: {' | '.join(alts)}", *rules]
 
@@ -292,6 +296,7 @@ def stage_grammar(
     required: Sequence[str] = (),
     next_required: bool = False,
     facts: QueryFacts | None = None,
+    omit: Mapping[str, Collection[str]] | None = None,
 ) -> str:
     """The Lark grammar for decoding stage ``len(done)``.
 
@@ -306,6 +311,9 @@ def stage_grammar(
             decoder asks for this after it stopped an identical repeat).
         facts: the query's facts: numbers and enums take only what it states (None: any value
             of the parameter's type).
+        omit: optional parameters call ``len(done)`` leaves out, per tool name (the decoder's
+            answer to an optional parameter that repeated another's value:
+            :func:`agent.plan.reused_values`).
 
     Raises:
         ValueError: a required tool is not among ``tools``, or more tools are required than
@@ -350,9 +358,9 @@ def stage_grammar(
     if tools:
         lines += _rest_rules(max(r, 0))
         if others:
-            lines += _call_rule("call", others, exact, facts)
+            lines += _call_rule("call", others, exact, facts, omit)
         if remaining:
-            lines += _call_rule("need", remaining, exact, facts)
+            lines += _call_rule("need", remaining, exact, facts, omit)
         lines += _call_rule("loose", tools, lambda _: loose, facts)
     return "\n".join(lines)
 

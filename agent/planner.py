@@ -90,6 +90,18 @@ def read_plan(
         result.error = str(err)
 
 
+@dataclass
+class _Step:
+    """One decoding pass: the plan text so far, tokens generated and forced, and whether (and
+    how) to decode again from ``text`` (see :meth:`Planner._decode`); ``restart``: None when
+    the plan is done, else whether the next call is restricted to uncalled required tools."""
+
+    text: str
+    new: int
+    forced: int
+    restart: bool | None = None
+
+
 class Planner:
     """A causal LM (optionally with a LoRA adapter) that writes plans, decoding through an
     :class:`~agent.engine.Engine`.
@@ -101,9 +113,10 @@ class Planner:
         max_new_tokens: generation cap per plan.
         max_calls: plan length cap under constrained decoding.
         stop_on_repeat: no identical call (same API and parameters) twice in a plan. Under
-            constrained decoding the plan ends when the model repeats a call, or, while a
-            selected tool is still uncalled, the next call must be one of those; any other
-            output has its repeats dropped after parsing. On by default: a repeated call is
+            constrained decoding the plan ends when the model repeats a call, or calls a tool
+            again with only values its earlier calls gave (:func:`agent.plan.adds_nothing`),
+            or, while a selected tool is still uncalled, the next call must be one of those;
+            any other output has its identical repeats dropped after parsing. On by default: a repeated call is
             never what a user wants, although the paper's scorer credits it.
         drop_ungrounded: remove calls whose literal arguments the query says none of
             (:func:`agent.plan.drop_ungrounded`; kept in ``PlanResult.dropped``).
@@ -118,6 +131,11 @@ class Planner:
             (optional parameters' only) or ``"free"`` (none; any string of bounded length); see
             :meth:`agent.grammar.QueryFacts.string_pattern`. A value the query does not word
             (``"EUR"`` for "euros") is then out of reach: the trade measured in the README.
+        distinct_values: under constrained decoding, a call whose optional parameter repeats
+            the value of a parameter written before it (:func:`agent.plan.reused_values`: a
+            body that copies the subject, ``"exchange": "NASDAQ"`` after ``"ticker":
+            "NASDAQ"``) is decoded again with that parameter left out, as when the query states
+            nothing for it. On by default.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -136,8 +154,10 @@ class Planner:
         show_selected_only: bool = True,
         ground_values: bool = True,
         ground_strings: str = "all",
+        distinct_values: bool = True,
     ) -> None:
         self.engine = engine
+        self.distinct_values = distinct_values
         self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
         self.constrained = constrained
@@ -274,14 +294,18 @@ class Planner:
         chosen = set(selected or ())
         allowed = [t for t in tools if selected is None or t.name in chosen]
         required = list(selected or ()) if must is None else list(must)
+        omit: dict[int, dict[str, set[str]]] = {}
         text, n_new, n_forced = "", 0, 0
         restrict = False
-        for _ in range(len(required) + 1):  # each restart calls one more required tool
-            text, new, forced, restart = self._decode(ids, allowed, required, text, restrict, facts)
-            n_new, n_forced = n_new + new, n_forced + forced
-            if not restart:
+        # each restart calls one more required tool or leaves out one more parameter
+        for _ in range(len(required) + 1 + 4 * self.max_calls):
+            step = self._decode(ids, allowed, required, text, restrict, facts, omit)
+            text, n_new, n_forced = step.text, n_new + step.new, n_forced + step.forced
+            if step.restart is None:
                 break
-            restrict = True
+            restrict = step.restart
+        else:
+            text = (text or "[") + "]"  # pragma: no cover - bounded by the values there are
         return text, n_new, n_forced
 
     def _decode(
@@ -292,14 +316,22 @@ class Planner:
         head: str,
         restrict: bool,
         facts: QueryFacts | None = None,
-    ) -> tuple[str, int, int, bool]:
+        omit: dict[int, dict[str, set[str]]] | None = None,
+    ) -> _Step:
         """Decode after the prompt and the forced plan text ``head`` (complete calls).
 
-        Returns ``(text, new tokens, forced tokens, restart)``. ``restart`` is True when the
-        model repeated an earlier call exactly while a required tool was still uncalled: the
-        caller decodes again from the calls before the repeat, with the next call restricted to
-        the uncalled required tools (``restrict``).
+        The caller decodes again from the calls before call ``i`` (``step.restart`` is not None)
+        when:
+
+        - call ``i`` repeated an earlier call exactly while a required tool was still uncalled:
+          call ``i`` is then restricted to the uncalled required tools (``restart`` True);
+        - an optional parameter of call ``i`` repeated another's value
+          (:func:`agent.plan.reused_values`): it is added to ``omit[i]`` (per tool) and call
+          ``i`` is decoded again without it (``restart`` is ``restrict`` as it was for call
+          ``i``).
         """
+        if omit is None:
+            omit = {}
         from llguidance.numpy import (
             allocate_token_bitmask,
             apply_token_bitmask_inplace,
@@ -316,7 +348,14 @@ class Planner:
                 [by_name.get(c["api"]) for c in plan_format.parse(prefix + "]")] if prefix else []
             )
             grammar = stage_grammar(
-                prefix, done, tools, max_calls=max_calls, required=required, facts=facts, **kw
+                prefix,
+                done,
+                tools,
+                max_calls=max_calls,
+                required=required,
+                facts=facts,
+                omit=omit.get(len(done)),
+                **kw,
             )
             return self._compile(grammar)
 
@@ -327,7 +366,7 @@ class Planner:
         bitmask = None
         generated: list[int] = list(head_ids)
         forced_total = 0
-        stage = len(closed_calls(head))
+        stage = first = len(closed_calls(head))
         while len(generated) < self.max_new_tokens:
             logits = self.engine.logits(ids + generated).copy()  # the engine's copy stays clean
             if bitmask is None:
@@ -350,21 +389,35 @@ class Planner:
             if len(ends) > stage:
                 stage = len(ends)
                 done_calls = plan_format.parse(text[: ends[-1]] + "]")
-                if self.stop_on_repeat and plan_format.first_repeat(done_calls) is not None:
-                    # an identical repeat of an earlier call: keep the calls before it; close
-                    # the list, or go on with a required tool that is still uncalled
-                    keep = text[: ends[-2]]
+                n = len(generated) - len(head_ids)
+                keep = text[: ends[-2]] if len(ends) > 1 else ""
+                left_out = omit.setdefault(stage - 1, {}).setdefault(done_calls[-1]["api"], set())
+                reused = (
+                    set(plan_format.reused_values(done_calls[-1]))
+                    if self.distinct_values
+                    else set()
+                )
+                tool = by_name.get(done_calls[-1]["api"])
+                optional = {p.name for p in tool.parameters if not p.required} if tool else set()
+                if (reused & optional) - left_out:  # decode this call again without them
+                    left_out |= reused & optional
+                    return _Step(keep, n, forced_total, restrict and stage - 1 == first)
+                if self.stop_on_repeat and plan_format.adds_nothing(
+                    done_calls[-1], done_calls[:-1]
+                ):
+                    # a repeat of an earlier call (identical, or its values swapped): keep the
+                    # calls before it; close the list, or go on with a required tool that is
+                    # still uncalled
                     called = {c["api"] for c in done_calls[:-1]}
-                    n = len(generated) - len(head_ids)
                     if set(required) - called:
-                        return keep, n, forced_total, True
-                    return keep + "]", n, forced_total, False
+                        return _Step(keep, n, forced_total, True)
+                    return _Step(keep + "]", n, forced_total)
                 matcher = matcher_for(text[: ends[-1]])
                 if not matcher.consume_tokens(generated):
                     # the loose tail let through more than the exact stage allows: keep
                     # the calls that are complete and valid, and close the list
                     logger.warning("constrained decoding: truncating at call %d", stage)
-                    return text[: ends[-1]] + "]", len(generated), forced_total, False
+                    return _Step(text[: ends[-1]] + "]", len(generated), forced_total)
         text = self.tokenizer.decode(generated)
         if not matcher.is_stopped():
             # the token budget ran out mid-plan: keep the complete calls and close the list, so
@@ -372,4 +425,4 @@ class Planner:
             ends = closed_calls(text)
             logger.warning("constrained decoding: token budget spent; keeping %d calls", len(ends))
             text = (text[: ends[-1]] if ends else "[") + "]"
-        return text, len(generated) - len(head_ids), forced_total, False
+        return _Step(text, len(generated) - len(head_ids), forced_total)

@@ -402,6 +402,11 @@ def main() -> None:
         help="Planner(ground_strings=...): which plain strings take only the query's words "
         "(default: the planner's default)",
     )
+    ap.add_argument(
+        "--reuse-values",
+        action="store_true",
+        help="Planner(distinct_values=False): a parameter may repeat another's value",
+    )
     args = ap.parse_args()
 
     queries = build_queries()
@@ -413,7 +418,9 @@ def main() -> None:
     index = ToolIndex.build(tools)
     selector = resolve_selector(args.selector, index, None)
     planner = Planner.load(
-        args.planner, **({"ground_strings": args.strings} if args.strings else {})
+        args.planner,
+        **({"ground_strings": args.strings} if args.strings else {}),
+        distinct_values=not args.reuse_values,
     )
     per_cat: dict[str, Counter] = {}
     rows, secs = [], []
@@ -469,9 +476,13 @@ def main() -> None:
         "",
         "Exact match: the predicted calls match the expected ones one to one, in any order, "
         "with only acceptable argument values (numbers compared as numbers, strings "
-        "case-insensitively). The planner is the shipped one (trained on Seal-Tools only), "
+        "case-insensitively). The planner is "
+        + (f"`{args.planner}`" if args.planner else "the shipped one (trained on Seal-Tools only)")
+        + ", "
         f"with the selector `{args.selector}` choosing among the offered functions, "
-        f"plain strings grounded: `{planner.ground_strings}`.",
+        f"plain strings grounded: `{planner.ground_strings}`, a parameter "
+        + ("may repeat" if args.reuse_values else "may not repeat")
+        + " another's value.",
     ]
     write_results(
         args.name,
@@ -479,6 +490,7 @@ def main() -> None:
             "summary": table,
             "typed_arguments": {"valid": typed_ok, "total": typed_total},
             "ground_strings": planner.ground_strings,
+            "distinct_values": planner.distinct_values,
             "p50_s": percentile(secs, 0.5),
             "queries": rows,
         },

@@ -6,7 +6,8 @@ an engine, `+onnx` or `+torch` (default: the library's), a precision, `+fp32`, `
 candidate in the prompt, not only the selected ones, and `+ungrounded` to let numbers and enums
 take any value of their type (`Planner(ground_values=False)`), `+words` / `+optwords` /
 `+freestrings` to make all / optional / no plain string values of the query's words
-(`Planner(ground_strings="all" | "optional" | "free")`; default: the planner's); MODEL an
+(`Planner(ground_strings="all" | "optional" | "free")`; default: the planner's), `+reuse` to
+let a parameter repeat another's value (`Planner(distinct_values=False)`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -111,6 +112,7 @@ def main() -> None:
                 "repeats",
                 "all",
                 "ungrounded",
+                "reuse",
                 *STRING_FLAGS,
             }
             or len(engines) > 1
@@ -119,7 +121,7 @@ def main() -> None:
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +words, +optwords, +freestrings"
+                "+ungrounded, +reuse, +words, +optwords, +freestrings"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
@@ -135,6 +137,7 @@ def main() -> None:
             stop_on_repeat=not repeats,
             show_selected_only="all" not in flags,
             ground_values="ungrounded" not in flags,
+            distinct_values="reuse" not in flags,
         )
         selector = None
         if "select" in flags:

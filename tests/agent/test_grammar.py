@@ -382,3 +382,17 @@ def test_word_grounded_strings_take_dates_the_query_writes_in_iso_form(ll_tok):
 def test_unknown_string_mode_is_refused():
     with pytest.raises(ValueError, match="strings must be one of"):
         QueryFacts.of("hi", "spans")
+
+
+def test_omitted_optional_parameters_cannot_be_written(ll_tok):
+    facts = QueryFacts.of(MAIL_QUERY, "all")
+    omit = {"mail": {"body", "to"}}  # "to" is required: it stays
+    g = stage_grammar("", [], [MAIL, GEO], max_calls=2, facts=facts, omit=omit)
+    assert accepts(ll_tok, g, _mail('"to":"bob@example.com","subject":"Lunch at Nobu"'))
+    assert not accepts(
+        ll_tok, g, _mail('"to":"bob@example.com","subject":"Lunch","body":"see you"')
+    )
+    assert accepts(ll_tok, g, _mail('"to":"bob@example.com","subject":"Lunch","cc":["Ana"]'))
+    assert not accepts(ll_tok, g, _mail('"subject":"Lunch"'))
+    # another tool's parameters are untouched
+    assert accepts(ll_tok, g, '[{"api":"geo","parameters":{"city":"Ana"}}]')

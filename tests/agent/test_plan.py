@@ -153,3 +153,40 @@ def test_drop_repeats_keeps_distinct_calls_and_rewires_references():
         ],
         [1, 2],
     )
+
+
+def test_reused_values_finds_a_parameter_that_repeats_an_earlier_one():
+    from agent.plan import reused_values
+
+    call = {
+        "api": "stock",
+        "parameters": {"ticker": "NASDAQ", "exchange": "nasdaq", "note": "on NASDAQ today"},
+    }
+    assert reused_values(call) == {"exchange": ["NASDAQ"], "note": ["NASDAQ", "nasdaq"]}
+    # numbers match as numbers; a number inside a longer one or a word is not said
+    assert reused_values({"api": "f", "parameters": {"a": 0.04, "b": 0.04, "c": 4}}) == {
+        "b": [0.04]
+    }
+    assert reused_values({"api": "f", "parameters": {"a": "bus", "b": "busy road"}}) == {}
+    # references, booleans and empty values never count
+    params = {"a": "$0.id", "b": "$0.id", "c": True, "d": True, "e": "", "f": ""}
+    assert reused_values({"api": "f", "parameters": params}) == {}
+
+
+def test_adds_nothing_spots_identical_calls_and_swapped_values():
+    from agent.plan import adds_nothing
+
+    bmi = {"api": "bmi", "parameters": {"weight": 70, "height": 175}}
+    swapped = {"api": "bmi", "parameters": {"weight": 175, "height": 70}}
+    assert adds_nothing(dict(bmi), [bmi])
+    assert adds_nothing(swapped, [bmi])
+    assert not adds_nothing({"api": "bmi", "parameters": {"weight": 82, "height": 175}}, [bmi])
+    # another tool with the same values is a new request; so is a call with no literal values
+    assert not adds_nothing({"api": "other", "parameters": {"a": 70, "b": 175}}, [bmi])
+    ref = {"api": "bmi", "parameters": {"weight": "$0.w"}}
+    assert not adds_nothing(ref, [bmi])
+    # parallel calls say a new value: "weather in Paris and in Rome"
+    paris = {"api": "weather", "parameters": {"city": "Paris", "unit": "celsius"}}
+    rome = {"api": "weather", "parameters": {"city": "Rome", "unit": "celsius"}}
+    assert not adds_nothing(rome, [paris])
+    assert adds_nothing({"api": "weather", "parameters": {"city": "paris"}}, [paris, rome])

@@ -300,3 +300,82 @@ def test_plan_with_offers_the_most_probable_candidate_when_the_selector_selects_
     _, selection = plan_with(planner, Picky(set()), "80 GBP in JPY?", tools)
     assert planner.selected is None and planner.offered == ["convert"]
     assert selection.tools == []
+
+
+class _PreferringEngine:
+    """A fake engine with answers in order of preference: the next token of the first answer
+    that the output so far still starts, then of the second, and so on, scored in that order."""
+
+    name = "preferring"
+
+    def __init__(self, tokenizer, prompt_len: int, answers: list[str]) -> None:
+        self.tokenizer, self.prompt_len, self.answers = tokenizer, prompt_len, answers
+        self.starts = 0
+
+    def logits(self, ids):
+        done = self.tokenizer.decode(list(ids)[self.prompt_len :])
+        self.starts += done == ""
+        logits = np.zeros(len(self.tokenizer), dtype=np.float32)
+        live = [a for a in self.answers if a.startswith(done)]
+        for rank, answer in enumerate(live):
+            rest = answer[len(done) :]
+            nxt = self.tokenizer(rest, add_special_tokens=False).input_ids[:1]
+            token = nxt[0] if nxt else self.tokenizer.eos_token_id
+            logits[token] = max(logits[token], 100.0 - rank)
+        return logits
+
+
+def test_a_value_repeated_in_another_parameter_is_decoded_again(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    mail = Tool(
+        name="mail",
+        parameters=[
+            Param(name="to", required=True),
+            Param(name="subject", required=True),
+            Param(name="body"),
+        ],
+    )
+    query = "Send an email to ann@corp.com with subject Report ready."
+    head = '[{"api":"mail","parameters":{"to":"ann@corp.com","subject":"Report ready"'
+    copied, left_out = head + ',"body":"Report ready"}}]', head + "}}]"
+    planner = Planner(None, tok, max_new_tokens=200)
+    engine = _PreferringEngine(tok, len(planner.prompt_ids(query, [mail])), [copied, left_out])
+    planner.engine = engine
+    result = planner.plan(query, [mail])
+    assert result.format_ok, result.text
+    # the body copied the subject: the call was decoded again without it, once
+    assert result.text == left_out
+    assert engine.starts == 2
+    # a model that does not copy is decoded once
+    planner.engine = _PreferringEngine(tok, engine.prompt_len, [left_out])
+    assert planner.plan(query, [mail]).text == left_out
+    assert planner.engine.starts == 1
+
+
+def test_a_second_call_with_the_first_ones_values_swapped_ends_the_plan(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, ParamType, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    bmi = Tool(
+        name="bmi",
+        parameters=[
+            Param(name="weight", type=ParamType.NUMBER, required=True),
+            Param(name="height", type=ParamType.NUMBER, required=True),
+        ],
+    )
+    query = "BMI for 70 kg and 175 cm."
+    first = '[{"api":"bmi","parameters":{"weight":70,"height":175}}'
+    swapped = first + ',{"api":"bmi","parameters":{"weight":175,"height":70}}]'
+    planner = Planner(None, tok, max_new_tokens=200)
+    planner.engine = _PreferringEngine(tok, len(planner.prompt_ids(query, [bmi])), [swapped])
+    assert planner.plan(query, [bmi]).text == first + "]"
+    # with repeats allowed, the swapped call stays
+    planner = Planner(None, tok, max_new_tokens=200, stop_on_repeat=False)
+    planner.engine = _PreferringEngine(tok, len(planner.prompt_ids(query, [bmi])), [swapped])
+    assert planner.plan(query, [bmi]).text == swapped
