@@ -90,6 +90,10 @@ def read_plan(
         result.error = str(err)
 
 
+DISTINCT_MODES = ("off", "call", "plan")
+"""Which earlier values an optional parameter may not repeat (``Planner(distinct_values=)``)."""
+
+
 @dataclass
 class _Step:
     """One decoding pass: the plan text so far, tokens generated and forced, and whether (and
@@ -135,7 +139,10 @@ class Planner:
             the value of a parameter written before it (:func:`agent.plan.reused_values`: a
             body that copies the subject, ``"exchange": "NASDAQ"`` after ``"ticker":
             "NASDAQ"``) is decoded again with that parameter left out, as when the query states
-            nothing for it. On by default.
+            nothing for it. ``"call"`` (default): parameters written before it in the same
+            call; ``"plan"``: also every parameter of the earlier calls to other tools (calls
+            to the same tool share values: "France in 1990 and Spain in 1990"); ``"off"``:
+            never.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -154,8 +161,12 @@ class Planner:
         show_selected_only: bool = True,
         ground_values: bool = True,
         ground_strings: str = "all",
-        distinct_values: bool = True,
+        distinct_values: str = "call",
     ) -> None:
+        if distinct_values not in DISTINCT_MODES:
+            raise ConfigError(
+                f"distinct_values must be one of {', '.join(DISTINCT_MODES)}, got {distinct_values!r}"
+            )
         self.engine = engine
         self.distinct_values = distinct_values
         self.show_selected_only = show_selected_only
@@ -392,9 +403,14 @@ class Planner:
                 n = len(generated) - len(head_ids)
                 keep = text[: ends[-2]] if len(ends) > 1 else ""
                 left_out = omit.setdefault(stage - 1, {}).setdefault(done_calls[-1]["api"], set())
+                earlier = [  # parallel calls to one tool share values by design
+                    c
+                    for c in done_calls[:-1]
+                    if self.distinct_values == "plan" and c["api"] != done_calls[-1]["api"]
+                ]
                 reused = (
-                    set(plan_format.reused_values(done_calls[-1]))
-                    if self.distinct_values
+                    set(plan_format.reused_values(done_calls[-1], earlier))
+                    if self.distinct_values != "off"
                     else set()
                 )
                 tool = by_name.get(done_calls[-1]["api"])

@@ -30,7 +30,7 @@ from common import write_results
 
 from agent.agent import plan_with
 from agent.grammar import STRING_MODES
-from agent.planner import Planner
+from agent.planner import DISTINCT_MODES, Planner
 from evaluation.planner import percentile
 from index.store import ToolIndex
 from index.toolset import load_toolset
@@ -405,7 +405,13 @@ def main() -> None:
     ap.add_argument(
         "--reuse-values",
         action="store_true",
-        help="Planner(distinct_values=False): a parameter may repeat another's value",
+        help='Planner(distinct_values="off"): a parameter may repeat another\'s value',
+    )
+    ap.add_argument(
+        "--distinct-values",
+        choices=DISTINCT_MODES,
+        default=None,
+        help="Planner(distinct_values=...) (default: the planner's)",
     )
     args = ap.parse_args()
 
@@ -420,7 +426,11 @@ def main() -> None:
     planner = Planner.load(
         args.planner,
         **({"ground_strings": args.strings} if args.strings else {}),
-        distinct_values=not args.reuse_values,
+        **(
+            {"distinct_values": "off" if args.reuse_values else args.distinct_values}
+            if args.reuse_values or args.distinct_values
+            else {}
+        ),
     )
     per_cat: dict[str, Counter] = {}
     rows, secs = [], []
@@ -480,9 +490,8 @@ def main() -> None:
         + (f"`{args.planner}`" if args.planner else "the shipped one (trained on Seal-Tools only)")
         + ", "
         f"with the selector `{args.selector}` choosing among the offered functions, "
-        f"plain strings grounded: `{planner.ground_strings}`, a parameter "
-        + ("may repeat" if args.reuse_values else "may not repeat")
-        + " another's value.",
+        f"plain strings grounded: `{planner.ground_strings}`, optional parameters that "
+        f"repeat earlier values left out: `{planner.distinct_values}`.",
     ]
     write_results(
         args.name,

@@ -7,7 +7,8 @@ candidate in the prompt, not only the selected ones, and `+ungrounded` to let nu
 take any value of their type (`Planner(ground_values=False)`), `+words` / `+optwords` /
 `+freestrings` to make all / optional / no plain string values of the query's words
 (`Planner(ground_strings="all" | "optional" | "free")`; default: the planner's), `+reuse` to
-let a parameter repeat another's value (`Planner(distinct_values=False)`); MODEL an
+let a parameter repeat another's value (`Planner(distinct_values="off")`), `+planwide` to keep
+optional parameters from repeating earlier calls' values too (`"plan"`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -113,6 +114,7 @@ def main() -> None:
                 "all",
                 "ungrounded",
                 "reuse",
+                "planwide",
                 *STRING_FLAGS,
             }
             or len(engines) > 1
@@ -121,7 +123,7 @@ def main() -> None:
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +reuse, +words, +optwords, +freestrings"
+                "+ungrounded, +reuse, +planwide, +words, +optwords, +freestrings"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
@@ -137,7 +139,11 @@ def main() -> None:
             stop_on_repeat=not repeats,
             show_selected_only="all" not in flags,
             ground_values="ungrounded" not in flags,
-            distinct_values="reuse" not in flags,
+            distinct_values="off"
+            if "reuse" in flags
+            else "plan"
+            if "planwide" in flags
+            else "call",
         )
         selector = None
         if "select" in flags:

@@ -171,6 +171,11 @@ def test_reused_values_finds_a_parameter_that_repeats_an_earlier_one():
     # references, booleans and empty values never count
     params = {"a": "$0.id", "b": "$0.id", "c": True, "d": True, "e": "", "f": ""}
     assert reused_values({"api": "f", "parameters": params}) == {}
+    # earlier calls' values count when given, before the call's own
+    earlier = [{"api": "lib", "parameters": {"name": "Central Library", "ref": "$0.x"}}]
+    phone = {"api": "phone", "parameters": {"model": "iPhone 12", "os": "Central Library"}}
+    assert reused_values(phone) == {}
+    assert reused_values(phone, earlier) == {"os": ["Central Library"]}
 
 
 def test_adds_nothing_spots_identical_calls_and_swapped_values():

@@ -354,6 +354,31 @@ def test_a_value_repeated_in_another_parameter_is_decoded_again(smol_folder):
     planner.engine = _PreferringEngine(tok, engine.prompt_len, [left_out])
     assert planner.plan(query, [mail]).text == left_out
     assert planner.engine.starts == 1
+    # "off" keeps the copy
+    planner = Planner(None, tok, max_new_tokens=200, distinct_values="off")
+    planner.engine = _PreferringEngine(tok, engine.prompt_len, [copied, left_out])
+    assert planner.plan(query, [mail]).text == copied
+    with pytest.raises(ValueError, match="distinct_values must be one of"):
+        Planner(None, tok, distinct_values="yes")
+
+
+def test_plan_wide_distinct_values_also_look_at_earlier_calls(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    lib = Tool(name="lib", parameters=[Param(name="name", required=True)])
+    phone = Tool(name="phone", parameters=[Param(name="model", required=True), Param(name="os")])
+    query = "Info on Central Library, and the screen of an iPhone 12."
+    head = '[{"api":"lib","parameters":{"name":"Central Library"}},'
+    head += '{"api":"phone","parameters":{"model":"iPhone 12"'
+    copied, left_out = head + ',"os":"Central Library"}}]', head + "}}]"
+    for mode, expected in (("call", copied), ("plan", left_out)):
+        planner = Planner(None, tok, max_new_tokens=200, distinct_values=mode)
+        n = len(planner.prompt_ids(query, [lib, phone]))
+        planner.engine = _PreferringEngine(tok, n, [copied, left_out])
+        assert planner.plan(query, [lib, phone]).text == expected, mode
 
 
 def test_a_second_call_with_the_first_ones_values_swapped_ends_the_plan(smol_folder):
