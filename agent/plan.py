@@ -150,13 +150,18 @@ def first_repeat(plan: Sequence[Mapping[str, Any]]) -> int | None:
     return min(repeats(plan), default=None)
 
 
+def _as_text(value: Any) -> str:
+    """A scalar value as a query would write it, case-folded (``0.04``, not ``0.040000``)."""
+    return f"{value:g}" if isinstance(value, float) else str(value).lower()
+
+
 def _value_texts(call: Mapping[str, Any]) -> list[str]:
-    """A call's literal values (list items one by one) as case-folded text; no references."""
+    """A call's literal values (list items one by one) as :func:`_as_text`; no references."""
     out: list[str] = []
     for value in call.get("parameters", {}).values():
         for v in value if isinstance(value, list) else [value]:
             if v is not None and _literal(v) and not isinstance(v, dict):
-                out.append(f"{v:g}" if isinstance(v, float) else str(v).lower())
+                out.append(_as_text(v))
     return out
 
 
@@ -193,8 +198,7 @@ def _said_in(part: Any, value: Any) -> bool:
         return False
     if not isinstance(value, str):
         return not isinstance(part, str) and part == value
-    text = part if isinstance(part, str) else f"{part:g}" if isinstance(part, float) else str(part)
-    pattern = rf"(?<![A-Za-z0-9]){re.escape(text.lower())}(?![A-Za-z0-9])"
+    pattern = rf"(?<![A-Za-z0-9]){re.escape(_as_text(part))}(?![A-Za-z0-9])"
     return re.search(pattern, value.lower()) is not None
 
 

@@ -319,6 +319,20 @@ class Planner:
             text = (text or "[") + "]"  # pragma: no cover - bounded by the values there are
         return text, n_new, n_forced
 
+    def _repeated_optionals(
+        self, calls: Sequence[dict[str, Any]], by_name: dict[str, Tool]
+    ) -> set[str]:
+        """The optional parameters of the last of ``calls`` whose values repeat earlier ones,
+        as ``distinct_values`` asks (:func:`agent.plan.reused_values`)."""
+        call, tool = calls[-1], by_name.get(calls[-1]["api"])
+        if self.distinct_values == "off" or tool is None:
+            return set()
+        earlier = [  # parallel calls to one tool share values by design
+            c for c in calls[:-1] if self.distinct_values == "plan" and c["api"] != call["api"]
+        ]
+        optional = {p.name for p in tool.parameters if not p.required}
+        return set(plan_format.reused_values(call, earlier)) & optional
+
     def _decode(
         self,
         ids: list[int],
@@ -403,20 +417,9 @@ class Planner:
                 n = len(generated) - len(head_ids)
                 keep = text[: ends[-2]] if len(ends) > 1 else ""
                 left_out = omit.setdefault(stage - 1, {}).setdefault(done_calls[-1]["api"], set())
-                earlier = [  # parallel calls to one tool share values by design
-                    c
-                    for c in done_calls[:-1]
-                    if self.distinct_values == "plan" and c["api"] != done_calls[-1]["api"]
-                ]
-                reused = (
-                    set(plan_format.reused_values(done_calls[-1], earlier))
-                    if self.distinct_values != "off"
-                    else set()
-                )
-                tool = by_name.get(done_calls[-1]["api"])
-                optional = {p.name for p in tool.parameters if not p.required} if tool else set()
-                if (reused & optional) - left_out:  # decode this call again without them
-                    left_out |= reused & optional
+                repeated = self._repeated_optionals(done_calls, by_name)
+                if repeated - left_out:  # decode this call again without them
+                    left_out |= repeated
                     return _Step(keep, n, forced_total, restrict and stage - 1 == first)
                 if self.stop_on_repeat and plan_format.adds_nothing(
                     done_calls[-1], done_calls[:-1]

@@ -403,15 +403,17 @@ def main() -> None:
         "(default: the planner's default)",
     )
     ap.add_argument(
-        "--reuse-values",
-        action="store_true",
-        help='Planner(distinct_values="off"): a parameter may repeat another\'s value',
-    )
-    ap.add_argument(
         "--distinct-values",
         choices=DISTINCT_MODES,
         default=None,
         help="Planner(distinct_values=...) (default: the planner's)",
+    )
+    ap.add_argument(
+        "--reuse-values",
+        dest="distinct_values",
+        action="store_const",
+        const="off",
+        help="the same as --distinct-values off",
     )
     args = ap.parse_args()
 
@@ -426,11 +428,7 @@ def main() -> None:
     planner = Planner.load(
         args.planner,
         **({"ground_strings": args.strings} if args.strings else {}),
-        **(
-            {"distinct_values": "off" if args.reuse_values else args.distinct_values}
-            if args.reuse_values or args.distinct_values
-            else {}
-        ),
+        **({"distinct_values": args.distinct_values} if args.distinct_values else {}),
     )
     per_cat: dict[str, Counter] = {}
     rows, secs = [], []

@@ -84,7 +84,11 @@ def second_request(query: str, call: ToolCall, other: ToolCall) -> str | None:
 
 
 PREPOSITIONS = ("in", "on", "at", "for", "to", "from", "of", "with", "by", "into", "about")
-_LEAD = re.compile(rf"(?:\b(?:{'|'.join(PREPOSITIONS)})\s+)?[\"']?$", re.IGNORECASE)
+_PREPOSITION = rf"\b({'|'.join(PREPOSITIONS)})\s+"
+_BEFORE_VALUE = re.compile(rf"{_PREPOSITION}$", re.IGNORECASE)
+"""A preposition right before a value ("in " of "in Paris")."""
+_LEAD = re.compile(rf"(?:{_PREPOSITION})?[\"']?$", re.IGNORECASE)
+"""What an elliptic second request starts with before its first value: a preposition, a quote."""
 MAX_TAIL_WORDS = 3
 """Words after the last changed value that an elliptic second request repeats."""
 
@@ -255,7 +259,7 @@ def coordinated_instances(
             else:
                 said = [text, *extra]
             lead = ""
-            before = re.search(rf"\b({'|'.join(PREPOSITIONS)})\s+$", inst.query[:start], re.I)
+            before = _BEFORE_VALUE.search(inst.query[:start])
             if before and lead_share > 0 and rng.random() < lead_share:
                 lead = f"{before.group(1)} "
             query = inst.query[:start] + _coordination(said, rng, lead) + inst.query[end:]
