@@ -16,6 +16,7 @@ from toolrag.cli.common import (
     JsonOpt,
     PlannerOpt,
     PrecisionOpt,
+    PresenceOpt,
     SelectorOpt,
     ThresholdOpt,
     _fail,
@@ -37,6 +38,7 @@ def plan_cmd(
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
+    presence: PresenceOpt = "default",
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieve candidate tools for QUERY and plan the (nested) calls that answer it."""
@@ -51,6 +53,7 @@ def plan_cmd(
             precision=precision,
             selector=selector,
             threshold=threshold,
+            presence=presence,
         )
         cands = [h.tool for h in agent.retriever.retrieve(query, k=k)]
         result, selection = agent.plan(query, cands)
@@ -89,6 +92,7 @@ def ask(
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
+    presence: PresenceOpt = "default",
     openapi: Annotated[
         list[Path] | None,
         typer.Option(
@@ -137,6 +141,7 @@ def ask(
             registry=registry,
             selector=selector,
             threshold=threshold,
+            presence=presence,
         )
         answer = agent.ask(query, execute_mode=mode)
     except EXPECTED_ERRORS as err:
@@ -157,6 +162,7 @@ def serve(
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
+    presence: PresenceOpt = "default",
     k: Annotated[int, typer.Option("-k", help="Default candidate tools per query.")] = 5,
     max_queue: Annotated[
         int,
@@ -191,6 +197,7 @@ def serve(
             k=k,
             selector=selector,
             threshold=threshold,
+            presence=presence,
             planner_niceness=planner_niceness,
         )
     except EXPECTED_ERRORS as err:
