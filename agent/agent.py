@@ -33,24 +33,17 @@ def make_planner(
     engine: str | None = None,
     precision: str | None = None,
     niceness: int | None = None,
-    presence: str = "default",
 ) -> Any:
     """``openai:MODEL`` -> a :class:`~agent.remote.RemotePlanner` on ``$OPENAI_BASE_URL``;
     anything else (adapter folder, model folder, hub id, packaged alias, ``None`` for the shipped
     planner) -> a local :class:`Planner` on ``engine`` in ``precision`` (see
     :meth:`Planner.load`), or with ``niceness`` (0-19) the same planner in a child process at
-    that lower priority (:class:`agent.worker.PlannerProcess`); ``presence``: the local
-    planner's presence model (see :meth:`Planner.load`)."""
+    that lower priority (:class:`agent.worker.PlannerProcess`)."""
     if spec and spec.startswith("openai:"):
         from agent.remote import RemotePlanner
 
         return RemotePlanner(spec.removeprefix("openai:"))
-    kwargs = {
-        "constrained": constrained,
-        "engine": engine,
-        "precision": precision,
-        "presence": presence,
-    }
+    kwargs = {"constrained": constrained, "engine": engine, "precision": precision}
     if niceness is not None:
         from agent.worker import PlannerProcess
 
@@ -159,13 +152,11 @@ class Agent:
         selector: str | None = "auto",
         threshold: float | None = None,
         planner_niceness: int | None = None,
-        presence: str = "default",
     ) -> Agent:
         """An agent over a saved index with the default (or given) planner and selector
         (``"auto"``: the shipped one when it fits the index; see
         :func:`retriever.selector.resolve_selector`); ``planner_niceness``: plan in a child
-        process at that lower priority (see :func:`make_planner`); ``presence``: the planner's
-        presence model (:meth:`Planner.load`)."""
+        process at that lower priority (see :func:`make_planner`)."""
         from index.store import ToolIndex
         from retriever.selector import check_selector_spec, resolve_selector
 
@@ -179,7 +170,6 @@ class Agent:
                 engine=engine,
                 precision=precision,
                 niceness=planner_niceness,
-                presence=presence,
             ),
             registry=registry,
             selector=resolve_selector(selector, idx, threshold),

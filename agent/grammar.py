@@ -235,16 +235,11 @@ def _value_schema(
 
 
 def parameters_schema(
-    tool: Tool,
-    refs: Refs = (),
-    facts: QueryFacts | None = None,
-    omit: Collection[str] = (),
-    keep: Collection[str] = (),
+    tool: Tool, refs: Refs = (), facts: QueryFacts | None = None, omit: Collection[str] = ()
 ) -> dict[str, Any]:
     """JSON Schema of ``tool``'s parameters object: its names only, in declaration order, each
     value as its schema says (:func:`_value_schema`), required ones always present, the
-    optional ones named in ``omit`` left out and the ones named in ``keep`` (and not in
-    ``omit``) always present, where they have a value to take."""
+    optional ones named in ``omit`` left out."""
     properties = {}
     for p in tool.parameters:
         if p.name in omit and not p.required:
@@ -258,13 +253,8 @@ def parameters_schema(
         "additionalProperties": False,
         "x-guidance": {"whitespace_flexible": False},
     }
-    required = tool.required + [
-        p.name
-        for p in tool.parameters
-        if p.name in keep and not p.required and p.name in properties
-    ]
-    if required:
-        schema["required"] = required
+    if tool.required:
+        schema["required"] = tool.required
     return schema
 
 
@@ -278,22 +268,14 @@ def _call_rule(
     refs: Callable[[Tool], Refs],
     facts: QueryFacts | None,
     omit: Mapping[str, Collection[str]] | None = None,
-    keep: Mapping[str, Collection[str]] | None = None,
 ) -> list[str]:
     """Rule ``name``: a call to one of ``tools``; ``refs(tool)``: the earlier outputs its values
-    may reference; ``omit`` / ``keep``: per tool name, optional parameters left out / always
-    written."""
+    may reference; ``omit``: per tool name, optional parameters left out."""
     alts, rules = [], []
     for k, tool in enumerate(tools):
         head = _lark_str('{"api":' + json.dumps(tool.name, ensure_ascii=False) + ',"parameters":')
         alts.append(f'{head} {name}_p{k} "}}"')
-        schema = parameters_schema(
-            tool,
-            refs(tool),
-            facts,
-            (omit or {}).get(tool.name, ()),
-            (keep or {}).get(tool.name, ()),
-        )
+        schema = parameters_schema(tool, refs(tool), facts, (omit or {}).get(tool.name, ()))
         rules.append(f"{name}_p{k}: %json {json.dumps(schema)}")
     return [f"{name}: {' | '.join(alts)}", *rules]
 
@@ -315,7 +297,6 @@ def stage_grammar(
     next_required: bool = False,
     facts: QueryFacts | None = None,
     omit: Mapping[str, Collection[str]] | None = None,
-    keep: Mapping[str, Collection[str]] | None = None,
 ) -> str:
     """The Lark grammar for decoding stage ``len(done)``.
 
@@ -332,10 +313,7 @@ def stage_grammar(
             of the parameter's type).
         omit: optional parameters call ``len(done)`` leaves out, per tool name (the decoder's
             answer to an optional parameter that repeated another's value:
-            :func:`agent.plan.reused_values`), or that the query states nothing for
-            (:class:`agent.presence.PresenceModel`).
-        keep: optional parameters call ``len(done)`` must write, per tool name (the ones the
-            query states, by :class:`agent.presence.PresenceModel`), unless in ``omit``.
+            :func:`agent.plan.reused_values`).
 
     Raises:
         ValueError: a required tool is not among ``tools``, or more tools are required than
@@ -380,9 +358,9 @@ def stage_grammar(
     if tools:
         lines += _rest_rules(max(r, 0))
         if others:
-            lines += _call_rule("call", others, exact, facts, omit, keep)
+            lines += _call_rule("call", others, exact, facts, omit)
         if remaining:
-            lines += _call_rule("need", remaining, exact, facts, omit, keep)
+            lines += _call_rule("need", remaining, exact, facts, omit)
         lines += _call_rule("loose", tools, lambda _: loose, facts)
     return "\n".join(lines)
 

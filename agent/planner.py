@@ -22,14 +22,12 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from agent import plan as plan_format
 from agent.grammar import QueryFacts, check_string_mode, closed_calls, stage_grammar
-from agent.presence import PresenceModel
 from agent.prompt import messages
 from toolrag.errors import ConfigError
 from toolrag.types import Tool, ToolCall
@@ -145,9 +143,6 @@ class Planner:
             call; ``"plan"``: also every parameter of the earlier calls to other tools (calls
             to the same tool share values: "France in 1990 and Spain in 1990"); ``"off"``:
             never.
-        presence: under constrained decoding, which optional parameters the query states
-            (:class:`agent.presence.PresenceModel`): one it very likely does not is left out,
-            one it very likely does must be written. ``None``: the LM decides alone.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -167,14 +162,12 @@ class Planner:
         ground_values: bool = True,
         ground_strings: str = "all",
         distinct_values: str = "call",
-        presence: PresenceModel | None = None,
     ) -> None:
         if distinct_values not in DISTINCT_MODES:
             raise ConfigError(
                 f"distinct_values must be one of {', '.join(DISTINCT_MODES)}, got {distinct_values!r}"
             )
         self.engine = engine
-        self.presence = presence
         self.distinct_values = distinct_values
         self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
@@ -196,7 +189,6 @@ class Planner:
         *,
         engine: str | None = None,
         precision: str | None = None,
-        presence: str | Path | PresenceModel | None = "default",
         **kwargs: Any,
     ) -> Planner:
         """Load a planner from an adapter folder, a model folder, a hub id or a packaged alias.
@@ -205,17 +197,13 @@ class Planner:
         :func:`agent.export.onnx_model`) or ``torch``; ``None`` takes
         :data:`agent.engine.DEFAULT_ENGINE`, falling back to torch with a warning when
         onnxruntime-genai is not installed. ``precision``: the weights' precision, per engine
-        (:data:`agent.models.PRECISIONS`); ``None`` takes the engine's default. ``presence``:
-        a presence folder, ``"default"`` (the shipped one), a loaded model, or ``None`` /
-        ``"off"`` for none (see the class's ``presence``).
+        (:data:`agent.models.PRECISIONS`); ``None`` takes the engine's default.
         """
         from agent.loader import load_engine
         from agent.models import default_planner
 
-        if isinstance(presence, str | Path):
-            presence = None if presence == "off" else PresenceModel.load(presence)
         engine_obj, tok = load_engine(model, engine=engine, precision=precision)
-        return cls(engine_obj, tok, name=model or default_planner(), presence=presence, **kwargs)
+        return cls(engine_obj, tok, name=model or default_planner(), **kwargs)
 
     def prompt_ids(self, query: str, tools: Sequence[Tool]) -> list[int]:
         text = self.tokenizer.apply_chat_template(
@@ -260,9 +248,7 @@ class Planner:
         with self._lock:
             if self.constrained:
                 facts = QueryFacts.of(query, self.ground_strings) if self.ground_values else None
-                text, n_new, n_forced = self._constrained(
-                    ids, tools, selected, facts, required, query
-                )
+                text, n_new, n_forced = self._constrained(ids, tools, selected, facts, required)
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0
                 n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
@@ -314,21 +300,17 @@ class Planner:
         selected: Sequence[str] | None = None,
         facts: QueryFacts | None = None,
         must: Sequence[str] | None = None,
-        query: str = "",
     ) -> tuple[str, int, int]:
         """Greedy decoding under the stage grammars; ``(text, new tokens, forced tokens)``."""
         chosen = set(selected or ())
         allowed = [t for t in tools if selected is None or t.name in chosen]
         required = list(selected or ()) if must is None else list(must)
         omit: dict[int, dict[str, set[str]]] = {}
-        stated: tuple[dict[str, set[str]], dict[str, set[str]]] = ({}, {})
-        if self.presence is not None and query:
-            stated = self.presence.decide(query, allowed)
         text, n_new, n_forced = "", 0, 0
         restrict = False
         # each restart calls one more required tool or leaves out one more parameter
         for _ in range(len(required) + 1 + 4 * self.max_calls):
-            step = self._decode(ids, allowed, required, text, restrict, facts, omit, stated)
+            step = self._decode(ids, allowed, required, text, restrict, facts, omit)
             text, n_new, n_forced = step.text, n_new + step.new, n_forced + step.forced
             if step.restart is None:
                 break
@@ -360,12 +342,8 @@ class Planner:
         restrict: bool,
         facts: QueryFacts | None = None,
         omit: dict[int, dict[str, set[str]]] | None = None,
-        stated: tuple[dict[str, set[str]], dict[str, set[str]]] = ({}, {}),
     ) -> _Step:
         """Decode after the prompt and the forced plan text ``head`` (complete calls).
-
-        ``stated``: per tool name, the optional parameters every call leaves out and the ones
-        it must write (:meth:`agent.presence.PresenceModel.decide`).
 
         The caller decodes again from the calls before call ``i`` (``step.restart`` is not None)
         when:
@@ -394,9 +372,6 @@ class Planner:
             done = (
                 [by_name.get(c["api"]) for c in plan_format.parse(prefix + "]")] if prefix else []
             )
-            left_out = {n: set(p) for n, p in stated[0].items()}
-            for n, p in omit.get(len(done), {}).items():
-                left_out.setdefault(n, set()).update(p)
             grammar = stage_grammar(
                 prefix,
                 done,
@@ -404,8 +379,7 @@ class Planner:
                 max_calls=max_calls,
                 required=required,
                 facts=facts,
-                omit=left_out,
-                keep=stated[1],
+                omit=omit.get(len(done)),
                 **kw,
             )
             return self._compile(grammar)

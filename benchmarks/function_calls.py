@@ -415,11 +415,6 @@ def main() -> None:
         const="off",
         help="the same as --distinct-values off",
     )
-    ap.add_argument(
-        "--presence",
-        default=None,
-        help="presence model folder, 'default' (the shipped one) or 'off' (default: the planner's)",
-    )
     args = ap.parse_args()
 
     queries = build_queries()
@@ -434,7 +429,6 @@ def main() -> None:
         args.planner,
         **({"ground_strings": args.strings} if args.strings else {}),
         **({"distinct_values": args.distinct_values} if args.distinct_values else {}),
-        **({"presence": args.presence} if args.presence else {}),
     )
     per_cat: dict[str, Counter] = {}
     rows, secs = [], []
@@ -495,8 +489,7 @@ def main() -> None:
         + ", "
         f"with the selector `{args.selector}` choosing among the offered functions, "
         f"plain strings grounded: `{planner.ground_strings}`, optional parameters that "
-        f"repeat earlier values left out: `{planner.distinct_values}`, presence model: "
-        f"`{args.presence or 'default'}`.",
+        f"repeat earlier values left out: `{planner.distinct_values}`.",
     ]
     write_results(
         args.name,
@@ -505,7 +498,6 @@ def main() -> None:
             "typed_arguments": {"valid": typed_ok, "total": typed_total},
             "ground_strings": planner.ground_strings,
             "distinct_values": planner.distinct_values,
-            "presence": args.presence or "default",
             "p50_s": percentile(secs, 0.5),
             "queries": rows,
         },

@@ -8,9 +8,7 @@ take any value of their type (`Planner(ground_values=False)`), `+words` / `+optw
 `+freestrings` to make all / optional / no plain string values of the query's words
 (`Planner(ground_strings="all" | "optional" | "free")`; default: the planner's), `+reuse` to
 let a parameter repeat another's value (`Planner(distinct_values="off")`), `+planwide` to keep
-optional parameters from repeating earlier calls' values too (`"plan"`), `+nopresence` to let
-the LM alone decide which optional parameters to write (`Planner.load(presence="off")`; by default
-the presence model of `--presence` leaves out or forces some); MODEL an
+optional parameters from repeating earlier calls' values too (`"plan"`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -74,11 +72,6 @@ def main() -> None:
     ap.add_argument("--max-new-tokens", type=int, default=256)
     ap.add_argument("--name", default="planner_quality")
     ap.add_argument("--selector", default="default", help="selector folder for +select settings")
-    ap.add_argument(
-        "--presence",
-        default="default",
-        help="presence model folder (default: the shipped one; +nopresence: none)",
-    )
     ap.add_argument("--threshold", type=float, default=None, help="override the tuned threshold")
     ap.add_argument(
         "--must-threshold",
@@ -122,7 +115,6 @@ def main() -> None:
                 "ungrounded",
                 "reuse",
                 "planwide",
-                "nopresence",
                 *STRING_FLAGS,
             }
             or len(engines) > 1
@@ -131,7 +123,7 @@ def main() -> None:
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +reuse, +planwide, +nopresence, +words, +optwords, +freestrings"
+                "+ungrounded, +reuse, +planwide, +words, +optwords, +freestrings"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
@@ -152,7 +144,6 @@ def main() -> None:
             else "plan"
             if "planwide" in flags
             else "call",
-            presence="off" if "nopresence" in flags else args.presence,
         )
         selector = None
         if "select" in flags:
@@ -168,8 +159,6 @@ def main() -> None:
         res["prompt_tools"] = "selected" if selector and planner.show_selected_only else "all"
         if selector is not None:
             res |= {"selector": args.selector, "threshold": selector.threshold}
-        if planner.presence is not None:
-            res["presence"] = args.presence
             res["must_threshold"] = selector.must_threshold
         res["load_s"] = round(load_s, 1)
         res["command"] = command_line()

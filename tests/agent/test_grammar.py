@@ -396,17 +396,3 @@ def test_omitted_optional_parameters_cannot_be_written(ll_tok):
     assert not accepts(ll_tok, g, _mail('"subject":"Lunch"'))
     # another tool's parameters are untouched
     assert accepts(ll_tok, g, '[{"api":"geo","parameters":{"city":"Ana"}}]')
-
-
-def test_kept_optional_parameters_must_be_written(ll_tok):
-    facts = QueryFacts.of(MAIL_QUERY, "all")
-    keep = {"mail": {"body"}}
-    g = stage_grammar("", [], [MAIL, GEO], max_calls=2, facts=facts, keep=keep)
-    assert accepts(ll_tok, g, _mail('"to":"bob@example.com","subject":"Lunch","body":"see you"'))
-    assert not accepts(ll_tok, g, _mail('"to":"bob@example.com","subject":"Lunch"'))
-    # omit wins over keep: the decoder's answer to a repeated value stands
-    both = stage_grammar("", [], [MAIL], max_calls=2, facts=facts, omit=keep, keep=keep)
-    assert accepts(ll_tok, both, _mail('"to":"bob@example.com","subject":"Lunch"'))
-    # a kept number with no number in the query to take is not forced (it has no value)
-    g = stage_grammar("", [], [GEO], max_calls=2, facts=facts, keep={"geo": {"n"}})
-    assert accepts(ll_tok, g, '[{"api":"geo","parameters":{"city":"Ana"}}]')

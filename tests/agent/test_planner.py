@@ -404,30 +404,3 @@ def test_a_second_call_with_the_first_ones_values_swapped_ends_the_plan(smol_fol
     planner = Planner(None, tok, max_new_tokens=200, stop_on_repeat=False)
     planner.engine = _PreferringEngine(tok, len(planner.prompt_ids(query, [bmi])), [swapped])
     assert planner.plan(query, [bmi]).text == swapped
-
-
-def test_the_presence_model_leaves_out_and_forces_optional_parameters(smol_folder):
-    from transformers import AutoTokenizer
-
-    from agent.presence import FEATURES, PresenceModel
-    from toolrag.types import Param, Tool
-
-    tok = AutoTokenizer.from_pretrained(smol_folder)
-    coef = np.zeros(len(FEATURES))
-    coef[FEATURES.index("name_share")] = 8.0  # P = sigmoid(8 * name_share - 4)
-    presence = PresenceModel(
-        np.zeros(len(FEATURES)), np.ones(len(FEATURES)), coef, -4.0, 0.2, 0.9, {}
-    )
-    shop = Tool(
-        name="shop",
-        parameters=[Param(name="item", required=True), Param(name="color"), Param(name="size")],
-    )
-    query = "Buy a shirt in size large, red"
-    head = '[{"api":"shop","parameters":{"item":"shirt"'
-    # the LM would write the color (unnamed in the query) and leave out the size (named)
-    answers = [head + ',"color":"red"}}]', head + "}}]", head + ',"size":"large"}}]']
-    for model, want in ((None, answers[0]), (presence, answers[2])):
-        planner = Planner(None, tok, max_new_tokens=200, presence=model)
-        n = len(planner.prompt_ids(query, [shop]))
-        planner.engine = _PreferringEngine(tok, n, answers)
-        assert planner.plan(query, [shop]).text == want

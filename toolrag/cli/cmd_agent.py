@@ -16,7 +16,6 @@ from toolrag.cli.common import (
     JsonOpt,
     PlannerOpt,
     PrecisionOpt,
-    PresenceOpt,
     SelectorOpt,
     ThresholdOpt,
     _fail,
@@ -38,7 +37,6 @@ def plan_cmd(
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
-    presence: PresenceOpt = "default",
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieve candidate tools for QUERY and plan the (nested) calls that answer it."""
@@ -53,7 +51,6 @@ def plan_cmd(
             precision=precision,
             selector=selector,
             threshold=threshold,
-            presence=presence,
         )
         cands = [h.tool for h in agent.retriever.retrieve(query, k=k)]
         result, selection = agent.plan(query, cands)
@@ -92,7 +89,6 @@ def ask(
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
-    presence: PresenceOpt = "default",
     openapi: Annotated[
         list[Path] | None,
         typer.Option(
@@ -141,7 +137,6 @@ def ask(
             registry=registry,
             selector=selector,
             threshold=threshold,
-            presence=presence,
         )
         answer = agent.ask(query, execute_mode=mode)
     except EXPECTED_ERRORS as err:
@@ -162,7 +157,6 @@ def serve(
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
-    presence: PresenceOpt = "default",
     k: Annotated[int, typer.Option("-k", help="Default candidate tools per query.")] = 5,
     max_queue: Annotated[
         int,
@@ -197,7 +191,6 @@ def serve(
             k=k,
             selector=selector,
             threshold=threshold,
-            presence=presence,
             planner_niceness=planner_niceness,
         )
     except EXPECTED_ERRORS as err:

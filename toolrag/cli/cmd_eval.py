@@ -18,7 +18,6 @@ from toolrag.cli.common import (
     JsonOpt,
     PlannerOpt,
     PrecisionOpt,
-    PresenceOpt,
     SelectorOpt,
     ThresholdOpt,
     _fail,
@@ -48,7 +47,6 @@ def eval_planner(
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
-    presence: PresenceOpt = "default",
     limit: Annotated[
         int | None, typer.Option("--limit", help="N instances spread evenly over the file.")
     ] = None,
@@ -96,13 +94,7 @@ def eval_planner(
 
                 idx = ToolIndex.load(index) if index else ToolIndex.build(toolset)
         sel = resolve_selector(selector, idx, threshold) if idx is not None else None
-        model = make_planner(
-            planner,
-            constrained=constrained,
-            engine=engine,
-            precision=precision,
-            presence=presence,
-        )
+        model = make_planner(planner, constrained=constrained, engine=engine, precision=precision)
         result = evaluate_planner(
             model, data, cand_fn, out / "predictions.jsonl", selector=sel, progress=not as_json
         )
@@ -130,7 +122,6 @@ def eval_e2e(
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
-    presence: PresenceOpt = "default",
     k: Annotated[int, typer.Option("-k", "--k", help="Retrieved candidates per query.")] = 5,
     limit: Annotated[
         int | None, typer.Option("--limit", help="N instances spread evenly over the file.")
@@ -152,7 +143,7 @@ def eval_e2e(
         idx = ToolIndex.load(index)
         sel = resolve_selector(selector, idx, threshold)
         data = spread(read_instances(instances), limit)
-        model = make_planner(planner, engine=engine, precision=precision, presence=presence)
+        model = make_planner(planner, engine=engine, precision=precision)
         report = evaluate_e2e(idx, model, data, out, k=k, progress=not as_json, selector=sel)
     except EXPECTED_ERRORS as err:
         _fail(err)

@@ -1,4 +1,4 @@
-"""``toolrag train``: the retriever, the query encoder, packing, the selector and the presence model."""
+"""``toolrag train``: the retriever, the query encoder, packing and the selector."""
 
 from __future__ import annotations
 
@@ -254,36 +254,3 @@ def train_selector_cmd(
         f"{val['threshold']:.2f}, validation set F1 {100 * val['set_f1']:.1f}."
     )
     console.print(f"Use it: toolrag ask QUERY --index DIR --selector {path}")
-
-
-@train_app.command("presence")
-def train_presence_cmd(
-    train: TrainOpt,
-    tools: ToolsOpt,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output presence folder (replaced).")],
-    c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 1.0,
-    seed: Annotated[int, typer.Option("--seed")] = 42,
-    limit: LimitOpt = None,
-    set_: SetOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Train the presence model (P(the query states an optional parameter)) and its thresholds."""
-    options = dict(locals())  # the parameters: config fields and command flags
-    from agent.presence import PRESENCE_RECORD
-    from trainer.presence import PresenceTrainConfig, train_presence
-
-    try:
-        cfg = PresenceTrainConfig.from_options(options, set_ or [])
-        path = train_presence(cfg)
-    except EXPECTED_ERRORS as err:
-        _fail(err)
-    record = json.loads((path / PRESENCE_RECORD).read_text())
-    summary = {k: record[k] for k in ("train_seconds", "drop_below", "keep_above", "validation")}
-    if as_json:
-        _print_json({"presence": str(path)} | summary)
-        return
-    console.print(
-        f"Trained [bold]{path}[/] in {record['train_seconds']} s: optional parameters below "
-        f"{record['drop_below']:.2f} are left out, at or above {record['keep_above']:.2f} written."
-    )
-    console.print(f"Use it: toolrag plan QUERY --index DIR --presence {path}")

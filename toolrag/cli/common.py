@@ -121,15 +121,6 @@ SelectorOpt = Annotated[
         "The plan calls exactly the selected candidates.",
     ),
 ]
-PresenceOpt = Annotated[
-    str,
-    typer.Option(
-        "--presence",
-        help="Which optional parameters the query states: 'default' (the shipped presence "
-        "model leaves out the unlikely ones and writes the likely ones), a folder from "
-        "`toolrag train presence`, or 'off' (the planner's LM alone decides).",
-    ),
-]
 ThresholdOpt = Annotated[
     float | None,
     typer.Option("--threshold", help="Selector probability cut (0-1); default: the tuned one."),
