@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from agent.grounding import mentioned, query_dates, query_numbers, query_words
+from agent.grounding import mentioned, query_dates, query_numbers, query_quotes, query_words
 from toolrag.errors import ConfigError
 from toolrag.types import Param, ParamType, Tool
 
@@ -111,14 +111,16 @@ class QueryFacts:
     """What a query states that values can be checked against: its numbers
     (:func:`agent.grounding.query_numbers`), its words and the separators between them
     (:func:`agent.grounding.query_words`) with the ISO form of the dates it writes out
-    (:func:`agent.grounding.query_dates`), and its text; ``strings`` says which plain string
-    values must be made of its words (one of :data:`STRING_MODES`)."""
+    (:func:`agent.grounding.query_dates`), what it quotes (:func:`agent.grounding.query_quotes`)
+    and its text; ``strings`` says which plain string values must be made of its words (one of
+    :data:`STRING_MODES`)."""
 
     text: str
     numbers: tuple[int | float, ...]
     words: tuple[str, ...] = ()
     separators: tuple[str, ...] = ()
     strings: str = "free"
+    quotes: tuple[str, ...] = ()
 
     @property
     def max_string(self) -> int:
@@ -130,12 +132,13 @@ class QueryFacts:
         check_string_mode(strings)
         words, seps = query_words(query)
         words += [d for d in query_dates(query) if d not in words]
-        return cls(query, tuple(query_numbers(query)), tuple(words), tuple(seps), strings)
+        quotes = tuple(q for q in query_quotes(query) if q not in words)  # one word: a run
+        return cls(query, tuple(query_numbers(query)), tuple(words), tuple(seps), strings, quotes)
 
     def string_pattern(self, required: bool) -> str:
         """The pattern of a plain string value: up to :data:`MAX_WORDS` of the query's words
-        (as written, lower-cased or capitalised) joined by its separators, where ``strings``
-        asks it for this parameter; else any string of at most :attr:`max_string` characters
+        (as written, lower-cased or capitalised) joined by its separators, or a span it quotes
+        whole, where ``strings`` asks it for this parameter; else any string of at most :attr:`max_string` characters
         that does not start with ``$`` or start or end with a space. A value made of the
         query's words cannot invent a name (``"Alembia"`` for Adele), cut a word
         (``"example.com"`` of ``bob@example.com``) or add one (``"Lyon, France"``)."""
@@ -152,7 +155,8 @@ class QueryFacts:
         forms = dict.fromkeys(f for w in self.words for f in (w, w.lower(), w[:1].upper() + w[1:]))
         word = "(" + "|".join(regex_literal(f) for f in forms) + ")"
         sep = "(" + "|".join(regex_literal(s) for s in self.separators or (" ",)) + ")"
-        return f"^{word}({sep}{word}){{0,{MAX_WORDS - 1}}}$"
+        run = f"{word}({sep}{word}){{0,{MAX_WORDS - 1}}}"
+        return "^(" + "|".join([*(regex_literal(q) for q in self.quotes), run]) + ")$"
 
 
 def _in_range(schema: dict[str, Any], x: float) -> bool:

@@ -154,13 +154,34 @@ _EDGE = "\"'`()[]{}<>,.;:!?$"
 ``19.5``); inside a word it stays (``bob@example.com``, ``2025-03-14``)."""
 
 
-def query_words(query: str) -> tuple[list[str], list[str]]:
-    """The query's words, in order, and the separators between consecutive ones, without
-    repeats: what a string value grounded in the query is made of.
+QUOTES = "'\"`\u2018\u2019\u201c\u201d"
+"""Quotation marks: a separator holding one ends a quoted span or starts one."""
+
+_QUOTED = re.compile(
+    r"(?<!\w)(['\"`\u2018\u201c])(?P<text>\S(?:.*?\S)??)(?:\1|[\u2019\u201d])(?!\w)"
+)
+
+
+def query_quotes(query: str) -> list[str]:
+    """What the query puts in quotation marks, in order and without repeats, punctuation and
+    all: a value the user delimited themselves.
 
     Example:
-        >>> query_words("Email bob@example.com, subject 'Lunch'.")
-        (['Email', 'bob@example.com', 'subject', 'Lunch'], [' ', ', ', " '"])
+        >>> query_quotes("Translate 'Hello, how are you?' and \u201cDon't go\u201d; it's fine")
+        ['Hello, how are you?', "Don't go"]
+    """
+    return list(dict.fromkeys(m["text"] for m in _QUOTED.finditer(query)))
+
+
+def query_words(query: str) -> tuple[list[str], list[str]]:
+    """The query's words, in order, and the separators between consecutive ones, without
+    repeats: what a string value grounded in the query is made of. A separator that holds a
+    quotation mark is left out: a value does not run across the edge of a quoted span
+    (:func:`query_quotes` gives the quoted spans whole).
+
+    Example:
+        >>> query_words("Email bob@example.com, subject 'Lunch' today.")
+        (['Email', 'bob@example.com', 'subject', 'Lunch', 'today'], [' ', ', '])
     """
     words: list[str] = []
     seps: list[str] = []
@@ -171,8 +192,9 @@ def query_words(query: str) -> tuple[list[str], list[str]]:
         stop = m.end() - (len(raw) - len(raw.rstrip(_EDGE)))
         if start >= stop:
             continue
-        if end is not None and query[end:start] not in seps:
-            seps.append(query[end:start])
+        sep = query[end:start] if end is not None else ""
+        if sep and sep not in seps and not set(sep) & set(QUOTES):
+            seps.append(sep)
         words.append(query[start:stop])
         end = stop
     return words, seps

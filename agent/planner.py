@@ -438,10 +438,12 @@ class Planner:
                     logger.warning("constrained decoding: truncating at call %d", stage)
                     return _Step(text[: ends[-1]] + "]", len(generated), forced_total)
         text = self.tokenizer.decode(generated)
-        if not matcher.is_stopped():
-            # the token budget ran out mid-plan: keep the complete calls and close the list, so
-            # constrained output is always a valid plan
+        if matcher.is_error() or not matcher.is_stopped():
+            # the token budget ran out mid-plan, or the grammar engine gave up (a lexer limit):
+            # keep the complete calls and close the list, so constrained output is always a
+            # valid plan
             ends = closed_calls(text)
-            logger.warning("constrained decoding: token budget spent; keeping %d calls", len(ends))
+            why = matcher.get_error() if matcher.is_error() else "token budget spent"
+            logger.warning("constrained decoding: %s; keeping %d calls", why, len(ends))
             text = (text[: ends[-1]] if ends else "[") + "]"
         return _Step(text, len(generated) - len(head_ids), forced_total)

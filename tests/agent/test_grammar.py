@@ -396,3 +396,15 @@ def test_omitted_optional_parameters_cannot_be_written(ll_tok):
     assert not accepts(ll_tok, g, _mail('"subject":"Lunch"'))
     # another tool's parameters are untouched
     assert accepts(ll_tok, g, '[{"api":"geo","parameters":{"city":"Ana"}}]')
+
+
+def test_a_quoted_span_is_a_value_whole_and_no_value_runs_across_its_edge(ll_tok):
+    query = "Please translate the phrase 'Hello, how are you?' into the Sotho language."
+    facts = QueryFacts.of(query, "all")
+    assert facts.quotes == ("Hello, how are you?",)
+    g = stage_grammar("", [], [MAIL], max_calls=2, facts=facts)
+    call = '"to":"Sotho","subject":"%s"'
+    assert accepts(ll_tok, g, _mail(call % "Hello, how are you?"))  # punctuation and all
+    assert accepts(ll_tok, g, _mail(call % "Hello, how are you"))  # its words still
+    assert not accepts(ll_tok, g, _mail(call % "Hello, how are you?' into the Sotho language"))
+    assert not accepts(ll_tok, g, _mail(call % "phrase 'Hello"))

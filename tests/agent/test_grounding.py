@@ -1,0 +1,35 @@
+"""What a string value grounded in the query is made of: its words, separators and quotes."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+from agent import grounding
+from agent.grounding import query_quotes, query_words
+
+
+def test_the_module_examples_hold():
+    assert doctest.testmod(grounding).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "quotes"),
+    [
+        ("Translate 'Hello, how are you?' into Sotho", ["Hello, how are you?"]),
+        ('Search "deep learning" and "GPU" papers', ["deep learning", "GPU"]),
+        ("Say \u201cgood night\u201d and \u2018cheers\u2019", ["good night", "cheers"]),
+        ("It's the students' books, don't move them", []),  # apostrophes are not quotes
+        ("Title 'A' and 'A' again", ["A"]),  # without repeats
+        ("An unclosed 'quote here", []),
+    ],
+)
+def test_query_quotes(query, quotes):
+    assert query_quotes(query) == quotes
+
+
+def test_no_separator_holds_a_quotation_mark():
+    words, seps = query_words("Translate 'Hello, how are you?' into \"Sotho\" now")
+    assert words == ["Translate", "Hello", "how", "are", "you", "into", "Sotho", "now"]
+    assert seps == [", ", " "]  # " '", "?' " and ' "' are edges of quoted spans
