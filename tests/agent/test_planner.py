@@ -404,3 +404,38 @@ def test_a_second_call_with_the_first_ones_values_swapped_ends_the_plan(smol_fol
     planner = Planner(None, tok, max_new_tokens=200, stop_on_repeat=False)
     planner.engine = _PreferringEngine(tok, len(planner.prompt_ids(query, [bmi])), [swapped])
     assert planner.plan(query, [bmi]).text == swapped
+
+
+def test_a_grammar_engine_error_keeps_the_complete_calls(smol_folder, monkeypatch):
+    from transformers import AutoTokenizer
+
+    import agent.planner as planner_module
+    from agent.grammar import QueryFacts
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    gene = Tool(name="gene", parameters=[Param(name="name", required=True)])
+    protein = Tool(name="protein", parameters=[Param(name="sequence", required=True)])
+    import random
+
+    rng = random.Random(0)
+    long_word = "".join(rng.choice("ACDEFGHIKLMNPQRSTVWY") for _ in range(600))
+    query = f'Find gene BRCA1, then analyze the protein "{long_word}"'
+
+    class Doubled(QueryFacts):  # the long word offered twice: llguidance's lexer gives up
+        @classmethod
+        def of(cls, query, strings="free"):
+            facts = QueryFacts.of(query, strings)
+            return QueryFacts(
+                facts.text, facts.numbers, facts.words, facts.separators, strings, (long_word,)
+            )
+
+    monkeypatch.setattr(planner_module, "QueryFacts", Doubled)
+    first = '[{"api":"gene","parameters":{"name":"BRCA1"}}'
+    answer = first + ',{"api":"protein","parameters":{"sequence":"' + long_word + '"}}]'
+    planner = Planner(None, tok, max_new_tokens=400)
+    n = len(planner.prompt_ids(query, [gene, protein]))
+    planner.engine = _PreferringEngine(tok, n, [answer])
+    result = planner.plan(query, [gene, protein])
+    assert result.format_ok, result.text  # not a cut-off string
+    assert result.text == first + "]"
