@@ -23,7 +23,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from agent.grounding import mentioned, query_dates, query_numbers, query_quotes, query_words
+from agent.grounding import (
+    mentioned,
+    query_dates,
+    query_numbers,
+    query_quotes,
+    query_words,
+    word_forms,
+)
 from toolrag.errors import ConfigError
 from toolrag.types import Param, ParamType, Tool
 
@@ -152,7 +159,7 @@ class QueryFacts:
 
     @cached_property
     def _words_pattern(self) -> str:  # built once per query, used by every string parameter
-        forms = dict.fromkeys(f for w in self.words for f in (w, w.lower(), w[:1].upper() + w[1:]))
+        forms = dict.fromkeys(f for w in self.words for f in word_forms(w))
         word = "(" + "|".join(regex_literal(f) for f in forms) + ")"
         sep = "(" + "|".join(regex_literal(s) for s in self.separators or (" ",)) + ")"
         run = f"{word}({sep}{word}){{0,{MAX_WORDS - 1}}}"

@@ -173,6 +173,28 @@ def query_quotes(query: str) -> list[str]:
     return list(dict.fromkeys(m["text"] for m in _QUOTED.finditer(query)))
 
 
+_POSSESSIVE = re.compile(r"(?<=\S)['\u2019]s?$")
+
+
+def word_forms(word: str) -> list[str]:
+    """The forms a value may write a query word in: as written, lower-cased, capitalised, and
+    each of those without a possessive (``Smith's`` -> ``Smith``) or a plural ending (``dogs`` ->
+    ``dog``, ``boxes`` -> ``box``), since a parameter names one thing.
+
+    Example:
+        >>> word_forms("Smith's"), word_forms("boxes")
+        (['Smith', 'smith', "Smith's", "smith's"], ['boxes', 'Boxes', 'box', 'Box'])
+    """
+    base = _POSSESSIVE.sub("", word)
+    bases, low = [base], base.lower()
+    if len(low) > 3 and low.endswith("es") and low[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        bases.append(base[:-2])
+    elif len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")):
+        bases.append(base[:-1])
+    forms = [f for b in [*bases, word] for f in (b, b.lower(), b[:1].upper() + b[1:])]
+    return list(dict.fromkeys(forms))
+
+
 def query_words(query: str) -> tuple[list[str], list[str]]:
     """The query's words, in order, and the separators between consecutive ones, without
     repeats: what a string value grounded in the query is made of. A separator that holds a

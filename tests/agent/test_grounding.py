@@ -7,7 +7,7 @@ import doctest
 import pytest
 
 from agent import grounding
-from agent.grounding import query_quotes, query_words
+from agent.grounding import query_quotes, query_words, word_forms
 
 
 def test_the_module_examples_hold():
@@ -33,3 +33,21 @@ def test_no_separator_holds_a_quotation_mark():
     words, seps = query_words("Translate 'Hello, how are you?' into \"Sotho\" now")
     assert words == ["Translate", "Hello", "how", "are", "you", "into", "Sotho", "now"]
     assert seps == [", ", " "]  # " '", "?' " and ' "' are edges of quoted spans
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("Smith's", {"Smith", "Smith's"}),
+        ("dogs", {"dogs", "dog"}),
+        ("churches", {"churches", "church"}),
+        ("Males", {"Males", "male"}),
+    ],
+)
+def test_word_forms_offer_the_singular_and_drop_the_possessive(word, forms):
+    assert forms <= set(word_forms(word))
+
+
+@pytest.mark.parametrize("word", ["class", "status", "analysis", "Paris", "API"])
+def test_words_that_are_not_plurals_keep_their_s(word):
+    assert {f.lower() for f in word_forms(word)} == {word.lower()}
