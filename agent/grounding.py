@@ -178,20 +178,16 @@ _POSSESSIVE = re.compile(r"(?<=\S)['\u2019]s?$")
 
 def word_forms(word: str) -> list[str]:
     """The forms a value may write a query word in: as written, lower-cased, capitalised, and
-    each of those without a possessive (``Smith's`` -> ``Smith``) or a plural ending (``dogs`` ->
-    ``dog``, ``boxes`` -> ``box``), since a parameter names one thing.
+    each of those without a possessive (``Smith's`` -> ``Smith``): a parameter names the
+    owner, not the possession. Plurals keep their ending: offered ``meter`` beside ``meters``,
+    the planner wrote ``"unit": "meter"`` (experiments/2026-11-24-word-forms.md).
 
     Example:
-        >>> word_forms("Smith's"), word_forms("boxes")
-        (['Smith', 'smith', "Smith's", "smith's"], ['boxes', 'Boxes', 'box', 'Box'])
+        >>> word_forms("Smith's")
+        ['Smith', 'smith', "Smith's", "smith's"]
     """
     base = _POSSESSIVE.sub("", word)
-    bases, low = [base], base.lower()
-    if len(low) > 3 and low.endswith("es") and low[:-2].endswith(("s", "x", "z", "ch", "sh")):
-        bases.append(base[:-2])
-    elif len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")):
-        bases.append(base[:-1])
-    forms = [f for b in [*bases, word] for f in (b, b.lower(), b[:1].upper() + b[1:])]
+    forms = [f for b in (base, word) for f in (b, b.lower(), b[:1].upper() + b[1:])]
     return list(dict.fromkeys(forms))
 
 
