@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,7 +98,9 @@ class ChatTokenizer:
         return LLTokenizer(self._json, eos_token=self.eos_token_id)
 
 
+@functools.lru_cache(maxsize=8)
 def _template(source: str) -> Any:
+    """The compiled chat template (compiled once per source: about 8 ms a plan otherwise)."""
     from jinja2.ext import loopcontrols
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
