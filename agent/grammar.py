@@ -147,9 +147,9 @@ class QueryFacts:
         (:func:`agent.grounding.word_forms`) joined by its separators, or a span it quotes
         whole, where ``strings`` asks it for this parameter; else any string of at most
         :attr:`max_string` characters that does not start with ``$`` or start or end with a
-        space. A value made of the
-        query's words cannot invent a name (``"Alembia"`` for Adele), cut a word
-        (``"example.com"`` of ``bob@example.com``) or add one (``"Lyon, France"``)."""
+        space. A value made of the query's words cannot invent a name (``"Alembia"`` for
+        Adele), cut a word (``"example.com"`` of ``bob@example.com``) or add one (``"Lyon,
+        France"``)."""
         if self.strings == "free" or (self.strings == "optional" and required) or not self.words:
             return self._bounded_pattern
         return self._words_pattern
