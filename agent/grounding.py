@@ -211,7 +211,7 @@ def query_words(query: str) -> tuple[list[str], list[str]]:
         if start >= stop:
             continue
         sep = query[end:start] if end is not None else ""
-        if sep and sep not in seps and not set(sep) & set(QUOTES):
+        if sep and sep not in seps and not any(q in sep for q in QUOTES):
             seps.append(sep)
         words.append(query[start:stop])
         end = stop

@@ -120,8 +120,8 @@ class Planner:
             constrained decoding the plan ends when the model repeats a call, or calls a tool
             again with only values its earlier calls gave (:func:`agent.plan.adds_nothing`),
             or, while a selected tool is still uncalled, the next call must be one of those;
-            any other output has its identical repeats dropped after parsing. On by default: a repeated call is
-            never what a user wants, although the paper's scorer credits it.
+            any other output has its identical repeats dropped after parsing. On by default:
+            a repeated call is never what a user wants, although the paper's scorer credits it.
         drop_ungrounded: remove calls whose literal arguments the query says none of
             (:func:`agent.plan.drop_ungrounded`; kept in ``PlanResult.dropped``).
         show_selected_only: with a selection, the prompt lists only the selected tools, not
@@ -165,9 +165,8 @@ class Planner:
         distinct_values: str = "call",
     ) -> None:
         if distinct_values not in DISTINCT_MODES:
-            raise ConfigError(
-                f"distinct_values must be one of {', '.join(DISTINCT_MODES)}, got {distinct_values!r}"
-            )
+            modes = ", ".join(DISTINCT_MODES)
+            raise ConfigError(f"distinct_values must be one of {modes}, got {distinct_values!r}")
         self.engine = engine
         self.distinct_values = distinct_values
         self.show_selected_only = show_selected_only
