@@ -309,6 +309,7 @@ def stage_grammar(
     next_required: bool = False,
     facts: QueryFacts | None = None,
     omit: Mapping[str, Collection[str]] | None = None,
+    extend: bool = False,
 ) -> str:
     """The Lark grammar for decoding stage ``len(done)``.
 
@@ -326,6 +327,9 @@ def stage_grammar(
         omit: optional parameters call ``len(done)`` leaves out, per tool name (the decoder's
             answer to an optional parameter that repeated another's value:
             :func:`agent.plan.reused_values`).
+        extend: the list may not close before call ``len(done)`` (the decoder asks for one
+            more call when the plan left a value the query states unused:
+            :func:`agent.plan.unused_values`).
 
     Raises:
         ValueError: a required tool is not among ``tools``, or more tools are required than
@@ -360,7 +364,7 @@ def stage_grammar(
     if others and left - 1 >= r and not (next_required and remaining):
         alts.append(f"call {after(r)}")
     body = " | ".join(f"({a})" for a in alts)
-    close = ['"]"'] if r == 0 else []
+    close = ['"]"'] if r == 0 and not (extend and alts) else []
     if i == 0:
         lines.append(f'open: "[" ({" | ".join([*close, body])})' if alts else 'open: "[]"')
     elif left <= 0 or not alts:
@@ -403,3 +407,15 @@ def closed_calls(text: str) -> list[int]:
             if depth == 1 and ch == "}":
                 ends.append(pos + 1)
     return ends
+
+
+def call_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of the complete calls in a compact plan text
+    (:func:`agent.plan.dumps`: no space after ``[`` or between calls).
+
+    Example:
+        >>> call_spans('[{"a":1},{"b":"}"}]')
+        [(1, 8), (9, 18)]
+    """
+    ends = closed_calls(text)
+    return [(1 if k == 0 else ends[k - 1] + 1, end) for k, end in enumerate(ends)]

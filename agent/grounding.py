@@ -268,3 +268,78 @@ def query_dates(query: str) -> list[str]:
                 continue
             found.append((m.start(), day.isoformat()))
     return list(dict.fromkeys(iso for _, iso in sorted(found)))
+
+
+_ORDINAL_OR_COMPOUND = re.compile(r"(?:st|nd|rd|th)\b|-[A-Za-z]", re.IGNORECASE)
+_ISO_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://[^\s\"'<>]*[^\s\"'<>.,;:!?)]")
+
+
+def stated_values(query: str) -> list[tuple[int | float | str, ...]]:
+    """The values a query writes in a form that can only mean a value, each as the forms a
+    parameter may take it in: numbers written in digits (``1,500``; ``213 million`` also as
+    213000000, ``10%`` also as 0.1; not number words, ordinals or the number of a compound,
+    which are mostly prose or part of another value: "first", "one of", "the 10th",
+    "a 1-year timeframe"), dates (ISO; the digits inside a date are not numbers of their own),
+    quoted spans, e-mail addresses and URLs. A plan that uses none of one of them has usually
+    left a request out (:func:`agent.plan.unused_values`).
+
+    Example:
+        >>> stated_values("First, send 'hi' to bob@x.org by May 1, 2025 and 2 dozen 10% off")
+        [('hi',), ('bob@x.org',), ('2025-05-01',), (2,), (10, 0.1)]
+    """
+    found: list[tuple[int, tuple[int | float | str, ...]]] = []
+    taken: list[tuple[int, int]] = []  # spans of dates, addresses and quotes
+
+    def free(m: re.Match[str]) -> bool:
+        return not any(a < m.end() and m.start() < b for a, b in taken)
+
+    for m in _QUOTED.finditer(query):
+        found.append((m.start(), (m["text"],)))
+        taken.append(m.span())
+    for m in _ADDRESS.finditer(query):
+        if free(m):
+            found.append((m.start(), (m[0],)))
+            taken.append(m.span())
+    for pattern in (*_DATES, _ISO_DATE):
+        for m in pattern.finditer(query):
+            iso = query_dates(m[0]) or ([m[0]] if pattern is _ISO_DATE else [])
+            if iso and free(m):
+                found.append((m.start(), (iso[0],)))
+                taken.append(m.span())
+    for m in _NUMBER.finditer(query):
+        if not free(m) or _ORDINAL_OR_COMPOUND.match(query, m.end("num")):
+            continue
+        value = float(m["num"].replace(",", ""))
+        forms = [value, -value] if m["neg"] else [value]
+        if m["scale"]:
+            forms.append(value * _SCALES[m["scale"].lower()])
+        if m["pct"]:
+            forms.append(value / 100)
+        found.append((m.start(), tuple(_plain(x) for x in forms)))
+    out: list[tuple[int | float | str, ...]] = []
+    for _, forms in sorted(found, key=lambda f: f[0]):
+        if forms not in out:
+            out.append(forms)
+    return out
+
+
+def context_words(query: str, value: int | float, width: int = 2) -> set[str]:
+    """The words (:func:`tokens`) within ``width`` words of where ``query`` writes the number
+    ``value`` in digits: what the number counts or measures ("2 large pizzas": ``large``,
+    ``pizzas``).
+
+    Example:
+        >>> sorted(context_words("Order 2 large pizzas with olives", 2))
+        ['large', 'order', 'pizzas']
+    """
+    words = [(m.start(), m.end(), m[0]) for m in re.finditer(r"[^\s]+", query)]
+    out: set[str] = set()
+    for m in _NUMBER.finditer(query):
+        if _plain(float(m["num"].replace(",", ""))) != value:
+            continue
+        at = [k for k, (a, b, _) in enumerate(words) if a <= m.start("num") < b]
+        for k in at:
+            for _, _, w in words[max(0, k - width) : k + width + 1]:
+                out.update(t for t in tokens(w) if not t.replace(".", "").isdigit())
+    return out

@@ -27,7 +27,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from agent import plan as plan_format
-from agent.grammar import QueryFacts, check_string_mode, closed_calls, stage_grammar
+from agent.grammar import (
+    QueryFacts,
+    call_spans,
+    check_string_mode,
+    closed_calls,
+    stage_grammar,
+)
 from agent.prompt import messages
 from toolrag.errors import ConfigError
 from toolrag.types import Tool, ToolCall
@@ -94,6 +100,17 @@ DISTINCT_MODES = ("off", "call", "plan")
 """Which earlier values an optional parameter may not repeat (``Planner(distinct_values=)``)."""
 
 
+def _last_call(plan: Sequence[dict[str, Any]]) -> str:
+    """The compact text of the last call of ``plan``."""
+    return plan_format.dumps(plan[-1:])[1:-1]
+
+
+def _replace_call(text: str, i: int, call_text: str) -> str:
+    """The plan ``text`` with call ``i`` replaced by ``call_text``."""
+    start, end = call_spans(text)[i]
+    return text[:start] + call_text + text[end:]
+
+
 @dataclass
 class _Step:
     """One decoding pass: the plan text so far, tokens generated and forced, and whether (and
@@ -144,6 +161,14 @@ class Planner:
             call; ``"plan"``: also every parameter of the earlier calls to other tools (calls
             to the same tool share values: "France in 1990 and Spain in 1990"); ``"off"``:
             never.
+        cover_values: under constrained decoding with ``ground_values``, a finished plan that
+            leaves a value the query states unused (:func:`agent.plan.unused_values`: a
+            number, date, quoted span, address or enum member no argument takes) is written
+            on (:meth:`_cover`): a call that left out an optional parameter which could take
+            it is written again with that parameter ("... for 3 passengers in business"
+            planned without the cabin), else the model writes one more call ("... in Madrid
+            in celsius and in Denver in fahrenheit" planned as one call). Either is kept only
+            if it takes an unused value. On by default.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -163,12 +188,14 @@ class Planner:
         ground_values: bool = True,
         ground_strings: str = "all",
         distinct_values: str = "call",
+        cover_values: bool = True,
     ) -> None:
         if distinct_values not in DISTINCT_MODES:
             modes = ", ".join(DISTINCT_MODES)
             raise ConfigError(f"distinct_values must be one of {modes}, got {distinct_values!r}")
         self.engine = engine
         self.distinct_values = distinct_values
+        self.cover_values = cover_values
         self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
         self.constrained = constrained
@@ -317,7 +344,99 @@ class Planner:
             restrict = step.restart
         else:
             text = (text or "[") + "]"  # pragma: no cover - bounded by the values there are
+        if self.cover_values and facts is not None:
+            text, n_cover, f_cover = self._cover(ids, allowed, required, text, facts, omit)
+            n_new, n_forced = n_new + n_cover, n_forced + f_cover
         return text, n_new, n_forced
+
+    def _cover(
+        self,
+        ids: list[int],
+        tools: Sequence[Tool],
+        required: Sequence[str],
+        text: str,
+        facts: QueryFacts,
+        omit: dict[int, dict[str, set[str]]],
+    ) -> tuple[str, int, int]:
+        """``text`` (a finished plan) made to use the values the query states that no call
+        uses (``cover_values``); ``(text, new tokens, forced tokens)``.
+
+        While one is unused: first, a call whose tool has an optional parameter that could
+        take it (:func:`agent.plan.fillable`) is written again with that parameter required,
+        and the result takes its place if it keeps every argument of the call and adds the
+        value; else one more call is written, and kept if it takes an unused value (in place
+        of an earlier call it widens, :func:`agent.plan.widens`). Stops at the first new call
+        that takes none, and at ``max_calls``.
+        """
+        n_new = n_forced = 0
+        max_calls = max(self.max_calls, len(required))
+        by_name = {t.name: t for t in tools}
+        tried: set[tuple[int, str]] = set()
+        while True:
+            plan = plan_format.parse(text)
+            unused = plan_format.unused_values(facts.text, plan, tools)
+            if not unused:
+                return text, n_new, n_forced
+            changed = None
+            for i, name in plan_format.fillable(plan, unused, tools, facts.text):
+                if (i, name) in tried:
+                    continue
+                tried.add((i, name))
+                tool = by_name[plan[i]["api"]]
+                forced = tool.model_copy(
+                    update={
+                        "parameters": [
+                            p.model_copy(update={"required": True}) if p.name == name else p
+                            for p in tool.parameters
+                        ]
+                    }
+                )
+                longer, n, f = self._one_more(ids, [forced], [], text, facts, omit)
+                n_new, n_forced = n_new + n, n_forced + f
+                new = longer[len(plan)] if longer and len(longer) > len(plan) else None
+                if (
+                    new is not None
+                    and plan_format.widens(new, [plan[i]]) == 0
+                    and plan_format.takes_any(new, unused)
+                ):
+                    changed = _replace_call(text, i, _last_call(longer))
+                    break
+            if changed is None:
+                if len(plan) >= max_calls:
+                    return text, n_new, n_forced
+                longer, n, f = self._one_more(ids, tools, required, text, facts, omit)
+                n_new, n_forced = n_new + n, n_forced + f
+                if not longer or len(longer) <= len(plan):  # it repeated an earlier call
+                    return text, n_new, n_forced
+                new = longer[len(plan)]
+                if not plan_format.takes_any(new, unused):
+                    return text, n_new, n_forced
+                widened = plan_format.widens(new, plan)
+                if widened is None:
+                    changed = plan_format.dumps(longer)
+                else:
+                    changed = _replace_call(text, widened, _last_call(longer))
+            text = changed
+
+    def _one_more(
+        self,
+        ids: list[int],
+        tools: Sequence[Tool],
+        required: Sequence[str],
+        text: str,
+        facts: QueryFacts,
+        omit: dict[int, dict[str, set[str]]],
+    ) -> tuple[list[dict[str, Any]], int, int]:
+        """The plan ``text`` with one more call to one of ``tools`` (fewer calls if the model
+        repeated an earlier one); ``(calls, new tokens, forced tokens)``."""
+        head = text[: closed_calls(text)[-1]] if closed_calls(text) else ""
+        n_new = n_forced = 0
+        for _ in range(1 + 4 * sum(len(t.parameters) for t in tools)):  # restarts omit one more
+            step = self._decode(ids, tools, required, head, False, facts, omit, extend=True)
+            n_new, n_forced = n_new + step.new, n_forced + step.forced
+            if step.restart is None:
+                return plan_format.parse(step.text), n_new, n_forced
+        return [], n_new, n_forced  # pragma: no cover - bounded by the parameters there are
 
     def _repeated_optionals(
         self, calls: Sequence[dict[str, Any]], by_name: dict[str, Tool]
@@ -342,8 +461,10 @@ class Planner:
         restrict: bool,
         facts: QueryFacts | None = None,
         omit: dict[int, dict[str, set[str]]] | None = None,
+        extend: bool = False,
     ) -> _Step:
         """Decode after the prompt and the forced plan text ``head`` (complete calls).
+        ``extend``: write exactly one more call (the list may not close first), and stop.
 
         The caller decodes again from the calls before call ``i`` (``step.restart`` is not None)
         when:
@@ -384,7 +505,7 @@ class Planner:
             )
             return self._compile(grammar)
 
-        matcher = matcher_for(head, next_required=restrict)
+        matcher = matcher_for(head, next_required=restrict, extend=extend)
         head_ids = self.tokenizer(head, add_special_tokens=False).input_ids if head else []
         if head_ids and not matcher.consume_tokens(head_ids):  # pragma: no cover - a bug
             raise RuntimeError(f"the plan grammar rejected its own prefix {head!r}")
@@ -431,6 +552,8 @@ class Planner:
                     if set(required) - called:
                         return _Step(keep, n, forced_total, True)
                     return _Step(keep + "]", n, forced_total)
+                if extend:
+                    return _Step(text[: ends[-1]] + "]", n, forced_total)
                 matcher = matcher_for(text[: ends[-1]])
                 if not matcher.consume_tokens(generated):
                     # the loose tail let through more than the exact stage allows: keep

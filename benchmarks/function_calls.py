@@ -415,6 +415,12 @@ def main() -> None:
         const="off",
         help="the same as --distinct-values off",
     )
+    ap.add_argument(
+        "--no-cover",
+        dest="cover_values",
+        action="store_false",
+        help="Planner(cover_values=False): leave values the query states unused",
+    )
     args = ap.parse_args()
 
     queries = build_queries()
@@ -429,6 +435,7 @@ def main() -> None:
         args.planner,
         **({"ground_strings": args.strings} if args.strings else {}),
         **({"distinct_values": args.distinct_values} if args.distinct_values else {}),
+        cover_values=args.cover_values,
     )
     per_cat: dict[str, Counter] = {}
     rows, secs = [], []
@@ -489,7 +496,8 @@ def main() -> None:
         + ", "
         f"with the selector `{args.selector}` choosing among the offered functions, "
         f"plain strings grounded: `{planner.ground_strings}`, optional parameters that "
-        f"repeat earlier values left out: `{planner.distinct_values}`.",
+        f"repeat earlier values left out: `{planner.distinct_values}`, unused stated values "
+        f"covered: `{planner.cover_values}`.",
     ]
     write_results(
         args.name,
@@ -498,6 +506,7 @@ def main() -> None:
             "typed_arguments": {"valid": typed_ok, "total": typed_total},
             "ground_strings": planner.ground_strings,
             "distinct_values": planner.distinct_values,
+            "cover_values": planner.cover_values,
             "p50_s": percentile(secs, 0.5),
             "queries": rows,
         },

@@ -417,3 +417,16 @@ def test_string_values_may_drop_a_possessive(ll_tok):
     assert accepts(ll_tok, g, _mail(call % "John Smith"))
     assert accepts(ll_tok, g, _mail(call % "John Smith's notes"))
     assert not accepts(ll_tok, g, _mail(call % "lion"))  # plurals keep their ending
+
+
+def test_extend_forbids_closing_before_one_more_call(ll_tok):
+    one = '[{"api":"geo","parameters":{"city":"Oslo"}}'
+    two = one + ',{"api":"weather","parameters":{}}]'
+    for prefix, done in (("", []), (one, [GEO])):
+        g = stage_grammar(prefix, done, [GEO, WEATHER], max_calls=4, extend=True)
+        closed = "[]" if not prefix else one + "]"
+        assert not accepts(ll_tok, g, closed)
+    g = stage_grammar(one, [GEO], [GEO, WEATHER], max_calls=4, extend=True)
+    assert accepts(ll_tok, g, two)
+    # without extend the list may close there
+    assert accepts(ll_tok, stage_grammar(one, [GEO], [GEO, WEATHER], max_calls=4), one + "]")

@@ -195,3 +195,58 @@ def test_adds_nothing_spots_identical_calls_and_swapped_values():
     rome = {"api": "weather", "parameters": {"city": "Rome", "unit": "celsius"}}
     assert not adds_nothing(rome, [paris])
     assert adds_nothing({"api": "weather", "parameters": {"city": "paris"}}, [paris, rome])
+
+
+def test_unused_values_are_the_stated_values_no_argument_takes():
+    from agent.plan import unused_values
+
+    weather = Tool(
+        name="weather",
+        parameters=[
+            Param(name="city", required=True),
+            Param(name="unit", json_schema={"type": "string", "enum": ["celsius", "fahrenheit"]}),
+        ],
+    )
+    query = "Weather in Madrid in celsius and in Denver in fahrenheit on 2025-02-20, 'now'"
+    plan = [{"api": "weather", "parameters": {"city": "Madrid", "unit": "celsius"}}]
+    assert unused_values(query, plan, [weather]) == [("2025-02-20",), ("now",), ("fahrenheit",)]
+    # numbers count as numbers or as their text; a quoted tool name is not a value
+    query = "Call 'weather' for the 2 cities with ID '59'"
+    plan = [{"api": "weather", "parameters": {"city": "x", "n": 2, "id": 59}}]
+    assert unused_values(query, plan, [weather]) == []
+    # number words and ordinals are prose, not values
+    assert unused_values("First, get two forecasts", [], [weather]) == []
+    # a value that is part of a quoted span uses it; a reference uses nothing
+    plan = [{"api": "w", "parameters": {"file": "data.csv", "x": "$0.out"}}]
+    assert unused_values("Load 'the file data.csv' and 5 rows", plan) == [(5,)]
+
+
+def test_widens_and_fillable_find_a_call_that_left_a_stated_value_out():
+    from agent.plan import fillable, takes_any, widens
+
+    flights = Tool(
+        name="flights",
+        parameters=[
+            Param(name="origin", required=True),
+            Param(name="passengers", type="integer", description="How many travel"),
+            Param(name="cabin", json_schema={"type": "string", "enum": ["economy", "business"]}),
+            Param(name="note"),
+        ],
+    )
+    plan = [{"api": "flights", "parameters": {"origin": "Oslo"}}]
+    query = "Flights from Oslo for 3 passengers in business, 2.5 hours, a 4-seat row, Rome"
+    assert fillable(plan, [("business",)], [flights], query) == [(0, "cabin")]
+    assert fillable(plan, [(3,)], [flights], query) == [(0, "passengers")]
+    assert fillable(plan, [(3,)], [flights], "Flights from Oslo, 3 of them") == []  # unnamed
+    assert fillable(plan, [(2.5,)], [flights], query) == []  # not an integer
+    assert fillable(plan, [("Rome",)], [flights], query) == []  # a plain string takes anything
+    wider = {"api": "flights", "parameters": {"origin": "Oslo", "cabin": "business"}}
+    assert widens(wider, plan) == 0 and takes_any(wider, [("Business",)])
+    assert (
+        widens({"api": "flights", "parameters": {"origin": "Rome", "cabin": "business"}}, plan)
+        is None
+    )
+    assert (
+        widens({"api": "flights", "parameters": {"origin": "$0.city", "passengers": 2}}, plan)
+        is None
+    )

@@ -439,3 +439,67 @@ def test_a_grammar_engine_error_keeps_the_complete_calls(smol_folder, monkeypatc
     result = planner.plan(query, [gene, protein])
     assert result.format_ok, result.text  # not a cut-off string
     assert result.text == first + "]"
+
+
+def _weather_tools():
+    from toolrag.types import Param, Tool
+
+    unit = {"type": "string", "enum": ["celsius", "fahrenheit"]}
+    weather = Tool(
+        name="weather",
+        parameters=[Param(name="city", required=True), Param(name="unit", json_schema=unit)],
+    )
+    cabin = {"type": "string", "enum": ["economy", "business"]}
+    flights = Tool(
+        name="flights",
+        parameters=[Param(name="origin", required=True), Param(name="cabin", json_schema=cabin)],
+    )
+    return weather, flights
+
+
+def test_a_stated_value_no_call_takes_gets_one_more_call(smol_folder):
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    weather, _ = _weather_tools()
+    query = "Weather in Madrid in celsius and in Denver in fahrenheit."
+    one = '[{"api":"weather","parameters":{"city":"Madrid","unit":"celsius"}}'
+    two = one + ',{"api":"weather","parameters":{"city":"Denver","unit":"fahrenheit"}}]'
+    for cover, expected in ((True, two), (False, one + "]")):
+        planner = Planner(None, tok, max_new_tokens=200, cover_values=cover)
+        n = len(planner.prompt_ids(query, [weather]))
+        # the model would close the list after one call; its second choice goes on
+        planner.engine = _PreferringEngine(tok, n, [one + "]", two])
+        assert planner.plan(query, [weather]).text == expected, cover
+
+
+def test_a_further_call_that_takes_no_unused_value_is_not_kept(smol_folder):
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    weather, _ = _weather_tools()
+    query = "Weather in Madrid, then Rome, 2 days out."
+    one = '[{"api":"weather","parameters":{"city":"Madrid"}}'
+    rome = one + ',{"api":"weather","parameters":{"city":"Rome"}}]'
+    planner = Planner(None, tok, max_new_tokens=200)
+    planner.engine = _PreferringEngine(
+        tok, len(planner.prompt_ids(query, [weather])), [one + "]", rome]
+    )
+    assert planner.plan(query, [weather]).text == one + "]"  # 2 is still unused: Rome has no part
+
+
+def test_a_call_that_left_out_a_stated_enum_member_is_written_again_with_it(smol_folder):
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    _, flights = _weather_tools()
+    query = "Flights from Oslo in business."
+    bare = '{"api":"flights","parameters":{"origin":"Oslo"}}'
+    wide = '{"api":"flights","parameters":{"origin":"Oslo","cabin":"business"}}'
+    planner = Planner(None, tok, max_new_tokens=200)
+    n = len(planner.prompt_ids(query, [flights]))
+    planner.engine = _PreferringEngine(tok, n, [f"[{bare}]", f"[{bare},{wide}]"])
+    result = planner.plan(query, [flights])
+    # the wider call takes the place of the one it widens: one call, cabin and all
+    assert result.text == f"[{wide}]"
+    assert [dict(c.parameters) for c in result.calls] == [{"origin": "Oslo", "cabin": "business"}]
