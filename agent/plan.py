@@ -409,6 +409,39 @@ def widens(call: Mapping[str, Any], plan: Sequence[Mapping[str, Any]]) -> int | 
     return None
 
 
+def corrects(call: Mapping[str, Any], plan: Sequence[Mapping[str, Any]]) -> int | None:
+    """The index of the call of ``plan`` that ``call`` corrects: one to the same tool, whose
+    arguments ``call`` all gives, where each value ``call`` changes was borrowed from another
+    call of the plan (one value fills one argument: ``"artist": "Note-taking App"`` beside
+    ``"application_name": "Note-taking App"``); None if there is none, or if ``call``
+    references an earlier output.
+
+    Example:
+        >>> plan = [{"api": "art", "parameters": {"artist": "Notes", "title": "Pixel"}},
+        ...         {"api": "migrate", "parameters": {"app": "Notes"}}]
+        >>> corrects({"api": "art", "parameters": {"artist": "Picasso", "title": "Pixel"}}, plan)
+        0
+        >>> corrects({"api": "art", "parameters": {"artist": "Notes", "title": "Rain"}}, plan)
+    """
+    params = call.get("parameters", {})
+    if _references(call):
+        return None
+    for i, old in enumerate(plan):
+        mine = old.get("parameters", {})
+        changed = [k for k, v in mine.items() if params.get(k, v) != v]
+        if old.get("api") != call.get("api") or not changed or not set(mine) <= set(params):
+            continue
+        others = [
+            v for j, c in enumerate(plan) if j != i for v in _literals(c.get("parameters", {}))
+        ]
+        if all(
+            _literal(mine[k]) and any(_said_in(o, mine[k]) or _said_in(mine[k], o) for o in others)
+            for k in changed
+        ):
+            return i
+    return None
+
+
 def _literal(value: Any) -> bool:
     return not (isinstance(value, str) and INTERNAL_REFERENCE.match(value))
 

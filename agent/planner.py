@@ -365,8 +365,9 @@ class Planner:
         take it (:func:`agent.plan.fillable`) is written again with that parameter required,
         and the result takes its place if it keeps every argument of the call and adds the
         value; else one more call is written, and kept if it takes an unused value (in place
-        of an earlier call it widens, :func:`agent.plan.widens`). Stops at the first new call
-        that takes none, and at ``max_calls``.
+        of an earlier call it widens or corrects: :func:`agent.plan.widens`,
+        :func:`agent.plan.corrects`). Stops at the first new call that takes none, and at
+        ``max_calls``.
         """
         n_new = n_forced = 0
         max_calls = max(self.max_calls, len(required))
@@ -411,11 +412,13 @@ class Planner:
                 new = longer[len(plan)]
                 if not plan_format.takes_any(new, unused):
                     return text, n_new, n_forced
-                widened = plan_format.widens(new, plan)
-                if widened is None:
+                # in place of an earlier call it widens or corrects, else after the others
+                at = plan_format.widens(new, plan)
+                at = plan_format.corrects(new, plan) if at is None else at
+                if at is None:
                     changed = plan_format.dumps(longer)
                 else:
-                    changed = _replace_call(text, widened, _last_call(longer))
+                    changed = _replace_call(text, at, _last_call(longer))
             text = changed
 
     def _one_more(

@@ -250,3 +250,25 @@ def test_widens_and_fillable_find_a_call_that_left_a_stated_value_out():
         widens({"api": "flights", "parameters": {"origin": "$0.city", "passengers": 2}}, plan)
         is None
     )
+
+
+def test_corrects_replaces_only_a_call_whose_changed_values_were_borrowed():
+    from agent.plan import corrects
+
+    plan = [
+        {"api": "translate", "parameters": {"text": "good night", "lang": "french"}},
+        {"api": "art", "parameters": {"artist": "Note-taking App", "year": 64}},
+        {"api": "migrate", "parameters": {"app": "Note-taking App", "id": 64}},
+    ]
+    # "french" is this call's own value: a call in German is a second request, not a fix
+    assert (
+        corrects({"api": "translate", "parameters": {"text": "good night", "lang": "german"}}, plan)
+        is None
+    )
+    # the artist repeated the migrated app: the call with the quoted artist takes its place
+    fixed = {"api": "art", "parameters": {"artist": "Pablo Picasso", "year": 64}}
+    assert corrects(fixed, plan) == 1
+    # a call that drops one of the old call's arguments does not correct it
+    assert corrects({"api": "art", "parameters": {"artist": "Pablo Picasso"}}, plan) is None
+    # nor does one that feeds on an earlier output
+    assert corrects({"api": "art", "parameters": {"artist": "$2.owner", "year": 64}}, plan) is None

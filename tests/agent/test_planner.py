@@ -503,3 +503,21 @@ def test_a_call_that_left_out_a_stated_enum_member_is_written_again_with_it(smol
     # the wider call takes the place of the one it widens: one call, cabin and all
     assert result.text == f"[{wide}]"
     assert [dict(c.parameters) for c in result.calls] == [{"origin": "Oslo", "cabin": "business"}]
+
+
+def test_a_further_call_with_a_stated_value_corrects_a_call_that_borrowed_one(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    migrate = Tool(name="migrate", parameters=[Param(name="app", required=True)])
+    art = Tool(name="art", parameters=[Param(name="artist", required=True), Param(name="title")])
+    query = "Migrate 'Notes App', then find the art piece 'Pixel' by 'Pablo Picasso'."
+    m = '{"api":"migrate","parameters":{"app":"Notes App"}}'
+    bad = '{"api":"art","parameters":{"artist":"Notes App","title":"Pixel"}}'
+    good = '{"api":"art","parameters":{"artist":"Pablo Picasso","title":"Pixel"}}'
+    planner = Planner(None, tok, max_new_tokens=300)
+    n = len(planner.prompt_ids(query, [migrate, art]))
+    planner.engine = _PreferringEngine(tok, n, [f"[{m},{bad}]", f"[{m},{bad},{good}]"])
+    assert planner.plan(query, [migrate, art]).text == f"[{m},{good}]"
