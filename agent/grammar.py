@@ -222,8 +222,7 @@ def _value_schema(
     A plain string (no enum, pattern or format of its own) must not start with ``$``, so that a
     reference is always one of the valid ``refs`` whose type fits (:func:`compatible`). Typed
     values take only their type: an integer is never ``"50 kilometers"``, an enum only its
-    members, an array its item type (an optional one at least one item: ``"attendees": []``
-    says no more than leaving it out), an object its properties. With ``facts``, numbers and enums
+    members, an array its item type, an object its properties. With ``facts``, numbers and enums
     are also narrowed to what the query states (:func:`_grounded`) and a plain string, or an
     array's plain string items, take :meth:`QueryFacts.string_pattern`; None: the parameter can
     only be left out.
@@ -234,8 +233,6 @@ def _value_schema(
         schema = _grounded(schema, facts, param.required)
     if schema is None:
         return {"type": "string", "pattern": pattern} if pattern else None
-    if not param.required and schema.get("type") == "array" and "minItems" not in schema:
-        schema = schema | {"minItems": 1}  # an empty optional list says nothing: left out
     if _plain_string(schema):
         schema["pattern"] = (
             facts.string_pattern(param.required) if facts else plain_string_pattern()

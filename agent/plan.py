@@ -283,8 +283,8 @@ def unused_values(
 
     A request states the values its calls need: a value with no call to take it ("Weather
     in Madrid in celsius and in Denver in fahrenheit" planned as one call) is the mark of a
-    missed call or a parameter left out. In Seal-Tools' dev.jsonl, 6 of 200 single-call gold
-    plans leave one unused.
+    missed call or a parameter left out. In Seal-Tools' dev.jsonl, 4 of 200 single-call and
+    47 of 500 multi-call gold plans leave one unused.
 
     Example:
         >>> plan = [{"api": "avg", "parameters": {"numbers": [1, 2, 3]}}]

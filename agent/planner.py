@@ -160,7 +160,8 @@ class Planner:
             nothing for it. ``"call"`` (default): parameters written before it in the same
             call; ``"plan"``: also every parameter of the earlier calls to other tools (calls
             to the same tool share values: "France in 1990 and Spain in 1990"); ``"off"``:
-            never.
+            never. Whatever the mode, an optional parameter given an empty list is left out
+            the same way (``"attendees": []`` says nothing a missing parameter does not).
         cover_values: under constrained decoding with ``ground_values``, a finished plan that
             leaves a value the query states unused (:func:`agent.plan.unused_values`: a
             number, date, quoted span, address or enum member no argument takes) is written
@@ -441,19 +442,22 @@ class Planner:
                 return plan_format.parse(step.text), n_new, n_forced
         return [], n_new, n_forced  # pragma: no cover - bounded by the parameters there are
 
-    def _repeated_optionals(
-        self, calls: Sequence[dict[str, Any]], by_name: dict[str, Tool]
-    ) -> set[str]:
-        """The optional parameters of the last of ``calls`` whose values repeat earlier ones,
-        as ``distinct_values`` asks (:func:`agent.plan.reused_values`)."""
+    def _left_out(self, calls: Sequence[dict[str, Any]], by_name: dict[str, Tool]) -> set[str]:
+        """The optional parameters the last of ``calls`` should leave out: those given an
+        empty list (it says no more than leaving the parameter out, and a tool may read it
+        as "none"), and those whose values repeat earlier ones, as ``distinct_values`` asks
+        (:func:`agent.plan.reused_values`)."""
         call, tool = calls[-1], by_name.get(calls[-1]["api"])
-        if self.distinct_values == "off" or tool is None:
+        if tool is None:
             return set()
+        optional = {p.name for p in tool.parameters if not p.required}
+        empty = {k for k, v in call.get("parameters", {}).items() if v == [] and k in optional}
+        if self.distinct_values == "off":
+            return empty
         earlier = [  # parallel calls to one tool share values by design
             c for c in calls[:-1] if self.distinct_values == "plan" and c["api"] != call["api"]
         ]
-        optional = {p.name for p in tool.parameters if not p.required}
-        return set(plan_format.reused_values(call, earlier)) & optional
+        return empty | set(plan_format.reused_values(call, earlier)) & optional
 
     def _decode(
         self,
@@ -541,7 +545,7 @@ class Planner:
                 n = len(generated) - len(head_ids)
                 keep = text[: ends[-2]] if len(ends) > 1 else ""
                 left_out = omit.setdefault(stage - 1, {}).setdefault(done_calls[-1]["api"], set())
-                repeated = self._repeated_optionals(done_calls, by_name)
+                repeated = self._left_out(done_calls, by_name)
                 if repeated - left_out:  # decode this call again without them
                     left_out |= repeated
                     return _Step(keep, n, forced_total, restrict and stage - 1 == first)

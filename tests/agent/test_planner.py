@@ -521,3 +521,24 @@ def test_a_further_call_with_a_stated_value_corrects_a_call_that_borrowed_one(sm
     n = len(planner.prompt_ids(query, [migrate, art]))
     planner.engine = _PreferringEngine(tok, n, [f"[{m},{bad}]", f"[{m},{bad},{good}]"])
     assert planner.plan(query, [migrate, art]).text == f"[{m},{good}]"
+
+
+def test_an_optional_parameter_given_an_empty_list_is_left_out(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    names = {"type": "array", "items": {"type": "string"}}
+    event = Tool(
+        name="event",
+        parameters=[Param(name="title", required=True), Param(name="attendees", json_schema=names)],
+    )
+    query = "Create the event Kickoff."
+    empty = '[{"api":"event","parameters":{"title":"Kickoff","attendees":[]}}]'
+    bare = '[{"api":"event","parameters":{"title":"Kickoff"}}]'
+    for mode in ("call", "off"):  # whatever distinct_values says
+        planner = Planner(None, tok, max_new_tokens=200, distinct_values=mode)
+        n = len(planner.prompt_ids(query, [event]))
+        planner.engine = _PreferringEngine(tok, n, [empty, bare])
+        assert planner.plan(query, [event]).text == bare, mode
