@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agent.grounding import context_words, grounded, mentioned, stated_values, tokens
@@ -475,40 +475,6 @@ def ungrounded_calls(plan: Sequence[Mapping[str, Any]], query: str) -> set[int]:
     return drop - {j for i, call in enumerate(plan) if i not in drop for j in _references(call)}
 
 
-def echo_calls(plan: Sequence[Mapping[str, Any]], query: str, tools: Collection[str]) -> set[int]:
-    """Indices of the calls to ``tools`` that state nothing of their own: each literal value
-    is said by another call of the plan (as whole words either way) or not in the query at
-    all. A call without literal values, and one whose output a kept call takes, is never
-    among them.
-
-    A tool the selector found only likely (below its ``must_threshold``) and that the model
-    called with the other calls' values (``updateUserEmail(email=...)`` beside
-    ``addMemberToTeam(email=...)``) is usually not needed.
-
-    Example:
-        >>> plan = [{"api": "addMember", "parameters": {"name": "David", "email": "d@x.org"}},
-        ...         {"api": "updateEmail", "parameters": {"user_id": 123, "email": "d@x.org"}}]
-        >>> echo_calls(plan, "Add David as developer, email d@x.org", {"updateEmail"})
-        {1}
-        >>> echo_calls(plan, "Add David as developer, email d@x.org", {"addMember"})
-        set()
-    """
-    out = set()
-    for i, call in enumerate(plan):
-        if call.get("api") not in tools:
-            continue
-        mine = _literals(call.get("parameters", {}))
-        others = [
-            v for j, c in enumerate(plan) if j != i for v in _literals(c.get("parameters", {}))
-        ]
-        if mine and all(
-            any(_said_in(o, v) or _said_in(v, o) for o in others) or not grounded(v, query)
-            for v in mine
-        ):
-            out.add(i)
-    return out - {j for i, call in enumerate(plan) if i not in out for j in _references(call)}
-
-
 def drop_calls(plan: Sequence[Mapping[str, Any]], drop: set[int]) -> list[dict[str, Any]]:
     """The plan without the calls at ``drop``, references renumbered to the calls kept (none
     may point at a dropped call)."""
@@ -592,13 +558,11 @@ def finish_plan(
     *,
     stop_on_repeat: bool = True,
     drop_ungrounded: bool = True,
-    optional: Collection[str] = (),
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """The post-processing every planner applies to a parsed plan, local or remote.
 
     ``stop_on_repeat`` drops calls identical to an earlier one (:func:`drop_repeats`);
-    ``drop_ungrounded`` drops :func:`ungrounded_calls`, and the :func:`echo_calls` to the
-    ``optional`` tools (selected, but not required).
+    ``drop_ungrounded`` drops :func:`ungrounded_calls`.
 
     Returns:
         The plan kept, and the positions in ``plan`` of the calls dropped.
@@ -610,8 +574,6 @@ def finish_plan(
         out, kept = drop_repeats(plan), [i for i in kept if i not in same]
     if drop_ungrounded:
         drop = ungrounded_calls(out, query)
-        out, kept = drop_calls(out, drop), [i for n, i in enumerate(kept) if n not in drop]
-        drop = echo_calls(out, query, optional) if optional else set()
         out, kept = drop_calls(out, drop), [i for n, i in enumerate(kept) if n not in drop]
     return out, sorted(set(range(len(plan))) - set(kept))
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -80,7 +80,6 @@ def read_plan(
     *,
     stop_on_repeat: bool = True,
     drop_ungrounded: bool = True,
-    optional: Collection[str] = (),
 ) -> None:
     """Parse ``result.text`` and post-process it (:func:`agent.plan.finish_plan`) into
     ``result``: every planner, local or remote, goes through here, so their plans are scored
@@ -88,11 +87,7 @@ def read_plan(
     try:
         internal = plan_format.parse(result.text)
         result.internal, dropped = plan_format.finish_plan(
-            internal,
-            query,
-            stop_on_repeat=stop_on_repeat,
-            drop_ungrounded=drop_ungrounded,
-            optional=optional,
+            internal, query, stop_on_repeat=stop_on_repeat, drop_ungrounded=drop_ungrounded
         )
         result.dropped = [internal[i] for i in dropped]
         result.calls = plan_format.to_seal(result.internal, {t.name: t for t in tools})
@@ -175,10 +170,6 @@ class Planner:
             planned without the cabin), else the model writes one more call ("... in Madrid
             in celsius and in Denver in fahrenheit" planned as one call). Either is kept only
             if it takes an unused value. On by default.
-        drop_echoes: with ``drop_ungrounded``, a call to a selected tool the plan was not
-            required to call (``plan(required=)``) is dropped when it states nothing the other
-            calls do not (:func:`agent.plan.echo_calls`). On by default; it acts only when the
-            selector leaves some selected tools optional (``ToolSelector(must_threshold=)``).
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -199,7 +190,6 @@ class Planner:
         ground_strings: str = "all",
         distinct_values: str = "call",
         cover_values: bool = True,
-        drop_echoes: bool = True,
     ) -> None:
         if distinct_values not in DISTINCT_MODES:
             modes = ", ".join(DISTINCT_MODES)
@@ -207,7 +197,6 @@ class Planner:
         self.engine = engine
         self.distinct_values = distinct_values
         self.cover_values = cover_values
-        self.drop_echoes = drop_echoes
         self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
         self.constrained = constrained
@@ -293,14 +282,12 @@ class Planner:
                 n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
         result = PlanResult(calls=[], text=text, format_ok=False, new_tokens=n_new)
         result.forced_tokens = n_forced
-        optional = set(selected or ()) - set(required) if required is not None else set()
         read_plan(
             result,
             query,
             tools,
             stop_on_repeat=self.stop_on_repeat,
             drop_ungrounded=self.drop_ungrounded,
-            optional=optional if self.drop_echoes else (),
         )
         result.seconds = time.perf_counter() - start
         return result

@@ -272,24 +272,3 @@ def test_corrects_replaces_only_a_call_whose_changed_values_were_borrowed():
     assert corrects({"api": "art", "parameters": {"artist": "Pablo Picasso"}}, plan) is None
     # nor does one that feeds on an earlier output
     assert corrects({"api": "art", "parameters": {"artist": "$2.owner", "year": 64}}, plan) is None
-
-
-def test_echo_calls_state_nothing_of_their_own():
-    from agent.plan import echo_calls, finish_plan
-
-    query = "Add David as a developer; his email is d@x.org"
-    plan = [
-        {"api": "addMember", "parameters": {"name": "David", "email": "d@x.org"}},
-        {"api": "updateEmail", "parameters": {"user_id": 123, "email": "d@x.org"}},
-        {"api": "notify", "parameters": {"to": "$1.user"}},
-    ]
-    # updateEmail's output feeds a kept call: kept
-    assert echo_calls(plan, query, {"updateEmail"}) == set()
-    assert echo_calls(plan[:2], query, {"updateEmail"}) == {1}
-    # a value of its own ("developer") keeps it
-    own = {"api": "updateEmail", "parameters": {"role": "developer", "email": "d@x.org"}}
-    assert echo_calls([plan[0], own], query, {"updateEmail"}) == set()
-    # finish_plan drops them only for the optional tools it is given
-    kept, dropped = finish_plan(plan[:2], query, optional={"updateEmail"})
-    assert [c["api"] for c in kept] == ["addMember"] and dropped == [1]
-    assert len(finish_plan(plan[:2], query)[0]) == 2

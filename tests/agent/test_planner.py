@@ -542,28 +542,3 @@ def test_an_optional_parameter_given_an_empty_list_is_left_out(smol_folder):
         n = len(planner.prompt_ids(query, [event]))
         planner.engine = _PreferringEngine(tok, n, [empty, bare])
         assert planner.plan(query, [event]).text == bare, mode
-
-
-def test_a_call_to_an_optional_tool_that_echoes_the_others_is_dropped(smol_folder):
-    from transformers import AutoTokenizer
-
-    from toolrag.types import Param, Tool
-
-    tok = AutoTokenizer.from_pretrained(smol_folder)
-    add = Tool(name="add", parameters=[Param(name="name"), Param(name="email")])
-    update = Tool(name="update", parameters=[Param(name="email")])
-    query = "Add David to the team, email d@x.org"
-    answer = (
-        '[{"api":"add","parameters":{"name":"David","email":"d@x.org"}},'
-        '{"api":"update","parameters":{"email":"d@x.org"}}]'
-    )
-    for required, echoes, kept in (
-        (["add"], True, ["add"]),  # update was optional: dropped
-        (["add"], False, ["add", "update"]),
-        (["add", "update"], True, ["add", "update"]),  # a required tool stays
-    ):
-        planner = Planner(None, tok, max_new_tokens=200, drop_echoes=echoes)
-        n = len(planner.prompt_ids(query, [add, update]))
-        planner.engine = _ScriptedEngine(tok, n, answer)
-        result = planner.plan(query, [add, update], selected=["add", "update"], required=required)
-        assert [c.api for c in result.calls] == kept, (required, echoes)
