@@ -78,7 +78,8 @@ def main() -> None:
         "--must-threshold",
         type=float,
         default=None,
-        help="selected tools below it may be left out of the plan (default: all must be called)",
+        help="selected tools below it may be left out of the plan (default: the selector's, "
+        "retriever.selector.DEFAULT_MUST_THRESHOLD; 0: all must be called)",
     )
     args = ap.parse_args()
 

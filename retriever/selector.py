@@ -51,6 +51,11 @@ logger = logging.getLogger(__name__)
 SELECTOR_RECORD = "toolrag_selector.json"
 SELECTOR_FORMAT = "toolrag-selector/2"
 DEFAULT_ALIASES = {"default", "toolrag-selector"}
+DEFAULT_MUST_THRESHOLD = 0.8
+"""A selected tool at or above this probability must be called; one below it is offered and
+the planner may leave it out. Chosen on the selector's 54 validation queries carved from
+dev.jsonl with the shipped selector and planner (against "every selected tool must be called":
+Param F1 70.5 -> 72.2, strict Tool F1 89.8 -> 91.2; benchmarks/results/must_validation.md)."""
 FEATURES = (
     "cos_query",  # dense similarity to the whole query
     "cos_best_part",  # best similarity to one sub-request
@@ -183,7 +188,7 @@ class ToolSelector:
         record: the selector record: ``mean``, ``scale``, ``coef``, ``intercept``, ``threshold``.
         threshold: overrides the record's tuned threshold.
         must_threshold: a selected tool at or above it must be called; one below it may be
-            (None: every selected tool must be called).
+            (None: :data:`DEFAULT_MUST_THRESHOLD`; 0: every selected tool must be called).
 
     Raises:
         SelectorError: the index was built with another embedding model than the selector.
@@ -212,7 +217,9 @@ class ToolSelector:
         self.coef = np.asarray(record["coef"])
         self.intercept = float(record["intercept"])
         self.threshold = check_threshold(record["threshold"] if threshold is None else threshold)
-        self.must_threshold = None if must_threshold is None else check_threshold(must_threshold)
+        self.must_threshold = check_threshold(
+            DEFAULT_MUST_THRESHOLD if must_threshold is None else must_threshold
+        )
 
     @classmethod
     def load(
@@ -250,8 +257,7 @@ class ToolSelector:
         probs = self.probabilities(query, tools)
         chosen = [t for t, p in zip(tools, probs, strict=True) if p >= self.threshold]
         by_name = {t.name: p for t, p in zip(tools, probs, strict=True)}
-        must = self.must_threshold
-        required = None if must is None else [t for t in chosen if by_name[t.name] >= must]
+        required = [t for t in chosen if by_name[t.name] >= self.must_threshold]
         return Selection(chosen, by_name, required)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from retriever.selector import (
+    DEFAULT_MUST_THRESHOLD,
     FEATURES,
     SELECTOR_FORMAT,
     SELECTOR_RECORD,
@@ -118,6 +119,12 @@ def test_must_threshold_splits_the_selection_into_required_and_optional(six_inde
     selection = selector.select("weather in Paris", tools)
     assert len(selection.tools) == 2  # the two most probable are selected...
     assert [t.name for t in selection.required] == [tools[int(np.argmax(probs))].name]  # one due
-    assert ToolSelector(six_index, _record(coef=coef)).select("x", tools).required is None
+    # by default the most likely ones are due; with 0, every selected tool is
+    default = ToolSelector(six_index, _record(coef=coef), threshold=low)
+    assert default.must_threshold == DEFAULT_MUST_THRESHOLD
+    due = [t.name for t, p in zip(tools, probs, strict=True) if p >= max(low, 0.8)]
+    assert [t.name for t in default.select("weather in Paris", tools).required] == due
+    every = ToolSelector(six_index, _record(coef=coef), threshold=low, must_threshold=0)
+    assert every.select("weather in Paris", tools).required == selection.tools
     with pytest.raises(ValueError, match="0"):
         ToolSelector(six_index, _record(), must_threshold=1.5)
