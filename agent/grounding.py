@@ -96,6 +96,18 @@ def _plain(x: float) -> int | float:
     return int(x) if float(x).is_integer() else float(f"{x:.15g}")
 
 
+def _number_forms(m: re.Match[str]) -> list[float]:
+    """The values a :data:`_NUMBER` match may stand for: as written, negated after a minus,
+    scaled (``213 million``), as a fraction (``10%``)."""
+    value = float(m["num"].replace(",", ""))
+    forms = [value, -value] if m["neg"] else [value]
+    if m["scale"]:
+        forms.append(value * _SCALES[m["scale"].lower()])
+    if m["pct"]:
+        forms.append(value / 100)
+    return forms
+
+
 def query_numbers(query: str) -> list[int | float]:
     """The numbers a query states, in order and without repeats, as a parameter would take
     them: ``1,500`` is 1500, ``213 million`` is also 213000000, ``10%`` is also 0.1, number
@@ -120,14 +132,7 @@ def query_numbers(query: str) -> list[int | float]:
 
     spans: list[tuple[int, float]] = []
     for m in _NUMBER.finditer(query):
-        value = float(m["num"].replace(",", ""))
-        spans.append((m.start(), value))
-        if m["neg"]:
-            spans.append((m.start(), -value))
-        if m["scale"]:
-            spans.append((m.start() + 1, value * _SCALES[m["scale"].lower()]))
-        if m["pct"]:
-            spans.append((m.start() + 1, value / 100))
+        spans += [(m.start(), value) for value in _number_forms(m)]
     for m in re.finditer(r"\b[a-z]+\b", query.lower()):
         if m[0] in _WORDS:
             spans.append((m.start(), _WORDS[m[0]]))
@@ -310,13 +315,7 @@ def stated_values(query: str) -> list[tuple[int | float | str, ...]]:
     for m in _NUMBER.finditer(query):
         if not free(m) or _ORDINAL_OR_COMPOUND.match(query, m.end("num")):
             continue
-        value = float(m["num"].replace(",", ""))
-        forms = [value, -value] if m["neg"] else [value]
-        if m["scale"]:
-            forms.append(value * _SCALES[m["scale"].lower()])
-        if m["pct"]:
-            forms.append(value / 100)
-        found.append((m.start(), tuple(_plain(x) for x in forms)))
+        found.append((m.start(), tuple(_plain(x) for x in _number_forms(m))))
     out: list[tuple[int | float | str, ...]] = []
     for _, forms in sorted(found, key=lambda f: f[0]):
         if forms not in out:

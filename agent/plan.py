@@ -296,7 +296,10 @@ def unused_values(
         f for f in stated_values(query) if not (isinstance(f[0], str) and f[0].lower() in names)
     ]
     facts += [(m,) for m in stated_enum_members(query, tools) if (m,) not in facts]
-    return [f for f in facts if not any(takes_any(call, [f]) for call in plan)]
+    literals = [
+        x for call in plan for v in call.get("parameters", {}).values() for x in _literals(v)
+    ]
+    return [f for f in facts if not _any_use(literals, [f])]
 
 
 def takes_any(call: Mapping[str, Any], values: Sequence[tuple[Any, ...]]) -> bool:
@@ -309,7 +312,11 @@ def takes_any(call: Mapping[str, Any], values: Sequence[tuple[Any, ...]]) -> boo
         >>> takes_any(call, [("Bob@x.org",)]), takes_any(call, [(2,)]), takes_any(call, [("20",)])
         (True, False, True)
     """
-    literals = [x for v in call.get("parameters", {}).values() for x in _literals(v)]
+    return _any_use([x for v in call.get("parameters", {}).values() for x in _literals(v)], values)
+
+
+def _any_use(literals: Sequence[Any], values: Sequence[tuple[Any, ...]]) -> bool:
+    """Whether one of ``literals`` uses a form of one of ``values`` (:func:`_uses`)."""
     return any(_uses(form, v) for fact in values for form in fact for v in literals)
 
 

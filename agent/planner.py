@@ -433,7 +433,8 @@ class Planner:
     ) -> tuple[list[dict[str, Any]], int, int]:
         """The plan ``text`` with one more call to one of ``tools`` (fewer calls if the model
         repeated an earlier one); ``(calls, new tokens, forced tokens)``."""
-        head = text[: closed_calls(text)[-1]] if closed_calls(text) else ""
+        ends = closed_calls(text)
+        head = text[: ends[-1]] if ends else ""
         n_new = n_forced = 0
         for _ in range(1 + 4 * sum(len(t.parameters) for t in tools)):  # restarts omit one more
             step = self._decode(ids, tools, required, head, False, facts, omit, extend=True)
