@@ -176,8 +176,9 @@ def _grounded(schema: dict[str, Any], facts: QueryFacts, required: bool) -> dict
     """``schema`` narrowed to what the query states, or None where an optional value has
     nothing to take (the parameter is then left out).
 
-    - An integer or number takes one of the query's numbers (of its type, in its range): no
-      run-on digits (``2`` read as ``200``), no invented counts. A required one whose query
+    - An integer or number takes one of the query's numbers (of its type, in its range), a
+      number as the query writes it (``38.0`` stays 38.0, all of ``0.7372920019796602``): no
+      run-on or cut digits (``2`` read as ``200``), no invented counts. A required one whose query
       states no fitting number keeps its plain type.
     - An enum takes the members the query says, if it says any; an optional enum whose members
       the query never says is left out (the tool's default applies).
@@ -191,9 +192,9 @@ def _grounded(schema: dict[str, Any], facts: QueryFacts, required: bool) -> dict
         return schema if required else None
     if kind in ("integer", "number"):
         fits = [
-            x
+            x if kind == "number" else int(x)
             for x in facts.numbers
-            if (kind == "number" or isinstance(x, int)) and _in_range(schema, x)
+            if (kind == "number" or float(x).is_integer()) and _in_range(schema, x)
         ]
         if fits:
             return {"enum": fits}

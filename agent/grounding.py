@@ -96,15 +96,22 @@ def _plain(x: float) -> int | float:
     return int(x) if float(x).is_integer() else float(f"{x:.15g}")
 
 
-def _number_forms(m: re.Match[str]) -> list[float]:
-    """The values a :data:`_NUMBER` match may stand for: as written, negated after a minus,
-    scaled (``213 million``), as a fraction (``10%``)."""
-    value = float(m["num"].replace(",", ""))
+def _written(text: str) -> int | float:
+    """A number as the query writes it: ``1,500`` is 1500, ``38.0`` stays a float (38.0, not
+    38) and every written digit is kept (``0.7372920019796602``)."""
+    text = text.replace(",", "")
+    return float(text) if "." in text else int(text)
+
+
+def _number_forms(m: re.Match[str]) -> list[int | float]:
+    """The values a :data:`_NUMBER` match may stand for: as written (:func:`_written`),
+    negated after a minus, scaled (``213 million``), as a fraction (``10%``)."""
+    value = _written(m["num"])
     forms = [value, -value] if m["neg"] else [value]
     if m["scale"]:
-        forms.append(value * _SCALES[m["scale"].lower()])
+        forms.append(_plain(value * _SCALES[m["scale"].lower()]))
     if m["pct"]:
-        forms.append(value / 100)
+        forms.append(_plain(value / 100))
     return forms
 
 
@@ -125,12 +132,11 @@ def query_numbers(query: str) -> list[int | float]:
     """
     out: list[int | float] = []
 
-    def add(x: float) -> None:
-        v = _plain(x)
-        if v not in out:
-            out.append(v)
+    def add(x: int | float) -> None:
+        if x not in out:
+            out.append(x)
 
-    spans: list[tuple[int, float]] = []
+    spans: list[tuple[int, int | float]] = []
     for m in _NUMBER.finditer(query):
         spans += [(m.start(), value) for value in _number_forms(m)]
     for m in re.finditer(r"\b[a-z]+\b", query.lower()):
@@ -315,7 +321,7 @@ def stated_values(query: str) -> list[tuple[int | float | str, ...]]:
     for m in _NUMBER.finditer(query):
         if not free(m) or _ORDINAL_OR_COMPOUND.match(query, m.end("num")):
             continue
-        found.append((m.start(), tuple(_plain(x) for x in _number_forms(m))))
+        found.append((m.start(), tuple(_number_forms(m))))
     out: list[tuple[int | float | str, ...]] = []
     for _, forms in sorted(found, key=lambda f: f[0]):
         if forms not in out:
@@ -335,7 +341,7 @@ def context_words(query: str, value: int | float, width: int = 2) -> set[str]:
     words = [(m.start(), m.end(), m[0]) for m in re.finditer(r"[^\s]+", query)]
     out: set[str] = set()
     for m in _NUMBER.finditer(query):
-        if _plain(float(m["num"].replace(",", ""))) != value:
+        if _written(m["num"]) != value:
             continue
         at = [k for k, (a, b, _) in enumerate(words) if a <= m.start("num") < b]
         for k in at:

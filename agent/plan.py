@@ -25,7 +25,14 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from agent.grounding import context_words, grounded, mentioned, stated_values, tokens
+from agent.grounding import (
+    context_words,
+    grounded,
+    mentioned,
+    query_numbers,
+    stated_values,
+    tokens,
+)
 from toolrag.types import Param, Tool, ToolCall, reference_id
 
 INTERNAL_REFERENCE = re.compile(r"^\$(\d+)\.([^\s\"]+)$")
@@ -583,6 +590,40 @@ def finish_plan(
         drop = ungrounded_calls(out, query)
         out, kept = drop_calls(out, drop), [i for n, i in enumerate(kept) if n not in drop]
     return out, sorted(set(range(len(plan))) - set(kept))
+
+
+def numbers_as_written(
+    plan: Sequence[Mapping[str, Any]], query: str, tools: Mapping[str, Tool]
+) -> list[dict[str, Any]]:
+    """``plan`` with a whole number given to a ``number`` parameter written as the query writes
+    it: "$38.0" gives 38.0, "38" stays 38. Grammar engines read a number enum as a value, so
+    38.0 comes out as ``38``; a caller that types the parameter as a float gets the float.
+
+    Example:
+        >>> from toolrag.types import ParamType
+        >>> tools = {"tax": Tool(name="tax", parameters=[Param(name="income", type=ParamType.NUMBER)])}
+        >>> numbers_as_written([{"api": "tax", "parameters": {"income": 38}}], "Tax on $38.0", tools)
+        [{'api': 'tax', 'parameters': {'income': 38.0}}]
+    """
+    written = [x for x in query_numbers(query) if isinstance(x, float) and x.is_integer()]
+    if not written:
+        return [dict(c) for c in plan]
+    out = []
+    for call in plan:
+        tool = tools.get(str(call.get("api")))
+        params = call.get("parameters")
+        if tool is None or not isinstance(params, Mapping):
+            out.append(dict(call))
+            continue
+        numbers = {p.name for p in tool.parameters if p.value_schema().get("type") == "number"}
+        fixed = {
+            k: float(v)
+            if k in numbers and isinstance(v, int) and not isinstance(v, bool) and v in written
+            else v
+            for k, v in params.items()
+        }
+        out.append(dict(call) | {"parameters": fixed})
+    return out
 
 
 def dumps(plan: Sequence[Mapping[str, Any]]) -> str:

@@ -81,8 +81,9 @@ def read_plan(
     stop_on_repeat: bool = True,
     drop_ungrounded: bool = True,
 ) -> None:
-    """Parse ``result.text`` and post-process it (:func:`agent.plan.finish_plan`) into
-    ``result``: every planner, local or remote, goes through here, so their plans are scored
+    """Parse ``result.text`` and post-process it (:func:`agent.plan.finish_plan`, then
+    :func:`agent.plan.numbers_as_written`) into ``result``: every planner, local or remote,
+    goes through here, so their plans are scored
     alike. A text that is not a plan sets ``result.error``."""
     try:
         internal = plan_format.parse(result.text)
@@ -90,7 +91,9 @@ def read_plan(
             internal, query, stop_on_repeat=stop_on_repeat, drop_ungrounded=drop_ungrounded
         )
         result.dropped = [internal[i] for i in dropped]
-        result.calls = plan_format.to_seal(result.internal, {t.name: t for t in tools})
+        by_name = {t.name: t for t in tools}
+        result.internal = plan_format.numbers_as_written(result.internal, query, by_name)
+        result.calls = plan_format.to_seal(result.internal, by_name)
         result.format_ok = True
     except plan_format.PlanFormatError as err:
         result.error = str(err)

@@ -250,6 +250,7 @@ BOOK = Tool(
         Param(name="party_size", type=ParamType.INTEGER, required=True),
         Param(name="children", type=ParamType.INTEGER),
         Param(name="cabin", enum=["window", "terrace", "bar"]),
+        Param(name="budget", type=ParamType.NUMBER),
         Param(
             name="prices",
             type=ParamType.ARRAY,
@@ -273,6 +274,19 @@ def _book(args: str) -> str:
         ("Luigi's for two", '"restaurant":"Luigi\'s","party_size":2', True),
         # a required number the query does not state keeps its plain type
         ("Book Luigi's", '"restaurant":"Luigi\'s","party_size":4', True),
+        # a number as written, no digit cut; an integer takes 2.0 as 2 (the grammar writes 38.0
+        # as 38: agent.plan.numbers_as_written gives it back its written form)
+        (
+            "L for 2, 0.7372920019796602",
+            '"restaurant":"L","party_size":2,"budget":0.7372920019796602',
+            True,
+        ),
+        (
+            "L for 2, 0.7372920019796602",
+            '"restaurant":"L","party_size":2,"budget":0.73729200197966',
+            False,
+        ),
+        ("L for 2.0", '"restaurant":"L","party_size":2', True),
         # an optional number the query does not state is left out
         ("Book Luigi's", '"restaurant":"Luigi\'s","party_size":4,"children":1', False),
         ("Luigi's for 4, 1 child", '"restaurant":"Luigi\'s","party_size":4,"children":1', True),

@@ -7,7 +7,7 @@ import doctest
 import pytest
 
 from agent import grounding
-from agent.grounding import query_quotes, query_words, word_forms
+from agent.grounding import query_numbers, query_quotes, query_words, stated_values, word_forms
 
 
 def test_the_module_examples_hold():
@@ -48,3 +48,10 @@ def test_no_separator_holds_a_quotation_mark():
 def test_word_forms_drop_a_possessive(word, forms):
     assert set(word_forms(word)) >= forms
     assert "dog" not in word_forms("dogs")
+
+
+def test_numbers_as_written():
+    query = "Tax on $38.0, flow 0.7372920019796602, 1,500 people, 10% off, 2 million"
+    assert query_numbers(query) == [38.0, 0.7372920019796602, 1500, 10, 0.1, 2, 2000000]
+    assert [type(x) for x in query_numbers(query)[:3]] == [float, float, int]
+    assert stated_values(query)[0] == (38.0,)
