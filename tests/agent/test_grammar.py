@@ -235,12 +235,37 @@ def test_the_grammar_enforces_each_parameters_schema(ll_tok, args, ok):
     assert accepts(ll_tok, g, _trip(args)) is ok
 
 
+LEG = Tool(
+    name="leg",
+    parameters=[
+        Param(name="km", type=ParamType.INTEGER, required=True),
+        Param(name="note"),
+    ],
+)
+
+
 def test_typed_parameters_still_take_references_to_earlier_outputs(ll_tok):
     prefix = '[{"api":"geo","parameters":{"city":"Oslo"}}'
-    g = stage_grammar(prefix, [GEO], [GEO, TRIP], max_calls=3)
-    call = ',{"api":"planTrip","parameters":{"city":"Oslo","distance_km":"$0.lat"}}]'
+    g = stage_grammar(prefix, [GEO], [GEO, LEG], max_calls=3)
+    call = ',{"api":"leg","parameters":{"km":"$0.lat"}}]'
     assert accepts(ll_tok, g, prefix + call)
     assert not accepts(ll_tok, g, prefix + call.replace("$0.lat", "$0.nope"))
+
+
+def test_only_required_parameters_take_references(ll_tok):
+    prefix = '[{"api":"geo","parameters":{"city":"Oslo"}}'
+    g = stage_grammar(prefix, [GEO], [GEO, LEG, TRIP], max_calls=3)
+    # optional: a value the user states, not an earlier output
+    assert accepts(ll_tok, g, prefix + ',{"api":"leg","parameters":{"km":4,"note":"x"}}]')
+    assert not accepts(ll_tok, g, prefix + ',{"api":"leg","parameters":{"km":4,"note":"$0.lat"}}]')
+    assert not accepts(
+        ll_tok,
+        g,
+        prefix + ',{"api":"planTrip","parameters":{"city":"Oslo","distance_km":"$0.lat"}}]',
+    )
+    # a tool that marks no parameter required: any may (WEATHER's lat)
+    g = stage_grammar(prefix, [GEO], [GEO, WEATHER], max_calls=3)
+    assert accepts(ll_tok, g, prefix + ',{"api":"weather","parameters":{"lat":"$0.lat"}}]')
 
 
 BOOK = Tool(
