@@ -449,19 +449,21 @@ class Planner:
     def _left_out(self, calls: Sequence[dict[str, Any]], by_name: dict[str, Tool]) -> set[str]:
         """The optional parameters the last of ``calls`` should leave out: those given an
         empty list (it says no more than leaving the parameter out, and a tool may read it
-        as "none"), and those whose values repeat earlier ones, as ``distinct_values`` asks
-        (:func:`agent.plan.reused_values`)."""
+        as "none"), those whose value only names the tool or the parameter
+        (:func:`agent.plan.names_only`), and those whose values repeat earlier ones, as
+        ``distinct_values`` asks (:func:`agent.plan.reused_values`)."""
         call, tool = calls[-1], by_name.get(calls[-1]["api"])
         if tool is None:
             return set()
         optional = {p.name for p in tool.parameters if not p.required}
-        empty = {k for k, v in call.get("parameters", {}).items() if v == [] and k in optional}
+        out = {k for k, v in call.get("parameters", {}).items() if v == [] and k in optional}
+        out |= set(plan_format.names_only(call, tool))
         if self.distinct_values == "off":
-            return empty
+            return out
         earlier = [  # parallel calls to one tool share values by design
             c for c in calls[:-1] if self.distinct_values == "plan" and c["api"] != call["api"]
         ]
-        return empty | set(plan_format.reused_values(call, earlier)) & optional
+        return out | set(plan_format.reused_values(call, earlier)) & optional
 
     def _decode(
         self,

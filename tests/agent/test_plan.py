@@ -195,6 +195,39 @@ def test_adds_nothing_spots_identical_calls_and_swapped_values():
     rome = {"api": "weather", "parameters": {"city": "Rome", "unit": "celsius"}}
     assert not adds_nothing(rome, [paris])
     assert adds_nothing({"api": "weather", "parameters": {"city": "paris"}}, [paris, rome])
+    # a flipped flag is no new request; a call of flags only is not judged by its values
+    meta = {"api": "meta", "parameters": {"file": "a.mov", "thumbnail": False}}
+    assert adds_nothing({"api": "meta", "parameters": {"file": "a.mov", "thumbnail": True}}, [meta])
+    assert not adds_nothing(
+        {"api": "meta", "parameters": {"file": "b.mov", "thumbnail": True}}, [meta]
+    )
+    light = {"api": "light", "parameters": {"on": True}}
+    assert not adds_nothing({"api": "light", "parameters": {"on": False}}, [light])
+
+
+def test_names_only_finds_optional_values_that_only_name_the_tool_or_parameter():
+    from agent.plan import names_only
+
+    tool = Tool(
+        name="getLibraryCulturalHeritage",
+        parameters=[Param(name="library", required=True), Param(name="city"), Param(name="era")],
+    )
+    call = {
+        "api": tool.name,
+        "parameters": {"library": "library", "city": "city", "era": "Heritage"},
+    }
+    assert names_only(call, tool) == ["city", "era"]  # required "library" is left alone
+    stated = {
+        "api": tool.name,
+        "parameters": {"library": "Bodleian", "city": "Oxford", "era": "Tudor"},
+    }
+    assert names_only(stated, tool) == []
+    # a reference, a number or a value with one word of its own is not a name
+    mixed = {
+        "api": tool.name,
+        "parameters": {"library": "x", "city": "$0.city", "era": "cultural 1900s"},
+    }
+    assert names_only(mixed, tool) == []
 
 
 def test_unused_values_are_the_stated_values_no_argument_takes():

@@ -542,3 +542,22 @@ def test_an_optional_parameter_given_an_empty_list_is_left_out(smol_folder):
         n = len(planner.prompt_ids(query, [event]))
         planner.engine = _PreferringEngine(tok, n, [empty, bare])
         assert planner.plan(query, [event]).text == bare, mode
+
+
+def test_an_optional_value_that_only_names_the_tool_is_left_out(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    shelter = Tool(
+        name="findShelter",
+        parameters=[Param(name="location", required=True), Param(name="gender")],
+    )
+    query = "Find a shelter near Oak Street."
+    named = '[{"api":"findShelter","parameters":{"location":"Oak Street","gender":"shelter"}}]'
+    bare = '[{"api":"findShelter","parameters":{"location":"Oak Street"}}]'
+    planner = Planner(None, tok, max_new_tokens=200)
+    n = len(planner.prompt_ids(query, [shelter]))
+    planner.engine = _PreferringEngine(tok, n, [named, bare])
+    assert planner.plan(query, [shelter]).text == bare
