@@ -348,3 +348,61 @@ def context_words(query: str, value: int | float, width: int = 2) -> set[str]:
             for _, _, w in words[max(0, k - width) : k + width + 1]:
                 out.update(t for t in tokens(w) if not t.replace(".", "").isdigit())
     return out
+
+
+_LIST_SEP = re.compile(r",\s+(?:and|or)\s+|,\s+|\s+(?:and|or)\s+", re.IGNORECASE)
+_LIST_WORD = r"[\w@+/&-]+(?:['.][\w@+/&-]+)*"
+_LIST_ITEM = re.compile(rf"{_LIST_WORD}(?:\s+(?!(?:and|or)\b){_LIST_WORD}){{0,2}}", re.IGNORECASE)
+_LIST_END = re.compile(r"\s*(?:[.,;:!?)]|$)|['\"](?=[\s.,;:!?)]|$)")
+_NOT_AN_ITEM = frozenset(
+    re.findall(
+        r"\w+",
+        "including such like which who that with for in on at to from by of as where when "
+        "while if i we you it please then also the a an my our your their its is are was were be",
+    )
+)
+
+
+def coordination(query: str, value: str) -> list[str]:
+    """The items of the list the query writes starting with ``value`` ("fever, cough, and sore
+    throat", "user1 and user2"), as written; ``[]`` when ``value`` starts none.
+
+    An item is one to three words, and does not start with a function word ("dolphins,
+    including their habitat" is no list). A list ends with an item after ", and" / ", or"; one
+    that ends otherwise must end the clause there (".", ",", ";", ")", a closing quote, ...),
+    and an item after a bare "and" is the shortest that does: "ann@x.org and bob@x.org, ..."
+    is a list, "climate change and I need ..." is not.
+
+    Example:
+        >>> coordination("Check fever, cough, and sore throat and advise.", "fever")
+        ['fever', 'cough', 'sore throat']
+        >>> coordination("Mail ann@x.org and bob@x.org, subject 'Hi'", "ann@x.org")
+        ['ann@x.org', 'bob@x.org']
+        >>> coordination("Study climate change and I need sources.", "climate change")
+        []
+    """
+    for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", query, re.IGNORECASE):
+        items, pos, closed = [m[0]], m.end(), False
+        while sep := _LIST_SEP.match(query, pos):
+            item = _LIST_ITEM.match(query, sep.end())
+            if item is None or item[0].split()[0].lower() in _NOT_AN_ITEM:
+                break
+            text = item[0]
+            if "," not in sep[0]:  # a bare "and": the shortest item that ends the clause
+                words = text.split()
+                ends = [
+                    k
+                    for k in range(1, len(words) + 1)
+                    if _LIST_END.match(query, sep.end() + len(" ".join(words[:k])))
+                ]
+                text = " ".join(words[: ends[0]]) if ends else ""
+            if not text:
+                break
+            items.append(text)
+            pos = sep.end() + len(text)
+            if re.search(r"\b(?:and|or)\b", sep[0], re.IGNORECASE):
+                closed = True
+                break
+        if len(items) > 1 and (closed or _LIST_END.match(query, pos)):
+            return items
+    return []

@@ -27,6 +27,7 @@ from typing import Any
 
 from agent.grounding import (
     context_words,
+    coordination,
     grounded,
     mentioned,
     query_numbers,
@@ -660,6 +661,75 @@ def numbers_as_written(
             else v
             for k, v in params.items()
         }
+        out.append(dict(call) | {"parameters": fixed})
+    return out
+
+
+_NOT_PLURAL = re.compile(r"(?:ss|us|is|ics)$|^(?:news|series|species|means|lens|gas|canvas|alias)$")
+
+
+def plural_name(name: str) -> bool:
+    """Whether a parameter name ends in a plural word (``recipients``, ``healthConditions``;
+    not ``status``, ``address``, ``analysis``, ``species``).
+
+    Example:
+        >>> [plural_name(n) for n in ("recipients", "symptomList", "status", "user_ids")]
+        [True, False, False, True]
+    """
+    last = _spaced(name).split()[-1].lower() if name.strip("_") else ""
+    return last.endswith("s") and not _NOT_PLURAL.search(last)
+
+
+def whole_lists(
+    plan: Sequence[Mapping[str, Any]],
+    query: str,
+    tools: Mapping[str, Tool],
+    fits: Any = None,
+) -> list[dict[str, Any]]:
+    """``plan`` with a list the query writes given whole where a call took only its start
+    (:func:`agent.grounding.coordination`): a string parameter with a plural name takes the
+    items joined by ", " ("recipients": "ann@x.org" of "ann@x.org and bob@x.org" becomes
+    "ann@x.org, bob@x.org", the way Seal-Tools writes such values: 17 of 18 such lists in
+    dev.jsonl), and a list of strings takes every item. ``fits(param, text)``, if given, must
+    accept each new string (the decoder's grammar).
+
+    Example:
+        >>> tools = {"mail": Tool(name="mail", parameters=[Param(name="recipients")])}
+        >>> plan = [{"api": "mail", "parameters": {"recipients": "ann@x.org"}}]
+        >>> whole_lists(plan, "Mail ann@x.org and bob@x.org.", tools)
+        [{'api': 'mail', 'parameters': {'recipients': 'ann@x.org, bob@x.org'}}]
+    """
+    out = []
+    for call in plan:
+        tool = tools.get(str(call.get("api")))
+        params = call.get("parameters")
+        if tool is None or not isinstance(params, Mapping):
+            out.append(dict(call))
+            continue
+        by_name = {p.name: p for p in tool.parameters}
+        fixed = dict(params)
+        for name, value in params.items():
+            param = by_name.get(name)
+            if param is None:
+                continue
+            kind = param.value_schema().get("type")
+            if kind == "string" and isinstance(value, str) and plural_name(name):
+                if INTERNAL_REFERENCE.match(value) or not (items := coordination(query, value)):
+                    continue
+                new: Any = ", ".join(items)
+                if fits is None or fits(param, new):
+                    fixed[name] = new
+            elif kind == "array" and isinstance(value, list) and value:
+                if not all(isinstance(v, str) for v in value):
+                    continue
+                items = coordination(query, value[0])
+                said = [v.lower() for v in value]
+                if (
+                    len(items) > len(value)
+                    and [i.lower() for i in items[: len(value)]] == said
+                    and (fits is None or all(fits(param, i) for i in items))
+                ):
+                    fixed[name] = items
         out.append(dict(call) | {"parameters": fixed})
     return out
 

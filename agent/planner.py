@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -36,7 +37,7 @@ from agent.grammar import (
 )
 from agent.prompt import messages
 from toolrag.errors import ConfigError
-from toolrag.types import Tool, ToolCall
+from toolrag.types import Param, Tool, ToolCall
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -173,6 +174,12 @@ class Planner:
             planned without the cabin), else the model writes one more call ("... in Madrid
             in celsius and in Denver in fahrenheit" planned as one call). Either is kept only
             if it takes an unused value. On by default.
+        whole_lists: under constrained decoding with ``ground_values``, a call that took
+            only the start of a list the query writes takes all of it
+            (:func:`agent.plan.whole_lists`): ``"recipients": "ann@x.org"`` of "mail
+            ann@x.org and bob@x.org" becomes ``"ann@x.org, bob@x.org"`` (a string parameter
+            with a plural name), ``["Ann"]`` becomes ``["Ann", "Bob"]`` (a list). Applied to
+            the decoded plan before ``cover_values`` and again after it. On by default.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -193,6 +200,7 @@ class Planner:
         ground_strings: str = "all",
         distinct_values: str = "call",
         cover_values: bool = True,
+        whole_lists: bool = True,
     ) -> None:
         if distinct_values not in DISTINCT_MODES:
             modes = ", ".join(DISTINCT_MODES)
@@ -200,6 +208,7 @@ class Planner:
         self.engine = engine
         self.distinct_values = distinct_values
         self.cover_values = cover_values
+        self.whole_lists = whole_lists
         self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
         self.constrained = constrained
@@ -348,10 +357,26 @@ class Planner:
             restrict = step.restart
         else:
             text = (text or "[") + "]"  # pragma: no cover - bounded by the values there are
+        text = self._whole_lists(text, allowed, facts)
         if self.cover_values and facts is not None:
             text, n_cover, f_cover = self._cover(ids, allowed, required, text, facts, omit)
             n_new, n_forced = n_new + n_cover, n_forced + f_cover
+            text = self._whole_lists(text, allowed, facts)
         return text, n_new, n_forced
+
+    def _whole_lists(self, text: str, tools: Sequence[Tool], facts: QueryFacts | None) -> str:
+        """``text`` with the lists a call took only the start of given whole
+        (:func:`agent.plan.whole_lists`), each new string one the grammar admits; ``text``
+        itself when nothing changes."""
+        if not self.whole_lists or facts is None:
+            return text
+        plan = plan_format.parse(text)
+
+        def fits(param: Param, value: str) -> bool:
+            return re.fullmatch(facts.string_pattern(param.required), value) is not None
+
+        whole = plan_format.whole_lists(plan, facts.text, {t.name: t for t in tools}, fits)
+        return text if whole == plan else plan_format.dumps(whole)
 
     def _cover(
         self,

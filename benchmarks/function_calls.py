@@ -421,6 +421,12 @@ def main() -> None:
         action="store_false",
         help="Planner(cover_values=False): leave values the query states unused",
     )
+    ap.add_argument(
+        "--no-lists",
+        dest="whole_lists",
+        action="store_false",
+        help="Planner(whole_lists=False): leave a list the query writes cut where the model cut it",
+    )
     args = ap.parse_args()
 
     queries = build_queries()
@@ -436,6 +442,7 @@ def main() -> None:
         **({"ground_strings": args.strings} if args.strings else {}),
         **({"distinct_values": args.distinct_values} if args.distinct_values else {}),
         cover_values=args.cover_values,
+        whole_lists=args.whole_lists,
     )
     per_cat: dict[str, Counter] = {}
     rows, secs = [], []
@@ -497,7 +504,7 @@ def main() -> None:
         f"with the selector `{args.selector}` choosing among the offered functions, "
         f"plain strings grounded: `{planner.ground_strings}`, optional parameters that "
         f"repeat earlier values left out: `{planner.distinct_values}`, unused stated values "
-        f"covered: `{planner.cover_values}`.",
+        f"covered: `{planner.cover_values}`, lists given whole: `{planner.whole_lists}`.",
     ]
     write_results(
         args.name,
@@ -507,6 +514,7 @@ def main() -> None:
             "ground_strings": planner.ground_strings,
             "distinct_values": planner.distinct_values,
             "cover_values": planner.cover_values,
+            "whole_lists": planner.whole_lists,
             "p50_s": percentile(secs, 0.5),
             "queries": rows,
         },

@@ -9,7 +9,8 @@ take any value of their type (`Planner(ground_values=False)`), `+words` / `+optw
 (`Planner(ground_strings="all" | "optional" | "free")`; default: the planner's), `+reuse` to
 let a parameter repeat another's value (`Planner(distinct_values="off")`), `+planwide` to keep
 optional parameters from repeating earlier calls' values too (`"plan"`), `+nocover` to leave
-unused stated values unused (`Planner(cover_values=False)`); MODEL an
+unused stated values unused (`Planner(cover_values=False)`), `+nolists` to leave a list the
+query writes cut where the model cut it (`Planner(whole_lists=False)`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -118,6 +119,7 @@ def main() -> None:
                 "reuse",
                 "planwide",
                 "nocover",
+                "nolists",
                 *STRING_FLAGS,
             }
             or len(engines) > 1
@@ -126,7 +128,7 @@ def main() -> None:
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +reuse, +planwide, +nocover, +words, +optwords, +freestrings"
+                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +words, +optwords, +freestrings"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
@@ -148,6 +150,7 @@ def main() -> None:
             if "planwide" in flags
             else "call",
             cover_values="nocover" not in flags,
+            whole_lists="nolists" not in flags,
         )
         selector = None
         if "select" in flags:

@@ -561,3 +561,33 @@ def test_an_optional_value_that_only_names_the_tool_is_left_out(smol_folder):
     n = len(planner.prompt_ids(query, [shelter]))
     planner.engine = _PreferringEngine(tok, n, [named, bare])
     assert planner.plan(query, [shelter]).text == bare
+
+
+def test_a_list_the_model_cut_short_is_given_whole(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    names = {"type": "array", "items": {"type": "string"}}
+    mail = Tool(
+        name="mail",
+        parameters=[
+            Param(name="recipients", required=True),
+            Param(name="subject", required=True),
+            Param(name="cc", json_schema=names),
+        ],
+    )
+    query = "Mail ann@x.org and bob@x.org, subject 'Launch'; copy Carl, Dana, and Eve."
+    cut = (
+        '[{"api":"mail","parameters":{"recipients":"ann@x.org","subject":"Launch","cc":["Carl"]}}]'
+    )
+    whole = (
+        '[{"api":"mail","parameters":{"recipients":"ann@x.org, bob@x.org","subject":"Launch",'
+        '"cc":["Carl","Dana","Eve"]}}]'
+    )
+    for lists, expected in ((True, whole), (False, cut)):
+        planner = Planner(None, tok, max_new_tokens=200, whole_lists=lists, cover_values=False)
+        n = len(planner.prompt_ids(query, [mail]))
+        planner.engine = _PreferringEngine(tok, n, [cut])
+        assert planner.plan(query, [mail]).text == expected, lists
