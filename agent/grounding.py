@@ -352,7 +352,11 @@ def context_words(query: str, value: int | float, width: int = 2) -> set[str]:
 
 _LIST_SEP = re.compile(r",\s+(?:and|or)\s+|,\s+|\s+(?:and|or)\s+", re.IGNORECASE)
 _LIST_WORD = r"[\w@+/&-]+(?:['.][\w@+/&-]+)*"
-_LIST_ITEM = re.compile(rf"{_LIST_WORD}(?:\s+(?!(?:and|or)\b){_LIST_WORD}){{0,2}}", re.IGNORECASE)
+_LIST_ITEM = re.compile(
+    rf"{_LIST_WORD}(?:\s+(?!(?:and|or|in|on|at|to|from|by|for|with|into|about|near|during)\b)"
+    rf"{_LIST_WORD}){{0,2}}",
+    re.IGNORECASE,
+)
 _LIST_END = re.compile(r"\s*(?:[.,;:!?)]|$)|['\"](?=[\s.,;:!?)]|$)")
 _NOT_AN_ITEM = frozenset(
     re.findall(
@@ -363,15 +367,39 @@ _NOT_AN_ITEM = frozenset(
 )
 
 
+_QUOTED_SEP = re.compile(
+    r"(?P<close>['\"\u2019\u201d])(?P<sep>,\s+(?:and|or)\s+|,\s+|\s+(?:and|or)\s+)"
+    r"(?P<open>['\"\u2018\u201c])(?P<item>[^'\"\u2018\u2019\u201c\u201d]{1,80}?)"
+    r"['\"\u2019\u201d](?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _quoted_list(query: str, m: re.Match[str]) -> list[str]:
+    """The quoted items of a list (``"user1" and "user2"``) whose first item is all of the
+    quoted span ``m``; ``[]`` if ``m`` is not quoted whole or starts no such list."""
+    if m.start() == 0 or query[m.start() - 1] not in QUOTES:
+        return []
+    items, pos = [m[0]], m.end()
+    while sep := _QUOTED_SEP.match(query, pos):
+        items.append(sep["item"])
+        pos = sep.end()
+        if re.search(r"\b(?:and|or)\b", sep["sep"], re.IGNORECASE):
+            break
+    return items if len(items) > 1 else []
+
+
 def coordination(query: str, value: str) -> list[str]:
     """The items of the list the query writes starting with ``value`` ("fever, cough, and sore
     throat", "user1 and user2"), as written; ``[]`` when ``value`` starts none.
 
-    An item is one to three words, and does not start with a function word ("dolphins,
-    including their habitat" is no list). A list ends with an item after ", and" / ", or"; one
+    An item is one to three words; it does not start with a function word ("dolphins,
+    including their habitat" is no list) or hold a preposition other than "of" ("loss of
+    appetite" is an item, "soybeans in Asia" is "soybeans" and what follows the list). A list ends with an item after ", and" / ", or"; one
     that ends otherwise must end the clause there (".", ",", ";", ")", a closing quote, ...),
     and an item after a bare "and" is the shortest that does: "ann@x.org and bob@x.org, ..."
-    is a list, "climate change and I need ..." is not.
+    is a list, "climate change and I need ..." is not. Quoted items (``"a", "b" and "c"``) are
+    taken whole, whatever they hold.
 
     Example:
         >>> coordination("Check fever, cough, and sore throat and advise.", "fever")
@@ -380,8 +408,13 @@ def coordination(query: str, value: str) -> list[str]:
         ['ann@x.org', 'bob@x.org']
         >>> coordination("Study climate change and I need sources.", "climate change")
         []
+        >>> coordination('Invite "user1" and "user 2" to it', "user1")
+        ['user1', 'user 2']
     """
     for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", query, re.IGNORECASE):
+        quoted = _quoted_list(query, m)
+        if quoted:
+            return quoted
         items, pos, closed = [m[0]], m.end(), False
         while sep := _LIST_SEP.match(query, pos):
             item = _LIST_ITEM.match(query, sep.end())

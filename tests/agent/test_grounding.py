@@ -55,3 +55,33 @@ def test_numbers_as_written():
     assert query_numbers(query) == [38.0, 0.7372920019796602, 1500, 10, 0.1, 2, 2000000]
     assert [type(x) for x in query_numbers(query)[:3]] == [float, float, int]
     assert stated_values(query)[0] == (38.0,)
+
+
+@pytest.mark.parametrize(
+    ("query", "value", "items"),
+    [
+        (
+            "Symptoms: fever, cough, and sore throat and more.",
+            "fever",
+            ["fever", "cough", "sore throat"],
+        ),
+        ("Mail ann@x.org and bob@x.org.", "ann@x.org", ["ann@x.org", "bob@x.org"]),
+        ("Mail ann@x.org and bob@x.org, subject 'Hi'", "ann@x.org", ["ann@x.org", "bob@x.org"]),
+        ('Invite "user1" and "user2" now', "user1", ["user1", "user2"]),
+        ("Prices of corn, wheat, and soybeans in Asia", "corn", ["corn", "wheat", "soybeans"]),
+        (
+            "Lethargy, loss of appetite, and fatigue.",
+            "lethargy",
+            ["Lethargy", "loss of appetite", "fatigue"],
+        ),
+        # a phrase after a list with a bare "and" leaves it unclosed: no list
+        ("Prices of corn, wheat and soybeans in Asia", "corn", []),
+        # not lists: a clause goes on after a bare "and", a function word starts the "item"
+        ("Study climate change and I need sources.", "climate change", []),
+        ("Grow tomatoes and need instructions for them", "tomatoes", []),
+        ("Find dolphins, including their habitat.", "dolphins", []),
+        ("Weather in Paris", "Paris", []),
+    ],
+)
+def test_coordination_reads_the_list_a_value_starts(query, value, items):
+    assert grounding.coordination(query, value) == items
