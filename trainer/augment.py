@@ -30,10 +30,10 @@ from __future__ import annotations
 import random
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
-from toolrag.types import REFERENCE_PATTERN, Instance, ToolCall
+from toolrag.types import REFERENCE_PATTERN, Instance, ParamType, Tool, ToolCall
 
 CONNECTIVES = ("Also, ", "And ", "Then ", "Do the same for this: ")
 
@@ -272,3 +272,120 @@ def coordinated_instances(
             out.append(Instance(id=f"{id_prefix}-{inst.id}", query=query, calling=calls))
             break
     return out
+
+
+NESTED_PHRASES = (
+    "the {param} from the previous API call",
+    "the {param} obtained from the previous step",
+    "the {param} mentioned in the previous API call",
+    "the same {noun}",
+    "this {noun}",
+)
+"""How a request says that a value is an earlier call's output, in the words of dev.jsonl's
+nested requests ("the ID from previous API call", "the event ID obtained from the
+registration", "the location mentioned in the previous API call", "the same patient", "this
+location"); ``{param}`` is the parameter's name as words, ``{noun}`` its last word."""
+
+
+def nested_instances(
+    instances: Sequence[Instance],
+    tools: Mapping[str, Tool],
+    *,
+    n: int,
+    seed: int = 0,
+    id_prefix: str = "nested",
+) -> list[Instance]:
+    """Up to ``n`` two-call instances whose second call takes the first call's output, drawn
+    reproducibly: a single-call request A whose tool has outputs, then a single-call request B
+    of another tool with a required string value said once in it; that value's span becomes a
+    phrase that points back (:data:`NESTED_PHRASES`), and B's parameter takes A's first
+    output (``API_call_0``: what 28 of 32 references in dev.jsonl point to). B's other values
+    stay spans of the new query.
+
+    Example:
+        >>> from toolrag.types import Param
+        >>> tools = {"geo": Tool(name="geo", parameters=[Param(name="city", required=True)],
+        ...                      outputs=[Param(name="lat"), Param(name="lon")]),
+        ...          "energy": Tool(name="energy", parameters=[Param(name="location", required=True)],
+        ...                         outputs=[Param(name="supply")])}
+        >>> a = Instance(id="a", query="Locate Oslo.", calling=[{"api": "geo", "parameters": {"city": "Oslo"}}])
+        >>> b = Instance(id="b", query="Get the energy supply in London.", calling=[
+        ...     {"api": "energy", "parameters": {"location": "London"}}])
+        >>> [(i.query, [c.parameters for c in i.calls]) for i in nested_instances([a, b], tools, n=1)]
+        [('Locate Oslo. Once that is done, get the energy supply in the location mentioned in the previous API call.', [{'city': 'Oslo'}, {'location': 'API_call_0'}])]
+    """
+    rng = random.Random(seed)
+    singles = [
+        i
+        for i in instances
+        if len(i.calls) == 1 and not i.calls[0].references() and i.calls[0].api in tools
+    ]
+    producers = [i for i in singles if tools[i.calls[0].api].outputs]
+    rng.shuffle(producers)
+    consumers = list(singles)
+    rng.shuffle(consumers)
+    out: list[Instance] = []
+    for a in producers:
+        if len(out) >= n:
+            break
+        tool_a = tools[a.calls[0].api]
+        for b in consumers:
+            call = b.calls[0]
+            tool_b = tools[call.api]
+            if call.api == tool_a.name:
+                continue
+            required = {
+                p.name for p in tool_b.parameters if p.required and p.type == ParamType.STRING
+            }
+            names = [
+                k
+                for k, v in call.parameters.items()
+                if k in required
+                and isinstance(v, str)
+                and len(re.findall(rf"(?<!\w){re.escape(v)}(?!\w)", b.query)) == 1
+            ]
+            if not names:
+                continue
+            name = rng.choice(names)
+            match = _span(call.parameters[name], b.query)
+            assert match is not None
+            start, end = match.span()
+            if (
+                b.query[start - 1 : start] in ("'", '"')
+                and b.query[end : end + 1] == b.query[start - 1]
+            ):
+                start, end = start - 1, end + 1  # the quotes go with the value
+            start -= len(
+                _DETERMINER.search(b.query[:start])[0]
+            )  # so does "a", "the" or "$" before it
+            words = re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", name).lower().split()
+            phrase = rng.choice(NESTED_PHRASES).format(param=" ".join(words), noun=words[-1])
+            second = b.query[:start] + phrase + b.query[end:]
+            first = a.query.strip()
+            if first[-1:] not in ".?!":
+                first += "."
+            query = f"{first} {rng.choice(_THEN)}{second[:1].lower()}{second[1:]}"
+            n_out = len(tool_a.outputs)
+            first_call = ToolCall(
+                api=tool_a.name,
+                parameters=dict(a.calls[0].parameters),
+                responses=[f"API_call_{j}" for j in range(n_out)],
+            )
+            params = dict(call.parameters) | {name: "API_call_0"}
+            second_call = ToolCall(
+                api=call.api,
+                parameters=params,
+                responses=[f"API_call_{n_out + j}" for j in range(len(tool_b.outputs))],
+            )
+            out.append(
+                Instance(
+                    id=f"{id_prefix}-{a.id}-{b.id}", query=query, calling=[first_call, second_call]
+                )
+            )
+            consumers.remove(b)
+            break
+    return out
+
+
+_THEN = ("Then, ", "After that, ", "Next, ", "Once that is done, ")
+_DETERMINER = re.compile(r"(?:(?<!\w)(?:a|an|the)\s+|\$)?$", re.IGNORECASE)

@@ -30,7 +30,7 @@ from evaluation.candidates import CandidateBuilder
 from index.toolset import load_toolset
 from toolrag.errors import ConfigError
 from toolrag.instances import read_instances
-from trainer.augment import coordinated_instances, parallel_instances
+from trainer.augment import coordinated_instances, nested_instances, parallel_instances
 from trainer.checkpoint import latest_checkpoint
 from trainer.config import TrainConfig
 from trainer.planner_data import planner_example
@@ -64,6 +64,10 @@ class PlannerTrainConfig(TrainConfig):
             says only what changes ("weather in Paris in celsius and in Rome in fahrenheit").
         lead_share: share of the coordinated values that repeat the preposition before them
             ("in Paris and in Rome").
+        nested: add up to this many two-call instances whose second call takes the first
+            call's output, made from ``train``'s single-call requests
+            (:func:`trainer.augment.nested_instances`: "... Then, get the energy supply in the
+            same location.").
         init_adapter: continue training this LoRA adapter (same base and rank) instead of a
             fresh one; the learning-rate schedule starts anew.
         export: precision of the ONNX Runtime GenAI model written beside the adapter at the end
@@ -85,6 +89,7 @@ class PlannerTrainConfig(TrainConfig):
     parallel: int = 0
     elliptic: int = 0
     lead_share: float = 0.0
+    nested: int = 0
     init_adapter: Path | None = None
     export: str | None = "int8"
     extra_train: list[Path] = field(default_factory=list)
@@ -118,6 +123,10 @@ def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
         )
         logger.info("%d parallel-call instances made from %s", len(made), cfg.train)
         parts.append((Path(f"{cfg.train} (parallel calls)"), made))
+    if cfg.nested:
+        made = nested_instances(instances, {t.name: t for t in tools}, n=cfg.nested, seed=cfg.seed)
+        logger.info("%d nested instances made from %s", len(made), cfg.train)
+        parts.append((Path(f"{cfg.train} (nested calls)"), made))
     known = {t.name for t in tools}
     for path, part in parts:
         unknown = sorted({c.api for i in part for c in i.calls} - known)
@@ -257,6 +266,12 @@ def write_planner_card(folder: Path, scores_markdown: str, command: str, history
             f"- Up to {cfg['parallel']} parallel-call instances made from the same file's calls "
             "(`trainer/augment.py`: two joined requests for one tool, then coordinated values "
             '"in Paris and Rome"), in every pass.'
+        )
+    if cfg.get("nested"):
+        data.append(
+            f"- Up to {cfg['nested']} nested two-call instances made from the same file's "
+            "single-call requests (`trainer/augment.py`: the second request points back at the "
+            'first call\'s output, "the same location"), in every pass.'
         )
     if cfg.get("extra_train"):
         data.append(f"- Extra instances: {', '.join(f'`{p}`' for p in cfg['extra_train'])}.")

@@ -152,3 +152,45 @@ def test_coordinations_can_repeat_the_preposition_before_each_value():
         assert re.fullmatch(
             rf"Weather in {first} (and|and also|as well as) {second} now\.", inst.query
         )
+
+
+def test_nested_instances_point_the_second_call_at_the_first_output():
+    from agent.plan import to_internal
+    from toolrag.types import Param, ParamType, Tool
+    from trainer.augment import nested_instances
+
+    tools = {
+        "geo": Tool(
+            name="geo",
+            parameters=[Param(name="city", required=True)],
+            outputs=[Param(name="lat"), Param(name="lon")],
+        ),
+        "energy": Tool(
+            name="energy",
+            parameters=[
+                Param(name="location", required=True),
+                Param(name="days", type=ParamType.INTEGER, required=True),
+            ],
+            outputs=[Param(name="supply")],
+        ),
+    }
+    geo = Instance(
+        id="g", query="Locate Oslo.", calling=[{"api": "geo", "parameters": {"city": "Oslo"}}]
+    )
+    energy = Instance(
+        id="e",
+        query="Get the energy supply of the 'London' grid for 7 days.",
+        calling=[{"api": "energy", "parameters": {"location": "London", "days": 7}}],
+    )
+    made = nested_instances([geo, energy], tools, n=5, seed=1)
+    assert len(made) == 2  # each request once as the producer
+    inst = next(i for i in made if i.query.startswith("Locate Oslo. "))
+    # the quoted value and the article before it give way to a phrase that points back
+    assert inst.query == (
+        "Locate Oslo. Once that is done, get the energy supply of the same location grid for 7 days."
+    )
+    plan = to_internal(inst.calls, tools)
+    assert plan == [
+        {"api": "geo", "parameters": {"city": "Oslo"}},
+        {"api": "energy", "parameters": {"location": "$0.lat", "days": 7}},
+    ]
