@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from agent.grounding import (
@@ -645,23 +645,34 @@ def numbers_as_written(
         [{'api': 'tax', 'parameters': {'income': 38.0}}]
     """
     written = [x for x in query_numbers(query) if isinstance(x, float) and x.is_integer()]
-    if not written:
-        return [dict(c) for c in plan]
+
+    def fix(tool: Tool, params: Mapping[str, Any]) -> dict[str, Any]:
+        numbers = {p.name for p in tool.parameters if p.value_schema().get("type") == "number"}
+        return {
+            k: float(v)
+            if k in numbers and isinstance(v, int) and not isinstance(v, bool) and v in written
+            else v
+            for k, v in params.items()
+        }
+
+    return _rewrite(plan, tools, fix)
+
+
+def _rewrite(
+    plan: Sequence[Mapping[str, Any]],
+    tools: Mapping[str, Tool],
+    fix: Callable[[Tool, Mapping[str, Any]], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """``plan`` with each call's arguments as ``fix(tool, arguments)`` gives them; a call to an
+    unknown tool, or without an arguments object, as it is."""
     out = []
     for call in plan:
         tool = tools.get(str(call.get("api")))
         params = call.get("parameters")
         if tool is None or not isinstance(params, Mapping):
             out.append(dict(call))
-            continue
-        numbers = {p.name for p in tool.parameters if p.value_schema().get("type") == "number"}
-        fixed = {
-            k: float(v)
-            if k in numbers and isinstance(v, int) and not isinstance(v, bool) and v in written
-            else v
-            for k, v in params.items()
-        }
-        out.append(dict(call) | {"parameters": fixed})
+        else:
+            out.append(dict(call) | {"parameters": fix(tool, params)})
     return out
 
 
@@ -684,7 +695,7 @@ def whole_lists(
     plan: Sequence[Mapping[str, Any]],
     query: str,
     tools: Mapping[str, Tool],
-    fits: Any = None,
+    fits: Callable[[Param, str], bool] | None = None,
 ) -> list[dict[str, Any]]:
     """``plan`` with a list the query writes given whole where a call took only its start
     (:func:`agent.grounding.coordination`): a string parameter with a plural name takes the
@@ -699,13 +710,8 @@ def whole_lists(
         >>> whole_lists(plan, "Mail ann@x.org and bob@x.org.", tools)
         [{'api': 'mail', 'parameters': {'recipients': 'ann@x.org, bob@x.org'}}]
     """
-    out = []
-    for call in plan:
-        tool = tools.get(str(call.get("api")))
-        params = call.get("parameters")
-        if tool is None or not isinstance(params, Mapping):
-            out.append(dict(call))
-            continue
+
+    def fix(tool: Tool, params: Mapping[str, Any]) -> dict[str, Any]:
         by_name = {p.name: p for p in tool.parameters}
         fixed = dict(params)
         for name, value in params.items():
@@ -730,8 +736,9 @@ def whole_lists(
                     and (fits is None or all(fits(param, i) for i in items))
                 ):
                     fixed[name] = items
-        out.append(dict(call) | {"parameters": fixed})
-    return out
+        return fixed
+
+    return _rewrite(plan, tools, fix)
 
 
 def dumps(plan: Sequence[Mapping[str, Any]]) -> str:
