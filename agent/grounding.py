@@ -187,16 +187,10 @@ def query_quotes(query: str) -> list[str]:
 _POSSESSIVE = re.compile(r"(?<=\S)['\u2019]s?$")
 
 
-_CASED = re.compile(r"\d|.[A-Z]")
-"""A word whose case is part of it: a digit or a capital after its first letter, as in an
-identifier or acronym (``te5UP5eqnvXQ``, ``iPhone``, ``COVID-19``)."""
-
-
 def word_forms(word: str) -> list[str]:
     """The forms a value may write a query word in: as written, lower-cased, capitalised, and
     each of those without a possessive (``Smith's`` -> ``Smith``): a parameter names the
-    owner, not the possession. A word whose case is part of it (:data:`_CASED`) keeps it:
-    ``Te5UP5eqnvXQ`` is another vehicle than ``te5UP5eqnvXQ``. Plurals keep their ending: offered ``meter`` beside ``meters``,
+    owner, not the possession. Plurals keep their ending: offered ``meter`` beside ``meters``,
     the planner wrote ``"unit": "meter"`` (experiments/2026-11-24-word-forms.md).
 
     Example:
@@ -204,8 +198,6 @@ def word_forms(word: str) -> list[str]:
         ['Smith', 'smith', "Smith's", "smith's"]
     """
     base = _POSSESSIVE.sub("", word)
-    if _CASED.search(base):
-        return list(dict.fromkeys((base, word)))
     forms = [f for b in (base, word) for f in (b, b.lower(), b[:1].upper() + b[1:])]
     return list(dict.fromkeys(forms))
 

@@ -85,17 +85,3 @@ def test_numbers_as_written():
 )
 def test_coordination_reads_the_list_a_value_starts(query, value, items):
     assert grounding.coordination(query, value) == items
-
-
-@pytest.mark.parametrize(
-    ("word", "forms"),
-    [
-        ("te5UP5eqnvXQ", ["te5UP5eqnvXQ"]),  # an identifier: its case is part of it
-        ("iPhone", ["iPhone"]),
-        ("COVID-19", ["COVID-19"]),
-        ("NASA's", ["NASA", "NASA's"]),
-        ("pop", ["pop", "Pop"]),  # an ordinary word: either case
-    ],
-)
-def test_word_forms_keep_the_case_of_identifiers(word, forms):
-    assert word_forms(word) == forms
