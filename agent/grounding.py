@@ -350,6 +350,8 @@ def context_words(query: str, value: int | float, width: int = 2) -> set[str]:
     return out
 
 
+_AND_OR = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
+"""A list separator holding one of these ends the list with the item after it."""
 _LIST_SEP = re.compile(r",\s+(?:and|or)\s+|,\s+|\s+(?:and|or)\s+", re.IGNORECASE)
 _LIST_WORD = r"[\w@+/&-]+(?:['.][\w@+/&-]+)*"
 _LIST_ITEM = re.compile(
@@ -384,7 +386,7 @@ def _quoted_list(query: str, m: re.Match[str]) -> list[str]:
     while sep := _QUOTED_SEP.match(query, pos):
         items.append(sep["item"])
         pos = sep.end()
-        if re.search(r"\b(?:and|or)\b", sep["sep"], re.IGNORECASE):
+        if _AND_OR.search(sep["sep"]):
             break
     return items if len(items) > 1 else []
 
@@ -433,7 +435,7 @@ def coordination(query: str, value: str) -> list[str]:
                 break
             items.append(text)
             pos = sep.end() + len(text)
-            if re.search(r"\b(?:and|or)\b", sep[0], re.IGNORECASE):
+            if _AND_OR.search(sep[0]):
                 closed = True
                 break
         if len(items) > 1 and (closed or _LIST_END.match(query, pos)):

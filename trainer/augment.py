@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
+from index.text import split_identifier
 from toolrag.types import REFERENCE_PATTERN, Instance, ParamType, Tool, ToolCall
 
 CONNECTIVES = ("Also, ", "And ", "Then ", "Do the same for this: ")
@@ -358,7 +359,7 @@ def nested_instances(
             start -= len(
                 _DETERMINER.search(b.query[:start])[0]
             )  # so does "a", "the" or "$" before it
-            words = re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", name).lower().split()
+            words = split_identifier(name).split()
             phrase = rng.choice(NESTED_PHRASES).format(param=" ".join(words), noun=words[-1])
             second = b.query[:start] + phrase + b.query[end:]
             first = a.query.strip()

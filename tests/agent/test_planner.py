@@ -325,6 +325,14 @@ class _PreferringEngine:
         return logits
 
 
+def _scripted(tok, query, tools, answers, **kwargs) -> Planner:
+    """A planner for ``query`` and ``tools`` whose engine prefers ``answers`` in order."""
+    planner = Planner(None, tok, **kwargs)
+    n = len(planner.prompt_ids(query, tools))
+    planner.engine = _PreferringEngine(tok, n, answers)
+    return planner
+
+
 def test_a_value_repeated_in_another_parameter_is_decoded_again(smol_folder):
     from transformers import AutoTokenizer
 
@@ -375,9 +383,9 @@ def test_plan_wide_distinct_values_also_look_at_earlier_calls(smol_folder):
     head += '{"api":"phone","parameters":{"model":"iPhone 12"'
     copied, left_out = head + ',"os":"Central Library"}}]', head + "}}]"
     for mode, expected in (("call", copied), ("plan", left_out)):
-        planner = Planner(None, tok, max_new_tokens=200, distinct_values=mode)
-        n = len(planner.prompt_ids(query, [lib, phone]))
-        planner.engine = _PreferringEngine(tok, n, [copied, left_out])
+        planner = _scripted(
+            tok, query, [lib, phone], [copied, left_out], max_new_tokens=200, distinct_values=mode
+        )
         assert planner.plan(query, [lib, phone]).text == expected, mode
 
 
@@ -433,9 +441,7 @@ def test_a_grammar_engine_error_keeps_the_complete_calls(smol_folder, monkeypatc
     monkeypatch.setattr(planner_module, "QueryFacts", Doubled)
     first = '[{"api":"gene","parameters":{"name":"BRCA1"}}'
     answer = first + ',{"api":"protein","parameters":{"sequence":"' + long_word + '"}}]'
-    planner = Planner(None, tok, max_new_tokens=400)
-    n = len(planner.prompt_ids(query, [gene, protein]))
-    planner.engine = _PreferringEngine(tok, n, [answer])
+    planner = _scripted(tok, query, [gene, protein], [answer], max_new_tokens=400)
     result = planner.plan(query, [gene, protein])
     assert result.format_ok, result.text  # not a cut-off string
     assert result.text == first + "]"
@@ -466,10 +472,10 @@ def test_a_stated_value_no_call_takes_gets_one_more_call(smol_folder):
     one = '[{"api":"weather","parameters":{"city":"Madrid","unit":"celsius"}}'
     two = one + ',{"api":"weather","parameters":{"city":"Denver","unit":"fahrenheit"}}]'
     for cover, expected in ((True, two), (False, one + "]")):
-        planner = Planner(None, tok, max_new_tokens=200, cover_values=cover)
-        n = len(planner.prompt_ids(query, [weather]))
         # the model would close the list after one call; its second choice goes on
-        planner.engine = _PreferringEngine(tok, n, [one + "]", two])
+        planner = _scripted(
+            tok, query, [weather], [one + "]", two], max_new_tokens=200, cover_values=cover
+        )
         assert planner.plan(query, [weather]).text == expected, cover
 
 
@@ -496,9 +502,9 @@ def test_a_call_that_left_out_a_stated_enum_member_is_written_again_with_it(smol
     query = "Flights from Oslo in business."
     bare = '{"api":"flights","parameters":{"origin":"Oslo"}}'
     wide = '{"api":"flights","parameters":{"origin":"Oslo","cabin":"business"}}'
-    planner = Planner(None, tok, max_new_tokens=200)
-    n = len(planner.prompt_ids(query, [flights]))
-    planner.engine = _PreferringEngine(tok, n, [f"[{bare}]", f"[{bare},{wide}]"])
+    planner = _scripted(
+        tok, query, [flights], [f"[{bare}]", f"[{bare},{wide}]"], max_new_tokens=200
+    )
     result = planner.plan(query, [flights])
     # the wider call takes the place of the one it widens: one call, cabin and all
     assert result.text == f"[{wide}]"
@@ -517,9 +523,9 @@ def test_a_further_call_with_a_stated_value_corrects_a_call_that_borrowed_one(sm
     m = '{"api":"migrate","parameters":{"app":"Notes App"}}'
     bad = '{"api":"art","parameters":{"artist":"Notes App","title":"Pixel"}}'
     good = '{"api":"art","parameters":{"artist":"Pablo Picasso","title":"Pixel"}}'
-    planner = Planner(None, tok, max_new_tokens=300)
-    n = len(planner.prompt_ids(query, [migrate, art]))
-    planner.engine = _PreferringEngine(tok, n, [f"[{m},{bad}]", f"[{m},{bad},{good}]"])
+    planner = _scripted(
+        tok, query, [migrate, art], [f"[{m},{bad}]", f"[{m},{bad},{good}]"], max_new_tokens=300
+    )
     assert planner.plan(query, [migrate, art]).text == f"[{m},{good}]"
 
 
@@ -538,9 +544,9 @@ def test_an_optional_parameter_given_an_empty_list_is_left_out(smol_folder):
     empty = '[{"api":"event","parameters":{"title":"Kickoff","attendees":[]}}]'
     bare = '[{"api":"event","parameters":{"title":"Kickoff"}}]'
     for mode in ("call", "off"):  # whatever distinct_values says
-        planner = Planner(None, tok, max_new_tokens=200, distinct_values=mode)
-        n = len(planner.prompt_ids(query, [event]))
-        planner.engine = _PreferringEngine(tok, n, [empty, bare])
+        planner = _scripted(
+            tok, query, [event], [empty, bare], max_new_tokens=200, distinct_values=mode
+        )
         assert planner.plan(query, [event]).text == bare, mode
 
 
@@ -557,9 +563,7 @@ def test_an_optional_value_that_only_names_the_tool_is_left_out(smol_folder):
     query = "Find a shelter near Oak Street."
     named = '[{"api":"findShelter","parameters":{"location":"Oak Street","gender":"shelter"}}]'
     bare = '[{"api":"findShelter","parameters":{"location":"Oak Street"}}]'
-    planner = Planner(None, tok, max_new_tokens=200)
-    n = len(planner.prompt_ids(query, [shelter]))
-    planner.engine = _PreferringEngine(tok, n, [named, bare])
+    planner = _scripted(tok, query, [shelter], [named, bare], max_new_tokens=200)
     assert planner.plan(query, [shelter]).text == bare
 
 
@@ -587,7 +591,7 @@ def test_a_list_the_model_cut_short_is_given_whole(smol_folder):
         '"cc":["Carl","Dana","Eve"]}}]'
     )
     for lists, expected in ((True, whole), (False, cut)):
-        planner = Planner(None, tok, max_new_tokens=200, whole_lists=lists, cover_values=False)
-        n = len(planner.prompt_ids(query, [mail]))
-        planner.engine = _PreferringEngine(tok, n, [cut])
+        planner = _scripted(
+            tok, query, [mail], [cut], max_new_tokens=200, whole_lists=lists, cover_values=False
+        )
         assert planner.plan(query, [mail]).text == expected, lists
