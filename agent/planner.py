@@ -263,8 +263,8 @@ class Planner:
 
         Args:
             query: the user's request.
-            tools: the candidate tools, all listed in the prompt (only the selected ones with
-                ``show_selected_only``).
+            tools: the candidate tools, all listed in the prompt in this order (with
+                ``show_selected_only``, only the selected ones, in ``selected``'s order).
             selected: names of the tools the plan must use (from a :class:`ToolSelector`):
                 under constrained decoding a call may name only these, and each is called at
                 least once; ``[]`` gives the empty plan. ``None``: any candidate, any number.
@@ -282,8 +282,8 @@ class Planner:
             raise ConfigError(f"required tools {sorted(required)} must be among the selected ones")
         shown = tools
         if selected is not None and self.show_selected_only:
-            chosen = set(selected)
-            shown = [t for t in tools if t.name in chosen]
+            by_name = {t.name: t for t in tools}
+            shown = [by_name[name] for name in dict.fromkeys(selected)]
         ids = self.prompt_ids(query, shown)
         with self._lock:
             if self.constrained:

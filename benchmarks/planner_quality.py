@@ -45,7 +45,7 @@ from evaluation.planner import (
 )
 from index.toolset import load_toolset
 from retriever.factory import default_retriever
-from retriever.selector import ToolSelector
+from retriever.selector import ORDERS, ToolSelector
 from toolrag.instances import read_instances
 from trainer.augment import coordinated_instances, parallel_instances
 
@@ -81,6 +81,12 @@ def main() -> None:
         default=None,
         help="selected tools below it may be left out of the plan (default: the selector's, "
         "retriever.selector.DEFAULT_MUST_THRESHOLD; 0: all must be called)",
+    )
+    ap.add_argument(
+        "--selector-order",
+        choices=ORDERS,
+        default="query",
+        help="the order the prompt lists the selected tools in (ToolSelector(order=...))",
     )
     args = ap.parse_args()
 
@@ -159,6 +165,7 @@ def main() -> None:
                 index=seal_index(),
                 threshold=args.threshold,
                 must_threshold=args.must_threshold,
+                order=args.selector_order,
             )
         load_s = time.time() - start
         res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl", selector=selector)
@@ -167,6 +174,7 @@ def main() -> None:
         if selector is not None:
             res |= {"selector": args.selector, "threshold": selector.threshold}
             res["must_threshold"] = selector.must_threshold
+            res["selector_order"] = selector.order
         res["load_s"] = round(load_s, 1)
         res["command"] = command_line()
         res["date"] = datetime.now(UTC).isoformat(timespec="seconds")

@@ -51,6 +51,8 @@ logger = logging.getLogger(__name__)
 SELECTOR_RECORD = "toolrag_selector.json"
 SELECTOR_FORMAT = "toolrag-selector/2"
 DEFAULT_ALIASES = {"default", "toolrag-selector"}
+ORDERS = ("query", "candidates")
+"""The orders :meth:`ToolSelector.select` can give the selected tools in."""
 DEFAULT_MUST_THRESHOLD = 0.8
 """A selected tool at or above this probability must be called; one below it is offered and
 the planner may leave it out. Chosen on the selector's 54 validation queries carved from
@@ -126,6 +128,14 @@ def features(
     Raises:
         ValueError: a candidate that is not in ``index``.
     """
+    return _scored(index, query, tools, parts)[0]
+
+
+def _scored(
+    index: ToolIndex, query: str, tools: Sequence[Tool], parts: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`features`, and for each candidate the position in the query of the part it fits
+    best (all 0 when the query is one part)."""
     rows, missing = [], []
     for tool in tools:
         try:
@@ -144,6 +154,7 @@ def features(
     cos = q @ t.T  # [texts, tools]
     whole = cos[0]  # [tools]
     best_part = cos.max(axis=0)  # [tools]
+    where = cos[1:].argmax(axis=0) if len(texts) > 1 else np.zeros(len(tools), dtype=int)
     winners = set(cos.argmax(axis=1).tolist())  # the candidates that are best for some text
     margins = np.empty(len(tools))
     for j in range(len(tools)):
@@ -168,14 +179,14 @@ def features(
             math.log(len(texts)),
             len(winners),
         ]
-    return out
+    return out, where
 
 
 @dataclass(frozen=True)
 class Selection:
     """The selector's verdict on one candidate list."""
 
-    tools: list[Tool]  # the selected tools, in candidate order
+    tools: list[Tool]  # the selected tools, in the selector's order (see ToolSelector)
     probabilities: dict[str, float]  # every candidate's probability
     required: list[Tool] | None = None  # the selected tools a plan must call (None: all)
 
@@ -189,10 +200,15 @@ class ToolSelector:
         threshold: overrides the record's tuned threshold.
         must_threshold: a selected tool at or above it must be called; one below it may be
             (None: :data:`DEFAULT_MUST_THRESHOLD`; 0: every selected tool must be called).
+        order: how :meth:`select` orders the selected tools (:data:`ORDERS`): ``query``, the
+            order in which the query asks for them (the part of the query each fits best;
+            ties keep candidate order), or ``candidates``. The planner lists them in its
+            prompt in this order.
 
     Raises:
         SelectorError: the index was built with another embedding model than the selector.
         ValueError: ``threshold`` outside 0-1.
+        ConfigError: an unknown ``order``.
     """
 
     def __init__(
@@ -201,7 +217,10 @@ class ToolSelector:
         record: dict[str, Any],
         threshold: float | None = None,
         must_threshold: float | None = None,
+        order: str = "query",
     ) -> None:
+        if order not in ORDERS:
+            raise ConfigError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
         trained_with = record.get("embedding_model")
         built_with = index.manifest["embedding"]["model"]
         if trained_with and trained_with != built_with:
@@ -220,6 +239,7 @@ class ToolSelector:
         self.must_threshold = check_threshold(
             DEFAULT_MUST_THRESHOLD if must_threshold is None else must_threshold
         )
+        self.order = order
 
     @classmethod
     def load(
@@ -229,6 +249,7 @@ class ToolSelector:
         index: ToolIndex,
         threshold: float | None = None,
         must_threshold: float | None = None,
+        order: str = "query",
     ) -> ToolSelector:
         """Load a selector folder (``None``/``default``: the shipped one) for ``index``."""
         if threshold is not None:
@@ -237,7 +258,7 @@ class ToolSelector:
         path = shipped_selector() if default else Path(folder)
         if not path.is_dir():
             raise SelectorError(f"selector folder {path} does not exist")
-        return cls(index, read_record(path), threshold, must_threshold)
+        return cls(index, read_record(path), threshold, must_threshold, order)
 
     @property
     def label(self) -> str:
@@ -245,17 +266,24 @@ class ToolSelector:
 
     def probabilities(self, query: str, tools: Sequence[Tool]) -> list[float]:
         """P(the query needs tool) for each tool, in order."""
+        return self._scored(query, tools)[0]
+
+    def _scored(self, query: str, tools: Sequence[Tool]) -> tuple[list[float], list[int]]:
+        """:meth:`probabilities`, and the position of the query part each tool fits best."""
         if not tools:
-            return []
-        x = features(self.index, query, tools, parts=self.record.get("parts", "requests"))
+            return [], []
+        x, where = _scored(self.index, query, tools, self.record.get("parts", "requests"))
         x = (x - self.mean) / self.scale
         logits = x @ self.coef + self.intercept
-        return [float(p) for p in 1.0 / (1.0 + np.exp(-logits))]
+        return [float(p) for p in 1.0 / (1.0 + np.exp(-logits))], [int(w) for w in where]
 
     def select(self, query: str, tools: Sequence[Tool]) -> Selection:
-        """The candidates at or above the threshold (possibly none)."""
-        probs = self.probabilities(query, tools)
-        chosen = [t for t, p in zip(tools, probs, strict=True) if p >= self.threshold]
+        """The candidates at or above the threshold (possibly none), in :attr:`order`."""
+        probs, where = self._scored(query, tools)
+        ranked = list(range(len(tools)))
+        if self.order == "query":
+            ranked.sort(key=lambda j: where[j])  # stable: ties keep candidate order
+        chosen = [tools[j] for j in ranked if probs[j] >= self.threshold]
         by_name = {t.name: p for t, p in zip(tools, probs, strict=True)}
         required = [t for t in chosen if by_name[t.name] >= self.must_threshold]
         return Selection(chosen, by_name, required)

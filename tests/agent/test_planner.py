@@ -220,6 +220,33 @@ def test_selected_tools_are_all_called_and_no_call_repeats(smol_folder):
         planner.plan(query, [a, b, c], selected=["getWeather"], required=["sendEmail"])
 
 
+def test_the_prompt_lists_the_selected_tools_in_the_selection_order(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    a = Tool(name="getWeather", description="Weather now.")
+    b = Tool(name="sendEmail", description="Send an email.")
+    c = Tool(name="bookFlight", description="Book a flight.")
+    query = "email Ann, then the weather"
+    planner = Planner(None, tok, max_new_tokens=60)
+    want = planner.prompt_ids(query, [b, a])  # the selector's order, not the candidates'
+    assert want != planner.prompt_ids(query, [a, b])
+    seen = []
+
+    class _Recording(_ScriptedEngine):
+        def logits(self, ids):
+            seen.append(list(ids[: len(want)]))
+            return super().logits(ids)
+
+    answer = '[{"api":"sendEmail","parameters":{}},{"api":"getWeather","parameters":{}}]'
+    planner.engine = _Recording(tok, len(want), answer)
+    result = planner.plan(query, [a, b, c], selected=["sendEmail", "getWeather"])
+    assert result.text == answer
+    assert seen[0] == want
+
+
 def test_nothing_selected_gives_the_empty_plan_and_unknown_selection_is_refused(
     smol_planner, six_tools
 ):

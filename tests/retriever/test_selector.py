@@ -128,3 +128,22 @@ def test_must_threshold_splits_the_selection_into_required_and_optional(six_inde
     assert every.select("weather in Paris", tools).required == selection.tools
     with pytest.raises(ValueError, match="0"):
         ToolSelector(six_index, _record(), must_threshold=1.5)
+
+
+def test_selected_tools_come_in_the_order_the_query_asks_for_them(six_index):
+    by_name = {t.name: t for t in six_index.tools}
+    tools = [by_name["getWeather"], by_name["convertCurrency"]]
+    query = "Convert 100 EUR to USD. Then tell me the weather in Paris."
+    in_query = ToolSelector(six_index, _record())  # every probability 0.5: all selected
+    assert in_query.order == "query"
+    names = [t.name for t in in_query.select(query, tools).tools]
+    assert names == ["convertCurrency", "getWeather"]
+    as_listed = ToolSelector(six_index, _record(), order="candidates")
+    assert [t.name for t in as_listed.select(query, tools).tools] == ["getWeather", "convertCurrency"]
+    # one part: nothing to order by, candidate order stays
+    assert [t.name for t in in_query.select("weather and money", tools).tools] == [
+        "getWeather",
+        "convertCurrency",
+    ]
+    with pytest.raises(ValueError, match="order must be one of"):
+        ToolSelector(six_index, _record(), order="alphabetical")
