@@ -139,7 +139,10 @@ def test_selected_tools_come_in_the_order_the_query_asks_for_them(six_index):
     names = [t.name for t in in_query.select(query, tools).tools]
     assert names == ["convertCurrency", "getWeather"]
     as_listed = ToolSelector(six_index, _record(), order="candidates")
-    assert [t.name for t in as_listed.select(query, tools).tools] == ["getWeather", "convertCurrency"]
+    assert [t.name for t in as_listed.select(query, tools).tools] == [
+        "getWeather",
+        "convertCurrency",
+    ]
     # one part: nothing to order by, candidate order stays
     assert [t.name for t in in_query.select("weather and money", tools).tools] == [
         "getWeather",
