@@ -316,6 +316,7 @@ def stage_grammar(
     facts: QueryFacts | None = None,
     omit: Mapping[str, Collection[str]] | None = None,
     extend: bool = False,
+    in_order: bool = False,
 ) -> str:
     """The Lark grammar for decoding stage ``len(done)``.
 
@@ -336,6 +337,10 @@ def stage_grammar(
         extend: the list may not close before call ``len(done)`` (the decoder asks for one
             more call when the plan left a value the query states unused:
             :func:`agent.plan.unused_values`).
+        in_order: tools are first called in the order of ``tools``: call ``len(done)`` may
+            name a tool not called yet only if no uncalled required tool comes before it
+            there (so of the uncalled required tools, only the first). Tools already called
+            may be called again at any point.
 
     Raises:
         ValueError: a required tool is not among ``tools``, or more tools are required than
@@ -349,6 +354,10 @@ def stage_grammar(
     remaining = [t for t in tools if t.name in set(required) - called]
     others = [t for t in tools if t not in remaining]
     r, left = len(remaining), max_calls - i  # calls still needed, calls still allowed
+    if in_order and remaining:
+        due = tools.index(remaining[0])
+        others = [t for t in others if t.name in called or tools.index(t) < due]
+        remaining = remaining[:1]
     if r > left:
         raise ConfigError(f"{r} required tools do not fit in the {left} calls left of max_calls")
 

@@ -180,6 +180,11 @@ class Planner:
             ann@x.org and bob@x.org" becomes ``"ann@x.org, bob@x.org"`` (a string parameter
             with a plural name), ``["Ann"]`` becomes ``["Ann", "Bob"]`` (a list). Applied to
             the decoded plan before ``cover_values`` and again after it. On by default.
+        in_order: under constrained decoding with ``selected`` tools, the plan first calls
+            the required ones in the order of ``selected`` (a :class:`ToolSelector` gives
+            the order the query asks for them in); an optional one may come in before the
+            first required one still uncalled that it precedes, and a called tool may be
+            called again anywhere (:func:`agent.grammar.stage_grammar`'s ``in_order``).
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -201,6 +206,7 @@ class Planner:
         distinct_values: str = "call",
         cover_values: bool = True,
         whole_lists: bool = True,
+        in_order: bool = False,
     ) -> None:
         if distinct_values not in DISTINCT_MODES:
             modes = ", ".join(DISTINCT_MODES)
@@ -209,6 +215,7 @@ class Planner:
         self.distinct_values = distinct_values
         self.cover_values = cover_values
         self.whole_lists = whole_lists
+        self.in_order = in_order
         self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
         self.constrained = constrained
@@ -342,8 +349,8 @@ class Planner:
         must: Sequence[str] | None = None,
     ) -> tuple[str, int, int]:
         """Greedy decoding under the stage grammars; ``(text, new tokens, forced tokens)``."""
-        chosen = set(selected or ())
-        allowed = [t for t in tools if selected is None or t.name in chosen]
+        by_name = {t.name: t for t in tools}
+        allowed = list(tools) if selected is None else [by_name[n] for n in dict.fromkeys(selected)]
         required = list(selected or ()) if must is None else list(must)
         omit: dict[int, dict[str, set[str]]] = {}
         text, n_new, n_forced = "", 0, 0
@@ -539,6 +546,7 @@ class Planner:
                 required=required,
                 facts=facts,
                 omit=omit.get(len(done)),
+                in_order=self.in_order,
                 **kw,
             )
             return self._compile(grammar)

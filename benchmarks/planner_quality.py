@@ -126,6 +126,7 @@ def main() -> None:
                 "planwide",
                 "nocover",
                 "nolists",
+                "inorder",
                 *STRING_FLAGS,
             }
             or len(engines) > 1
@@ -134,7 +135,8 @@ def main() -> None:
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +words, +optwords, +freestrings"
+                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +inorder, +words, +optwords, "
+                "+freestrings"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
@@ -157,6 +159,7 @@ def main() -> None:
             else "call",
             cover_values="nocover" not in flags,
             whole_lists="nolists" not in flags,
+            in_order="inorder" in flags,
         )
         selector = None
         if "select" in flags:

@@ -165,6 +165,33 @@ def test_next_required_restricts_the_next_call(ll_tok):
     assert accepts(ll_tok, g, prefix + ',{"api":"weather","parameters":{}}]')
 
 
+def test_in_order_calls_new_tools_in_the_listed_order(ll_tok):
+    # listed: weather (required), alert (optional), geo (required)
+    tools = [WEATHER, ALERT, GEO]
+    w, a = '{"api":"weather","parameters":{}}', '{"api":"alert","parameters":{"text":"hi"}}'
+    g_ = '{"api":"geo","parameters":{"city":"Oslo"}}'
+
+    def stage(prefix, done, in_order=True):
+        return stage_grammar(
+            prefix, done, tools, max_calls=4, required=["weather", "geo"], in_order=in_order
+        )
+
+    g = stage("", [])
+    assert accepts(ll_tok, g, f"[{w},{g_}]")
+    assert not accepts(ll_tok, g, f"[{g_},{w}]")  # geo is listed after weather
+    assert not accepts(ll_tok, g, f"[{a},{w},{g_}]")  # so is the optional alert
+    assert accepts(ll_tok, stage("", [], in_order=False), f"[{g_},{w}]")
+    # after weather: the optional alert (listed before geo), weather again, or geo
+    g = stage(f"[{w}", [WEATHER])
+    assert accepts(ll_tok, g, f"[{w},{a},{g_}]")
+    assert accepts(ll_tok, g, f'[{w},{{"api":"weather","parameters":{{"lat":"x"}}}},{g_}]')
+    assert accepts(ll_tok, g, f"[{w},{g_}]")
+    # once every required tool is called, any tool may come
+    g = stage_grammar(f"[{g_}", [GEO], tools, max_calls=4, required=["geo"], in_order=True)
+    assert accepts(ll_tok, g, f"[{g_},{a}]")
+    assert accepts(ll_tok, g, f"[{g_},{w}]")
+
+
 def test_required_count_respects_the_length_cap(ll_tok):
     # two calls allowed, two required: the first call may not be spent on another tool
     g = stage_grammar("", [], [GEO, WEATHER, ALERT], max_calls=2, required=["geo", "weather"])
