@@ -70,10 +70,12 @@ def plan_with(
     selection = selector.select(query, tools)
     took = time.perf_counter() - start
     if selection.tools or not tools:
-        must = (
-            {} if selection.required is None else {"required": [t.name for t in selection.required]}
-        )
-        result = planner.plan(query, tools, selected=[t.name for t in selection.tools], **must)
+        extra: dict[str, Any] = {}
+        if selection.required is not None:
+            extra["required"] = [t.name for t in selection.required]
+        if selection.positions is not None:
+            extra["positions"] = selection.positions
+        result = planner.plan(query, tools, selected=[t.name for t in selection.tools], **extra)
     else:
         best = max(tools, key=lambda t: selection.probabilities.get(t.name, 0.0))
         result = planner.plan(query, [best])

@@ -316,7 +316,7 @@ def stage_grammar(
     facts: QueryFacts | None = None,
     omit: Mapping[str, Collection[str]] | None = None,
     extend: bool = False,
-    in_order: bool = False,
+    positions: Mapping[str, int] | None = None,
 ) -> str:
     """The Lark grammar for decoding stage ``len(done)``.
 
@@ -337,10 +337,12 @@ def stage_grammar(
         extend: the list may not close before call ``len(done)`` (the decoder asks for one
             more call when the plan left a value the query states unused:
             :func:`agent.plan.unused_values`).
-        in_order: tools are first called in the order of ``tools``: call ``len(done)`` may
-            name a tool not called yet only if no uncalled required tool comes before it
-            there (so of the uncalled required tools, only the first). Tools already called
-            may be called again at any point.
+        positions: where in the query each tool is asked for (a smaller number: earlier;
+            a tool not in it counts as 0). Tools are then first called in that order: call
+            ``len(done)`` may name a tool not called yet only if no uncalled required tool
+            is asked for before it. Tools asked for at the same position keep no order among
+            themselves, and a tool already called may be called again anywhere. ``None``:
+            any order.
 
     Raises:
         ValueError: a required tool is not among ``tools``, or more tools are required than
@@ -354,10 +356,10 @@ def stage_grammar(
     remaining = [t for t in tools if t.name in set(required) - called]
     others = [t for t in tools if t not in remaining]
     r, left = len(remaining), max_calls - i  # calls still needed, calls still allowed
-    if in_order and remaining:
-        due = tools.index(remaining[0])
-        others = [t for t in others if t.name in called or tools.index(t) < due]
-        remaining = remaining[:1]
+    if positions is not None and remaining:
+        due = min(positions.get(t.name, 0) for t in remaining)
+        remaining = [t for t in remaining if positions.get(t.name, 0) <= due]
+        others = [t for t in others if t.name in called or positions.get(t.name, 0) <= due]
     if r > left:
         raise ConfigError(f"{r} required tools do not fit in the {left} calls left of max_calls")
 

@@ -21,7 +21,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -180,11 +180,10 @@ class Planner:
             ann@x.org and bob@x.org" becomes ``"ann@x.org, bob@x.org"`` (a string parameter
             with a plural name), ``["Ann"]`` becomes ``["Ann", "Bob"]`` (a list). Applied to
             the decoded plan before ``cover_values`` and again after it. On by default.
-        in_order: under constrained decoding with ``selected`` tools, the plan first calls
-            the required ones in the order of ``selected`` (a :class:`ToolSelector` gives
-            the order the query asks for them in); an optional one may come in before the
-            first required one still uncalled that it precedes, and a called tool may be
-            called again anywhere (:func:`agent.grammar.stage_grammar`'s ``in_order``).
+        in_order: under constrained decoding, when :meth:`plan` is told where the query
+            asks for each selected tool (``positions``), tools are first called in that
+            order: no tool before a required one the query asks for earlier
+            (:func:`agent.grammar.stage_grammar`'s ``positions``). On by default.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -206,7 +205,7 @@ class Planner:
         distinct_values: str = "call",
         cover_values: bool = True,
         whole_lists: bool = True,
-        in_order: bool = False,
+        in_order: bool = True,
     ) -> None:
         if distinct_values not in DISTINCT_MODES:
             modes = ", ".join(DISTINCT_MODES)
@@ -265,6 +264,7 @@ class Planner:
         *,
         selected: Sequence[str] | None = None,
         required: Sequence[str] | None = None,
+        positions: Mapping[str, int] | None = None,
     ) -> PlanResult:
         """Plan the calls that answer ``query`` with ``tools``; never raises on bad output.
 
@@ -277,6 +277,9 @@ class Planner:
                 least once; ``[]`` gives the empty plan. ``None``: any candidate, any number.
             required: the selected tools the plan must call at least once (default: all of
                 ``selected``); the others may be called or left out.
+            positions: where in the query each selected tool is asked for (the selector's
+                :attr:`Selection.positions`; smaller is earlier); with ``in_order``, tools
+                are first called in that order.
         """
         start = time.perf_counter()
         if not tools or (selected is not None and not selected):
@@ -295,7 +298,10 @@ class Planner:
         with self._lock:
             if self.constrained:
                 facts = QueryFacts.of(query, self.ground_strings) if self.ground_values else None
-                text, n_new, n_forced = self._constrained(ids, tools, selected, facts, required)
+                order = positions if self.in_order and selected is not None else None
+                text, n_new, n_forced = self._constrained(
+                    ids, tools, selected, facts, required, order
+                )
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0
                 n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
@@ -347,6 +353,7 @@ class Planner:
         selected: Sequence[str] | None = None,
         facts: QueryFacts | None = None,
         must: Sequence[str] | None = None,
+        positions: Mapping[str, int] | None = None,
     ) -> tuple[str, int, int]:
         """Greedy decoding under the stage grammars; ``(text, new tokens, forced tokens)``."""
         by_name = {t.name: t for t in tools}
@@ -357,7 +364,7 @@ class Planner:
         restrict = False
         # each restart calls one more required tool or leaves out one more parameter
         for _ in range(len(required) + 1 + 4 * self.max_calls):
-            step = self._decode(ids, allowed, required, text, restrict, facts, omit)
+            step = self._decode(ids, allowed, required, text, restrict, facts, omit, positions)
             text, n_new, n_forced = step.text, n_new + step.new, n_forced + step.forced
             if step.restart is None:
                 break
@@ -506,10 +513,12 @@ class Planner:
         restrict: bool,
         facts: QueryFacts | None = None,
         omit: dict[int, dict[str, set[str]]] | None = None,
+        positions: Mapping[str, int] | None = None,
         extend: bool = False,
     ) -> _Step:
         """Decode after the prompt and the forced plan text ``head`` (complete calls).
         ``extend``: write exactly one more call (the list may not close first), and stop.
+        ``positions``: the order in which tools are first called (``stage_grammar``'s).
 
         The caller decodes again from the calls before call ``i`` (``step.restart`` is not None)
         when:
@@ -546,7 +555,7 @@ class Planner:
                 required=required,
                 facts=facts,
                 omit=omit.get(len(done)),
-                in_order=self.in_order,
+                positions=positions,
                 **kw,
             )
             return self._compile(grammar)

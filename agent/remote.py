@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agent.planner import PlanResult, read_plan
@@ -78,15 +78,17 @@ class RemotePlanner:
         *,
         selected: Sequence[str] | None = None,
         required: Sequence[str] | None = None,
+        positions: Mapping[str, int] | None = None,
     ) -> PlanResult:
         """Plan via the endpoint; transport errors and bad replies become recorded errors.
 
-        With ``selected`` (tool names from a selector) only those tools are offered;
-        ``required`` is not enforced (the endpoint decodes freely).
+        With ``selected`` (tool names from a selector) only those tools are offered, in that
+        order; ``required`` and ``positions`` are not enforced (the endpoint decodes freely).
         """
         start = time.perf_counter()
         if selected is not None:
-            tools = [t for t in tools if t.name in set(selected)]
+            by_name = {t.name: t for t in tools}
+            tools = [by_name[n] for n in dict.fromkeys(selected) if n in by_name]
         if not tools:
             return PlanResult(calls=[], text="[]", format_ok=True)
         result = PlanResult(calls=[], text="", format_ok=False)

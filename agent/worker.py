@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -54,9 +54,13 @@ def _info() -> dict[str, int]:
 
 
 def _plan(
-    query: str, tools: list[Tool], selected: list[str] | None, required: list[str] | None
+    query: str,
+    tools: list[Tool],
+    selected: list[str] | None,
+    required: list[str] | None,
+    positions: dict[str, int] | None,
 ) -> PlanResult:
-    return _PLANNER.plan(query, tools, selected=selected, required=required)
+    return _PLANNER.plan(query, tools, selected=selected, required=required, positions=positions)
 
 
 class PlannerProcess:
@@ -88,10 +92,12 @@ class PlannerProcess:
         *,
         selected: Sequence[str] | None = None,
         required: Sequence[str] | None = None,
+        positions: Mapping[str, int] | None = None,
     ) -> PlanResult:
         chosen = list(selected) if selected is not None else None
         must = list(required) if required is not None else None
-        return self._pool.submit(_plan, query, list(tools), chosen, must).result()
+        order = dict(positions) if positions is not None else None
+        return self._pool.submit(_plan, query, list(tools), chosen, must, order).result()
 
     def info(self) -> dict[str, int]:
         """The child's process id and niceness."""

@@ -10,7 +10,9 @@ take any value of their type (`Planner(ground_values=False)`), `+words` / `+optw
 let a parameter repeat another's value (`Planner(distinct_values="off")`), `+planwide` to keep
 optional parameters from repeating earlier calls' values too (`"plan"`), `+nocover` to leave
 unused stated values unused (`Planner(cover_values=False)`), `+nolists` to leave a list the
-query writes cut where the model cut it (`Planner(whole_lists=False)`); MODEL an
+query writes cut where the model cut it (`Planner(whole_lists=False)`), `+anyorder` to let
+the plan call the selected tools in any order (`Planner(in_order=False)`; `--selector-order`
+sets the order the prompt lists them in); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -126,7 +128,7 @@ def main() -> None:
                 "planwide",
                 "nocover",
                 "nolists",
-                "inorder",
+                "anyorder",
                 *STRING_FLAGS,
             }
             or len(engines) > 1
@@ -135,7 +137,7 @@ def main() -> None:
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +inorder, +words, +optwords, "
+                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +words, +optwords, "
                 "+freestrings"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
@@ -159,7 +161,7 @@ def main() -> None:
             else "call",
             cover_values="nocover" not in flags,
             whole_lists="nolists" not in flags,
-            in_order="inorder" in flags,
+            in_order="anyorder" not in flags,
         )
         selector = None
         if "select" in flags:

@@ -189,6 +189,7 @@ class Selection:
     tools: list[Tool]  # the selected tools, in the selector's order (see ToolSelector)
     probabilities: dict[str, float]  # every candidate's probability
     required: list[Tool] | None = None  # the selected tools a plan must call (None: all)
+    positions: dict[str, int] | None = None  # per candidate: the query part it fits best
 
 
 class ToolSelector:
@@ -203,7 +204,8 @@ class ToolSelector:
         order: how :meth:`select` orders the selected tools (:data:`ORDERS`): ``query``, the
             order in which the query asks for them (the part of the query each fits best;
             ties keep candidate order), or ``candidates``. The planner lists them in its
-            prompt in this order.
+            prompt in this order; with ``query``, the selection also says each candidate's
+            part (``Selection.positions``), in which order the planner calls them.
 
     Raises:
         SelectorError: the index was built with another embedding model than the selector.
@@ -286,7 +288,8 @@ class ToolSelector:
         chosen = [tools[j] for j in ranked if probs[j] >= self.threshold]
         by_name = {t.name: p for t, p in zip(tools, probs, strict=True)}
         required = [t for t in chosen if by_name[t.name] >= self.must_threshold]
-        return Selection(chosen, by_name, required)
+        positions = {t.name: w for t, w in zip(tools, where, strict=True)}
+        return Selection(chosen, by_name, required, positions if self.order == "query" else None)
 
 
 def resolve_selector(

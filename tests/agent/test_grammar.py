@@ -165,29 +165,32 @@ def test_next_required_restricts_the_next_call(ll_tok):
     assert accepts(ll_tok, g, prefix + ',{"api":"weather","parameters":{}}]')
 
 
-def test_in_order_calls_new_tools_in_the_listed_order(ll_tok):
-    # listed: weather (required), alert (optional), geo (required)
-    tools = [WEATHER, ALERT, GEO]
+def test_positions_order_the_first_calls(ll_tok):
+    # asked for in this order: weather (required), alert (optional), geo (required)
+    tools = [GEO, ALERT, WEATHER]
+    at = {"weather": 0, "alert": 1, "geo": 2}
     w, a = '{"api":"weather","parameters":{}}', '{"api":"alert","parameters":{"text":"hi"}}'
     g_ = '{"api":"geo","parameters":{"city":"Oslo"}}'
 
-    def stage(prefix, done, in_order=True):
+    def stage(prefix, done, positions=at):
         return stage_grammar(
-            prefix, done, tools, max_calls=4, required=["weather", "geo"], in_order=in_order
+            prefix, done, tools, max_calls=4, required=["weather", "geo"], positions=positions
         )
 
     g = stage("", [])
     assert accepts(ll_tok, g, f"[{w},{g_}]")
-    assert not accepts(ll_tok, g, f"[{g_},{w}]")  # geo is listed after weather
+    assert not accepts(ll_tok, g, f"[{g_},{w}]")  # geo is asked for after weather
     assert not accepts(ll_tok, g, f"[{a},{w},{g_}]")  # so is the optional alert
-    assert accepts(ll_tok, stage("", [], in_order=False), f"[{g_},{w}]")
-    # after weather: the optional alert (listed before geo), weather again, or geo
+    assert accepts(ll_tok, stage("", [], positions=None), f"[{g_},{w}]")
+    # tools asked for at the same position keep no order
+    assert accepts(ll_tok, stage("", [], positions={"weather": 0, "geo": 0}), f"[{g_},{w}]")
+    # after weather: the optional alert (asked for before geo), weather again, or geo
     g = stage(f"[{w}", [WEATHER])
     assert accepts(ll_tok, g, f"[{w},{a},{g_}]")
     assert accepts(ll_tok, g, f'[{w},{{"api":"weather","parameters":{{"lat":"x"}}}},{g_}]')
     assert accepts(ll_tok, g, f"[{w},{g_}]")
     # once every required tool is called, any tool may come
-    g = stage_grammar(f"[{g_}", [GEO], tools, max_calls=4, required=["geo"], in_order=True)
+    g = stage_grammar(f"[{g_}", [GEO], tools, max_calls=4, required=["geo"], positions=at)
     assert accepts(ll_tok, g, f"[{g_},{a}]")
     assert accepts(ll_tok, g, f"[{g_},{w}]")
 

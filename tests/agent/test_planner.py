@@ -622,3 +622,28 @@ def test_a_list_the_model_cut_short_is_given_whole(smol_folder):
             tok, query, [mail], [cut], max_new_tokens=200, whole_lists=lists, cover_values=False
         )
         assert planner.plan(query, [mail]).text == expected, lists
+
+
+def test_tools_are_first_called_in_the_order_the_query_asks_for_them(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    weather = Tool(name="getWeather", description="Weather now.")
+    mail = Tool(name="sendEmail", description="Send an email.")
+    query = "email Ann, then the weather"
+    w, m = '{"api":"getWeather","parameters":{}}', '{"api":"sendEmail","parameters":{}}'
+    answers = [f"[{w},{m}]", f"[{m},{w}]"]  # the model prefers the wrong order
+    asked = {"sendEmail": 0, "getWeather": 1}
+    for in_order, first in ((True, "sendEmail"), (False, "getWeather")):
+        planner = _scripted(tok, query, [mail, weather], answers, in_order=in_order)
+        result = planner.plan(
+            query, [weather, mail], selected=["sendEmail", "getWeather"], positions=asked
+        )
+        assert result.format_ok, result.text
+        assert len(result.calls) == 2 and result.calls[0].api == first
+    # without positions there is no order to keep
+    planner = _scripted(tok, query, [mail, weather], answers)
+    result = planner.plan(query, [weather, mail], selected=["sendEmail", "getWeather"])
+    assert [c.api for c in result.calls] == ["getWeather", "sendEmail"]

@@ -136,8 +136,9 @@ def test_selected_tools_come_in_the_order_the_query_asks_for_them(six_index):
     query = "Convert 100 EUR to USD. Then tell me the weather in Paris."
     in_query = ToolSelector(six_index, _record())  # every probability 0.5: all selected
     assert in_query.order == "query"
-    names = [t.name for t in in_query.select(query, tools).tools]
-    assert names == ["convertCurrency", "getWeather"]
+    selection = in_query.select(query, tools)
+    assert [t.name for t in selection.tools] == ["convertCurrency", "getWeather"]
+    assert selection.positions == {"convertCurrency": 0, "getWeather": 1}
     as_listed = ToolSelector(six_index, _record(), order="candidates")
     assert [t.name for t in as_listed.select(query, tools).tools] == [
         "getWeather",
