@@ -24,13 +24,14 @@ from functools import cached_property
 from typing import Any
 
 from agent.grounding import (
+    date_forms,
     mentioned,
-    query_dates,
     query_numbers,
     query_quotes,
     query_words,
     word_forms,
 )
+from index.text import split_identifier
 from toolrag.errors import ConfigError
 from toolrag.types import Param, ParamType, Tool
 
@@ -117,10 +118,10 @@ def regex_literal(text: str) -> str:
 class QueryFacts:
     """What a query states that values can be checked against: its numbers
     (:func:`agent.grounding.query_numbers`), its words and the separators between them
-    (:func:`agent.grounding.query_words`) with the ISO form of the dates it writes out
-    (:func:`agent.grounding.query_dates`), what it quotes (:func:`agent.grounding.query_quotes`)
-    and its text; ``strings`` says which plain string values must be made of its words (one of
-    :data:`STRING_MODES`)."""
+    (:func:`agent.grounding.query_words`) with the ISO form of the dates it writes out, what it
+    quotes (:func:`agent.grounding.query_quotes`), its dates in ISO form and as written
+    (:func:`agent.grounding.date_forms`) and its text; ``strings`` says which plain string
+    values must be made of its words (one of :data:`STRING_MODES`)."""
 
     text: str
     numbers: tuple[int | float, ...]
@@ -128,6 +129,8 @@ class QueryFacts:
     separators: tuple[str, ...] = ()
     strings: str = "free"
     quotes: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()  # the ISO form of each date it states
+    date_texts: tuple[str, ...] = ()  # each date as it writes it
 
     @property
     def max_string(self) -> int:
@@ -138,9 +141,13 @@ class QueryFacts:
     def of(cls, query: str, strings: str = "free") -> QueryFacts:
         check_string_mode(strings)
         words, seps = query_words(query)
-        words += [d for d in query_dates(query) if d not in words]
+        iso, written = date_forms(query)
+        words += [d for d in iso if d not in words]
         quotes = tuple(q for q in query_quotes(query) if q not in words)  # one word: a run
-        return cls(query, tuple(query_numbers(query)), tuple(words), tuple(seps), strings, quotes)
+        numbers = tuple(query_numbers(query))
+        return cls(
+            query, numbers, tuple(words), tuple(seps), strings, quotes, tuple(iso), tuple(written)
+        )
 
     def string_pattern(self, required: bool) -> str:
         """The pattern of a plain string value: up to :data:`MAX_WORDS` of the query's words
@@ -215,6 +222,42 @@ def _plain_string(schema: Any) -> bool:
     )
 
 
+DATE_EXCLUDED = frozenset({"range", "ranges", "format", "formats", "time", "times"})
+"""Words that make a parameter named for a date something else: ``date_range``, ``date_format``,
+``date_time``."""
+
+
+def date_param(param: Param) -> bool:
+    """A string parameter that takes one calendar date: its schema says ``"format": "date"``,
+    or it is a plain string whose name has the word "date" (``due_date``, ``dateOfBirth``) and
+    none of :data:`DATE_EXCLUDED`.
+
+    Example:
+        >>> [date_param(Param(name=n)) for n in ("due_date", "startDate", "date_range", "update")]
+        [True, True, False, False]
+    """
+    schema = param.value_schema()
+    if schema.get("type") != "string":
+        return False
+    if schema.get("format") == "date":
+        return True
+    words = set(split_identifier(param.name).split())
+    return _plain_string(schema) and "date" in words and not words & DATE_EXCLUDED
+
+
+def _dated(param: Param, schema: dict[str, Any], facts: QueryFacts) -> dict[str, Any] | None:
+    """A date parameter's (:func:`date_param`) schema narrowed to the dates the query states:
+    their ISO forms, and for a parameter with no format of its own also the dates as written;
+    None where an optional one has none to take (the parameter is then left out), ``schema``
+    itself where a required one has none. A year alone is no date: "a horse born in 2010"
+    gives ``birth_date`` nothing to take."""
+    iso_only = schema.get("format") == "date"
+    options = list(dict.fromkeys(facts.dates if iso_only else (*facts.dates, *facts.date_texts)))
+    if options:
+        return {"type": "string", "enum": options}
+    return schema if param.required else None
+
+
 def _value_schema(
     param: Param, refs: Refs = (), facts: QueryFacts | None = None
 ) -> dict[str, Any] | None:
@@ -232,6 +275,8 @@ def _value_schema(
     pattern = _refs_for(param, refs)
     if facts is not None:
         schema = _grounded(schema, facts, param.required)
+        if schema is not None and date_param(param):
+            schema = _dated(param, schema, facts)
     if schema is None:
         return {"type": "string", "pattern": pattern} if pattern else None
     if _plain_string(schema):

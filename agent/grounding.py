@@ -281,6 +281,28 @@ def query_dates(query: str) -> list[str]:
     return list(dict.fromkeys(iso for _, iso in sorted(found)))
 
 
+def date_forms(query: str) -> tuple[list[str], list[str]]:
+    """The dates a query states, as values may take them: ``(iso, written)``, the ISO form of
+    each (those it writes out, :func:`query_dates`, and those it writes in ISO form) and each as
+    the query writes it, both in the query's order and without repeats.
+
+    Example:
+        >>> date_forms("Born on June 15, 2021, due 2021-03-20, seen 2019 (a year)")
+        (['2021-06-15', '2021-03-20'], ['June 15, 2021', '2021-03-20'])
+    """
+    found: list[tuple[int, str, str]] = []
+    for pattern in (*_DATES, _ISO_DATE):
+        for m in pattern.finditer(query):
+            iso = query_dates(m[0]) or ([m[0]] if pattern is _ISO_DATE else [])
+            if iso:
+                found.append((m.start(), iso[0], m[0]))
+    found.sort()
+    return (
+        list(dict.fromkeys(iso for _, iso, _ in found)),
+        list(dict.fromkeys(text for _, _, text in found)),
+    )
+
+
 _ORDINAL_OR_COMPOUND = re.compile(r"(?:st|nd|rd|th)\b|-[A-Za-z]", re.IGNORECASE)
 _ISO_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://[^\s\"'<>]*[^\s\"'<>.,;:!?)]")

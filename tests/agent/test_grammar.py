@@ -448,6 +448,48 @@ def test_word_grounded_strings_take_dates_the_query_writes_in_iso_form(ll_tok):
     assert not accepts(ll_tok, g, _mail(call % "reminder 2022-05-02"))
 
 
+NEONATE = Tool(
+    name="gestationalAge",
+    parameters=[
+        Param(name="birth_date", required=True),
+        Param(name="due_date"),
+        Param(name="date_range"),  # a range, not one date: a plain string
+        Param(name="visit", json_schema={"type": "string", "format": "date"}),
+    ],
+)
+
+
+def _neonate(args: str) -> str:
+    return '[{"api":"gestationalAge","parameters":{' + args + "}}]"
+
+
+@pytest.mark.parametrize(
+    "args, ok",
+    [
+        ('"birth_date":"2021-06-15","due_date":"2021-03-20"', True),
+        ('"birth_date":"June 15, 2021"', True),  # as the query writes it
+        ('"birth_date":"2010"', False),  # a year alone is no date
+        ('"birth_date":"2010, human"', False),
+        ('"birth_date":"2021-06-16"', False),  # not a date the query states
+        ('"birth_date":"2021-06-15","date_range":"June 15, 2021, due 2021-03-20"', True),
+        ('"birth_date":"2021-06-15","visit":"2021-03-20"', True),
+        ('"birth_date":"2021-06-15","visit":"March 20, 2021"', False),  # format date: ISO only
+    ],
+)
+def test_date_parameters_take_the_dates_the_query_states(ll_tok, args, ok):
+    query = "A horse born in 2010 in human years; a neonate born June 15, 2021, due 2021-03-20"
+    g = stage_grammar("", [], [NEONATE], max_calls=2, facts=QueryFacts.of(query, "all"))
+    assert accepts(ll_tok, g, _neonate(args)) is ok
+
+
+def test_an_optional_date_parameter_is_left_out_when_the_query_states_no_date(ll_tok):
+    facts = QueryFacts.of("A neonate born in 2021, in June", "all")
+    g = stage_grammar("", [], [NEONATE], max_calls=2, facts=facts)
+    assert not accepts(ll_tok, g, _neonate('"birth_date":"June","due_date":"June"'))
+    assert not accepts(ll_tok, g, _neonate('"birth_date":"June","visit":"2021-06-01"'))
+    assert accepts(ll_tok, g, _neonate('"birth_date":"June"'))  # required: a plain string
+
+
 def test_unknown_string_mode_is_refused():
     with pytest.raises(ValueError, match="strings must be one of"):
         QueryFacts.of("hi", "spans")
