@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
 
 from agent.grammar import QueryFacts, closed_calls, stage_grammar
@@ -488,6 +490,12 @@ def test_an_optional_date_parameter_is_left_out_when_the_query_states_no_date(ll
     assert not accepts(ll_tok, g, _neonate('"birth_date":"June","due_date":"June"'))
     assert not accepts(ll_tok, g, _neonate('"birth_date":"June","visit":"2021-06-01"'))
     assert accepts(ll_tok, g, _neonate('"birth_date":"June"'))  # required: a plain string
+
+
+def test_the_module_examples_hold():
+    import agent.grammar
+
+    assert doctest.testmod(agent.grammar).failed == 0
 
 
 def test_unknown_string_mode_is_refused():
