@@ -31,8 +31,8 @@ from agent.grounding import (
     query_words,
     word_forms,
 )
-from index.text import split_identifier
 from toolrag.errors import ConfigError
+from toolrag.text import split_identifier
 from toolrag.types import Param, ParamType, Tool
 
 NOT_A_REFERENCE = r"^([^$\s](.*[^\s])?)?$"

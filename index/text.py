@@ -12,9 +12,10 @@ from functools import lru_cache
 
 import Stemmer
 
+from toolrag.text import CAMEL
+from toolrag.text import split_identifier as split_identifier  # re-exported; its home
 from toolrag.types import Tool
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[a-z0-9]+")
 
 # A small English stop list: BM25's idf already discounts common words; this only drops the ones
@@ -81,11 +82,6 @@ STOPWORDS = frozenset(
 )
 
 
-def split_identifier(name: str) -> str:
-    """``getWeatherForecast`` / ``get_weather_forecast`` -> ``get weather forecast``."""
-    return " ".join(_CAMEL.sub(" ", name).replace("_", " ").replace("-", " ").split()).lower()
-
-
 class TextTemplate(StrEnum):
     """Which parts of a tool go into its indexed text."""
 
@@ -137,5 +133,5 @@ def tokenize(text: str, *, stem: bool = True) -> list[str]:
         >>> tokenize("getWeatherForecast for the cities")
         ['weather', 'forecast', 'citi']
     """
-    words = [w for w in _WORD.findall(_CAMEL.sub(" ", text).lower()) if w not in STOPWORDS]
+    words = [w for w in _WORD.findall(CAMEL.sub(" ", text).lower()) if w not in STOPWORDS]
     return _stemmer("english").stemWords(words) if stem else words
