@@ -262,11 +262,14 @@ _DATES = [
 def query_dates(query: str) -> list[str]:
     """The calendar dates a query writes out, as ISO dates (``2022-05-01``), in order and
     without repeats: ``May 1st, 2022``, ``1 May 2022``, ``the 1st of May, 2022``, ``5/1/2022``
-    (month first). A date already written in ISO form is one of the query's words.
+    (month first, unless the first number cannot be a month: ``31/12/2023``). A date already
+    written in ISO form is one of the query's words.
 
     Example:
         >>> query_dates("From January 19, 2020, to the 24th of Aug 2022 (not 31/31/2022)")
         ['2020-01-19', '2022-08-24']
+        >>> query_dates("From 01/02/2023 to 31/12/2023")
+        ['2023-01-02', '2023-12-31']
     """
     found: list[tuple[int, str]] = []
     for pattern in _DATES:
@@ -276,7 +279,12 @@ def query_dates(query: str) -> list[str]:
             try:
                 day = datetime.date(int(m["year"]), month_no, int(m["day"]))
             except ValueError:
-                continue
+                if not month.isdigit() or month_no <= 12:
+                    continue
+                try:  # 31/12/2023: no month 31, so day first
+                    day = datetime.date(int(m["year"]), int(m["day"]), month_no)
+                except ValueError:
+                    continue
             found.append((m.start(), day.isoformat()))
     return list(dict.fromkeys(iso for _, iso in sorted(found)))
 
