@@ -187,15 +187,22 @@ class _LoopingEngine:
         return logits
 
 
-def test_selected_tools_are_all_called_and_no_call_repeats(smol_folder):
+def _weather_mail_flight(smol_folder):
+    """The tokenizer, and three tools without parameters: getWeather, sendEmail, bookFlight."""
     from transformers import AutoTokenizer
 
     from toolrag.types import Tool
 
-    tok = AutoTokenizer.from_pretrained(smol_folder)
-    a = Tool(name="getWeather", description="Weather now.")
-    b = Tool(name="sendEmail", description="Send an email.")
-    c = Tool(name="bookFlight", description="Book a flight.")
+    tools = (
+        Tool(name="getWeather", description="Weather now."),
+        Tool(name="sendEmail", description="Send an email."),
+        Tool(name="bookFlight", description="Book a flight."),
+    )
+    return AutoTokenizer.from_pretrained(smol_folder), tools
+
+
+def test_selected_tools_are_all_called_and_no_call_repeats(smol_folder):
+    tok, (a, b, c) = _weather_mail_flight(smol_folder)
     query = "weather, and email it"
     planner = Planner(None, tok, max_new_tokens=200)
     # the prompt lists only the selected tools
@@ -221,14 +228,7 @@ def test_selected_tools_are_all_called_and_no_call_repeats(smol_folder):
 
 
 def test_the_prompt_lists_the_selected_tools_in_the_selection_order(smol_folder):
-    from transformers import AutoTokenizer
-
-    from toolrag.types import Tool
-
-    tok = AutoTokenizer.from_pretrained(smol_folder)
-    a = Tool(name="getWeather", description="Weather now.")
-    b = Tool(name="sendEmail", description="Send an email.")
-    c = Tool(name="bookFlight", description="Book a flight.")
+    tok, (a, b, c) = _weather_mail_flight(smol_folder)
     query = "email Ann, then the weather"
     planner = Planner(None, tok, max_new_tokens=60)
     want = planner.prompt_ids(query, [b, a])  # the selector's order, not the candidates'
@@ -625,13 +625,7 @@ def test_a_list_the_model_cut_short_is_given_whole(smol_folder):
 
 
 def test_tools_are_first_called_in_the_order_the_query_asks_for_them(smol_folder):
-    from transformers import AutoTokenizer
-
-    from toolrag.types import Tool
-
-    tok = AutoTokenizer.from_pretrained(smol_folder)
-    weather = Tool(name="getWeather", description="Weather now.")
-    mail = Tool(name="sendEmail", description="Send an email.")
+    tok, (weather, mail, _) = _weather_mail_flight(smol_folder)
     query = "email Ann, then the weather"
     w, m = '{"api":"getWeather","parameters":{}}', '{"api":"sendEmail","parameters":{}}'
     answers = [f"[{w},{m}]", f"[{m},{w}]"]  # the model prefers the wrong order
