@@ -113,7 +113,13 @@ def main() -> None:
         fed0 = planner.engine.fed_tokens
         secs, toks = [], []
         for inst, tools, sel in zip(data, cand_lists, selections, strict=True):
-            r = planner.plan(inst.query, tools, selected=[t.name for t in sel.tools])
+            r = planner.plan(
+                inst.query,
+                tools,
+                selected=[t.name for t in sel.tools],
+                required=None if sel.required is None else [t.name for t in sel.required],
+                positions=sel.positions,
+            )
             secs.append(r.seconds)
             toks.append(r.new_tokens)
         total = sum(secs)
