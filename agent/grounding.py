@@ -289,6 +289,18 @@ def query_dates(query: str) -> list[str]:
     return list(dict.fromkeys(iso for _, iso in sorted(found)))
 
 
+def _date_matches(query: str) -> list[tuple[re.Match[str], str]]:
+    """Each date the query writes (:data:`_DATES`, or in ISO form) with its ISO form, pattern
+    by pattern."""
+    out = []
+    for pattern in (*_DATES, _ISO_DATE):
+        for m in pattern.finditer(query):
+            iso = query_dates(m[0]) or ([m[0]] if pattern is _ISO_DATE else [])
+            if iso:
+                out.append((m, iso[0]))
+    return out
+
+
 def date_forms(query: str) -> tuple[list[str], list[str]]:
     """The dates a query states, as values may take them: ``(iso, written)``, the ISO form of
     each (those it writes out, :func:`query_dates`, and those it writes in ISO form) and each as
@@ -298,13 +310,7 @@ def date_forms(query: str) -> tuple[list[str], list[str]]:
         >>> date_forms("Born on June 15, 2021, due 2021-03-20, seen 2019 (a year)")
         (['2021-06-15', '2021-03-20'], ['June 15, 2021', '2021-03-20'])
     """
-    found: list[tuple[int, str, str]] = []
-    for pattern in (*_DATES, _ISO_DATE):
-        for m in pattern.finditer(query):
-            iso = query_dates(m[0]) or ([m[0]] if pattern is _ISO_DATE else [])
-            if iso:
-                found.append((m.start(), iso[0], m[0]))
-    found.sort()
+    found = sorted((m.start(), iso, m[0]) for m, iso in _date_matches(query))
     return (
         list(dict.fromkeys(iso for _, iso, _ in found)),
         list(dict.fromkeys(text for _, _, text in found)),
@@ -342,12 +348,10 @@ def stated_values(query: str) -> list[tuple[int | float | str, ...]]:
         if free(m):
             found.append((m.start(), (m[0],)))
             taken.append(m.span())
-    for pattern in (*_DATES, _ISO_DATE):
-        for m in pattern.finditer(query):
-            iso = query_dates(m[0]) or ([m[0]] if pattern is _ISO_DATE else [])
-            if iso and free(m):
-                found.append((m.start(), (iso[0],)))
-                taken.append(m.span())
+    for m, iso in _date_matches(query):
+        if free(m):
+            found.append((m.start(), (iso,)))
+            taken.append(m.span())
     for m in _NUMBER.finditer(query):
         if not free(m) or _ORDINAL_OR_COMPOUND.match(query, m.end("num")):
             continue

@@ -74,6 +74,15 @@ class PlanResult:
         }
 
 
+def in_selection_order(tools: Sequence[Tool], selected: Sequence[str] | None) -> list[Tool]:
+    """The ``tools`` that ``selected`` names, in its order (each once; names not among
+    ``tools`` are skipped); all of ``tools`` when ``selected`` is None."""
+    if selected is None:
+        return list(tools)
+    by_name = {t.name: t for t in tools}
+    return [by_name[n] for n in dict.fromkeys(selected) if n in by_name]
+
+
 def read_plan(
     result: PlanResult,
     query: str,
@@ -290,18 +299,14 @@ class Planner:
                 raise ConfigError(f"selected tools {sorted(unknown)} are not among the candidates")
         if required is not None and not set(required) <= set(selected or ()):
             raise ConfigError(f"required tools {sorted(required)} must be among the selected ones")
-        shown = tools
-        if selected is not None and self.show_selected_only:
-            by_name = {t.name: t for t in tools}
-            shown = [by_name[name] for name in dict.fromkeys(selected)]
-        ids = self.prompt_ids(query, shown)
+        allowed = in_selection_order(tools, selected)
+        ids = self.prompt_ids(query, allowed if self.show_selected_only else tools)
         with self._lock:
             if self.constrained:
                 facts = QueryFacts.of(query, self.ground_strings) if self.ground_values else None
+                must = list(selected or ()) if required is None else list(required)
                 order = positions if self.in_order and selected is not None else None
-                text, n_new, n_forced = self._constrained(
-                    ids, tools, selected, facts, required, order
-                )
+                text, n_new, n_forced = self._constrained(ids, allowed, must, facts, order)
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0
                 n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
@@ -349,16 +354,13 @@ class Planner:
     def _constrained(
         self,
         ids: list[int],
-        tools: Sequence[Tool],
-        selected: Sequence[str] | None = None,
+        allowed: Sequence[Tool],
+        required: Sequence[str],
         facts: QueryFacts | None = None,
-        must: Sequence[str] | None = None,
         positions: Mapping[str, int] | None = None,
     ) -> tuple[str, int, int]:
-        """Greedy decoding under the stage grammars; ``(text, new tokens, forced tokens)``."""
-        by_name = {t.name: t for t in tools}
-        allowed = list(tools) if selected is None else [by_name[n] for n in dict.fromkeys(selected)]
-        required = list(selected or ()) if must is None else list(must)
+        """Greedy decoding under the stage grammars, calls naming only ``allowed`` tools and
+        each of ``required`` at least once; ``(text, new tokens, forced tokens)``."""
         omit: dict[int, dict[str, set[str]]] = {}
         text, n_new, n_forced = "", 0, 0
         restrict = False

@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from agent.planner import PlanResult, read_plan
+from agent.planner import PlanResult, in_selection_order, read_plan
 from agent.prompt import messages
 from toolrag.errors import ConfigError
 from toolrag.types import Tool
@@ -86,9 +86,7 @@ class RemotePlanner:
         order; ``required`` and ``positions`` are not enforced (the endpoint decodes freely).
         """
         start = time.perf_counter()
-        if selected is not None:
-            by_name = {t.name: t for t in tools}
-            tools = [by_name[n] for n in dict.fromkeys(selected) if n in by_name]
+        tools = in_selection_order(tools, selected)
         if not tools:
             return PlanResult(calls=[], text="[]", format_ok=True)
         result = PlanResult(calls=[], text="", format_ok=False)

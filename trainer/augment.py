@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
-from index.text import split_identifier
+from toolrag.text import split_identifier
 from toolrag.types import REFERENCE_PATTERN, Instance, ParamType, Tool, ToolCall
 
 CONNECTIVES = ("Also, ", "And ", "Then ", "Do the same for this: ")
