@@ -28,6 +28,7 @@ from agent.grounding import (
     mentioned,
     query_numbers,
     query_quotes,
+    query_runs,
     query_words,
     word_forms,
 )
@@ -89,9 +90,10 @@ def _ref_pattern(options: Sequence[tuple[int, Sequence[str]]]) -> str | None:
     return f"^({'|'.join(alts)})$" if alts else None
 
 
-STRING_MODES = ("free", "optional", "all")
+STRING_MODES = ("free", "optional", "all", "spans")
 """Which plain string values must be made of the query's words (:meth:`QueryFacts.string_pattern`):
-none (any string), the optional parameters' only, or all."""
+none (any string), the optional parameters' only, or all; ``spans``: all, and the words in the
+order the query writes them, one after another."""
 
 
 def check_string_mode(strings: str) -> str:
@@ -131,6 +133,7 @@ class QueryFacts:
     quotes: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()  # the ISO form of each date it states
     date_texts: tuple[str, ...] = ()  # each date as it writes it
+    runs: tuple[tuple[tuple[str, str], ...], ...] = ()  # :func:`agent.grounding.query_runs`
 
     @property
     def max_string(self) -> int:
@@ -145,8 +148,17 @@ class QueryFacts:
         words += [d for d in iso if d not in words]
         quotes = tuple(q for q in query_quotes(query) if q not in words)  # one word: a run
         numbers = tuple(query_numbers(query))
+        runs = tuple(tuple(r) for r in query_runs(query))
         return cls(
-            query, numbers, tuple(words), tuple(seps), strings, quotes, tuple(iso), tuple(written)
+            query,
+            numbers,
+            tuple(words),
+            tuple(seps),
+            strings,
+            quotes,
+            tuple(iso),
+            tuple(written),
+            runs,
         )
 
     def string_pattern(self, required: bool) -> str:
@@ -159,7 +171,7 @@ class QueryFacts:
         France"``)."""
         if self.strings == "free" or (self.strings == "optional" and required) or not self.words:
             return self._bounded_pattern
-        return self._words_pattern
+        return self._spans_pattern if self.strings == "spans" else self._words_pattern
 
     @cached_property
     def _bounded_pattern(self) -> str:
@@ -172,6 +184,50 @@ class QueryFacts:
         sep = "(" + "|".join(regex_literal(s) for s in self.separators or (" ",)) + ")"
         run = f"{word}({sep}{word}){{0,{MAX_WORDS - 1}}}"
         return "^(" + "|".join([*(regex_literal(q) for q in self.quotes), run]) + ")$"
+
+    @cached_property
+    def _spans_pattern(self) -> str:  # built once per query, used by every string parameter
+        def word(w: str) -> str:
+            forms = word_forms(w)
+            return regex_literal(forms[0]) if len(forms) == 1 else _alt(forms)
+
+        spans: dict[str, None] = {}
+        for run in map(_joined, self.runs):
+            for i in range(len(run)):
+                tail = ""
+                for w, sep in reversed(run[i + 1 : i + MAX_WORDS]):
+                    tail = f"({_separator(sep)}{word(w)}{tail})?"
+                spans[word(run[i][0]) + tail] = None
+        whole = dict.fromkeys([*self.quotes, *self.dates])  # a date's ISO form: one "word"
+        return "^(" + "|".join([*(regex_literal(q) for q in whole), *spans]) + ")$"
+
+
+_CONJUNCTION = re.compile(r",?\s+(?:and|or)\s+|,\s+", re.IGNORECASE)
+
+
+def _joined(run: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``run`` with each "and"/"or" between two words made part of the separator before the
+    next word: ``[("a", ""), ("and", " "), ("b", " ")]`` -> ``[("a", ""), ("b", " and ")]``."""
+    out: list[tuple[str, str]] = []
+    for w, sep in run:
+        if len(out) > 1 and out[-1][0].lower() in ("and", "or"):
+            conj, before = out.pop()
+            sep = before + conj + sep
+        out.append((w, sep))
+    return out
+
+
+def _separator(sep: str) -> str:
+    """The regex of a separator between two words of a span: as written, or, where it joins
+    list items (", and ", " or "), a plain ``", "``: "fever, cough, and sore throat" lists
+    its symptoms as ``"fever, cough, sore throat"``."""
+    if _CONJUNCTION.fullmatch(sep) and sep != ", ":
+        return _alt([sep, ", "])
+    return regex_literal(sep)
+
+
+def _alt(options: Sequence[str]) -> str:
+    return "(" + "|".join(regex_literal(o) for o in options) + ")"
 
 
 def _in_range(schema: dict[str, Any], x: float) -> bool:

@@ -202,6 +202,22 @@ def word_forms(word: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def _query_word_matches(query: str) -> list[tuple[str, str]]:
+    """Each word of the query (its edge punctuation shed, :data:`_EDGE`) with the text between
+    it and the word before (``""`` for the first)."""
+    out: list[tuple[str, str]] = []
+    end = None
+    for m in re.finditer(r"\S+", query):
+        raw = m[0]
+        start = m.start() + len(raw) - len(raw.lstrip(_EDGE))
+        stop = m.end() - (len(raw) - len(raw.rstrip(_EDGE)))
+        if start >= stop:
+            continue
+        out.append((query[start:stop], query[end:start] if end is not None else ""))
+        end = stop
+    return out
+
+
 def query_words(query: str) -> tuple[list[str], list[str]]:
     """The query's words, in order, and the separators between consecutive ones, without
     repeats: what a string value grounded in the query is made of. A separator that holds a
@@ -212,21 +228,27 @@ def query_words(query: str) -> tuple[list[str], list[str]]:
         >>> query_words("Email bob@example.com, subject 'Lunch' today.")
         (['Email', 'bob@example.com', 'subject', 'Lunch', 'today'], [' ', ', '])
     """
-    words: list[str] = []
-    seps: list[str] = []
-    end = None
-    for m in re.finditer(r"\S+", query):
-        raw = m[0]
-        start = m.start() + len(raw) - len(raw.lstrip(_EDGE))
-        stop = m.end() - (len(raw) - len(raw.rstrip(_EDGE)))
-        if start >= stop:
-            continue
-        sep = query[end:start] if end is not None else ""
-        if sep and sep not in seps and not any(q in sep for q in QUOTES):
-            seps.append(sep)
-        words.append(query[start:stop])
-        end = stop
-    return words, seps
+    matches = _query_word_matches(query)
+    seps = [s for _, s in matches if s and not any(q in s for q in QUOTES)]
+    return [w for w, _ in matches], list(dict.fromkeys(seps))
+
+
+def query_runs(query: str) -> list[list[tuple[str, str]]]:
+    """The query's words in runs that a value may span: each word with the separator before
+    it (``""`` at a run's start). A run ends where a separator holds a quotation mark: a value
+    does not run across the edge of a quoted span (:func:`query_quotes` gives those whole).
+
+    Example:
+        >>> query_runs("Email bob@example.com, subject 'Lunch' today.")
+        [[('Email', ''), ('bob@example.com', ' '), ('subject', ', ')], [('Lunch', '')], [('today', '')]]
+    """
+    runs: list[list[tuple[str, str]]] = []
+    for word, sep in _query_word_matches(query):
+        if not runs or not sep or any(q in sep for q in QUOTES):
+            runs.append([(word, "")])
+        else:
+            runs[-1].append((word, sep))
+    return runs
 
 
 _MONTHS = {

@@ -5,8 +5,9 @@ an engine, `+onnx` or `+torch` (default: the library's), a precision, `+fp32`, `
 (default: the engine's), `+select` for the tool selector of `--selector`, `+all` to list every
 candidate in the prompt, not only the selected ones, and `+ungrounded` to let numbers and enums
 take any value of their type (`Planner(ground_values=False)`), `+words` / `+optwords` /
-`+freestrings` to make all / optional / no plain string values of the query's words
-(`Planner(ground_strings="all" | "optional" | "free")`; default: the planner's), `+reuse` to
+`+freestrings` to make all / optional / no plain string values of the query's words, `+spans`
+to make them spans of it (`Planner(ground_strings="all" | "optional" | "free" | "spans")`;
+default: the planner's), `+reuse` to
 let a parameter repeat another's value (`Planner(distinct_values="off")`), `+planwide` to keep
 optional parameters from repeating earlier calls' values too (`"plan"`), `+nocover` to leave
 unused stated values unused (`Planner(cover_values=False)`), `+nolists` to leave a list the
@@ -51,7 +52,7 @@ from retriever.selector import ORDERS, ToolSelector
 from toolrag.instances import read_instances
 from trainer.augment import coordinated_instances, parallel_instances
 
-STRING_FLAGS = {"words": "all", "optwords": "optional", "freestrings": "free"}
+STRING_FLAGS = {"words": "all", "optwords": "optional", "freestrings": "free", "spans": "spans"}
 """Setting flags -> ``Planner(ground_strings=...)``."""
 
 
@@ -138,7 +139,7 @@ def main() -> None:
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
                 "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +words, +optwords, "
-                "+freestrings"
+                "+freestrings, +spans"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])

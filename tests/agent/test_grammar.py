@@ -431,6 +431,34 @@ def test_string_modes_ground_plain_strings_in_the_query_words(ll_tok, strings, a
     assert accepts(ll_tok, g, _mail(args)) is ok
 
 
+SYMPTOMS_QUERY = "Log fever, cough, and sore throat for Ana's visit; mail 'Get well' to ann@x.org"
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("sore throat", True),  # a span
+        ("Sore throat", True),  # a word's case may change
+        ("fever, cough, and sore throat", True),
+        ("fever, cough, sore throat", True),  # a list's "and" may go
+        ("Ana", True),  # the owner, not the possession
+        ("Get well", True),  # a quoted span, whole
+        ("throat sore", False),  # out of order
+        ("fever throat", False),  # a word skipped
+        ("visit Ana", False),
+        ("well to ann@x.org", False),  # across the edge of a quoted span
+    ],
+)
+def test_span_mode_takes_only_runs_of_the_query_words(ll_tok, value, ok):
+    facts = QueryFacts.of(SYMPTOMS_QUERY, "spans")
+    args = f'"to":"ann@x.org","subject":"{value}"'
+    g = stage_grammar("", [], [MAIL], max_calls=2, facts=facts)
+    assert accepts(ll_tok, g, _mail(args)) is ok
+    if value != "well to ann@x.org":  # the word mode takes all the others: words in any order
+        words = QueryFacts.of(SYMPTOMS_QUERY, "all")
+        assert accepts(ll_tok, stage_grammar("", [], [MAIL], max_calls=2, facts=words), _mail(args))
+
+
 def test_word_grounded_strings_still_take_references(ll_tok):
     facts = QueryFacts.of("Look up Oslo and mail its forecast to ann@x.org", "all")
     prefix = '[{"api":"geo","parameters":{"city":"Oslo"}}'
