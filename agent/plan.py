@@ -702,7 +702,8 @@ def whole_lists(
     items joined by ", " ("recipients": "ann@x.org" of "ann@x.org and bob@x.org" becomes
     "ann@x.org, bob@x.org", the way Seal-Tools writes such values: 17 of 18 such lists in
     dev.jsonl), and a list of strings takes every item. ``fits(param, text)``, if given, must
-    accept each new string (the decoder's grammar).
+    accept each item (the decoder's grammar): the ", " that joins them is the list's, whether
+    or not the query writes one elsewhere.
 
     Example:
         >>> tools = {"mail": Tool(name="mail", parameters=[Param(name="recipients")])}
@@ -722,9 +723,8 @@ def whole_lists(
             if kind == "string" and isinstance(value, str) and plural_name(name):
                 if INTERNAL_REFERENCE.match(value) or not (items := coordination(query, value)):
                     continue
-                new: Any = ", ".join(items)
-                if fits is None or fits(param, new):
-                    fixed[name] = new
+                if fits is None or all(fits(param, i) for i in items):
+                    fixed[name] = ", ".join(items)
             elif kind == "array" and isinstance(value, list) and value:
                 if not all(isinstance(v, str) for v in value):
                     continue
