@@ -162,8 +162,9 @@ class Planner:
             is left out (:func:`agent.grammar._grounded`). On by default.
         ground_strings: with ``ground_values``, which plain string values must be made of the
             query's words (possessives may drop), the spans it quotes and the ISO form of its
-            dates: ``"all"`` (default), ``"optional"`` (optional parameters' only) or
-            ``"free"`` (none; any string of bounded length); see
+            dates: ``"all"`` (default), ``"optional"`` (optional parameters' only),
+            ``"free"`` (none; any string of bounded length) or ``"spans"`` (all, and the
+            words one after another in the query's order); see
             :meth:`agent.grammar.QueryFacts.string_pattern`. A value the query does not word
             (``"EUR"`` for "euros") is then out of reach: the trade measured in the README.
         distinct_values: under constrained decoding, a call whose optional parameter repeats
