@@ -349,11 +349,16 @@ def _value_schema(
 
 
 def parameters_schema(
-    tool: Tool, refs: Refs = (), facts: QueryFacts | None = None, omit: Collection[str] = ()
+    tool: Tool,
+    refs: Refs = (),
+    facts: QueryFacts | None = None,
+    omit: Collection[str] = (),
+    refer: Collection[str] = (),
 ) -> dict[str, Any]:
     """JSON Schema of ``tool``'s parameters object: its names only, in declaration order, each
     value as its schema says (:func:`_value_schema`), required ones always present, the
-    optional ones named in ``omit`` left out.
+    optional ones named in ``omit`` left out, the required ones named in ``refer`` only a
+    reference to an earlier output where one fits (else as their schema says).
 
     Only a required parameter may take a reference to an earlier output (``refs``), unless the
     tool marks none required: an optional one holds what the user asks for (in dev.jsonl 33 of
@@ -364,6 +369,9 @@ def parameters_schema(
         if p.name in omit and not p.required:
             continue
         value = _value_schema(p, refs if p.required or not any_required else (), facts)
+        pattern = _refs_for(p, refs) if p.name in refer and p.required else None
+        if pattern:
+            value = {"type": "string", "pattern": pattern}
         if value is not None:
             properties[p.name] = value
     schema: dict[str, Any] = {
@@ -387,14 +395,22 @@ def _call_rule(
     refs: Callable[[Tool], Refs],
     facts: QueryFacts | None,
     omit: Mapping[str, Collection[str]] | None = None,
+    refer: Mapping[str, Collection[str]] | None = None,
 ) -> list[str]:
     """Rule ``name``: a call to one of ``tools``; ``refs(tool)``: the earlier outputs its values
-    may reference; ``omit``: per tool name, optional parameters left out."""
+    may reference; ``omit``: per tool name, optional parameters left out; ``refer``: per tool
+    name, required parameters that take a reference (:func:`parameters_schema`)."""
     alts, rules = [], []
     for k, tool in enumerate(tools):
         head = _lark_str('{"api":' + json.dumps(tool.name, ensure_ascii=False) + ',"parameters":')
         alts.append(f'{head} {name}_p{k} "}}"')
-        schema = parameters_schema(tool, refs(tool), facts, (omit or {}).get(tool.name, ()))
+        schema = parameters_schema(
+            tool,
+            refs(tool),
+            facts,
+            (omit or {}).get(tool.name, ()),
+            (refer or {}).get(tool.name, ()),
+        )
         rules.append(f"{name}_p{k}: %json {json.dumps(schema)}")
     return [f"{name}: {' | '.join(alts)}", *rules]
 
@@ -418,6 +434,7 @@ def stage_grammar(
     omit: Mapping[str, Collection[str]] | None = None,
     extend: bool = False,
     positions: Mapping[str, int] | None = None,
+    refer: Mapping[str, Collection[str]] | None = None,
 ) -> str:
     """The Lark grammar for decoding stage ``len(done)``.
 
@@ -444,6 +461,9 @@ def stage_grammar(
             is asked for before it. Tools asked for at the same position keep no order among
             themselves, and a tool already called may be called again anywhere. ``None``:
             any order.
+        refer: required parameters call ``len(done)`` fills with a reference to an earlier
+            output where one fits, per tool name (the decoder's answer to a value that only
+            named the parameter: :func:`agent.plan.placeholders`).
 
     Raises:
         ValueError: a required tool is not among ``tools``, or more tools are required than
@@ -492,9 +512,9 @@ def stage_grammar(
     if tools:
         lines += _rest_rules(max(r, 0))
         if others:
-            lines += _call_rule("call", others, exact, facts, omit)
+            lines += _call_rule("call", others, exact, facts, omit, refer)
         if remaining:
-            lines += _call_rule("need", remaining, exact, facts, omit)
+            lines += _call_rule("need", remaining, exact, facts, omit, refer)
         lines += _call_rule("loose", tools, lambda _: loose, facts)
     return "\n".join(lines)
 

@@ -281,6 +281,58 @@ def names_only(call: Mapping[str, Any], tool: Tool) -> list[str]:
     ]
 
 
+POINTERS = frozenset(
+    [
+        "the",
+        "same",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "their",
+        "previous",
+        "above",
+        "said",
+        "mentioned",
+        "aforementioned",
+    ]
+)
+"""Words that point back at something named before ("the same location", "this word")."""
+
+
+def placeholders(call: Mapping[str, Any], tool: Tool) -> list[str]:
+    """The required parameters of ``call`` whose string value only names the parameter,
+    bare or behind words that point back (:data:`POINTERS`): ``"platform": "platform"``,
+    ``"location": "the same location"``, ``"person": "Same"``. Such a value stands for one
+    the query gave before, never for itself: none of dev.jsonl's 2,902 literal string values
+    is like this.
+
+    Example:
+        >>> from toolrag.types import Param
+        >>> tool = Tool(name="getDepth", parameters=[Param(name="location", required=True)])
+        >>> placeholders({"api": "getDepth", "parameters": {"location": "the same location"}}, tool)
+        ['location']
+        >>> placeholders({"api": "getDepth", "parameters": {"location": "the same Oslo"}}, tool)
+        []
+    """
+    required = {p.name for p in tool.parameters if p.required}
+    out = []
+    for k, v in (call.get("parameters") or {}).items():
+        if k not in required or not isinstance(v, str):
+            continue
+        if not re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+)*", v):
+            continue
+        name = {w.lower() for w in _spaced(k).split()}
+        name |= {w + "s" for w in name}
+        words = v.lower().split()
+        if all(w in POINTERS or w in name for w in words) and any(
+            w in name or w == "same" for w in words
+        ):
+            out.append(k)
+    return out
+
+
 def _literals(value: Any) -> list[Any]:
     """The literal scalars in an argument value: list items and object fields one by one."""
     if isinstance(value, dict):

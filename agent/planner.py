@@ -125,6 +125,19 @@ def _replace_call(text: str, i: int, call_text: str) -> str:
 
 
 @dataclass
+class _Redo:
+    """What the decoder asks of a call it writes again, per call index and tool name: the
+    optional parameters it leaves out (``omit``) and the required ones it fills with a
+    reference to an earlier output (``refer``)."""
+
+    omit: dict[int, dict[str, set[str]]] = field(default_factory=dict)
+    refer: dict[int, dict[str, set[str]]] = field(default_factory=dict)
+
+    def of(self, which: dict[int, dict[str, set[str]]], i: int, tool: str) -> set[str]:
+        return which.setdefault(i, {}).setdefault(tool, set())
+
+
+@dataclass
 class _Step:
     """One decoding pass: the plan text so far, tokens generated and forced, and whether (and
     how) to decode again from ``text`` (see :meth:`Planner._decode`); ``restart``: None when
@@ -194,6 +207,10 @@ class Planner:
             asks for each selected tool (``positions``), tools are first called in that
             order: no tool before a required one the query asks for earlier
             (:func:`agent.grammar.stage_grammar`'s ``positions``). On by default.
+        back_references: under constrained decoding, a later call whose required string
+            only names its parameter (:func:`agent.plan.placeholders`: ``"location": "the
+            same location"``, ``"platform": "platform"``) is written again with a reference
+            to an earlier output there, where one fits. On by default.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -216,6 +233,7 @@ class Planner:
         cover_values: bool = True,
         whole_lists: bool = True,
         in_order: bool = True,
+        back_references: bool = True,
     ) -> None:
         if distinct_values not in DISTINCT_MODES:
             modes = ", ".join(DISTINCT_MODES)
@@ -225,6 +243,7 @@ class Planner:
         self.cover_values = cover_values
         self.whole_lists = whole_lists
         self.in_order = in_order
+        self.back_references = back_references
         self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
         self.constrained = constrained
@@ -362,12 +381,12 @@ class Planner:
     ) -> tuple[str, int, int]:
         """Greedy decoding under the stage grammars, calls naming only ``allowed`` tools and
         each of ``required`` at least once; ``(text, new tokens, forced tokens)``."""
-        omit: dict[int, dict[str, set[str]]] = {}
+        redo = _Redo()
         text, n_new, n_forced = "", 0, 0
         restrict = False
         # each restart calls one more required tool or leaves out one more parameter
         for _ in range(len(required) + 1 + 4 * self.max_calls):
-            step = self._decode(ids, allowed, required, text, restrict, facts, omit, positions)
+            step = self._decode(ids, allowed, required, text, restrict, facts, redo, positions)
             text, n_new, n_forced = step.text, n_new + step.new, n_forced + step.forced
             if step.restart is None:
                 break
@@ -376,7 +395,7 @@ class Planner:
             text = (text or "[") + "]"  # pragma: no cover - bounded by the values there are
         text = self._whole_lists(text, allowed, facts)
         if self.cover_values and facts is not None:
-            text, n_cover, f_cover = self._cover(ids, allowed, required, text, facts, omit)
+            text, n_cover, f_cover = self._cover(ids, allowed, required, text, facts, redo)
             n_new, n_forced = n_new + n_cover, n_forced + f_cover
             text = self._whole_lists(text, allowed, facts)
         return text, n_new, n_forced
@@ -402,7 +421,7 @@ class Planner:
         required: Sequence[str],
         text: str,
         facts: QueryFacts,
-        omit: dict[int, dict[str, set[str]]],
+        redo: _Redo,
     ) -> tuple[str, int, int]:
         """``text`` (a finished plan) made to use the values the query states that no call
         uses (``cover_values``); ``(text, new tokens, forced tokens)``.
@@ -438,7 +457,7 @@ class Planner:
                         ]
                     }
                 )
-                longer, n, f = self._one_more(ids, [forced], [], text, facts, omit)
+                longer, n, f = self._one_more(ids, [forced], [], text, facts, redo)
                 n_new, n_forced = n_new + n, n_forced + f
                 new = longer[len(plan)] if longer and len(longer) > len(plan) else None
                 if (
@@ -451,7 +470,7 @@ class Planner:
             if changed is None:
                 if len(plan) >= max_calls:
                     return text, n_new, n_forced
-                longer, n, f = self._one_more(ids, tools, required, text, facts, omit)
+                longer, n, f = self._one_more(ids, tools, required, text, facts, redo)
                 n_new, n_forced = n_new + n, n_forced + f
                 if not longer or len(longer) <= len(plan):  # it repeated an earlier call
                     return text, n_new, n_forced
@@ -474,7 +493,7 @@ class Planner:
         required: Sequence[str],
         text: str,
         facts: QueryFacts,
-        omit: dict[int, dict[str, set[str]]],
+        redo: _Redo,
     ) -> tuple[list[dict[str, Any]], int, int]:
         """The plan ``text`` with one more call to one of ``tools`` (fewer calls if the model
         repeated an earlier one); ``(calls, new tokens, forced tokens)``."""
@@ -482,7 +501,7 @@ class Planner:
         head = text[: ends[-1]] if ends else ""
         n_new = n_forced = 0
         for _ in range(1 + 4 * sum(len(t.parameters) for t in tools)):  # restarts omit one more
-            step = self._decode(ids, tools, required, head, False, facts, omit, extend=True)
+            step = self._decode(ids, tools, required, head, False, facts, redo, extend=True)
             n_new, n_forced = n_new + step.new, n_forced + step.forced
             if step.restart is None:
                 return plan_format.parse(step.text), n_new, n_forced
@@ -507,6 +526,14 @@ class Planner:
         ]
         return out | set(plan_format.reused_values(call, earlier)) & optional
 
+    def _placeholders(self, calls: Sequence[dict[str, Any]], by_name: dict[str, Tool]) -> set[str]:
+        """With ``back_references``, the required parameters of the last of ``calls`` (not the
+        first) whose value only names the parameter (:func:`agent.plan.placeholders`)."""
+        tool = by_name.get(calls[-1]["api"])
+        if not self.back_references or tool is None or len(calls) < 2:
+            return set()
+        return set(plan_format.placeholders(calls[-1], tool))
+
     def _decode(
         self,
         ids: list[int],
@@ -515,7 +542,7 @@ class Planner:
         head: str,
         restrict: bool,
         facts: QueryFacts | None = None,
-        omit: dict[int, dict[str, set[str]]] | None = None,
+        redo: _Redo | None = None,
         positions: Mapping[str, int] | None = None,
         extend: bool = False,
     ) -> _Step:
@@ -529,12 +556,16 @@ class Planner:
         - call ``i`` repeated an earlier call exactly while a required tool was still uncalled:
           call ``i`` is then restricted to the uncalled required tools (``restart`` True);
         - an optional parameter of call ``i`` repeated another's value
-          (:func:`agent.plan.reused_values`): it is added to ``omit[i]`` (per tool) and call
-          ``i`` is decoded again without it (``restart`` is ``restrict`` as it was for call
-          ``i``).
+          (:func:`agent.plan.reused_values`): it is added to ``redo.omit[i]`` (per tool) and
+          call ``i`` is decoded again without it (``restart`` is ``restrict`` as it was for
+          call ``i``);
+        - with ``back_references``, a required parameter of call ``i > 0`` only named itself
+          (:func:`agent.plan.placeholders`: ``"location": "the same location"``): it is added
+          to ``redo.refer[i]`` and call ``i`` is decoded again with a reference to an
+          earlier output there, where one fits.
         """
-        if omit is None:
-            omit = {}
+        if redo is None:
+            redo = _Redo()
         from llguidance.numpy import (
             allocate_token_bitmask,
             apply_token_bitmask_inplace,
@@ -557,7 +588,8 @@ class Planner:
                 max_calls=max_calls,
                 required=required,
                 facts=facts,
-                omit=omit.get(len(done)),
+                omit=redo.omit.get(len(done)),
+                refer=redo.refer.get(len(done)),
                 positions=positions,
                 **kw,
             )
@@ -595,10 +627,13 @@ class Planner:
                 done_calls = plan_format.parse(text[: ends[-1]] + "]")
                 n = len(generated) - len(head_ids)
                 keep = text[: ends[-2]] if len(ends) > 1 else ""
-                left_out = omit.setdefault(stage - 1, {}).setdefault(done_calls[-1]["api"], set())
+                left_out = redo.of(redo.omit, stage - 1, done_calls[-1]["api"])
                 repeated = self._left_out(done_calls, by_name)
-                if repeated - left_out:  # decode this call again without them
+                referred = redo.of(redo.refer, stage - 1, done_calls[-1]["api"])
+                pointing = self._placeholders(done_calls, by_name)
+                if repeated - left_out or pointing - referred:  # decode this call again
                     left_out |= repeated
+                    referred |= pointing
                     return _Step(keep, n, forced_total, restrict and stage - 1 == first)
                 if self.stop_on_repeat and plan_format.adds_nothing(
                     done_calls[-1], done_calls[:-1]

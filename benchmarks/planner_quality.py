@@ -13,7 +13,9 @@ optional parameters from repeating earlier calls' values too (`"plan"`), `+nocov
 unused stated values unused (`Planner(cover_values=False)`), `+nolists` to leave a list the
 query writes cut where the model cut it (`Planner(whole_lists=False)`), `+anyorder` to let
 the plan call the selected tools in any order (`Planner(in_order=False)`; `--selector-order`
-sets the order the prompt lists them in); MODEL an
+sets the order the prompt lists them in), `+nobackrefs` to keep a later call's value that
+only names its parameter ("the same location") instead of writing a reference there
+(`Planner(back_references=False)`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -130,6 +132,7 @@ def main() -> None:
                 "nocover",
                 "nolists",
                 "anyorder",
+                "nobackrefs",
                 *STRING_FLAGS,
             }
             or len(engines) > 1
@@ -138,8 +141,8 @@ def main() -> None:
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +words, +optwords, "
-                "+freestrings, +spans"
+                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +nobackrefs, +words, "
+                "+optwords, +freestrings, +spans"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
@@ -163,6 +166,7 @@ def main() -> None:
             cover_values="nocover" not in flags,
             whole_lists="nolists" not in flags,
             in_order="anyorder" not in flags,
+            back_references="nobackrefs" not in flags,
         )
         selector = None
         if "select" in flags:

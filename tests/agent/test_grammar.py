@@ -577,3 +577,15 @@ def test_extend_forbids_closing_before_one_more_call(ll_tok):
     assert accepts(ll_tok, g, two)
     # without extend the list may close there
     assert accepts(ll_tok, stage_grammar(one, [GEO], [GEO, WEATHER], max_calls=4), one + "]")
+
+
+def test_refer_makes_a_required_parameter_a_reference_where_one_fits(ll_tok):
+    depth = Tool(name="depth", parameters=[Param(name="place", required=True)])
+    prefix = '[{"api":"geo","parameters":{"city":"Oslo"}}'
+    g = stage_grammar(prefix, [GEO], [depth], max_calls=3, refer={"depth": {"place"}})
+    call = ',{"api":"depth","parameters":{"place":"%s"}}]'
+    assert accepts(ll_tok, g, prefix + call % "$0.lat")
+    assert not accepts(ll_tok, g, prefix + call % "the same place")
+    # at the first call there is nothing to refer to: the parameter keeps its schema
+    first = stage_grammar("", [], [depth], max_calls=3, refer={"depth": {"place"}})
+    assert accepts(ll_tok, first, '[{"api":"depth","parameters":{"place":"Oslo"}}]')

@@ -305,3 +305,30 @@ def test_corrects_replaces_only_a_call_whose_changed_values_were_borrowed():
     assert corrects({"api": "art", "parameters": {"artist": "Pablo Picasso"}}, plan) is None
     # nor does one that feeds on an earlier output
     assert corrects({"api": "art", "parameters": {"artist": "$2.owner", "year": 64}}, plan) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "pointing"),
+    [
+        ("location", "the same location", True),
+        ("platform", "platform", True),
+        ("person", "Same", True),
+        ("word", "this word", True),
+        ("participant_name", "the participant name", True),
+        ("tunnelName", "tunnel names", True),
+        ("location", "Oslo", False),
+        ("location", "the same Oslo", False),  # a value beside the pointer
+        ("time_range", "this month", False),  # "month" is not the parameter's name
+        ("sample_id", "sample_001", False),  # a code, not words
+        ("text", "This is a sample text", False),
+    ],
+)
+def test_placeholders_are_values_that_only_name_their_parameter(name, value, pointing):
+    from agent.plan import placeholders
+
+    tool = Tool(name="t", parameters=[Param(name=name, required=True), Param(name="extra")])
+    assert placeholders({"api": "t", "parameters": {name: value}}, tool) == (
+        [name] if pointing else []
+    )
+    # an optional parameter is not one (names_only leaves such values out)
+    assert placeholders({"api": "t", "parameters": {"extra": "extra"}}, tool) == []

@@ -624,6 +624,37 @@ def test_a_list_the_model_cut_short_is_given_whole(smol_folder):
         assert planner.plan(query, [mail]).text == expected, lists
 
 
+def test_a_value_that_only_names_its_parameter_becomes_a_reference(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    geo = Tool(
+        name="findCity",
+        parameters=[Param(name="name", required=True)],
+        outputs=[Param(name="location")],
+    )
+    depth = Tool(name="getDepth", parameters=[Param(name="location", required=True)])
+    query = "Find the city named Oslo, then get the depth at the same location."
+    head = '[{"api":"findCity","parameters":{"name":"Oslo"}},{"api":"getDepth","parameters":'
+    pointing, referring = (
+        head + '{"location":"the same location"}}]',
+        head + '{"location":"$0.location"}}]',
+    )
+    planner = _scripted(tok, query, [geo, depth], [pointing, referring], max_new_tokens=200)
+    result = planner.plan(query, [geo, depth])
+    assert result.format_ok, result.text
+    assert result.calls[1].parameters == {"location": "API_call_0"}  # the first call's output
+    # off: the placeholder stays
+    planner = _scripted(
+        tok, query, [geo, depth], [pointing, referring], max_new_tokens=200, back_references=False
+    )
+    assert planner.plan(query, [geo, depth]).calls[1].parameters == {
+        "location": "the same location"
+    }
+
+
 def test_a_whole_list_is_written_where_the_query_has_no_comma_of_its_own(smol_folder):
     from transformers import AutoTokenizer
 
