@@ -302,11 +302,12 @@ POINTERS = frozenset(
 
 
 def placeholders(call: Mapping[str, Any], tool: Tool) -> list[str]:
-    """The required parameters of ``call`` whose string value only names the parameter,
-    bare or behind words that point back (:data:`POINTERS`): ``"platform": "platform"``,
-    ``"location": "the same location"``, ``"person": "Same"``. Such a value stands for one
-    the query gave before, never for itself: none of dev.jsonl's 2,902 literal string values
-    is like this.
+    """The required parameters of ``call`` whose string value only names the tool or one of
+    its parameters, bare or behind words that point back (:data:`POINTERS`): ``"platform":
+    "platform"``, ``"location": "the same location"``, ``"person": "Same"``,
+    ``getPersonalityTraits(person_name="Personality Traits")``. Such a value stands for one
+    the query gave before, not for itself: 1 of dev.jsonl's 2,422 literal required string
+    values is like this (``translateToOdia(target_language="Odia")``).
 
     Example:
         >>> from toolrag.types import Param
@@ -317,13 +318,14 @@ def placeholders(call: Mapping[str, Any], tool: Tool) -> list[str]:
         []
     """
     required = {p.name for p in tool.parameters if p.required}
+    names = [tool.name, *(p.name for p in tool.parameters)]
     out = []
     for k, v in (call.get("parameters") or {}).items():
         if k not in required or not isinstance(v, str):
             continue
         if not re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+)*", v):
             continue
-        name = {w.lower() for w in _spaced(k).split()}
+        name = {w.lower() for n in names for w in _spaced(n).split()}
         name |= {w + "s" for w in name}
         words = v.lower().split()
         if all(w in POINTERS or w in name for w in words) and any(

@@ -208,9 +208,10 @@ class Planner:
             order: no tool before a required one the query asks for earlier
             (:func:`agent.grammar.stage_grammar`'s ``positions``). On by default.
         back_references: under constrained decoding, a later call whose required string
-            only names its parameter (:func:`agent.plan.placeholders`: ``"location": "the
-            same location"``, ``"platform": "platform"``) is written again with a reference
-            to an earlier output there, where one fits. On by default.
+            only names its tool or one of its parameters (:func:`agent.plan.placeholders`:
+            ``"location": "the same location"``, ``"platform": "platform"``) is written
+            again with a reference to an earlier output there, where one fits. On by
+            default.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -528,7 +529,7 @@ class Planner:
 
     def _placeholders(self, calls: Sequence[dict[str, Any]], by_name: dict[str, Tool]) -> set[str]:
         """With ``back_references``, the required parameters of the last of ``calls`` (not the
-        first) whose value only names the parameter (:func:`agent.plan.placeholders`)."""
+        first) whose value only names the tool or a parameter (:func:`agent.plan.placeholders`)."""
         tool = by_name.get(calls[-1]["api"])
         if not self.back_references or tool is None or len(calls) < 2:
             return set()
@@ -559,8 +560,9 @@ class Planner:
           (:func:`agent.plan.reused_values`): it is added to ``redo.omit[i]`` (per tool) and
           call ``i`` is decoded again without it (``restart`` is ``restrict`` as it was for
           call ``i``);
-        - with ``back_references``, a required parameter of call ``i > 0`` only named itself
-          (:func:`agent.plan.placeholders`: ``"location": "the same location"``): it is added
+        - with ``back_references``, a required parameter of call ``i > 0`` only named the tool
+          or a parameter (:func:`agent.plan.placeholders`: ``"location": "the same
+          location"``): it is added
           to ``redo.refer[i]`` and call ``i`` is decoded again with a reference to an
           earlier output there, where one fits.
         """

@@ -321,6 +321,8 @@ def test_corrects_replaces_only_a_call_whose_changed_values_were_borrowed():
         ("time_range", "this month", False),  # "month" is not the parameter's name
         ("sample_id", "sample_001", False),  # a code, not words
         ("text", "This is a sample text", False),
+        ("person_name", "Extra", True),  # another parameter's name
+        ("person_name", "the T", True),  # the tool's name
     ],
 )
 def test_placeholders_are_values_that_only_name_their_parameter(name, value, pointing):
