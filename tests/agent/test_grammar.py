@@ -528,7 +528,7 @@ def test_the_module_examples_hold():
 
 def test_unknown_string_mode_is_refused():
     with pytest.raises(ValueError, match="strings must be one of"):
-        QueryFacts.of("hi", "spans")
+        QueryFacts.of("hi", "phrases")
 
 
 def test_omitted_optional_parameters_cannot_be_written(ll_tok):
