@@ -133,7 +133,6 @@ class QueryFacts:
     quotes: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()  # the ISO form of each date it states
     date_texts: tuple[str, ...] = ()  # each date as it writes it
-    runs: tuple[tuple[tuple[str, str], ...], ...] = ()  # :func:`agent.grounding.query_runs`
 
     @property
     def max_string(self) -> int:
@@ -148,17 +147,8 @@ class QueryFacts:
         words += [d for d in iso if d not in words]
         quotes = tuple(q for q in query_quotes(query) if q not in words)  # one word: a run
         numbers = tuple(query_numbers(query))
-        runs = tuple(tuple(r) for r in query_runs(query))
         return cls(
-            query,
-            numbers,
-            tuple(words),
-            tuple(seps),
-            strings,
-            quotes,
-            tuple(iso),
-            tuple(written),
-            runs,
+            query, numbers, tuple(words), tuple(seps), strings, quotes, tuple(iso), tuple(written)
         )
 
     def string_pattern(self, required: bool) -> str:
@@ -192,12 +182,14 @@ class QueryFacts:
             return regex_literal(forms[0]) if len(forms) == 1 else _alt(forms)
 
         spans: dict[str, None] = {}
-        for run in map(_joined, self.runs):
+        for run in map(_joined, query_runs(self.text)):  # only this mode reads the runs
+            words = [word(w) for w, _ in run]  # each word's and separator's regex, once
+            seps = [_separator(sep) for _, sep in run]
             for i in range(len(run)):
                 tail = ""
-                for w, sep in reversed(run[i + 1 : i + MAX_WORDS]):
-                    tail = f"({_separator(sep)}{word(w)}{tail})?"
-                spans[word(run[i][0]) + tail] = None
+                for j in reversed(range(i + 1, min(i + MAX_WORDS, len(run)))):
+                    tail = f"({seps[j]}{words[j]}{tail})?"
+                spans[words[i] + tail] = None
         whole = dict.fromkeys([*self.quotes, *self.dates])  # a date's ISO form: one "word"
         return "^(" + "|".join([*(regex_literal(q) for q in whole), *spans]) + ")$"
 
@@ -368,10 +360,11 @@ def parameters_schema(
     for p in tool.parameters:
         if p.name in omit and not p.required:
             continue
-        value = _value_schema(p, refs if p.required or not any_required else (), facts)
         pattern = _refs_for(p, refs) if p.name in refer and p.required else None
         if pattern:
-            value = {"type": "string", "pattern": pattern}
+            value: dict[str, Any] | None = {"type": "string", "pattern": pattern}
+        else:
+            value = _value_schema(p, refs if p.required or not any_required else (), facts)
         if value is not None:
             properties[p.name] = value
     schema: dict[str, Any] = {

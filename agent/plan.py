@@ -318,15 +318,18 @@ def placeholders(call: Mapping[str, Any], tool: Tool) -> list[str]:
         []
     """
     required = {p.name for p in tool.parameters if p.required}
-    names = [tool.name, *(p.name for p in tool.parameters)]
+    name = {
+        w.lower()
+        for n in (tool.name, *(p.name for p in tool.parameters))
+        for w in _spaced(n).split()
+    }
+    name |= {w + "s" for w in name}
     out = []
     for k, v in (call.get("parameters") or {}).items():
         if k not in required or not isinstance(v, str):
             continue
         if not re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+)*", v):
             continue
-        name = {w.lower() for n in names for w in _spaced(n).split()}
-        name |= {w + "s" for w in name}
         words = v.lower().split()
         if all(w in POINTERS or w in name for w in words) and any(
             w in name or w == "same" for w in words

@@ -562,9 +562,8 @@ class Planner:
           call ``i``);
         - with ``back_references``, a required parameter of call ``i > 0`` only named the tool
           or a parameter (:func:`agent.plan.placeholders`: ``"location": "the same
-          location"``): it is added
-          to ``redo.refer[i]`` and call ``i`` is decoded again with a reference to an
-          earlier output there, where one fits.
+          location"``): it is added to ``redo.refer[i]`` and call ``i`` is decoded again with
+          a reference to an earlier output there, where one fits.
         """
         if redo is None:
             redo = _Redo()
