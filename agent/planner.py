@@ -90,11 +90,13 @@ def read_plan(
     *,
     stop_on_repeat: bool = True,
     drop_ungrounded: bool = True,
+    documented_forms: bool = True,
 ) -> None:
     """Parse ``result.text`` and post-process it (:func:`agent.plan.finish_plan`, then
-    :func:`agent.plan.numbers_as_written`) into ``result``: every planner, local or remote,
-    goes through here, so their plans are scored
-    alike. A text that is not a plan sets ``result.error``."""
+    :func:`agent.plan.numbers_as_written` and, with ``documented_forms``,
+    :func:`agent.plan.documented_forms`) into ``result``: every planner, local or remote,
+    goes through here, so their plans are scored alike. A text that is not a plan sets
+    ``result.error``."""
     try:
         internal = plan_format.parse(result.text)
         result.internal, dropped = plan_format.finish_plan(
@@ -103,6 +105,8 @@ def read_plan(
         result.dropped = [internal[i] for i in dropped]
         by_name = {t.name: t for t in tools}
         result.internal = plan_format.numbers_as_written(result.internal, query, by_name)
+        if documented_forms:
+            result.internal = plan_format.documented_forms(result.internal, by_name)
         result.calls = plan_format.to_seal(result.internal, by_name)
         result.format_ok = True
     except plan_format.PlanFormatError as err:
@@ -212,6 +216,10 @@ class Planner:
             ``"location": "the same location"``, ``"platform": "platform"``) is written
             again with a reference to an earlier output there, where one fits. On by
             default.
+        documented_forms: a string value that names one of its parameter's documented
+            examples up to case or a plural ending is written as the example is
+            (:func:`agent.plan.documented_forms`: ``"gender": "male"`` becomes ``"Male"``
+            for "(e.g., Male, Female)"). On by default.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -235,6 +243,7 @@ class Planner:
         whole_lists: bool = True,
         in_order: bool = True,
         back_references: bool = True,
+        documented_forms: bool = True,
     ) -> None:
         if distinct_values not in DISTINCT_MODES:
             modes = ", ".join(DISTINCT_MODES)
@@ -245,6 +254,7 @@ class Planner:
         self.whole_lists = whole_lists
         self.in_order = in_order
         self.back_references = back_references
+        self.documented_forms = documented_forms
         self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
         self.constrained = constrained
@@ -339,6 +349,7 @@ class Planner:
             tools,
             stop_on_repeat=self.stop_on_repeat,
             drop_ungrounded=self.drop_ungrounded,
+            documented_forms=self.documented_forms,
         )
         result.seconds = time.perf_counter() - start
         return result

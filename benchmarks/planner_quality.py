@@ -15,7 +15,8 @@ query writes cut where the model cut it (`Planner(whole_lists=False)`), `+anyord
 the plan call the selected tools in any order (`Planner(in_order=False)`; `--selector-order`
 sets the order the prompt lists them in), `+nobackrefs` to keep a later call's value that
 only names its parameter ("the same location") instead of writing a reference there
-(`Planner(back_references=False)`); MODEL an
+(`Planner(back_references=False)`), `+nodocforms` to keep values as written where they name
+a documented example in another case or number (`Planner(documented_forms=False)`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -133,6 +134,7 @@ def main() -> None:
                 "nolists",
                 "anyorder",
                 "nobackrefs",
+                "nodocforms",
                 *STRING_FLAGS,
             }
             or len(engines) > 1
@@ -141,7 +143,8 @@ def main() -> None:
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +nobackrefs, +words, "
+                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +nobackrefs, +nodocforms, "
+                "+words, "
                 "+optwords, +freestrings, +spans"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
@@ -167,6 +170,7 @@ def main() -> None:
             whole_lists="nolists" not in flags,
             in_order="anyorder" not in flags,
             back_references="nobackrefs" not in flags,
+            documented_forms="nodocforms" not in flags,
         )
         selector = None
         if "select" in flags:

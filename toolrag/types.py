@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from toolrag.text import described_examples
+
 Queries = dict[str, str]
 Qrels = dict[str, dict[str, int]]
 Run = dict[str, dict[str, float]]
@@ -112,6 +114,13 @@ class Param(BaseModel):
         if self.enum is not None:
             schema["enum"] = self.enum
         return schema
+
+    def examples(self) -> list[str]:
+        """The example string values the parameter documents: its schema's ``examples``, then
+        those its description lists (:func:`toolrag.text.described_examples`)."""
+        listed = (self.json_schema or {}).get("examples")
+        own = [x for x in listed if isinstance(x, str)] if isinstance(listed, list) else []
+        return list(dict.fromkeys([*own, *described_examples(self.description)]))
 
 
 class Tool(BaseModel):

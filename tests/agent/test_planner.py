@@ -685,3 +685,27 @@ def test_tools_are_first_called_in_the_order_the_query_asks_for_them(smol_folder
     planner = _scripted(tok, query, [mail, weather], answers)
     result = planner.plan(query, [weather, mail], selected=["sendEmail", "getWeather"])
     assert [c.api for c in result.calls] == ["getWeather", "sendEmail"]
+
+
+def test_a_value_naming_a_documented_example_takes_its_form(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    risk = Tool(
+        name="getDisasterRisk",
+        parameters=[
+            Param(name="location", required=True),
+            Param(name="disaster_type", description="The type (e.g., earthquake, flood)"),
+        ],
+    )
+    query = "What is the risk of earthquakes in Oslo?"
+    said = (
+        '[{"api":"getDisasterRisk","parameters":{"location":"Oslo","disaster_type":"earthquakes"}}]'
+    )
+    for on, value in ((True, "earthquake"), (False, "earthquakes")):
+        planner = _scripted(tok, query, [risk], [said], max_new_tokens=200, documented_forms=on)
+        result = planner.plan(query, [risk])
+        assert result.internal[0]["parameters"]["disaster_type"] == value
+        assert result.calls[0].parameters["disaster_type"] == value
