@@ -261,6 +261,15 @@ def _grounded(schema: dict[str, Any], facts: QueryFacts, required: bool) -> dict
     return schema
 
 
+def _unstated_number(param: Param, facts: QueryFacts) -> bool:
+    """Whether ``param`` takes an integer or number (no enum) and the query states none that
+    fits it (:func:`_grounded` keeps its plain type)."""
+    schema = param.value_schema()
+    if schema.get("type") not in ("integer", "number") or "enum" in schema:
+        return False
+    return _grounded(schema, facts, required=True) == schema
+
+
 def _plain_string(schema: Any) -> bool:
     """A string schema with no enum, const, pattern or format of its own."""
     return (
@@ -354,13 +363,16 @@ def parameters_schema(
 
     Only a required parameter may take a reference to an earlier output (``refs``), unless the
     tool marks none required: an optional one holds what the user asks for (in dev.jsonl 33 of
-    34 references fill a required parameter, 1 of 524 filled optional ones does)."""
+    34 references fill a required parameter, 1 of 524 filled optional ones does). With
+    ``facts``, a required number the query states no value for (:func:`_unstated_number`) is
+    a reference where one fits: any literal would be made up."""
     properties = {}
     any_required = any(p.required for p in tool.parameters)
     for p in tool.parameters:
         if p.name in omit and not p.required:
             continue
-        pattern = _refs_for(p, refs) if p.name in refer and p.required else None
+        refer_p = p.name in refer or (facts is not None and _unstated_number(p, facts))
+        pattern = _refs_for(p, refs) if refer_p and p.required else None
         if pattern:
             value: dict[str, Any] | None = {"type": "string", "pattern": pattern}
         else:

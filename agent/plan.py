@@ -257,8 +257,9 @@ def _stems(text: str) -> set[str]:
 def names_only(call: Mapping[str, Any], tool: Tool) -> list[str]:
     """The optional parameters of ``call`` whose string value is made only of words of the
     tool's name or the parameter's own name (first five letters): ``findShelter(gender=
-    "shelter")``, ``"city": "city"``. Such a value names what the call is about, it does not
-    give one: in Seal-Tools' dev.jsonl 1 of 480 optional string values is like this, against
+    "shelter")``, ``"city": "city"``, or only points back (:func:`points_back`: ``"the same
+    city"``, ``"the previous API response"``). Such a value names what the call is about, it
+    does not give one: in Seal-Tools' dev.jsonl 1 of 480 optional string values is like this, against
     14 of 2,422 required ones (required parameters are left as they are).
 
     Example:
@@ -277,7 +278,10 @@ def names_only(call: Mapping[str, Any], tool: Tool) -> list[str]:
         and isinstance(v, str)
         and not INTERNAL_REFERENCE.match(v)
         and (words := _stems(v))
-        and words <= own | _stems(k)
+        and (
+            words <= own | _stems(k)
+            or points_back(v, {w.lower() for n in (tool.name, k) for w in _spaced(n).split()})
+        )
     ]
 
 
@@ -300,14 +304,46 @@ POINTERS = frozenset(
 )
 """Words that point back at something named before ("the same location", "this word")."""
 
+EARLIER_OUTPUT = frozenset(
+    ["api", "call", "response", "result", "results", "output", "obtained", "returned", "found"]
+)
+"""Words that name an earlier call's output: a value such as "the previous API response" or
+"the location found in the previous call" points at one (no literal string value in
+dev.jsonl is made only of these words, :data:`POINTERS`, :data:`LINKS` and its parameter's
+or tool's name)."""
+
+LINKS = frozenset(["in", "from", "of", "by"])
+"""Words that join a pointer to what it points at ("the ID from the previous call")."""
+
+
+def points_back(value: str, names: set[str] = frozenset()) -> bool:
+    """Whether ``value`` only points at something named before: made of :data:`POINTERS`,
+    :data:`EARLIER_OUTPUT`, :data:`LINKS` and ``names`` (lower-case words), with at least one
+    word that is not a bare pointer or link ("the same" is one), and no other word.
+
+    Example:
+        >>> [points_back(v, {"location"}) for v in ("the previous API response", "the same",
+        ...     "location found in the previous API response", "this Oslo", "the", "of the")]
+        [True, True, True, False, False, False]
+    """
+    if not re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+)*", value):
+        return False
+    words = value.lower().split()
+    known = POINTERS | EARLIER_OUTPUT | LINKS
+    return all(w in known or w in names for w in words) and any(
+        w in names or w in EARLIER_OUTPUT or w == "same" for w in words
+    )
+
 
 def placeholders(call: Mapping[str, Any], tool: Tool) -> list[str]:
     """The required parameters of ``call`` whose string value only names the tool or one of
     its parameters, bare or behind words that point back (:data:`POINTERS`): ``"platform":
     "platform"``, ``"location": "the same location"``, ``"person": "Same"``,
-    ``getPersonalityTraits(person_name="Personality Traits")``. Such a value stands for one
-    the query gave before, not for itself: 1 of dev.jsonl's 2,422 literal required string
-    values is like this (``translateToOdia(target_language="Odia")``).
+    ``getPersonalityTraits(person_name="Personality Traits")``, or that names an earlier
+    output (:data:`EARLIER_OUTPUT`: ``"the previous API response"``); see
+    :func:`points_back`. Such a value stands for one the query gave before, not for itself:
+    1 of dev.jsonl's 2,422 literal required string values is like this
+    (``translateToOdia(target_language="Odia")``).
 
     Example:
         >>> from toolrag.types import Param
@@ -324,18 +360,11 @@ def placeholders(call: Mapping[str, Any], tool: Tool) -> list[str]:
         for w in _spaced(n).split()
     }
     name |= {w + "s" for w in name}
-    out = []
-    for k, v in (call.get("parameters") or {}).items():
-        if k not in required or not isinstance(v, str):
-            continue
-        if not re.fullmatch(r"[A-Za-z]+(?: [A-Za-z]+)*", v):
-            continue
-        words = v.lower().split()
-        if all(w in POINTERS or w in name for w in words) and any(
-            w in name or w == "same" for w in words
-        ):
-            out.append(k)
-    return out
+    return [
+        k
+        for k, v in (call.get("parameters") or {}).items()
+        if k in required and isinstance(v, str) and points_back(v, name)
+    ]
 
 
 def _literals(value: Any) -> list[Any]:

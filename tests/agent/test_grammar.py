@@ -589,3 +589,29 @@ def test_refer_makes_a_required_parameter_a_reference_where_one_fits(ll_tok):
     # at the first call there is nothing to refer to: the parameter keeps its schema
     first = stage_grammar("", [], [depth], max_calls=3, refer={"depth": {"place"}})
     assert accepts(ll_tok, first, '[{"api":"depth","parameters":{"place":"Oslo"}}]')
+
+
+def test_a_required_number_the_query_does_not_state_is_a_reference_where_one_fits():
+    from agent.grammar import QueryFacts, parameters_schema
+    from toolrag.types import Param, Tool
+
+    tool = Tool(
+        name="getProject",
+        parameters=[
+            Param(name="project_id", type="integer", required=True),
+            Param(name="year", type="integer"),
+        ],
+    )
+    species = [(0, [Param(name="species")])]
+    unstated = QueryFacts.of("Projects for these species.")
+    schema = parameters_schema(tool, species, unstated)
+    assert schema["properties"]["project_id"] == {
+        "type": "string",
+        "pattern": r"^(\$0\.(species))$",
+    }
+    assert "year" not in schema["properties"]  # optional, nothing stated: left out
+    # the first call has nothing to refer to: the plain type stays
+    assert parameters_schema(tool, (), unstated)["properties"]["project_id"] == {"type": "integer"}
+    # a stated number may be written as stated (or a reference, as any required value)
+    stated = parameters_schema(tool, species, QueryFacts.of("Project 42 please."))
+    assert {"enum": [42]} in stated["properties"]["project_id"]["anyOf"]

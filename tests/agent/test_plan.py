@@ -228,6 +228,13 @@ def test_names_only_finds_optional_values_that_only_name_the_tool_or_parameter()
         "parameters": {"library": "x", "city": "$0.city", "era": "cultural 1900s"},
     }
     assert names_only(mixed, tool) == []
+    # a value that only points back at an earlier output or value is no value either
+    pointing = {
+        "api": tool.name,
+        "parameters": {"library": "x", "city": "the previous API response", "era": "the same"},
+    }
+    assert names_only(pointing, tool) == ["city", "era"]
+    assert names_only(pointing | {"parameters": {"city": "the previous Oxford"}}, tool) == []
 
 
 def test_unused_values_are_the_stated_values_no_argument_takes():
@@ -323,6 +330,11 @@ def test_corrects_replaces_only_a_call_whose_changed_values_were_borrowed():
         ("text", "This is a sample text", False),
         ("person_name", "Extra", True),  # another parameter's name
         ("person_name", "the T", True),  # the tool's name
+        ("location", "the previous API response", True),  # an earlier output
+        ("location", "the result", True),
+        ("location", "the previous", False),  # only pointers
+        ("location", "location found in the previous API response", True),
+        ("location", "of the", False),  # only links and pointers
     ],
 )
 def test_placeholders_are_values_that_only_name_their_parameter(name, value, pointing):
