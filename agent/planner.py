@@ -91,10 +91,12 @@ def read_plan(
     stop_on_repeat: bool = True,
     drop_ungrounded: bool = True,
     documented_forms: bool = True,
+    drop_borrowed: bool = True,
 ) -> None:
     """Parse ``result.text`` and post-process it (:func:`agent.plan.finish_plan`, then
-    :func:`agent.plan.numbers_as_written` and, with ``documented_forms``,
-    :func:`agent.plan.documented_forms`) into ``result``: every planner, local or remote,
+    :func:`agent.plan.numbers_as_written` and, with ``documented_forms`` and
+    ``drop_borrowed``, :func:`agent.plan.documented_forms` and
+    :func:`agent.plan.borrowed_options`) into ``result``: every planner, local or remote,
     goes through here, so their plans are scored alike. A text that is not a plan sets
     ``result.error``."""
     try:
@@ -107,6 +109,8 @@ def read_plan(
         result.internal = plan_format.numbers_as_written(result.internal, query, by_name)
         if documented_forms:
             result.internal = plan_format.documented_forms(result.internal, by_name)
+        if drop_borrowed:
+            result.internal = plan_format.borrowed_options(result.internal, by_name)
         result.calls = plan_format.to_seal(result.internal, by_name)
         result.format_ok = True
     except plan_format.PlanFormatError as err:
@@ -220,6 +224,8 @@ class Planner:
             examples up to case or a plural ending is written as the example is
             (:func:`agent.plan.documented_forms`: ``"gender": "male"`` becomes ``"Male"``
             for "(e.g., Male, Female)"). On by default.
+        drop_borrowed: an optional argument whose value another tool's call in the plan
+            requires is left out (:func:`agent.plan.borrowed_options`). On by default.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -244,6 +250,7 @@ class Planner:
         in_order: bool = True,
         back_references: bool = True,
         documented_forms: bool = True,
+        drop_borrowed: bool = True,
     ) -> None:
         if distinct_values not in DISTINCT_MODES:
             modes = ", ".join(DISTINCT_MODES)
@@ -255,6 +262,7 @@ class Planner:
         self.in_order = in_order
         self.back_references = back_references
         self.documented_forms = documented_forms
+        self.drop_borrowed = drop_borrowed
         self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
         self.constrained = constrained
@@ -350,6 +358,7 @@ class Planner:
             stop_on_repeat=self.stop_on_repeat,
             drop_ungrounded=self.drop_ungrounded,
             documented_forms=self.documented_forms,
+            drop_borrowed=self.drop_borrowed,
         )
         result.seconds = time.perf_counter() - start
         return result

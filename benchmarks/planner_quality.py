@@ -16,7 +16,9 @@ the plan call the selected tools in any order (`Planner(in_order=False)`; `--sel
 sets the order the prompt lists them in), `+nobackrefs` to keep a later call's value that
 only names its parameter ("the same location") instead of writing a reference there
 (`Planner(back_references=False)`), `+nodocforms` to keep values as written where they name
-a documented example in another case or number (`Planner(documented_forms=False)`); MODEL an
+a documented example in another case or number (`Planner(documented_forms=False)`),
+`+keepborrowed` to keep an optional value that another tool's call requires
+(`Planner(drop_borrowed=False)`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -135,6 +137,7 @@ def main() -> None:
                 "anyorder",
                 "nobackrefs",
                 "nodocforms",
+                "keepborrowed",
                 *STRING_FLAGS,
             }
             or len(engines) > 1
@@ -143,7 +146,7 @@ def main() -> None:
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +nobackrefs, +nodocforms, "
+                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +nobackrefs, +nodocforms, +keepborrowed, "
                 "+words, "
                 "+optwords, +freestrings, +spans"
             )
@@ -171,6 +174,7 @@ def main() -> None:
             in_order="anyorder" not in flags,
             back_references="nobackrefs" not in flags,
             documented_forms="nodocforms" not in flags,
+            drop_borrowed="keepborrowed" not in flags,
         )
         selector = None
         if "select" in flags:
