@@ -786,20 +786,16 @@ def documented_forms(
         [{'api': 'risk', 'parameters': {'hazard': 'earthquake'}}]
     """
 
-    def fix(tool: Tool, params: Mapping[str, Any]) -> dict[str, Any]:
-        by_name = {p.name: p for p in tool.parameters}
-        fixed = dict(params)
-        for name, value in params.items():
-            param = by_name.get(name)
-            if param is None or "enum" in param.value_schema() or not (shown := param.examples()):
-                continue
-            if isinstance(value, str) and not INTERNAL_REFERENCE.match(value):
-                fixed[name] = example_form(value, shown)
-            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-                fixed[name] = [example_form(v, shown) for v in value]
-        return fixed
+    def fix(param: Param, value: Any) -> Any:
+        if "enum" in param.value_schema() or not (shown := param.examples()):
+            return value
+        if isinstance(value, str) and not INTERNAL_REFERENCE.match(value):
+            return example_form(value, shown)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return [example_form(v, shown) for v in value]
+        return value
 
-    return _rewrite(plan, tools, fix)
+    return _rewrite_values(plan, tools, fix)
 
 
 def borrowed_options(
@@ -843,6 +839,21 @@ def borrowed_options(
         }
 
     return _rewrite(plan, tools, fix)
+
+
+def _rewrite_values(
+    plan: Sequence[Mapping[str, Any]],
+    tools: Mapping[str, Tool],
+    fix: Callable[[Param, Any], Any],
+) -> list[dict[str, Any]]:
+    """``plan`` with each argument of a parameter its tool declares as ``fix(param, value)``
+    gives it (:func:`_rewrite`)."""
+
+    def per_call(tool: Tool, params: Mapping[str, Any]) -> dict[str, Any]:
+        by_name = {p.name: p for p in tool.parameters}
+        return {k: fix(by_name[k], v) if k in by_name else v for k, v in params.items()}
+
+    return _rewrite(plan, tools, per_call)
 
 
 def _scalar(value: Any) -> bool:
@@ -904,33 +915,27 @@ def whole_lists(
         [{'api': 'mail', 'parameters': {'recipients': 'ann@x.org, bob@x.org'}}]
     """
 
-    def fix(tool: Tool, params: Mapping[str, Any]) -> dict[str, Any]:
-        by_name = {p.name: p for p in tool.parameters}
-        fixed = dict(params)
-        for name, value in params.items():
-            param = by_name.get(name)
-            if param is None:
-                continue
-            kind = param.value_schema().get("type")
-            if kind == "string" and isinstance(value, str) and plural_name(name):
-                if INTERNAL_REFERENCE.match(value) or not (items := coordination(query, value)):
-                    continue
-                if fits is None or all(fits(param, i) for i in items):
-                    fixed[name] = ", ".join(items)
-            elif kind == "array" and isinstance(value, list) and value:
-                if not all(isinstance(v, str) for v in value):
-                    continue
-                items = coordination(query, value[0])
-                said = [v.lower() for v in value]
-                if (
-                    len(items) > len(value)
-                    and [i.lower() for i in items[: len(value)]] == said
-                    and (fits is None or all(fits(param, i) for i in items))
-                ):
-                    fixed[name] = items
-        return fixed
+    def fix(param: Param, value: Any) -> Any:
+        kind = param.value_schema().get("type")
+        if kind == "string" and isinstance(value, str) and plural_name(param.name):
+            if INTERNAL_REFERENCE.match(value) or not (items := coordination(query, value)):
+                return value
+            if fits is None or all(fits(param, i) for i in items):
+                return ", ".join(items)
+        elif kind == "array" and isinstance(value, list) and value:
+            if not all(isinstance(v, str) for v in value):
+                return value
+            items = coordination(query, value[0])
+            said = [v.lower() for v in value]
+            if (
+                len(items) > len(value)
+                and [i.lower() for i in items[: len(value)]] == said
+                and (fits is None or all(fits(param, i) for i in items))
+            ):
+                return items
+        return value
 
-    return _rewrite(plan, tools, fix)
+    return _rewrite_values(plan, tools, fix)
 
 
 def dumps(plan: Sequence[Mapping[str, Any]]) -> str:
