@@ -371,8 +371,10 @@ def parameters_schema(
     for p in tool.parameters:
         if p.name in omit and not p.required:
             continue
-        refer_p = p.name in refer or (facts is not None and _unstated_number(p, facts))
-        pattern = _refs_for(p, refs) if refer_p and p.required else None
+        refer_p = p.required and (
+            p.name in refer or (facts is not None and _unstated_number(p, facts))
+        )
+        pattern = _refs_for(p, refs) if refer_p else None
         if pattern:
             value: dict[str, Any] | None = {"type": "string", "pattern": pattern}
         else:

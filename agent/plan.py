@@ -278,10 +278,7 @@ def names_only(call: Mapping[str, Any], tool: Tool) -> list[str]:
         and isinstance(v, str)
         and not INTERNAL_REFERENCE.match(v)
         and (words := _stems(v))
-        and (
-            words <= own | _stems(k)
-            or points_back(v, {w.lower() for n in (tool.name, k) for w in _spaced(n).split()})
-        )
+        and (words <= own | _stems(k) or points_back(v, _name_words(tool.name, k)))
     ]
 
 
@@ -354,11 +351,7 @@ def placeholders(call: Mapping[str, Any], tool: Tool) -> list[str]:
         []
     """
     required = {p.name for p in tool.parameters if p.required}
-    name = {
-        w.lower()
-        for n in (tool.name, *(p.name for p in tool.parameters))
-        for w in _spaced(n).split()
-    }
+    name = _name_words(tool.name, *(p.name for p in tool.parameters))
     name |= {w + "s" for w in name}
     return [
         k
@@ -472,6 +465,11 @@ def _about(query: str, form: Any, param: Param) -> bool:
     near = {w[:4] for w in context_words(query, form) if len(w) >= 3}
     own = {w[:4] for w in tokens(f"{_spaced(param.name)} {param.description}") if len(w) >= 3}
     return bool(near & own)
+
+
+def _name_words(*names: str) -> set[str]:
+    """The lower-case words of identifiers (:func:`_spaced`)."""
+    return {w.lower() for n in names for w in _spaced(n).split()}
 
 
 def _spaced(name: str) -> str:
