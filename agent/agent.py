@@ -75,6 +75,8 @@ def plan_with(
             extra["required"] = [t.name for t in selection.required]
         if selection.positions is not None:
             extra["positions"] = selection.positions
+        if selection.pointed:
+            extra["pointed"] = selection.pointed
         result = planner.plan(query, tools, selected=[t.name for t in selection.tools], **extra)
     else:
         best = max(tools, key=lambda t: selection.probabilities.get(t.name, 0.0))

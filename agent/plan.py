@@ -171,7 +171,7 @@ def _value_texts(call: Mapping[str, Any], flags: bool = True) -> list[str]:
         for v in value if isinstance(value, list) else [value]:
             if isinstance(v, bool) and not flags:
                 continue
-            if v is not None and _literal(v) and not isinstance(v, dict):
+            if v is not None and literal(v) and not isinstance(v, dict):
                 out.append(_as_text(v))
     return out
 
@@ -240,8 +240,8 @@ def reused_values(
         ...               earlier=[{"api": "a", "parameters": {"town": "Oslo"}}])
         {'city': ['Oslo'], 'note': ['Oslo']}
     """
-    before = [v for c in earlier for v in c.get("parameters", {}).values() if _literal(v)]
-    params = [(k, v) for k, v in call.get("parameters", {}).items() if _literal(v)]
+    before = [v for c in earlier for v in c.get("parameters", {}).values() if literal(v)]
+    params = [(k, v) for k, v in call.get("parameters", {}).items() if literal(v)]
     out: dict[str, list[Any]] = {}
     for j, (name, value) in enumerate(params):
         said = [v for v in [*before, *(v for _, v in params[:j])] if _said_in(v, value)]
@@ -366,7 +366,7 @@ def _literals(value: Any) -> list[Any]:
         return [x for v in value.values() for x in _literals(v)]
     if isinstance(value, list):
         return [x for v in value for x in _literals(v)]
-    return [] if value is None or not _literal(value) else [value]
+    return [] if value is None or not literal(value) else [value]
 
 
 def _uses(form: Any, value: Any) -> bool:
@@ -572,14 +572,15 @@ def corrects(call: Mapping[str, Any], plan: Sequence[Mapping[str, Any]]) -> int 
             v for j, c in enumerate(plan) if j != i for v in _literals(c.get("parameters", {}))
         ]
         if all(
-            _literal(mine[k]) and any(_said_in(o, mine[k]) or _said_in(mine[k], o) for o in others)
+            literal(mine[k]) and any(_said_in(o, mine[k]) or _said_in(mine[k], o) for o in others)
             for k in changed
         ):
             return i
     return None
 
 
-def _literal(value: Any) -> bool:
+def literal(value: Any) -> bool:
+    """Whether ``value`` is not a reference to an earlier output (``"$0.location"``)."""
     return not (isinstance(value, str) and INTERNAL_REFERENCE.match(value))
 
 
@@ -602,7 +603,7 @@ def ungrounded_calls(plan: Sequence[Mapping[str, Any]], query: str) -> set[int]:
     drop = set()
     for i, call in enumerate(plan):
         params = call.get("parameters", {})
-        literals = [v for v in params.values() if _literal(v)]
+        literals = [v for v in params.values() if literal(v)]
         if (
             literals
             and len(literals) == len(params)
@@ -856,7 +857,7 @@ def _rewrite_values(
 
 def _scalar(value: Any) -> bool:
     """A literal string or number (not a boolean, not a reference)."""
-    return isinstance(value, (str, int, float)) and not isinstance(value, bool) and _literal(value)
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool) and literal(value)
 
 
 def _rewrite(

@@ -21,7 +21,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -136,10 +136,12 @@ def _replace_call(text: str, i: int, call_text: str) -> str:
 class _Redo:
     """What the decoder asks of a call it writes again, per call index and tool name: the
     optional parameters it leaves out (``omit``) and the required ones it fills with a
-    reference to an earlier output (``refer``)."""
+    reference to an earlier output (``refer``); ``pointed``: per tool name, the required
+    parameters the query says an earlier output holds (:meth:`Planner.plan`'s)."""
 
     omit: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     refer: dict[int, dict[str, set[str]]] = field(default_factory=dict)
+    pointed: Mapping[str, Collection[str]] = field(default_factory=dict)
 
     def of(self, which: dict[int, dict[str, set[str]]], i: int, tool: str) -> set[str]:
         return which.setdefault(i, {}).setdefault(tool, set())
@@ -313,6 +315,7 @@ class Planner:
         selected: Sequence[str] | None = None,
         required: Sequence[str] | None = None,
         positions: Mapping[str, int] | None = None,
+        pointed: Mapping[str, Collection[str]] | None = None,
     ) -> PlanResult:
         """Plan the calls that answer ``query`` with ``tools``; never raises on bad output.
 
@@ -328,6 +331,11 @@ class Planner:
             positions: where in the query each selected tool is asked for (the selector's
                 :attr:`Selection.positions`; smaller is earlier); with ``in_order``, tools
                 are first called in that order.
+            pointed: per tool, the required parameters the query says an earlier call's
+                output holds (the selector's :attr:`Selection.pointed`: "the resource ID
+                obtained from the previous API call"); with ``back_references``, a later call
+                to the tool that writes a literal there is written again with a reference to
+                an earlier output, where one fits.
         """
         start = time.perf_counter()
         if not tools or (selected is not None and not selected):
@@ -345,7 +353,9 @@ class Planner:
                 facts = QueryFacts.of(query, self.ground_strings) if self.ground_values else None
                 must = list(selected or ()) if required is None else list(required)
                 order = positions if self.in_order and selected is not None else None
-                text, n_new, n_forced = self._constrained(ids, allowed, must, facts, order)
+                text, n_new, n_forced = self._constrained(
+                    ids, allowed, must, facts, order, pointed or {}
+                )
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0
                 n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
@@ -399,10 +409,11 @@ class Planner:
         required: Sequence[str],
         facts: QueryFacts | None = None,
         positions: Mapping[str, int] | None = None,
+        pointed: Mapping[str, Collection[str]] | None = None,
     ) -> tuple[str, int, int]:
         """Greedy decoding under the stage grammars, calls naming only ``allowed`` tools and
         each of ``required`` at least once; ``(text, new tokens, forced tokens)``."""
-        redo = _Redo()
+        redo = _Redo(pointed=pointed or {})
         text, n_new, n_forced = "", 0, 0
         restrict = False
         # each restart calls one more required tool or leaves out one more parameter
@@ -547,13 +558,26 @@ class Planner:
         ]
         return out | set(plan_format.reused_values(call, earlier)) & optional
 
-    def _placeholders(self, calls: Sequence[dict[str, Any]], by_name: dict[str, Tool]) -> set[str]:
+    def _placeholders(
+        self,
+        calls: Sequence[dict[str, Any]],
+        by_name: dict[str, Tool],
+        pointed: Mapping[str, Collection[str]],
+    ) -> set[str]:
         """With ``back_references``, the required parameters of the last of ``calls`` (not the
-        first) whose value only names the tool or a parameter (:func:`agent.plan.placeholders`)."""
-        tool = by_name.get(calls[-1]["api"])
+        first) whose value only names the tool or a parameter (:func:`agent.plan.placeholders`),
+        or is a literal where the query says an earlier output holds it (``pointed``)."""
+        call = calls[-1]
+        tool = by_name.get(call["api"])
         if not self.back_references or tool is None or len(calls) < 2:
             return set()
-        return set(plan_format.placeholders(calls[-1], tool))
+        args = call.get("parameters", {})
+        said = {
+            name
+            for name in pointed.get(tool.name, ())
+            if name in args and plan_format.literal(args[name])
+        }
+        return set(plan_format.placeholders(call, tool)) | said
 
     def _decode(
         self,
@@ -651,7 +675,7 @@ class Planner:
                 left_out = redo.of(redo.omit, stage - 1, done_calls[-1]["api"])
                 repeated = self._left_out(done_calls, by_name)
                 referred = redo.of(redo.refer, stage - 1, done_calls[-1]["api"])
-                pointing = self._placeholders(done_calls, by_name)
+                pointing = self._placeholders(done_calls, by_name, redo.pointed)
                 if repeated - left_out or pointing - referred:  # decode this call again
                     left_out |= repeated
                     referred |= pointing

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from agent.planner import PlanResult, in_selection_order, read_plan
@@ -79,11 +79,13 @@ class RemotePlanner:
         selected: Sequence[str] | None = None,
         required: Sequence[str] | None = None,
         positions: Mapping[str, int] | None = None,
+        pointed: Mapping[str, Collection[str]] | None = None,
     ) -> PlanResult:
         """Plan via the endpoint; transport errors and bad replies become recorded errors.
 
         With ``selected`` (tool names from a selector) only those tools are offered, in that
-        order; ``required`` and ``positions`` are not enforced (the endpoint decodes freely).
+        order; ``required``, ``positions`` and ``pointed`` are not enforced (the endpoint
+        decodes freely).
         """
         start = time.perf_counter()
         tools = in_selection_order(tools, selected)

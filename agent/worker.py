@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -59,8 +59,11 @@ def _plan(
     selected: list[str] | None,
     required: list[str] | None,
     positions: dict[str, int] | None,
+    pointed: dict[str, list[str]] | None,
 ) -> PlanResult:
-    return _PLANNER.plan(query, tools, selected=selected, required=required, positions=positions)
+    return _PLANNER.plan(
+        query, tools, selected=selected, required=required, positions=positions, pointed=pointed
+    )
 
 
 class PlannerProcess:
@@ -93,11 +96,13 @@ class PlannerProcess:
         selected: Sequence[str] | None = None,
         required: Sequence[str] | None = None,
         positions: Mapping[str, int] | None = None,
+        pointed: Mapping[str, Collection[str]] | None = None,
     ) -> PlanResult:
         chosen = list(selected) if selected is not None else None
         must = list(required) if required is not None else None
         order = dict(positions) if positions is not None else None
-        return self._pool.submit(_plan, query, list(tools), chosen, must, order).result()
+        refer = {k: list(v) for k, v in pointed.items()} if pointed is not None else None
+        return self._pool.submit(_plan, query, list(tools), chosen, must, order, refer).result()
 
     def info(self) -> dict[str, int]:
         """The child's process id and niceness."""

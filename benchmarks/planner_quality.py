@@ -18,7 +18,8 @@ only names its parameter ("the same location") instead of writing a reference th
 (`Planner(back_references=False)`), `+nodocforms` to keep values as written where they name
 a documented example in another case or number (`Planner(documented_forms=False)`),
 `+keepborrowed` to keep an optional value that another tool's call requires
-(`Planner(drop_borrowed=False)`); MODEL an
+(`Planner(drop_borrowed=False)`), `+nopointed` to ignore where the query says a value comes
+from an earlier call's output (`ToolSelector(pointed=False)`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
@@ -138,6 +139,7 @@ def main() -> None:
                 "nobackrefs",
                 "nodocforms",
                 "keepborrowed",
+                "nopointed",
                 *STRING_FLAGS,
             }
             or len(engines) > 1
@@ -147,6 +149,7 @@ def main() -> None:
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
                 "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +nobackrefs, +nodocforms, +keepborrowed, "
+                "+nopointed, "
                 "+words, "
                 "+optwords, +freestrings, +spans"
             )
@@ -184,6 +187,7 @@ def main() -> None:
                 threshold=args.threshold,
                 must_threshold=args.must_threshold,
                 order=args.selector_order,
+                pointed="nopointed" not in flags,
             )
         load_s = time.time() - start
         res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl", selector=selector)

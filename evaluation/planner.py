@@ -125,6 +125,8 @@ def evaluate_planner(
                     "selected": [t.name for t in selection.tools],
                     "probabilities": {k: round(v, 4) for k, v in selection.probabilities.items()},
                 }
+                if selection.pointed:
+                    extra["pointed"] = selection.pointed
             row = (
                 {
                     "id": inst.id,

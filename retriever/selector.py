@@ -31,7 +31,7 @@ import json
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,7 @@ from index.text import split_identifier, tokenize
 from retriever.base import Retriever
 from retriever.decompose import split_clauses, split_query
 from toolrag.errors import ConfigError, ToolragError
+from toolrag.text import mentioned_names, output_mentions
 from toolrag.types import Queries, Run, Tool
 
 if TYPE_CHECKING:
@@ -58,6 +59,12 @@ DEFAULT_MUST_THRESHOLD = 0.8
 the planner may leave it out. Chosen on the selector's 54 validation queries carved from
 dev.jsonl with the shipped selector and planner (against "every selected tool must be called":
 Param F1 70.5 -> 72.2, strict Tool F1 89.8 -> 91.2; benchmarks/results/must_validation.md)."""
+POINTED_FLOOR = 0.1
+"""A candidate under the threshold is still selected when the query says a value of its comes
+from an earlier call's output (:func:`pointed`) and no selected tool takes that value, if its
+probability is at least this: the pointer itself asks for a tool that uses that output.
+Checked on dev.jsonl's oracle-5 lists (no candidate added, none missed there) and the 40
+synthetic nested pairs (2 consumers added, both needed; experiments/2026-11-25-pointed-consumers)."""
 FEATURES = (
     "cos_query",  # dense similarity to the whole query
     "cos_best_part",  # best similarity to one sub-request
@@ -190,6 +197,8 @@ class Selection:
     probabilities: dict[str, float]  # every candidate's probability
     required: list[Tool] | None = None  # the selected tools a plan must call (None: all)
     positions: dict[str, int] | None = None  # per candidate: the query part it fits best
+    # per selected tool: required parameters the query says an earlier output holds
+    pointed: dict[str, list[str]] = field(default_factory=dict)
 
 
 class ToolSelector:
@@ -206,6 +215,11 @@ class ToolSelector:
             ties keep candidate order), or ``candidates``. The planner lists them in its
             prompt in this order; with ``query``, the selection also says each candidate's
             part (``Selection.positions``), in which order the planner calls them.
+        pointed: where the query says a value comes from an earlier call's output ("the ID
+            from the previous API call"), say which selected tool's parameter it is
+            (``Selection.pointed``; the planner writes a reference there), and select a
+            candidate under the threshold that takes it when no selected one does
+            (:func:`pointed`, :data:`POINTED_FLOOR`). On by default.
 
     Raises:
         SelectorError: the index was built with another embedding model than the selector.
@@ -220,6 +234,7 @@ class ToolSelector:
         threshold: float | None = None,
         must_threshold: float | None = None,
         order: str = "query",
+        pointed: bool = True,
     ) -> None:
         if order not in ORDERS:
             raise ConfigError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
@@ -242,6 +257,7 @@ class ToolSelector:
             DEFAULT_MUST_THRESHOLD if must_threshold is None else must_threshold
         )
         self.order = order
+        self.pointed = pointed
 
     @classmethod
     def load(
@@ -252,6 +268,7 @@ class ToolSelector:
         threshold: float | None = None,
         must_threshold: float | None = None,
         order: str = "query",
+        pointed: bool = True,
     ) -> ToolSelector:
         """Load a selector folder (``None``/``default``: the shipped one) for ``index``."""
         if threshold is not None:
@@ -260,7 +277,7 @@ class ToolSelector:
         path = shipped_selector() if default else Path(folder)
         if not path.is_dir():
             raise SelectorError(f"selector folder {path} does not exist")
-        return cls(index, read_record(path), threshold, must_threshold, order)
+        return cls(index, read_record(path), threshold, must_threshold, order, pointed)
 
     @property
     def label(self) -> str:
@@ -280,16 +297,81 @@ class ToolSelector:
         return [float(p) for p in 1.0 / (1.0 + np.exp(-logits))], [int(w) for w in where]
 
     def select(self, query: str, tools: Sequence[Tool]) -> Selection:
-        """The candidates at or above the threshold (possibly none), in :attr:`order`."""
+        """The candidates at or above the threshold (possibly none), in :attr:`order`; with
+        :attr:`pointed`, also a candidate the query points an earlier output at
+        (:func:`pointed`)."""
         probs, where = self._scored(query, tools)
+        chosen_at = {j for j, p in enumerate(probs) if p >= self.threshold}
+        must_at = {j for j in chosen_at if probs[j] >= self.must_threshold}
+        takes: dict[int, list[str]] = {}
+        if self.pointed:
+            parts = PARTS[self.record.get("parts", "requests")](query)
+            takes = pointed(query, tools, probs, where, parts, chosen_at)
+            chosen_at |= takes.keys()  # a tool the query asks an output of is a call it needs
+            must_at |= takes.keys()
         ranked = list(range(len(tools)))
         if self.order == "query":
             ranked.sort(key=lambda j: where[j])  # stable: ties keep candidate order
-        chosen = [tools[j] for j in ranked if probs[j] >= self.threshold]
+        chosen = [tools[j] for j in ranked if j in chosen_at]
         by_name = {t.name: p for t, p in zip(tools, probs, strict=True)}
-        required = [t for t in chosen if by_name[t.name] >= self.must_threshold]
+        required = [tools[j] for j in ranked if j in must_at]
         positions = {t.name: w for t, w in zip(tools, where, strict=True)}
-        return Selection(chosen, by_name, required, positions if self.order == "query" else None)
+        return Selection(
+            chosen,
+            by_name,
+            required,
+            positions if self.order == "query" else None,
+            {tools[j].name: names for j, names in takes.items()},
+        )
+
+
+def pointed(
+    query: str,
+    tools: Sequence[Tool],
+    probs: Sequence[float],
+    where: Sequence[int],
+    parts: Sequence[str],
+    chosen: set[int],
+    floor: float = POINTED_FLOOR,
+) -> dict[int, list[str]]:
+    """Per candidate (by position in ``tools``), the required parameters whose value ``query``
+    says an earlier call's output holds (:func:`toolrag.text.output_mentions`: "the resource
+    ID obtained from the previous API call").
+
+    Each mention goes to the candidates that fit the query part it is in best (``where``) and
+    have a required parameter it names (:func:`toolrag.text.mentioned_names`): the ``chosen``
+    ones; when none of those takes it, the most probable other one at ``floor`` or above (a
+    tool the selector missed: the mention asks for a call that uses the output).
+
+    Example:
+        >>> from toolrag.types import Param
+        >>> tools = [Tool(name="getInventory"), Tool(name="getResourceInfo",
+        ...     parameters=[Param(name="resource_id", required=True)])]
+        >>> parts = ["Get the inventory.", "Then get the resource ID from the previous API call."]
+        >>> pointed(" ".join(parts), tools, [0.9, 0.3], [0, 1], parts, chosen={0})
+        {1: ['resource_id']}
+    """
+    spans, cursor = [], 0
+    for part in parts:
+        start = query.find(part, cursor)
+        if start < 0:  # pragma: no cover - parts are pieces of the query
+            return {}
+        spans.append((start, start + len(part)))
+        cursor = start + len(part)
+    out: dict[int, list[str]] = {}
+    for mention in output_mentions(query):
+        at = next((k for k, (a, b) in enumerate(spans) if a <= mention.end - 1 < b), 0)
+        fits = [j for j in range(len(tools)) if len(parts) < 2 or where[j] == at]
+        named = {
+            j: names for j in fits if (names := mentioned_names(tools[j].required, mention.words))
+        }
+        takers = [j for j in named if j in chosen]
+        if not takers:
+            extra = [j for j in named if probs[j] >= floor]
+            takers = [max(extra, key=lambda j: probs[j])] if extra else []
+        for j in takers:
+            out[j] = sorted({*out.get(j, []), *named[j]})
+    return out
 
 
 def resolve_selector(

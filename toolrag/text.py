@@ -4,6 +4,8 @@ path (no PyTorch, no index) can use them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 """Where a camelCase or PascalCase identifier changes words (``getHTAReport``: get|HTA|Report)."""
@@ -42,3 +44,72 @@ def described_examples(text: str) -> list[str]:
             if item:
                 out.append(item)
     return list(dict.fromkeys(out))
+
+
+_HELD = (
+    r"found|obtained|mentioned|returned|retrieved|given|provided|received|available|contained|"
+    r"listed"
+)
+OUTPUT_MENTION = re.compile(
+    rf"\b((?:[\w-]+\s+){{0,3}}(?!(?:{_HELD}|that|which|is|was|are|were)\b)[\w-]+)\s+"
+    rf"(?:(?:that|which)\s+(?:is|was|are|were)\s+)?(?:(?:{_HELD})\s+)?(?:in|from)\s+"
+    r"(?:the\s+)?(?:response\s+of\s+the\s+)?(?:previous|first|last|earlier|above|prior|"
+    r"preceding)\s+(?:[\w-]+\s+){0,2}?(?:call|response|step|request|operation|query|result)s?\b",
+    re.I,
+)
+"""A value the text says an earlier call's output holds: "the resource ID obtained from the
+previous API call", "a location found in the previous API response", "the ID from previous
+API call". Group 1: up to four words before the pointer, the value's name last. "The same
+location" is not one: in dev.jsonl such a value is as often the earlier literal again."""
+
+
+@dataclass(frozen=True)
+class OutputMention:
+    """Where :data:`OUTPUT_MENTION` matched in a text, and the lower-case words naming the value
+    (the last one is the value's own noun)."""
+
+    start: int
+    end: int
+    words: tuple[str, ...]
+
+
+def output_mentions(text: str) -> list[OutputMention]:
+    """Every value ``text`` says an earlier call's output holds, in order.
+
+    Example:
+        >>> [m.words for m in output_mentions(
+        ...     "Get the inventory. Then get the resource ID obtained from the previous API call.")]
+        [('get', 'the', 'resource', 'id')]
+    """
+    return [
+        OutputMention(m.start(), m.end(), tuple(m.group(1).lower().split()))
+        for m in OUTPUT_MENTION.finditer(text)
+    ]
+
+
+def mentioned_names(names: Sequence[str], words: Sequence[str]) -> list[str]:
+    """The identifiers among ``names`` that ``words`` (an :class:`OutputMention`'s) name: the
+    last word is the identifier's last word (a plural ending aside), and its other words are
+    among ``words``; when just one identifier ends in that word, it alone.
+
+    Example:
+        >>> mentioned_names(["resource_id", "user_id"], ["the", "resource", "id"])
+        ['resource_id']
+        >>> mentioned_names(["resource_id", "format"], ["with", "the", "id"])
+        ['resource_id']
+        >>> mentioned_names(["source_id", "target_id"], ["the", "id"])
+        []
+    """
+    if not words:
+        return []
+    split = {n: [_stem(w) for w in split_identifier(n).split()] or [""] for n in names}
+    ending = [n for n in names if split[n][-1] == _stem(words[-1])]
+    if len(ending) == 1:
+        return ending
+    seen = {_stem(w) for w in words}
+    return [n for n in ending if set(split[n][:-1]) <= seen]
+
+
+def _stem(word: str) -> str:
+    """``word`` in lower case without a plural ``s`` (``IDs`` and ``id`` compare equal)."""
+    return word.lower().removesuffix("s")

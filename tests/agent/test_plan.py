@@ -462,3 +462,53 @@ def test_borrowed_options_leaves_out_optional_values_another_tools_call_requires
     # a reference is no borrowed value
     ref = [plan[1], {"api": "app", "parameters": {"id": "$0.vm_id", "platform": "$0.vm_id"}}]
     assert borrowed_options(ref, tools) == ref
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "Then get the resource ID obtained from the previous API call.",
+            ("get", "the", "resource", "id"),
+        ),
+        (
+            "seismic data for a location found in the previous API response",
+            ("data", "for", "a", "location"),
+        ),
+        ("the ID from previous API call", ("the", "id")),
+        ("the text can be found in the response of the previous API call", ("text", "can", "be")),
+        ("photo_id obtained from the previous hash operation", ("photo_id",)),
+        ("the tracking number provided in the previous response", ("the", "tracking", "number")),
+        ("the facility ID received from the first API response", ("the", "facility", "id")),
+    ],
+)
+def test_output_mentions_name_the_value_an_earlier_output_holds(text, words):
+    from toolrag.text import output_mentions
+
+    assert [m.words[-len(words) :] for m in output_mentions(text)] == [words]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Get the weather in the same location.",  # "the same": as often the earlier literal
+        "Retrieve data from the first quarter of 2022.",  # no call, response or step
+        "Then, get the previous API call's status.",
+    ],
+)
+def test_no_output_mention_without_an_earlier_call_named(text):
+    from toolrag.text import output_mentions
+
+    assert output_mentions(text) == []
+
+
+def test_mentioned_names_match_the_last_word_then_the_others():
+    from toolrag.text import mentioned_names
+
+    assert mentioned_names(["resource_id", "user_id"], ["the", "resource", "ids"]) == [
+        "resource_id"
+    ]
+    assert mentioned_names(["resourceId", "format"], ["with", "the", "ID"]) == ["resourceId"]
+    assert mentioned_names(["source_id", "target_id"], ["the", "id"]) == []
+    assert mentioned_names(["location", "date"], ["the", "city"]) == []
+    assert mentioned_names(["location"], []) == []

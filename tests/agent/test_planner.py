@@ -655,6 +655,37 @@ def test_a_value_that_only_names_its_parameter_becomes_a_reference(smol_folder):
     }
 
 
+def test_a_value_the_query_says_an_earlier_output_holds_becomes_a_reference(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    inventory = Tool(
+        name="getInventory",
+        parameters=[Param(name="library", required=True)],
+        outputs=[Param(name="resource_id")],
+    )
+    info = Tool(name="getResourceInfo", parameters=[Param(name="resource_id", required=True)])
+    query = "Get the inventory of Oslo library, then the resource ID from the previous API call."
+    head = '[{"api":"getInventory","parameters":{"library":"Oslo"}},{"api":"getResourceInfo",'
+    literal, referring = (
+        head + '"parameters":{"resource_id":"Oslo library"}}]',
+        head + '"parameters":{"resource_id":"$0.resource_id"}}]',
+    )
+    tools = [inventory, info]
+    pointed = {"getResourceInfo": ["resource_id"]}
+    planner = _scripted(tok, query, tools, [literal, referring], max_new_tokens=200)
+    result = planner.plan(query, tools, pointed=pointed)
+    assert result.format_ok, result.text
+    assert result.calls[1].parameters == {"resource_id": "API_call_0"}
+    # not pointed, or back references off: the literal stays
+    for kwargs, told in (({}, None), ({"back_references": False}, pointed)):
+        planner = _scripted(tok, query, tools, [literal, referring], max_new_tokens=200, **kwargs)
+        result = planner.plan(query, tools, pointed=told)
+        assert result.calls[1].parameters == {"resource_id": "Oslo library"}, kwargs
+
+
 def test_a_whole_list_is_written_where_the_query_has_no_comma_of_its_own(smol_folder):
     from transformers import AutoTokenizer
 

@@ -17,6 +17,7 @@ from retriever.selector import (
     ToolSelector,
     check_threshold,
     features,
+    pointed,
     read_record,
     tune_threshold,
 )
@@ -151,3 +152,52 @@ def test_selected_tools_come_in_the_order_the_query_asks_for_them(six_index):
     ]
     with pytest.raises(ValueError, match="order must be one of"):
         ToolSelector(six_index, _record(), order="alphabetical")
+
+
+def test_a_value_from_an_earlier_output_goes_to_the_tool_that_takes_it(six_index):
+    by_name = {t.name: t for t in six_index.tools}
+    tools = [by_name["convertCurrency"], by_name["getWeather"]]
+    query = "Convert 100 EUR to USD. Then tell me the weather in the city from the previous call."
+    # every probability is 0.5: at threshold 0.4 both are selected, and the mention is noted
+    both = ToolSelector(six_index, _record(), threshold=0.4).select(query, tools)
+    assert [t.name for t in both.tools] == ["convertCurrency", "getWeather"]
+    assert both.pointed == {"getWeather": ["city"]}
+    # at 0.6 none is; the mention still asks for the tool that takes the city, and it is due
+    none = ToolSelector(six_index, _record(), threshold=0.6, must_threshold=0.9)
+    selection = none.select(query, tools)
+    assert (
+        [t.name for t in selection.tools] == [t.name for t in selection.required] == ["getWeather"]
+    )
+    assert selection.pointed == {"getWeather": ["city"]}
+    # off, or a probability under the floor: nothing
+    off = ToolSelector(six_index, _record(), threshold=0.6, pointed=False).select(query, tools)
+    assert off.tools == [] and off.pointed == {}
+    unlikely = ToolSelector(six_index, _record(intercept=-5.0), threshold=0.6)
+    assert unlikely.select(query, tools).tools == []
+
+
+def test_a_mention_goes_only_to_a_tool_of_its_own_query_part():
+    from toolrag.types import Param, Tool
+
+    loc = [Param(name="location", required=True)]
+    tools = [
+        Tool(name="getWindEnergy", parameters=loc),
+        Tool(name="getElevation", parameters=loc),
+        Tool(name="getSeismicData", parameters=loc),
+    ]
+    parts = [
+        "Get the wind energy in Oslo.",
+        "Then the seismic data for a location found in the previous API response.",
+    ]
+    query = " ".join(parts)
+    # the selected tool of the mention's part takes it; the others are left as they are
+    assert pointed(query, tools, [0.9, 0.3, 0.8], [0, 1, 1], parts, chosen={0, 2}) == {
+        2: ["location"]
+    }
+    # none selected there: the most probable unselected one of that part, at the floor or above
+    assert pointed(query, tools, [0.9, 0.3, 0.2], [0, 1, 1], parts, chosen={0}) == {1: ["location"]}
+    assert pointed(query, tools, [0.9, 0.05, 0.08], [0, 1, 1], parts, chosen={0}) == {}
+    # a tool that fits another part best takes nothing, selected or not
+    assert pointed(query, tools, [0.9, 0.3, 0.2], [0, 0, 0], parts, chosen={0}) == {}
+    # no mention, nothing
+    assert pointed("Get the wind energy in Oslo.", tools, [0.9] * 3, [0] * 3, parts[:1], {0}) == {}
