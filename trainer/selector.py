@@ -154,6 +154,27 @@ def feature_rows(
     return np.vstack(x), np.concatenate(y)
 
 
+def fit_weights(
+    index: Any, lists: list[CandidateList], c: float, parts: str = "requests"
+) -> dict[str, Any]:
+    """The logistic regression (inverse regularisation ``c``) over the standardised features of
+    every candidate in ``lists``: the record's ``mean``, ``scale``, ``coef``, ``intercept`` and
+    ``parts``."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = feature_rows(index, lists, parts)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    fit = LogisticRegression(C=c, max_iter=1000).fit((x - mean) / scale, y)
+    return {
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+        "coef": fit.coef_[0].tolist(),
+        "intercept": float(fit.intercept_[0]),
+        "parts": parts,
+    }
+
+
 def validate(index: Any, lists: list[CandidateList], weights: dict[str, Any]) -> dict[str, float]:
     """Tune the threshold on ``lists`` and report the selection quality there."""
     selector = ToolSelector(index, weights | {"threshold": 0.5})  # the threshold is tuned here
@@ -169,8 +190,6 @@ def validate(index: Any, lists: list[CandidateList], weights: dict[str, Any]) ->
 
 def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
     """Fit the selector, tune its threshold, write the selector folder; return its path."""
-    from sklearn.linear_model import LogisticRegression
-
     start = time.perf_counter()
     tools = load_toolset(cfg.tools)
     instances = cfg.train_instances()
@@ -194,17 +213,7 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
     kw = {"depth": cfg.depth, "distractors": cfg.distractors}
     train_lists = candidate_lists(train, retriever, builder, exclude=held, **kw)
     val_lists = candidate_lists(val, retriever, builder, add_gold=False, **kw)
-    x, y = feature_rows(index, train_lists, cfg.parts)
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    fit = LogisticRegression(C=cfg.c, max_iter=1000).fit((x - mean) / scale, y)
-    weights = {
-        "mean": mean.tolist(),
-        "scale": scale.tolist(),
-        "coef": fit.coef_[0].tolist(),
-        "intercept": float(fit.intercept_[0]),
-        "parts": cfg.parts,
-    }
+    weights = fit_weights(index, train_lists, cfg.c, cfg.parts)
     validation = validate(index, val_lists, weights)
     record = {
         "format": SELECTOR_FORMAT,
@@ -216,7 +225,11 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
         "config": cfg.to_dict(),
         "validation": validation | {"queries": len(val_lists)},
         "held_out_tools": sorted(held),
-        "data": {"queries": len(train), "candidates": len(y), "positives": int(y.sum())},
+        "data": {
+            "queries": len(train),
+            "candidates": sum(len(item.labels) for item in train_lists),
+            "positives": sum(int(sum(item.labels)) for item in train_lists),
+        },
         "train_seconds": round(time.perf_counter() - start, 1),
     }
     with staged_folder(cfg.out, replace=True) as staging:

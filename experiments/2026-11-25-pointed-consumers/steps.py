@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from common import SEAL  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from evaluation.candidates import CandidateBuilder  # noqa: E402
 from evaluation.planner import oracle_candidates  # noqa: E402
@@ -34,7 +33,7 @@ from toolrag.instances import read_instances  # noqa: E402
 from trainer.selector import (  # noqa: E402
     SelectorTrainConfig,
     candidate_lists,
-    feature_rows,
+    fit_weights,
     split_instances,
     validate,
 )
@@ -92,17 +91,7 @@ nested = read_instances(ROOT / ".cache" / "nested-validation.jsonl")
 oracle = oracle_candidates(tools, 5)
 results = {}
 for name in VARIANTS:
-    x, y = feature_rows(index, train_lists, name)
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    fit = LogisticRegression(C=cfg.c, max_iter=1000).fit((x - mean) / scale, y)
-    weights = {
-        "mean": mean.tolist(),
-        "scale": scale.tolist(),
-        "coef": fit.coef_[0].tolist(),
-        "intercept": float(fit.intercept_[0]),
-        "parts": name,
-    }
+    weights = fit_weights(index, train_lists, cfg.c, name)
     v = validate(index, val_lists, weights)
     s = sel.ToolSelector(index, weights | {"threshold": v["threshold"]})
     tp = fp = fn = 0
