@@ -353,9 +353,7 @@ class Planner:
                 facts = QueryFacts.of(query, self.ground_strings) if self.ground_values else None
                 must = list(selected or ()) if required is None else list(required)
                 order = positions if self.in_order and selected is not None else None
-                text, n_new, n_forced = self._constrained(
-                    ids, allowed, must, facts, order, pointed or {}
-                )
+                text, n_new, n_forced = self._constrained(ids, allowed, must, facts, order, pointed)
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0
                 n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)

@@ -101,8 +101,8 @@ class PlannerProcess:
         chosen = list(selected) if selected is not None else None
         must = list(required) if required is not None else None
         order = dict(positions) if positions is not None else None
-        refer = {k: list(v) for k, v in pointed.items()} if pointed is not None else None
-        return self._pool.submit(_plan, query, list(tools), chosen, must, order, refer).result()
+        told = {k: list(v) for k, v in pointed.items()} if pointed is not None else None
+        return self._pool.submit(_plan, query, list(tools), chosen, must, order, told).result()
 
     def info(self) -> dict[str, int]:
         """The child's process id and niceness."""

@@ -140,9 +140,9 @@ def features(
 
 def _scored(
     index: ToolIndex, query: str, tools: Sequence[Tool], parts: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`features`, and for each candidate the position in the query of the part it fits
-    best (all 0 when the query is one part)."""
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """:func:`features`, for each candidate the position in the query of the part it fits
+    best (all 0 when the query is one part), and the parts."""
     rows, missing = [], []
     for tool in tools:
         try:
@@ -186,7 +186,7 @@ def _scored(
             math.log(len(texts)),
             len(winners),
         ]
-    return out, where
+    return out, where, pieces
 
 
 @dataclass(frozen=True)
@@ -287,25 +287,28 @@ class ToolSelector:
         """P(the query needs tool) for each tool, in order."""
         return self._scored(query, tools)[0]
 
-    def _scored(self, query: str, tools: Sequence[Tool]) -> tuple[list[float], list[int]]:
-        """:meth:`probabilities`, and the position of the query part each tool fits best."""
+    def _scored(
+        self, query: str, tools: Sequence[Tool]
+    ) -> tuple[list[float], list[int], list[str]]:
+        """:meth:`probabilities`, the position of the query part each tool fits best, and the
+        parts."""
         if not tools:
-            return [], []
-        x, where = _scored(self.index, query, tools, self.record.get("parts", "requests"))
+            return [], [], [query]
+        x, where, parts = _scored(self.index, query, tools, self.record.get("parts", "requests"))
         x = (x - self.mean) / self.scale
         logits = x @ self.coef + self.intercept
-        return [float(p) for p in 1.0 / (1.0 + np.exp(-logits))], [int(w) for w in where]
+        probs = [float(p) for p in 1.0 / (1.0 + np.exp(-logits))]
+        return probs, [int(w) for w in where], parts
 
     def select(self, query: str, tools: Sequence[Tool]) -> Selection:
         """The candidates at or above the threshold (possibly none), in :attr:`order`; with
         :attr:`pointed`, also a candidate the query points an earlier output at
         (:func:`pointed`)."""
-        probs, where = self._scored(query, tools)
+        probs, where, parts = self._scored(query, tools)
         chosen_at = {j for j, p in enumerate(probs) if p >= self.threshold}
         must_at = {j for j in chosen_at if probs[j] >= self.must_threshold}
         takes: dict[int, list[str]] = {}
         if self.pointed:
-            parts = PARTS[self.record.get("parts", "requests")](query)
             takes = pointed(query, tools, probs, where, parts, chosen_at)
             chosen_at |= takes.keys()  # a tool the query asks an output of is a call it needs
             must_at |= takes.keys()

@@ -154,6 +154,26 @@ def feature_rows(
     return np.vstack(x), np.concatenate(y)
 
 
+def selector_lists(
+    cfg: SelectorTrainConfig,
+    tools: list[Tool],
+    train: list[Instance],
+    val: list[Instance],
+    held: set[str],
+    progress: bool = True,
+) -> tuple[ToolIndex, list[CandidateList], list[CandidateList]]:
+    """The index over ``tools`` (``cfg.model``) and the training and validation candidate lists
+    :func:`train_selector` fits and tunes on (validation lists without the gold tools added)."""
+    logger.info("indexing %d tools for the candidates and features", len(tools))
+    index = ToolIndex.build(tools, model=cfg.model, progress=progress)
+    retriever = default_retriever(index)
+    builder = CandidateBuilder(tools)
+    kw = {"depth": cfg.depth, "distractors": cfg.distractors}
+    train_lists = candidate_lists(train, retriever, builder, exclude=held, **kw)
+    val_lists = candidate_lists(val, retriever, builder, add_gold=False, **kw)
+    return index, train_lists, val_lists
+
+
 def fit_weights(
     index: Any, lists: list[CandidateList], c: float, parts: str = "requests"
 ) -> dict[str, Any]:
@@ -206,13 +226,7 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
             f"no validation queries: {len(instances)} instances x val_fraction "
             f"{cfg.val_fraction} rounds to 0; give more instances"
         )
-    logger.info("indexing %d tools for the candidates and features", len(tools))
-    index = ToolIndex.build(tools, model=cfg.model, progress=progress)
-    retriever = default_retriever(index)
-    builder = CandidateBuilder(tools)
-    kw = {"depth": cfg.depth, "distractors": cfg.distractors}
-    train_lists = candidate_lists(train, retriever, builder, exclude=held, **kw)
-    val_lists = candidate_lists(val, retriever, builder, add_gold=False, **kw)
+    index, train_lists, val_lists = selector_lists(cfg, tools, train, val, held, progress)
     weights = fit_weights(index, train_lists, cfg.c, cfg.parts)
     validation = validate(index, val_lists, weights)
     record = {

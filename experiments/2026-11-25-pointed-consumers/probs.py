@@ -12,7 +12,7 @@ from common import SEAL, seal_index  # noqa: E402
 
 from evaluation.planner import oracle_candidates  # noqa: E402
 from index.toolset import load_toolset  # noqa: E402
-from retriever.selector import PARTS, ToolSelector  # noqa: E402
+from retriever.selector import ToolSelector  # noqa: E402
 from toolrag.instances import read_instances  # noqa: E402
 
 index = seal_index()
@@ -23,14 +23,14 @@ with out.open("w") as f:
     for src in (SEAL / "dev.jsonl", ROOT / ".cache" / "nested-validation.jsonl"):
         for inst in read_instances(src):
             tools = cands(inst)
-            probs, where = selector._scored(inst.query, tools)
+            probs, where, parts = selector._scored(inst.query, tools)
             row = {
                 "id": inst.id,
                 "query": inst.query,
                 "gold": sorted(inst.gold_tools),
                 "candidates": [t.name for t in tools],
                 "probabilities": probs,
-                "parts": PARTS[selector.record["parts"]](inst.query),
+                "parts": parts,
                 "where": where,
             }
             f.write(json.dumps(row) + "\n")

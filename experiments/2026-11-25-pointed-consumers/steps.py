@@ -22,18 +22,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from common import SEAL  # noqa: E402
 
-from evaluation.candidates import CandidateBuilder  # noqa: E402
 from evaluation.planner import oracle_candidates  # noqa: E402
-from index.store import ToolIndex  # noqa: E402
 from index.toolset import load_toolset  # noqa: E402
 from retriever import selector as sel  # noqa: E402
 from retriever.decompose import split_clauses  # noqa: E402
-from retriever.factory import default_retriever  # noqa: E402
 from toolrag.instances import read_instances  # noqa: E402
 from trainer.selector import (  # noqa: E402
     SelectorTrainConfig,
-    candidate_lists,
     fit_weights,
+    selector_lists,
     split_instances,
     validate,
 )
@@ -81,12 +78,7 @@ cfg = SelectorTrainConfig(
     train=SEAL / "dev.jsonl", tools=[SEAL / "tool.jsonl"], out=Path("/tmp/unused"), parts="clauses"
 )
 train, val, held = split_instances(cfg.train_instances(), tools, cfg)
-index = ToolIndex.build(tools, model=cfg.model, progress=False)
-retriever = default_retriever(index)
-builder = CandidateBuilder(tools)
-kw = {"depth": cfg.depth, "distractors": cfg.distractors}
-train_lists = candidate_lists(train, retriever, builder, exclude=held, **kw)
-val_lists = candidate_lists(val, retriever, builder, add_gold=False, **kw)
+index, train_lists, val_lists = selector_lists(cfg, tools, train, val, held, progress=False)
 nested = read_instances(ROOT / ".cache" / "nested-validation.jsonl")
 oracle = oracle_candidates(tools, 5)
 results = {}
