@@ -15,37 +15,43 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.checker import Violation, check
-from agent.executor import Observation, ToolRegistry, execute
-from agent.planner import Planner, PlanResult
+from toolrag.agent.checker import Violation, check
+from toolrag.agent.config import PlannerConfig
+from toolrag.agent.executor import Observation, ToolRegistry, execute
+from toolrag.agent.planner import Planner, PlanResult
 from toolrag.types import Tool
 
 if TYPE_CHECKING:
-    from index.store import ToolIndex
-    from retriever.base import Retriever
-    from retriever.selector import Selection, ToolSelector
+    from toolrag.index.store import ToolIndex
+    from toolrag.retriever.base import Retriever
+    from toolrag.retriever.selector import Selection, ToolSelector
 
 
 def make_planner(
     spec: str | None = None,
     *,
-    constrained: bool = True,
+    constrained: bool | None = None,
     engine: str | None = None,
     precision: str | None = None,
     niceness: int | None = None,
+    config: PlannerConfig | None = None,
 ) -> Any:
-    """``openai:MODEL`` -> a :class:`~agent.remote.RemotePlanner` on ``$OPENAI_BASE_URL``;
+    """``openai:MODEL`` -> a :class:`~toolrag.agent.remote.RemotePlanner` on ``$OPENAI_BASE_URL``;
     anything else (adapter folder, model folder, hub id, packaged alias, ``None`` for the shipped
     planner) -> a local :class:`Planner` on ``engine`` in ``precision`` (see
     :meth:`Planner.load`), or with ``niceness`` (0-19) the same planner in a child process at
-    that lower priority (:class:`agent.worker.PlannerProcess`)."""
+    that lower priority (:class:`toolrag.agent.worker.PlannerProcess`)."""
     if spec and spec.startswith("openai:"):
-        from agent.remote import RemotePlanner
+        from toolrag.agent.remote import RemotePlanner
 
         return RemotePlanner(spec.removeprefix("openai:"))
-    kwargs = {"constrained": constrained, "engine": engine, "precision": precision}
+    kwargs: dict[str, Any] = {"engine": engine, "precision": precision}
+    config = config or PlannerConfig()
+    if constrained is not None:
+        config = config.with_options(constrained=constrained)
+    kwargs["config"] = config
     if niceness is not None:
-        from agent.worker import PlannerProcess
+        from toolrag.agent.worker import PlannerProcess
 
         return PlannerProcess(spec, niceness=niceness, **kwargs)
     return Planner.load(spec, **kwargs)
@@ -133,7 +139,7 @@ class Agent:
         selector: ToolSelector | None = None,
         k: int = 5,
     ) -> None:
-        from retriever.factory import default_retriever
+        from toolrag.retriever.factory import default_retriever
 
         self.index = index
         self.planner = planner
@@ -159,10 +165,10 @@ class Agent:
     ) -> Agent:
         """An agent over a saved index with the default (or given) planner and selector
         (``"auto"``: the shipped one when it fits the index; see
-        :func:`retriever.selector.resolve_selector`); ``planner_niceness``: plan in a child
+        :func:`toolrag.retriever.selector.resolve_selector`); ``planner_niceness``: plan in a child
         process at that lower priority (see :func:`make_planner`)."""
-        from index.store import ToolIndex
-        from retriever.selector import check_selector_spec, resolve_selector
+        from toolrag.index.store import ToolIndex
+        from toolrag.retriever.selector import check_selector_spec, resolve_selector
 
         check_selector_spec(selector, threshold)
         idx = ToolIndex.load(index)

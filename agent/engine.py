@@ -11,7 +11,7 @@ Engines:
 
 - :class:`TorchEngine`: a transformers causal LM (float32, or PyTorch dynamic int8); the
   training and GPU path.
-- :class:`OnnxEngine`: ONNX Runtime GenAI on a model exported by :mod:`agent.export`
+- :class:`OnnxEngine`: ONNX Runtime GenAI on a model exported by :mod:`toolrag.agent.export`
   (int8 weights by default), about three times faster per token on CPU.
 
 Engines are stateful and not thread-safe: one plan at a time per engine (the planner holds a
@@ -120,7 +120,7 @@ class OnnxEngine(_CachedEngine):
 
     Args:
         folder: an exported model (``genai_config.json`` + ``model.onnx``), see
-            :func:`agent.export.onnx_model`.
+            :func:`toolrag.agent.export.onnx_model`.
         threads: intra-op threads (``None``: one per core this process may use).
 
     The model loads on first use, in the thread that first asks for logits: ONNX Runtime's

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.checker import coerce
+from toolrag.agent.checker import coerce
 from toolrag.types import ParamType, Tool, ToolCall, reference_id
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class Observation:
 class ToolRegistry:
     """Tool name -> Python callable; tools without one are simulated (if ``simulate``) by
     ``simulator`` -- deterministic from the output schema by default, or any
-    ``(tool, arguments) -> dict`` such as :class:`agent.simulator.LLMToolSimulator`."""
+    ``(tool, arguments) -> dict`` such as :class:`toolrag.agent.simulator.LLMToolSimulator`."""
 
     functions: dict[str, ToolFn] = field(default_factory=dict)
     simulate: bool = True
@@ -79,8 +79,8 @@ class ToolRegistry:
         self, spec: str | Path, *, base_url: str | None = None, headers: dict | None = None
     ) -> list[str]:
         """Run every operation of an OpenAPI spec as a real HTTP call (see
-        :mod:`agent.http_tools`); returns the tool names added."""
-        from agent.http_tools import OpenAPITools
+        :mod:`toolrag.agent.http_tools`); returns the tool names added."""
+        from toolrag.agent.http_tools import OpenAPITools
 
         functions = OpenAPITools(spec, base_url=base_url, headers=headers).functions()
         self.update(functions)

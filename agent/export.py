@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.models import PRECISIONS
+from toolrag.agent.models import PRECISIONS
 from toolrag.cache import cache_root, file_sha256, staged_folder
 from toolrag.errors import ConfigError, ToolragError
 
@@ -47,12 +47,12 @@ class ExportError(ToolragError, RuntimeError):
 
 def source_checksum(model: str | None) -> str:
     """A checksum of the weights ``model`` names: what an export is keyed by."""
-    from agent.models import PACKAGED, default_planner, resolve_base
+    from toolrag.agent.models import PACKAGED, default_planner, resolve_base
 
     name = model or default_planner()
     path = Path(name)
     if (path / "adapter_config.json").exists():
-        from agent.adapter import read_base
+        from toolrag.agent.adapter import read_base
 
         files = [*sorted(path.glob("adapter_model.*")), path / "adapter_config.json"]
         base = read_base(path)
@@ -143,7 +143,7 @@ def export(
     ``checksum``: the model's :func:`source_checksum`, when the caller has it already."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from agent.models import load_causal_lm
+    from toolrag.agent.models import load_causal_lm
 
     checksum = checksum or source_checksum(model)
     logger.info(
@@ -211,7 +211,7 @@ def check_export(lm: Any, tok: Any, folder: Path, precision: str) -> list[float]
     """Cosine similarity of the export's and the source model's next-token logits on
     :data:`CHECK_PROMPTS`; raises :class:`ExportError` below :data:`MIN_COSINE` or when the top
     token differs (int8, fp32)."""
-    from agent.engine import OnnxEngine, TorchEngine
+    from toolrag.agent.engine import OnnxEngine, TorchEngine
 
     onnx, torch_engine = OnnxEngine(folder), TorchEngine(lm)
     cosines = []

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from agent.grounding import (
+from toolrag.agent.grounding import (
     date_forms,
     mentioned,
     query_numbers,
@@ -119,10 +119,10 @@ def regex_literal(text: str) -> str:
 @dataclass(frozen=True)
 class QueryFacts:
     """What a query states that values can be checked against: its numbers
-    (:func:`agent.grounding.query_numbers`), its words and the separators between them
-    (:func:`agent.grounding.query_words`) with the ISO form of the dates it writes out, what it
-    quotes (:func:`agent.grounding.query_quotes`), its dates in ISO form and as written
-    (:func:`agent.grounding.date_forms`) and its text; ``strings`` says which plain string
+    (:func:`toolrag.agent.grounding.query_numbers`), its words and the separators between them
+    (:func:`toolrag.agent.grounding.query_words`) with the ISO form of the dates it writes out, what it
+    quotes (:func:`toolrag.agent.grounding.query_quotes`), its dates in ISO form and as written
+    (:func:`toolrag.agent.grounding.date_forms`) and its text; ``strings`` says which plain string
     values must be made of its words (one of :data:`STRING_MODES`)."""
 
     text: str
@@ -153,7 +153,7 @@ class QueryFacts:
 
     def string_pattern(self, required: bool) -> str:
         """The pattern of a plain string value: up to :data:`MAX_WORDS` of the query's words
-        (:func:`agent.grounding.word_forms`) joined by its separators, or a span it quotes
+        (:func:`toolrag.agent.grounding.word_forms`) joined by its separators, or a span it quotes
         whole, where ``strings`` asks it for this parameter; else any string of at most
         :attr:`max_string` characters that does not start with ``$`` or start or end with a
         space. A value made of the query's words cannot invent a name (``"Alembia"`` for
@@ -458,10 +458,10 @@ def stage_grammar(
             of the parameter's type).
         omit: optional parameters call ``len(done)`` leaves out, per tool name (the decoder's
             answer to an optional parameter that repeated another's value:
-            :func:`agent.plan.reused_values`).
+            :func:`toolrag.agent.plan.reused_values`).
         extend: the list may not close before call ``len(done)`` (the decoder asks for one
             more call when the plan left a value the query states unused:
-            :func:`agent.plan.unused_values`).
+            :func:`toolrag.agent.plan.unused_values`).
         positions: where in the query each tool is asked for (a smaller number: earlier;
             a tool not in it counts as 0). Tools are then first called in that order: call
             ``len(done)`` may name a tool not called yet only if no uncalled required tool
@@ -470,7 +470,7 @@ def stage_grammar(
             any order.
         refer: required parameters call ``len(done)`` fills with a reference to an earlier
             output where one fits, per tool name (the decoder's answer to a value that only
-            named the parameter: :func:`agent.plan.placeholders`).
+            named the parameter: :func:`toolrag.agent.plan.placeholders`).
 
     Raises:
         ValueError: a required tool is not among ``tools``, or more tools are required than
@@ -556,7 +556,7 @@ def closed_calls(text: str) -> list[int]:
 
 def call_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` offsets of the complete calls in a compact plan text
-    (:func:`agent.plan.dumps`: no space after ``[`` or between calls).
+    (:func:`toolrag.agent.plan.dumps`: no space after ``[`` or between calls).
 
     Example:
         >>> call_spans('[{"a":1},{"b":"}"}]')

@@ -351,7 +351,7 @@ def stated_values(query: str) -> list[tuple[int | float | str, ...]]:
     which are mostly prose or part of another value: "first", "one of", "the 10th",
     "a 1-year timeframe"), dates (ISO; the digits inside a date are not numbers of their own),
     quoted spans, e-mail addresses and URLs. A plan that uses none of one of them has usually
-    left a request out (:func:`agent.plan.unused_values`).
+    left a request out (:func:`toolrag.agent.plan.unused_values`).
 
     Example:
         >>> stated_values("First, send 'hi' to bob@x.org by May 1, 2025 and 2 dozen 10% off")

@@ -1,6 +1,6 @@
 """Run tools described by an OpenAPI spec as real HTTP calls (httpx).
 
-Each operation of the spec is one tool (named as :mod:`index.formats.openapi` names it); a call
+Each operation of the spec is one tool (named as :mod:`toolrag.index.formats.openapi` names it); a call
 puts every argument where the spec says it goes -- path, query, header, cookie or JSON body --
 and returns the JSON response. A non-2xx status or a transport error raises, and the executor
 records it as that call's observation.
@@ -19,9 +19,9 @@ from urllib.parse import quote
 
 import httpx
 
-from index.formats.openapi import Operation, operations
-from index.toolset import read_document
 from toolrag.errors import ConfigError
+from toolrag.index.formats.openapi import Operation, operations
+from toolrag.index.toolset import read_document
 
 
 class OpenAPITools:
@@ -99,7 +99,7 @@ class OpenAPITools:
         return data if isinstance(data, dict) else {"result": data}
 
     def functions(self) -> dict[str, Callable[..., dict[str, Any]]]:
-        """Tool name -> callable, for :meth:`agent.executor.ToolRegistry.update`."""
+        """Tool name -> callable, for :meth:`toolrag.agent.executor.ToolRegistry.update`."""
         return {name: self._bound(name) for name in self.operations}
 
     def _bound(self, name: str) -> Callable[..., dict[str, Any]]:

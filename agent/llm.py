@@ -58,7 +58,7 @@ class LocalLLM:
     max_workers = 1
 
     def __init__(self, model: str = "qwen2.5-coder-0.5b") -> None:
-        from agent.models import load_causal_lm
+        from toolrag.agent.models import load_causal_lm
 
         self.model, self.tokenizer = load_causal_lm(model)
         self.name = f"local:{model}"
@@ -158,7 +158,7 @@ class OpenAILLM:
         timeout: float = 60.0,
         max_workers: int = 4,
     ) -> None:
-        from agent.remote import openai_client
+        from toolrag.agent.remote import openai_client
 
         # Retries are ours (complete_many), so the client does not retry on its own.
         self.client = openai_client(base_url, api_key, timeout=timeout, max_retries=0)

@@ -1,6 +1,6 @@
 """Load a planner model into the engine that decodes it: PyTorch, or ONNX Runtime GenAI from
-the model's cached export (made on first use). Apart from :mod:`agent.models` (what the models
-are and where their weights live) and :mod:`agent.export` (the conversion), which both stay
+the model's cached export (made on first use). Apart from :mod:`toolrag.agent.models` (what the models
+are and where their weights live) and :mod:`toolrag.agent.export` (the conversion), which both stay
 free of each other's imports."""
 
 from __future__ import annotations
@@ -8,16 +8,16 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from agent.engine import DEFAULT_ENGINE, ENGINES, OnnxEngine, TorchEngine, onnx_available
-from agent.export import onnx_model
-from agent.models import DEFAULT_PRECISION, PRECISIONS, load_causal_lm
-from agent.tokenizer import ChatTokenizer
+from toolrag.agent.engine import DEFAULT_ENGINE, ENGINES, OnnxEngine, TorchEngine, onnx_available
+from toolrag.agent.export import onnx_model
+from toolrag.agent.models import DEFAULT_PRECISION, PRECISIONS, load_causal_lm
+from toolrag.agent.tokenizer import ChatTokenizer
 from toolrag.errors import ConfigError
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
 
-    from agent.engine import Engine
+    from toolrag.agent.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +25,11 @@ logger = logging.getLogger(__name__)
 def load_engine(
     model: str | None = None, *, engine: str | None = None, precision: str | None = None
 ) -> tuple[Engine, PreTrainedTokenizerBase]:
-    """The planner's decoding engine and tokenizer for ``model`` (see :func:`agent.models.load_causal_lm`).
+    """The planner's decoding engine and tokenizer for ``model`` (see :func:`toolrag.agent.models.load_causal_lm`).
 
-    ``engine``: ``onnx`` or ``torch`` (``None``: :data:`agent.engine.DEFAULT_ENGINE`; onnx falls
+    ``engine``: ``onnx`` or ``torch`` (``None``: :data:`toolrag.agent.engine.DEFAULT_ENGINE`; onnx falls
     back to torch, with a warning, where onnxruntime-genai is not installed). ``precision``: one of
-    :data:`agent.models.PRECISIONS` for that engine (``None``: :data:`agent.models.DEFAULT_PRECISION`).
+    :data:`toolrag.agent.models.PRECISIONS` for that engine (``None``: :data:`toolrag.agent.models.DEFAULT_PRECISION`).
     """
     engine = engine or DEFAULT_ENGINE
     if engine not in ENGINES:

@@ -24,8 +24,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 def build_server(index_dir: str | Path, planner: str | None = None) -> MCPServer:
     """The MCP server over the index at ``index_dir``."""
-    from index.store import ToolIndex
-    from retriever.factory import default_retriever
+    from toolrag.index.store import ToolIndex
+    from toolrag.retriever.factory import default_retriever
 
     index = ToolIndex.load(index_dir)
     retriever = default_retriever(index)
@@ -52,7 +52,7 @@ def build_server(index_dir: str | Path, planner: str | None = None) -> MCPServer
     @server.tool()
     def plan(query: str, k: int = 5) -> dict[str, Any]:
         """Retrieve k tools and plan the calls (Seal-Tools form; nested calls use API_call_N)."""
-        from agent.agent import make_planner
+        from toolrag.agent.agent import make_planner
 
         tools = _tools(query, k)
         with lock:

@@ -133,7 +133,7 @@ def _has_package(model: PackagedModel) -> bool:
 
 
 PRECISIONS = {"onnx": ("int8", "int4", "fp32"), "torch": ("fp32", "int8")}
-"""The weight precisions each engine runs: ONNX exports (:mod:`agent.export`), or PyTorch float32
+"""The weight precisions each engine runs: ONNX exports (:mod:`toolrag.agent.export`), or PyTorch float32
 and dynamic int8 linear layers (:func:`quantize_int8`)."""
 DEFAULT_PRECISION = {"onnx": "int8", "torch": "fp32"}
 
@@ -176,7 +176,7 @@ def load_causal_lm(
     if (path / "adapter_config.json").exists():
         from peft import PeftModel
 
-        from agent.adapter import read_base
+        from toolrag.agent.adapter import read_base
 
         base = resolve_base(read_base(path))
         tok = load_tokenizer(path if (path / "tokenizer.json").exists() else base)

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from agent.grounding import (
+from toolrag.agent.grounding import (
     context_words,
     coordination,
     grounded,
@@ -387,7 +387,7 @@ def _uses(form: Any, value: Any) -> bool:
 
 def stated_enum_members(query: str, tools: Sequence[Tool]) -> list[str]:
     """The members of the tools' enum parameters (and enum array items) that ``query`` says as
-    words (:func:`agent.grounding.mentioned`)."""
+    words (:func:`toolrag.agent.grounding.mentioned`)."""
     out: dict[str, None] = {}
     for tool in tools:
         for p in tool.parameters:
@@ -402,7 +402,7 @@ def stated_enum_members(query: str, tools: Sequence[Tool]) -> list[str]:
 def unused_values(
     query: str, plan: Sequence[Mapping[str, Any]], tools: Sequence[Tool] = ()
 ) -> list[tuple[Any, ...]]:
-    """The values ``query`` states (:func:`agent.grounding.stated_values`, and the members of
+    """The values ``query`` states (:func:`toolrag.agent.grounding.stated_values`, and the members of
     ``tools``' enums it says) that no literal argument of ``plan`` uses, each as the forms it
     may take. A quoted tool name is not a value.
 
@@ -900,7 +900,7 @@ def whole_lists(
     fits: Callable[[Param, str], bool] | None = None,
 ) -> list[dict[str, Any]]:
     """``plan`` with a list the query writes given whole where a call took only its start
-    (:func:`agent.grounding.coordination`): a string parameter with a plural name takes the
+    (:func:`toolrag.agent.grounding.coordination`): a string parameter with a plural name takes the
     items joined by ", " ("recipients": "ann@x.org" of "ann@x.org and bob@x.org" becomes
     "ann@x.org, bob@x.org", the way Seal-Tools writes such values: 17 of 18 such lists in
     dev.jsonl), and a list of strings takes every item. ``fits(param, text)``, if given, must

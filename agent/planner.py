@@ -4,7 +4,7 @@ Two decoders share one prompt:
 
 - **constrained** (default): greedy decoding under an llguidance grammar that admits only
   candidate tool names, only each tool's own parameter names, valid JSON, and references only to
-  output fields of earlier calls (see :mod:`agent.grammar`). Tokens the grammar forces are
+  output fields of earlier calls (see :mod:`toolrag.agent.grammar`). Tokens the grammar forces are
   appended without asking the model for them, in one forward pass.
 - **unconstrained**: plain ``generate``; output that does not parse is a recorded format error.
 
@@ -27,22 +27,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from agent import plan as plan_format
-from agent.grammar import (
+from toolrag.agent import plan as plan_format
+from toolrag.agent.config import PlannerConfig
+from toolrag.agent.grammar import (
     QueryFacts,
     call_spans,
-    check_string_mode,
     closed_calls,
     stage_grammar,
 )
-from agent.prompt import messages
+from toolrag.agent.prompt import messages
 from toolrag.errors import ConfigError
 from toolrag.types import Param, Tool, ToolCall
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
 
-    from agent.engine import Engine
+    from toolrag.agent.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -93,10 +93,10 @@ def read_plan(
     documented_forms: bool = True,
     drop_borrowed: bool = True,
 ) -> None:
-    """Parse ``result.text`` and post-process it (:func:`agent.plan.finish_plan`, then
-    :func:`agent.plan.numbers_as_written` and, with ``documented_forms`` and
-    ``drop_borrowed``, :func:`agent.plan.documented_forms` and
-    :func:`agent.plan.borrowed_options`) into ``result``: every planner, local or remote,
+    """Parse ``result.text`` and post-process it (:func:`toolrag.agent.plan.finish_plan`, then
+    :func:`toolrag.agent.plan.numbers_as_written` and, with ``documented_forms`` and
+    ``drop_borrowed``, :func:`toolrag.agent.plan.documented_forms` and
+    :func:`toolrag.agent.plan.borrowed_options`) into ``result``: every planner, local or remote,
     goes through here, so their plans are scored alike. A text that is not a plan sets
     ``result.error``."""
     try:
@@ -117,7 +117,6 @@ def read_plan(
         result.error = str(err)
 
 
-DISTINCT_MODES = ("off", "call", "plan")
 """Which earlier values an optional parameter may not repeat (``Planner(distinct_values=)``)."""
 
 
@@ -161,37 +160,41 @@ class _Step:
 
 class Planner:
     """A causal LM (optionally with a LoRA adapter) that writes plans, decoding through an
-    :class:`~agent.engine.Engine`.
+    :class:`~toolrag.agent.engine.Engine`.
 
     Args:
-        engine: scores tokens (:class:`~agent.engine.OnnxEngine`,
-            :class:`~agent.engine.TorchEngine`, or a test double). tokenizer: the model's.
+        engine: scores tokens (:class:`~toolrag.agent.engine.OnnxEngine`,
+            :class:`~toolrag.agent.engine.TorchEngine`, or a test double). tokenizer: the model's.
+        config: the options below as one :class:`~toolrag.agent.config.PlannerConfig`
+            (default: the shipped planner's); ``**options`` changes single fields of it.
+
+    Options (fields of :class:`~toolrag.agent.config.PlannerConfig`):
         constrained: decode under the plan grammar (default) or freely.
         max_new_tokens: generation cap per plan.
         max_calls: plan length cap under constrained decoding.
         stop_on_repeat: no identical call (same API and parameters) twice in a plan. Under
             constrained decoding the plan ends when the model repeats a call, or calls a tool
-            again with only values its earlier calls gave (:func:`agent.plan.adds_nothing`),
+            again with only values its earlier calls gave (:func:`toolrag.agent.plan.adds_nothing`),
             or, while a selected tool is still uncalled, the next call must be one of those;
             any other output has its identical repeats dropped after parsing. On by default:
             a repeated call is never what a user wants, although the paper's scorer credits it.
         drop_ungrounded: remove calls whose literal arguments the query says none of
-            (:func:`agent.plan.drop_ungrounded`; kept in ``PlanResult.dropped``).
+            (:func:`toolrag.agent.plan.drop_ungrounded`; kept in ``PlanResult.dropped``).
         show_selected_only: with a selection, the prompt lists only the selected tools, not
             every candidate: the grammar admits only those anyway, and a shorter prompt plans
             faster at the same quality (benchmarks/results/planner_engines.md). On by default.
         ground_values: under constrained decoding, a number takes one of the numbers the
             query states and an enum the members it says; an optional one with nothing said
-            is left out (:func:`agent.grammar._grounded`). On by default.
+            is left out (:func:`toolrag.agent.grammar._grounded`). On by default.
         ground_strings: with ``ground_values``, which plain string values must be made of the
             query's words (possessives may drop), the spans it quotes and the ISO form of its
             dates: ``"all"`` (default), ``"optional"`` (optional parameters' only),
             ``"free"`` (none; any string of bounded length) or ``"spans"`` (all, and the
             words one after another in the query's order); see
-            :meth:`agent.grammar.QueryFacts.string_pattern`. A value the query does not word
+            :meth:`toolrag.agent.grammar.QueryFacts.string_pattern`. A value the query does not word
             (``"EUR"`` for "euros") is then out of reach: the trade measured in the README.
         distinct_values: under constrained decoding, a call whose optional parameter repeats
-            the value of a parameter written before it (:func:`agent.plan.reused_values`: a
+            the value of a parameter written before it (:func:`toolrag.agent.plan.reused_values`: a
             body that copies the subject, ``"exchange": "NASDAQ"`` after ``"ticker":
             "NASDAQ"``) is decoded again with that parameter left out, as when the query states
             nothing for it. ``"call"`` (default): parameters written before it in the same
@@ -200,7 +203,7 @@ class Planner:
             never. Whatever the mode, an optional parameter given an empty list is left out
             the same way (``"attendees": []`` says nothing a missing parameter does not).
         cover_values: under constrained decoding with ``ground_values``, a finished plan that
-            leaves a value the query states unused (:func:`agent.plan.unused_values`: a
+            leaves a value the query states unused (:func:`toolrag.agent.plan.unused_values`: a
             number, date, quoted span, address or enum member no argument takes) is written
             on (:meth:`_cover`): a call that left out an optional parameter which could take
             it is written again with that parameter ("... for 3 passengers in business"
@@ -209,25 +212,25 @@ class Planner:
             if it takes an unused value. On by default.
         whole_lists: under constrained decoding with ``ground_values``, a call that took
             only the start of a list the query writes takes all of it
-            (:func:`agent.plan.whole_lists`): ``"recipients": "ann@x.org"`` of "mail
+            (:func:`toolrag.agent.plan.whole_lists`): ``"recipients": "ann@x.org"`` of "mail
             ann@x.org and bob@x.org" becomes ``"ann@x.org, bob@x.org"`` (a string parameter
             with a plural name), ``["Ann"]`` becomes ``["Ann", "Bob"]`` (a list). Applied to
             the decoded plan before ``cover_values`` and again after it. On by default.
         in_order: under constrained decoding, when :meth:`plan` is told where the query
             asks for each selected tool (``positions``), tools are first called in that
             order: no tool before a required one the query asks for earlier
-            (:func:`agent.grammar.stage_grammar`'s ``positions``). On by default.
+            (:func:`toolrag.agent.grammar.stage_grammar`'s ``positions``). On by default.
         back_references: under constrained decoding, a later call whose required string
-            only names its tool or one of its parameters (:func:`agent.plan.placeholders`:
+            only names its tool or one of its parameters (:func:`toolrag.agent.plan.placeholders`:
             ``"location": "the same location"``, ``"platform": "platform"``) is written
             again with a reference to an earlier output there, where one fits. On by
             default.
         documented_forms: a string value that names one of its parameter's documented
             examples up to case or a plural ending is written as the example is
-            (:func:`agent.plan.documented_forms`: ``"gender": "male"`` becomes ``"Male"``
+            (:func:`toolrag.agent.plan.documented_forms`: ``"gender": "male"`` becomes ``"Male"``
             for "(e.g., Male, Female)"). On by default.
         drop_borrowed: an optional argument whose value another tool's call in the plan
-            requires is left out (:func:`agent.plan.borrowed_options`). On by default.
+            requires is left out (:func:`toolrag.agent.plan.borrowed_options`). On by default.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -236,45 +239,15 @@ class Planner:
         self,
         engine: Engine,
         tokenizer: PreTrainedTokenizerBase,
+        config: PlannerConfig | None = None,
         *,
-        constrained: bool = True,
-        max_new_tokens: int = 384,
-        max_calls: int = 8,
         name: str = "",
-        stop_on_repeat: bool = True,
-        drop_ungrounded: bool = True,
-        show_selected_only: bool = True,
-        ground_values: bool = True,
-        ground_strings: str = "all",
-        distinct_values: str = "call",
-        cover_values: bool = True,
-        whole_lists: bool = True,
-        in_order: bool = True,
-        back_references: bool = True,
-        documented_forms: bool = True,
-        drop_borrowed: bool = True,
+        **options: Any,
     ) -> None:
-        if distinct_values not in DISTINCT_MODES:
-            modes = ", ".join(DISTINCT_MODES)
-            raise ConfigError(f"distinct_values must be one of {modes}, got {distinct_values!r}")
         self.engine = engine
-        self.distinct_values = distinct_values
-        self.cover_values = cover_values
-        self.whole_lists = whole_lists
-        self.in_order = in_order
-        self.back_references = back_references
-        self.documented_forms = documented_forms
-        self.drop_borrowed = drop_borrowed
-        self.show_selected_only = show_selected_only
         self.tokenizer = tokenizer
-        self.constrained = constrained
-        self.max_new_tokens = max_new_tokens
-        self.max_calls = max_calls
+        self.config = (config or PlannerConfig()).with_options(**options)
         self.name = name
-        self.stop_on_repeat = stop_on_repeat
-        self.drop_ungrounded = drop_ungrounded
-        self.ground_values = ground_values
-        self.ground_strings = check_string_mode(ground_strings)
         self._ll_tokenizer: Any = None
         self._lock = threading.Lock()
 
@@ -290,13 +263,13 @@ class Planner:
         """Load a planner from an adapter folder, a model folder, a hub id or a packaged alias.
 
         ``engine``: ``onnx`` (ONNX Runtime GenAI; the model is exported once and cached, see
-        :func:`agent.export.onnx_model`) or ``torch``; ``None`` takes
-        :data:`agent.engine.DEFAULT_ENGINE`, falling back to torch with a warning when
+        :func:`toolrag.agent.export.onnx_model`) or ``torch``; ``None`` takes
+        :data:`toolrag.agent.engine.DEFAULT_ENGINE`, falling back to torch with a warning when
         onnxruntime-genai is not installed. ``precision``: the weights' precision, per engine
-        (:data:`agent.models.PRECISIONS`); ``None`` takes the engine's default.
+        (:data:`toolrag.agent.models.PRECISIONS`); ``None`` takes the engine's default.
         """
-        from agent.loader import load_engine
-        from agent.models import default_planner
+        from toolrag.agent.loader import load_engine
+        from toolrag.agent.models import default_planner
 
         engine_obj, tok = load_engine(model, engine=engine, precision=precision)
         return cls(engine_obj, tok, name=model or default_planner(), **kwargs)
@@ -347,12 +320,16 @@ class Planner:
         if required is not None and not set(required) <= set(selected or ()):
             raise ConfigError(f"required tools {sorted(required)} must be among the selected ones")
         allowed = in_selection_order(tools, selected)
-        ids = self.prompt_ids(query, allowed if self.show_selected_only else tools)
+        ids = self.prompt_ids(query, allowed if self.config.show_selected_only else tools)
         with self._lock:
-            if self.constrained:
-                facts = QueryFacts.of(query, self.ground_strings) if self.ground_values else None
+            if self.config.constrained:
+                facts = (
+                    QueryFacts.of(query, self.config.ground_strings)
+                    if self.config.ground_values
+                    else None
+                )
                 must = list(selected or ()) if required is None else list(required)
-                order = positions if self.in_order and selected is not None else None
+                order = positions if self.config.in_order and selected is not None else None
                 text, n_new, n_forced = self._constrained(ids, allowed, must, facts, order, pointed)
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0
@@ -363,10 +340,10 @@ class Planner:
             result,
             query,
             tools,
-            stop_on_repeat=self.stop_on_repeat,
-            drop_ungrounded=self.drop_ungrounded,
-            documented_forms=self.documented_forms,
-            drop_borrowed=self.drop_borrowed,
+            stop_on_repeat=self.config.stop_on_repeat,
+            drop_ungrounded=self.config.drop_ungrounded,
+            documented_forms=self.config.documented_forms,
+            drop_borrowed=self.config.drop_borrowed,
         )
         result.seconds = time.perf_counter() - start
         return result
@@ -375,7 +352,7 @@ class Planner:
         """Greedy decoding with no grammar, to the end-of-turn token or the budget."""
         stop = {self.tokenizer.eos_token_id}
         seq, new = list(ids), []
-        while len(new) < self.max_new_tokens:
+        while len(new) < self.config.max_new_tokens:
             token = int(np.argmax(self.engine.logits(seq)))
             if token in stop:
                 break
@@ -395,7 +372,7 @@ class Planner:
     @property
     def ll_tokenizer(self) -> Any:
         if self._ll_tokenizer is None:
-            from agent.tokenizer import ll_tokenizer
+            from toolrag.agent.tokenizer import ll_tokenizer
 
             self._ll_tokenizer = ll_tokenizer(self.tokenizer)
         return self._ll_tokenizer
@@ -415,7 +392,7 @@ class Planner:
         text, n_new, n_forced = "", 0, 0
         restrict = False
         # each restart calls one more required tool or leaves out one more parameter
-        for _ in range(len(required) + 1 + 4 * self.max_calls):
+        for _ in range(len(required) + 1 + 4 * self.config.max_calls):
             step = self._decode(ids, allowed, required, text, restrict, facts, redo, positions)
             text, n_new, n_forced = step.text, n_new + step.new, n_forced + step.forced
             if step.restart is None:
@@ -424,7 +401,7 @@ class Planner:
         else:
             text = (text or "[") + "]"  # pragma: no cover - bounded by the values there are
         text = self._whole_lists(text, allowed, facts)
-        if self.cover_values and facts is not None:
+        if self.config.cover_values and facts is not None:
             text, n_cover, f_cover = self._cover(ids, allowed, required, text, facts, redo)
             n_new, n_forced = n_new + n_cover, n_forced + f_cover
             text = self._whole_lists(text, allowed, facts)
@@ -432,9 +409,9 @@ class Planner:
 
     def _whole_lists(self, text: str, tools: Sequence[Tool], facts: QueryFacts | None) -> str:
         """``text`` with the lists a call took only the start of given whole
-        (:func:`agent.plan.whole_lists`), each new string one the grammar admits; ``text``
+        (:func:`toolrag.agent.plan.whole_lists`), each new string one the grammar admits; ``text``
         itself when nothing changes."""
-        if not self.whole_lists or facts is None:
+        if not self.config.whole_lists or facts is None:
             return text
         plan = plan_format.parse(text)
 
@@ -457,15 +434,15 @@ class Planner:
         uses (``cover_values``); ``(text, new tokens, forced tokens)``.
 
         While one is unused: first, a call whose tool has an optional parameter that could
-        take it (:func:`agent.plan.fillable`) is written again with that parameter required,
+        take it (:func:`toolrag.agent.plan.fillable`) is written again with that parameter required,
         and the result takes its place if it keeps every argument of the call and adds the
         value; else one more call is written, and kept if it takes an unused value (in place
-        of an earlier call it widens or corrects: :func:`agent.plan.widens`,
-        :func:`agent.plan.corrects`). Stops at the first new call that takes none, and at
+        of an earlier call it widens or corrects: :func:`toolrag.agent.plan.widens`,
+        :func:`toolrag.agent.plan.corrects`). Stops at the first new call that takes none, and at
         ``max_calls``.
         """
         n_new = n_forced = 0
-        max_calls = max(self.max_calls, len(required))
+        max_calls = max(self.config.max_calls, len(required))
         by_name = {t.name: t for t in tools}
         tried: set[tuple[int, str]] = set()
         while True:
@@ -541,18 +518,20 @@ class Planner:
         """The optional parameters the last of ``calls`` should leave out: those given an
         empty list (it says no more than leaving the parameter out, and a tool may read it
         as "none"), those whose value only names the tool or the parameter
-        (:func:`agent.plan.names_only`), and those whose values repeat earlier ones, as
-        ``distinct_values`` asks (:func:`agent.plan.reused_values`)."""
+        (:func:`toolrag.agent.plan.names_only`), and those whose values repeat earlier ones, as
+        ``distinct_values`` asks (:func:`toolrag.agent.plan.reused_values`)."""
         call, tool = calls[-1], by_name.get(calls[-1]["api"])
         if tool is None:
             return set()
         optional = {p.name for p in tool.parameters if not p.required}
         out = {k for k, v in call.get("parameters", {}).items() if v == [] and k in optional}
         out |= set(plan_format.names_only(call, tool))
-        if self.distinct_values == "off":
+        if self.config.distinct_values == "off":
             return out
         earlier = [  # parallel calls to one tool share values by design
-            c for c in calls[:-1] if self.distinct_values == "plan" and c["api"] != call["api"]
+            c
+            for c in calls[:-1]
+            if self.config.distinct_values == "plan" and c["api"] != call["api"]
         ]
         return out | set(plan_format.reused_values(call, earlier)) & optional
 
@@ -563,11 +542,11 @@ class Planner:
         pointed: Mapping[str, Collection[str]],
     ) -> set[str]:
         """With ``back_references``, the required parameters of the last of ``calls`` (not the
-        first) whose value only names the tool or a parameter (:func:`agent.plan.placeholders`),
+        first) whose value only names the tool or a parameter (:func:`toolrag.agent.plan.placeholders`),
         or is a literal where the query says an earlier output holds it (``pointed``)."""
         call = calls[-1]
         tool = by_name.get(call["api"])
-        if not self.back_references or tool is None or len(calls) < 2:
+        if not self.config.back_references or tool is None or len(calls) < 2:
             return set()
         args = call.get("parameters", {})
         said = {
@@ -599,11 +578,11 @@ class Planner:
         - call ``i`` repeated an earlier call exactly while a required tool was still uncalled:
           call ``i`` is then restricted to the uncalled required tools (``restart`` True);
         - an optional parameter of call ``i`` repeated another's value
-          (:func:`agent.plan.reused_values`): it is added to ``redo.omit[i]`` (per tool) and
+          (:func:`toolrag.agent.plan.reused_values`): it is added to ``redo.omit[i]`` (per tool) and
           call ``i`` is decoded again without it (``restart`` is ``restrict`` as it was for
           call ``i``);
         - with ``back_references``, a required parameter of call ``i > 0`` only named the tool
-          or a parameter (:func:`agent.plan.placeholders`: ``"location": "the same
+          or a parameter (:func:`toolrag.agent.plan.placeholders`: ``"location": "the same
           location"``): it is added to ``redo.refer[i]`` and call ``i`` is decoded again with
           a reference to an earlier output there, where one fits.
         """
@@ -616,8 +595,8 @@ class Planner:
         )
 
         by_name = {t.name: t for t in tools}
-        max_calls = max(self.max_calls, len(required))
-        if max_calls != self.max_calls:
+        max_calls = max(self.config.max_calls, len(required))
+        if max_calls != self.config.max_calls:
             logger.info("max_calls raised to %d for %d required tools", max_calls, len(required))
 
         def matcher_for(prefix: str, **kw: Any) -> Any:
@@ -646,7 +625,7 @@ class Planner:
         generated: list[int] = list(head_ids)
         forced_total = 0
         stage = first = len(closed_calls(head))
-        while len(generated) < self.max_new_tokens:
+        while len(generated) < self.config.max_new_tokens:
             logits = self.engine.logits(ids + generated).copy()  # the engine's copy stays clean
             if bitmask is None:
                 bitmask = allocate_token_bitmask(1, logits.shape[-1])
@@ -678,7 +657,7 @@ class Planner:
                     left_out |= repeated
                     referred |= pointing
                     return _Step(keep, n, forced_total, restrict and stage - 1 == first)
-                if self.stop_on_repeat and plan_format.adds_nothing(
+                if self.config.stop_on_repeat and plan_format.adds_nothing(
                     done_calls[-1], done_calls[:-1]
                 ):
                     # a repeat of an earlier call (identical, or its values swapped): keep the

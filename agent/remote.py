@@ -16,8 +16,8 @@ import time
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from agent.planner import PlanResult, in_selection_order, read_plan
-from agent.prompt import messages
+from toolrag.agent.planner import PlanResult, in_selection_order, read_plan
+from toolrag.agent.prompt import messages
 from toolrag.errors import ConfigError
 from toolrag.types import Tool
 

@@ -1,4 +1,4 @@
-"""HTTP API over an :class:`~agent.agent.Agent`: FastAPI app, served by uvicorn.
+"""HTTP API over an :class:`~toolrag.agent.agent.Agent`: FastAPI app, served by uvicorn.
 
 Endpoints: ``GET /healthz``, ``POST /retrieve``, ``POST /plan``, ``POST /ask``; the generated
 OpenAPI docs are at ``/docs``. Models load once, when the app is created. Handlers are plain
@@ -10,7 +10,7 @@ Planning requests are admitted into a bounded queue (:class:`PlanQueue`): past `
 waiting requests the server answers 503 with a ``Retry-After`` estimate at once, instead of
 holding the client (and a worker thread) for minutes. ``/retrieve`` never waits on the planner.
 Plans run one at a time on one worker thread. ``toolrag serve`` loads the local planner in a
-child process at a lower priority (:class:`agent.worker.PlannerProcess`), so that retrieval
+child process at a lower priority (:class:`toolrag.agent.worker.PlannerProcess`), so that retrieval
 requests take the CPU first; in this process, a lower-priority planning thread would hold the
 GIL between forward passes and make the other threads wait on it.
 
@@ -34,8 +34,8 @@ from typing import Any, TypeVar
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
-from agent.agent import Agent, ExecuteMode
-from agent.checker import check
+from toolrag.agent.agent import Agent, ExecuteMode
+from toolrag.agent.checker import check
 from toolrag.errors import ConfigError
 
 logger = logging.getLogger(__name__)

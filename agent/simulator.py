@@ -1,15 +1,15 @@
 """A tool simulator for the executor: an LLM plays any tool from its documentation, replying
 with a value for each of the tool's output fields (the tool-executor agent of ToolAlpaca's
 simulation, on its own). ``toolrag ask --simulator LLM`` and the data-generation simulation
-(:mod:`trainer.datagen.simulate`) use it."""
+(:mod:`toolrag.trainer.datagen.simulate`) use it."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from agent.llm import ChatLLM, Request, complete_request, first_json
-from agent.prompt import tool_doc
+from toolrag.agent.llm import ChatLLM, Request, complete_request, first_json
+from toolrag.agent.prompt import tool_doc
 from toolrag.errors import ConfigError
 from toolrag.types import ParamType, Tool
 
@@ -57,7 +57,7 @@ def executor_request(tool: Tool, arguments: dict[str, Any], seed: int, max_token
 
 class LLMToolSimulator:
     """The tool-executor agent on its own: plays any tool from its documentation, for
-    :class:`agent.executor.ToolRegistry` (``ToolRegistry(simulator=LLMToolSimulator(llm))``).
+    :class:`toolrag.agent.executor.ToolRegistry` (``ToolRegistry(simulator=LLMToolSimulator(llm))``).
 
     Replies follow the tool's output schema (enforced while decoding); a reply that does not
     parse raises, and the executor records it as the call's error.

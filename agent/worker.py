@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from toolrag.errors import ConfigError
 
 if TYPE_CHECKING:
-    from agent.planner import PlanResult
+    from toolrag.agent.planner import PlanResult
     from toolrag.types import Tool
 
 _PLANNER: Any = None  # the child's planner
@@ -43,7 +43,7 @@ def _load(spec: str | None, niceness: int, kwargs: dict[str, Any]) -> str:
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     if niceness:
         os.nice(niceness)
-    from agent.planner import Planner
+    from toolrag.agent.planner import Planner
 
     _PLANNER = Planner.load(spec, **kwargs)
     return _PLANNER.name
@@ -67,7 +67,7 @@ def _plan(
 
 
 class PlannerProcess:
-    """:meth:`agent.planner.Planner.load` ``(spec, **kwargs)`` in a child process started with
+    """:meth:`toolrag.agent.planner.Planner.load` ``(spec, **kwargs)`` in a child process started with
     ``spawn`` and ``niceness`` lower priority; :meth:`plan` as :meth:`Planner.plan`, one plan at
     a time. The model loads in the constructor, which waits for it (errors raise there). The
     child ends with this process, even when this process is killed; :meth:`close` ends it

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from common import ROOT, write_results
 
-from agent.agent import Agent
-from evaluation.planner import percentile
-from index.store import ToolIndex
+from toolrag.agent.agent import Agent
+from toolrag.evaluation.planner import percentile
+from toolrag.index.store import ToolIndex
 from toolrag.sample import sample_queries, sample_tools
 
 ENGINES = {"torch fp32": ("torch", "fp32"), "onnx int8": ("onnx", "int8")}

@@ -20,11 +20,11 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 def seal_index(path: Path = ROOT / ".cache" / "seal-index-default", model: str | None = None):
     """The Seal-Tools toolset's index at ``path`` with ``model`` (None: the shipped retriever;
-    see :func:`index.encoder.resolve_model`), built (and saved) on first use, and rebuilt when
+    see :func:`toolrag.index.encoder.resolve_model`), built (and saved) on first use, and rebuilt when
     the folder holds an index of another model."""
-    from index.encoder import model_label
-    from index.store import ToolIndex
-    from index.toolset import load_toolset
+    from toolrag.index.encoder import model_label
+    from toolrag.index.store import ToolIndex
+    from toolrag.index.toolset import load_toolset
 
     manifest = path / "manifest.json"
     if manifest.exists() and json.loads(manifest.read_text())["embedding"]["model"] == model_label(
@@ -85,7 +85,7 @@ def add_saved_run_args(ap, setting_help: str) -> None:
 def saved_predictions(args) -> tuple[list, dict[str, dict]]:
     """The instances ``args`` name (spread as the run spread them) and that run's saved
     predictions by instance id."""
-    from evaluation.planner import read_predictions, spread
+    from toolrag.evaluation.planner import read_predictions, spread
     from toolrag.instances import read_instances
 
     data = spread(read_instances(args.instances), args.limit)
@@ -94,9 +94,9 @@ def saved_predictions(args) -> tuple[list, dict[str, dict]]:
 
 
 def drop_ungrounded_rows(instances, rows: dict[str, dict], tools: dict) -> tuple[dict, int]:
-    """Saved prediction rows with ``agent.plan.drop_ungrounded`` applied (exact after the fact:
+    """Saved prediction rows with ``toolrag.agent.plan.drop_ungrounded`` applied (exact after the fact:
     it runs after decoding), and how many calls it removed. Idempotent on rows already pruned."""
-    from agent.plan import drop_ungrounded, to_internal, to_seal
+    from toolrag.agent.plan import drop_ungrounded, to_internal, to_seal
     from toolrag.types import ToolCall
 
     pruned, removed = {}, 0

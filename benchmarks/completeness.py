@@ -16,11 +16,11 @@ from pathlib import Path
 
 from common import SEAL, write_results
 
-from evaluation.retrieval import evaluate_retriever
-from index.store import ToolIndex
-from retriever.decompose import MERGES, DecomposingRetriever
-from retriever.factory import make_retriever
+from toolrag.evaluation.retrieval import evaluate_retriever
+from toolrag.index.store import ToolIndex
 from toolrag.instances import read_instances
+from toolrag.retriever.decompose import MERGES, DecomposingRetriever
+from toolrag.retriever.factory import make_retriever
 
 COLS = ["R@5", "COMP@5", "COMP@3", "R@10", "COMP@10", "nDCG@10"]
 TEMPERATURES = [0.05, 0.1, 0.2, 0.3, 0.5, 1.0]

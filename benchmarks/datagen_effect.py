@@ -29,16 +29,16 @@ from collections import Counter
 
 from common import ROOT, SEAL, write_results
 
-from agent.llm import CachedLLM, make_llm
-from evaluation.retrieval import evaluate_retriever
-from index.store import ToolIndex
-from index.toolset import load_toolset
-from retriever import HybridConfig, HybridRetriever
-from retriever.decompose import DecomposingRetriever
+from toolrag.agent.llm import CachedLLM, make_llm
+from toolrag.evaluation.retrieval import evaluate_retriever
+from toolrag.index.store import ToolIndex
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
-from trainer.data import held_out_tools
-from trainer.datagen.selfinstruct import demonstrations, generate_instances, write_jsonl
-from trainer.retriever import RetrieverTrainConfig
+from toolrag.retriever import HybridConfig, HybridRetriever
+from toolrag.retriever.decompose import DecomposingRetriever
+from toolrag.trainer.data import held_out_tools
+from toolrag.trainer.datagen.selfinstruct import demonstrations, generate_instances, write_jsonl
+from toolrag.trainer.retriever import RetrieverTrainConfig
 
 GENERATED = ROOT / ".cache" / "datagen-effect" / "instances.jsonl"  # train_retriever.py reads it
 SETTINGS = ("infonce-no-pseudo", "infonce-no-pseudo+generated")

@@ -24,15 +24,15 @@ import time
 
 from common import ROOT, SEAL, write_results
 
-from agent.llm import CachedLLM, make_llm
-from index.toolset import load_toolset
-from trainer.datagen.selfinstruct import (
+from toolrag.agent.llm import CachedLLM, make_llm
+from toolrag.index.toolset import load_toolset
+from toolrag.trainer.datagen.selfinstruct import (
     generate_instances,
     generate_tools,
     sample_demonstrations,
     write_jsonl,
 )
-from trainer.datagen.simulate import simulate
+from toolrag.trainer.datagen.simulate import simulate
 
 FIELDS = [
     "Healthcare",

@@ -28,13 +28,14 @@ from typing import Any
 import jsonschema
 from common import write_results
 
-from agent.agent import plan_with
-from agent.grammar import STRING_MODES
-from agent.planner import DISTINCT_MODES, Planner
-from evaluation.planner import percentile
-from index.store import ToolIndex
-from index.toolset import load_toolset
-from retriever.selector import resolve_selector
+from toolrag.agent.agent import plan_with
+from toolrag.agent.config import DistinctValues
+from toolrag.agent.grammar import STRING_MODES
+from toolrag.agent.planner import Planner
+from toolrag.evaluation.planner import percentile
+from toolrag.index.store import ToolIndex
+from toolrag.index.toolset import load_toolset
+from toolrag.retriever.selector import resolve_selector
 
 
 def fn(name: str, description: str, props: dict[str, Any], required: list[str]) -> dict:
@@ -404,7 +405,7 @@ def main() -> None:
     )
     ap.add_argument(
         "--distinct-values",
-        choices=DISTINCT_MODES,
+        choices=[m.value for m in DistinctValues],
         default=None,
         help="Planner(distinct_values=...) (default: the planner's)",
     )
@@ -502,19 +503,19 @@ def main() -> None:
         + (f"`{args.planner}`" if args.planner else "the shipped one (trained on Seal-Tools only)")
         + ", "
         f"with the selector `{args.selector}` choosing among the offered functions, "
-        f"plain strings grounded: `{planner.ground_strings}`, optional parameters that "
-        f"repeat earlier values left out: `{planner.distinct_values}`, unused stated values "
-        f"covered: `{planner.cover_values}`, lists given whole: `{planner.whole_lists}`.",
+        f"plain strings grounded: `{planner.config.ground_strings}`, optional parameters that "
+        f"repeat earlier values left out: `{planner.config.distinct_values}`, unused stated values "
+        f"covered: `{planner.config.cover_values}`, lists given whole: `{planner.config.whole_lists}`.",
     ]
     write_results(
         args.name,
         {
             "summary": table,
             "typed_arguments": {"valid": typed_ok, "total": typed_total},
-            "ground_strings": planner.ground_strings,
-            "distinct_values": planner.distinct_values,
-            "cover_values": planner.cover_values,
-            "whole_lists": planner.whole_lists,
+            "ground_strings": planner.config.ground_strings,
+            "distinct_values": planner.config.distinct_values,
+            "cover_values": planner.config.cover_values,
+            "whole_lists": planner.config.whole_lists,
             "p50_s": percentile(secs, 0.5),
             "queries": rows,
         },

@@ -41,10 +41,10 @@ from pathlib import Path
 
 from common import RESULTS, ROOT, SEAL, command_line, seal_index, write_results
 
-from agent.engine import DEFAULT_ENGINE, ENGINES
-from agent.models import DEFAULT_PRECISION
-from agent.planner import Planner
-from evaluation.planner import (
+from toolrag.agent.engine import DEFAULT_ENGINE, ENGINES
+from toolrag.agent.models import DEFAULT_PRECISION
+from toolrag.agent.planner import Planner
+from toolrag.evaluation.planner import (
     error_table,
     evaluate_planner,
     markdown_table,
@@ -52,11 +52,11 @@ from evaluation.planner import (
     retrieved_candidates,
     spread,
 )
-from index.toolset import load_toolset
-from retriever.factory import default_retriever
-from retriever.selector import ORDERS, ToolSelector
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
-from trainer.augment import coordinated_instances, parallel_instances
+from toolrag.retriever.factory import default_retriever
+from toolrag.retriever.selector import ORDERS, ToolSelector
+from toolrag.trainer.augment import coordinated_instances, parallel_instances
 
 STRING_FLAGS = {"words": "all", "optwords": "optional", "freestrings": "free", "spans": "spans"}
 """Setting flags -> ``Planner(ground_strings=...)``."""
@@ -192,7 +192,9 @@ def main() -> None:
         load_s = time.time() - start
         res = evaluate_planner(planner, data, cands, pred_dir / f"{name}.jsonl", selector=selector)
         res |= {"model": model, "decoding": decoding, "engine": engine, "precision": precision}
-        res["prompt_tools"] = "selected" if selector and planner.show_selected_only else "all"
+        res["prompt_tools"] = (
+            "selected" if selector and planner.config.show_selected_only else "all"
+        )
         if selector is not None:
             res |= {"selector": args.selector, "threshold": selector.threshold}
             res["must_threshold"] = selector.must_threshold

@@ -22,12 +22,12 @@ from pathlib import Path
 
 from common import ROOT, SEAL, seal_index, write_results
 
-from agent.agent import plan_with
-from agent.planner import Planner
-from evaluation.planner import oracle_candidates, percentile, spread
-from index.toolset import load_toolset
-from retriever.selector import ToolSelector
+from toolrag.agent.agent import plan_with
+from toolrag.agent.planner import Planner
+from toolrag.evaluation.planner import oracle_candidates, percentile, spread
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
+from toolrag.retriever.selector import ToolSelector
 
 VARIANTS = {
     "torch fp32": ("torch", "fp32"),
@@ -39,12 +39,12 @@ VARIANTS = {
 
 COLD = """
 import sys, time, json
-from index.toolset import load_toolset
+from toolrag.index.toolset import load_toolset
 names = json.loads(sys.argv[4])
 tools = sorted((t for t in load_toolset(sys.argv[3]) if t.name in names),
                key=lambda t: names.index(t.name))
 t0 = time.perf_counter()
-from agent.planner import Planner
+from toolrag.agent.planner import Planner
 t1 = time.perf_counter()
 planner = Planner.load(None, engine=sys.argv[1], precision=sys.argv[2])
 t2 = time.perf_counter()
@@ -139,7 +139,7 @@ def main() -> None:
         del planner
     conversion = None
     if args.conversion:
-        from agent.export import export
+        from toolrag.agent.export import export
 
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()

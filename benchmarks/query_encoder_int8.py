@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 from common import SEAL, time_in_blocks, write_results
 
-from evaluation.planner import percentile, spread
-from evaluation.retrieval import evaluate_retriever
-from index.encoder import encode
-from index.onnx_encoder import OnnxQueryEncoder, _quantize, export_path, load_onnx_encoder
-from index.store import ToolIndex
-from retriever.factory import default_retriever
+from toolrag.evaluation.planner import percentile, spread
+from toolrag.evaluation.retrieval import evaluate_retriever
+from toolrag.index.encoder import encode
+from toolrag.index.onnx_encoder import OnnxQueryEncoder, _quantize, export_path, load_onnx_encoder
+from toolrag.index.store import ToolIndex
 from toolrag.instances import read_instances
+from toolrag.retriever.factory import default_retriever
 
 
 def main() -> None:

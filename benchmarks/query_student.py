@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 from common import SEAL, write_results
 
-from evaluation.planner import percentile, spread
-from evaluation.retrieval import evaluate_retriever
-from index.encoder import (
+from toolrag.evaluation.planner import percentile, spread
+from toolrag.evaluation.retrieval import evaluate_retriever
+from toolrag.index.encoder import (
     MODEL_RECORD,
     STUDENT_RECORD,
     encode,
@@ -29,10 +29,10 @@ from index.encoder import (
     resolve_model,
     weight_checksum,
 )
-from index.onnx_encoder import load_onnx_encoder
-from index.store import ToolIndex
-from retriever import HybridRetriever, make_retriever
+from toolrag.index.onnx_encoder import load_onnx_encoder
+from toolrag.index.store import ToolIndex
 from toolrag.instances import read_instances
+from toolrag.retriever import HybridRetriever, make_retriever
 
 METRICS = ("R@5", "COMP@5", "nDCG@10")
 SETTINGS = {"dense": ("dense", False), "hybrid": ("hybrid", False), "default": ("hybrid", True)}

@@ -14,13 +14,13 @@ from pathlib import Path
 from common import SEAL, seal_index, write_results
 from rank_bm25 import BM25Okapi
 
-from evaluation.retrieval import GROUP_ORDER, evaluate_retriever, markdown_table
-from evaluation.retrieval_metrics import DEFAULT_KS, evaluate
-from index.text import split_identifier
-from index.toolset import load_toolset
-from retriever.base import Mode
-from retriever.factory import make_retriever
+from toolrag.evaluation.retrieval import GROUP_ORDER, evaluate_retriever, markdown_table
+from toolrag.evaluation.retrieval_metrics import DEFAULT_KS, evaluate
+from toolrag.index.text import split_identifier
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import queries_and_qrels, read_instances
+from toolrag.retriever.base import Mode
+from toolrag.retriever.factory import make_retriever
 
 COLUMNS = ["R@1", "R@5", "R@10", "COMP@5", "COMP@10", "nDCG@10", "MRR"]
 

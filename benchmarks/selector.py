@@ -19,12 +19,12 @@ from pathlib import Path
 
 from common import SEAL, seal_index, write_results
 
-from evaluation.planner import oracle_candidates, percentile
-from evaluation.retrieval import GROUP_ORDER, evaluate_retriever, markdown_table
-from index.toolset import load_toolset
-from retriever.factory import default_retriever
-from retriever.selector import RerankingRetriever, ToolSelector
+from toolrag.evaluation.planner import oracle_candidates, percentile
+from toolrag.evaluation.retrieval import GROUP_ORDER, evaluate_retriever, markdown_table
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
+from toolrag.retriever.factory import default_retriever
+from toolrag.retriever.selector import RerankingRetriever, ToolSelector
 
 COLUMNS = ["R@3", "R@5", "COMP@3", "COMP@5", "nDCG@5", "MRR"]
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 from common import ROOT, write_results
 
-from evaluation.planner import percentile
+from toolrag.evaluation.planner import percentile
 from toolrag.sample import sample_queries
 
 QUERIES = sample_queries()

@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 from common import ROOT, SEAL, write_results
 
-from evaluation.retrieval import evaluate_retriever
-from index.encoder import MODEL_RECORD, encode, load_encoder, model_label, shipped_retriever
-from index.store import ToolIndex
-from index.toolset import load_toolset
-from retriever.factory import default_retriever, make_retriever
+from toolrag.evaluation.retrieval import evaluate_retriever
+from toolrag.index.encoder import MODEL_RECORD, encode, load_encoder, model_label, shipped_retriever
+from toolrag.index.store import ToolIndex
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
+from toolrag.retriever.factory import default_retriever, make_retriever
 
 COLS = ["R@5", "COMP@5", "R@10", "COMP@10", "nDCG@10"]
 

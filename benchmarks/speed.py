@@ -24,17 +24,17 @@ import numpy as np
 from common import SEAL, write_results
 from rank_bm25 import BM25Okapi
 
-from index.bm25 import Bm25Params, Bm25Store
-from index.encoder import encode, load_encoder
-from index.onnx_encoder import load_onnx_encoder
-from index.store import DEFAULT_BM25_TEMPLATE, DEFAULT_DENSE_TEMPLATE, ToolIndex
-from index.text import tokenize, tool_text
-from index.toolset import load_toolset
-from index.vectors import AnnParams, VectorStore
-from retriever import BM25Retriever, DenseRetriever, HybridRetriever, default_retriever
-from retriever.decompose import coverage, split_query
-from retriever.fusion import weighted_score_fusion
+from toolrag.index.bm25 import Bm25Params, Bm25Store
+from toolrag.index.encoder import encode, load_encoder
+from toolrag.index.onnx_encoder import load_onnx_encoder
+from toolrag.index.store import DEFAULT_BM25_TEMPLATE, DEFAULT_DENSE_TEMPLATE, ToolIndex
+from toolrag.index.text import tokenize, tool_text
+from toolrag.index.toolset import load_toolset
+from toolrag.index.vectors import AnnParams, VectorStore
 from toolrag.instances import read_instances
+from toolrag.retriever import BM25Retriever, DenseRetriever, HybridRetriever, default_retriever
+from toolrag.retriever.decompose import coverage, split_query
+from toolrag.retriever.fusion import weighted_score_fusion
 
 
 def peak_rss_mb() -> float:

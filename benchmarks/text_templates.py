@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from common import SEAL, write_results
 
-from evaluation.retrieval import evaluate_retriever
-from index.store import ToolIndex
-from index.text import TextTemplate
-from index.toolset import load_toolset
-from retriever.factory import make_retriever
+from toolrag.evaluation.retrieval import evaluate_retriever
+from toolrag.index.store import ToolIndex
+from toolrag.index.text import TextTemplate
+from toolrag.index.toolset import load_toolset
+from toolrag.retriever.factory import make_retriever
 
 COLUMNS = ["R@5", "COMP@5", "R@10", "COMP@10", "nDCG@10"]
 

@@ -22,14 +22,14 @@ from pathlib import Path
 
 from common import ROOT, SEAL, write_results
 
-from evaluation.retrieval import evaluate_retriever
-from evaluation.retrieval_metrics import evaluate
-from index.store import ToolIndex
-from index.toolset import load_toolset
-from retriever import DenseRetriever, HybridConfig, HybridRetriever
-from retriever.decompose import DecomposingRetriever
+from toolrag.evaluation.retrieval import evaluate_retriever
+from toolrag.evaluation.retrieval_metrics import evaluate
+from toolrag.index.store import ToolIndex
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
-from trainer.retriever import (
+from toolrag.retriever import DenseRetriever, HybridConfig, HybridRetriever
+from toolrag.retriever.decompose import DecomposingRetriever
+from toolrag.trainer.retriever import (
     TRAINING_FILE,
     RetrieverTrainConfig,
     build_queries,

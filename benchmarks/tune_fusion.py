@@ -12,14 +12,14 @@ from pathlib import Path
 
 from common import SEAL, write_results
 
-from evaluation.retrieval_metrics import evaluate
-from index.bm25 import Bm25Params, Bm25Store
-from index.store import ToolIndex
-from index.text import tool_text
-from index.toolset import load_toolset
-from retriever import BM25Retriever, DenseRetriever, HybridConfig
-from retriever.fusion import reciprocal_rank_fusion, weighted_score_fusion
+from toolrag.evaluation.retrieval_metrics import evaluate
+from toolrag.index.bm25 import Bm25Params, Bm25Store
+from toolrag.index.store import ToolIndex
+from toolrag.index.text import tool_text
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import queries_and_qrels, read_instances
+from toolrag.retriever import BM25Retriever, DenseRetriever, HybridConfig
+from toolrag.retriever.fusion import reciprocal_rank_fusion, weighted_score_fusion
 
 
 def main() -> None:

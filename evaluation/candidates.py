@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from index.bm25 import Bm25Store
-from index.text import TextTemplate, tool_text
+from toolrag.index.bm25 import Bm25Store
+from toolrag.index.text import TextTemplate, tool_text
 from toolrag.types import Tool
 
 

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from agent.planner import Planner
-from evaluation.plan_metrics import score_instance
-from evaluation.planner import (
+from toolrag.agent.planner import Planner
+from toolrag.evaluation.plan_metrics import score_instance
+from toolrag.evaluation.planner import (
     check_gold_tools,
     error_table,
     evaluate_planner,
@@ -31,8 +31,8 @@ from evaluation.planner import (
     read_predictions,
     retrieved_candidates,
 )
-from evaluation.retrieval import evaluate_retriever
-from retriever.factory import default_retriever
+from toolrag.evaluation.retrieval import evaluate_retriever
+from toolrag.retriever.factory import default_retriever
 from toolrag.types import Instance, ToolCall
 
 logger = logging.getLogger(__name__)

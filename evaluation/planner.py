@@ -20,17 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.agent import plan_with
-from agent.planner import Planner
-from evaluation.candidates import CandidateBuilder
-from evaluation.plan_metrics import PlannerScores, score_instance
-from evaluation.report import table
+from toolrag.agent.agent import plan_with
+from toolrag.agent.planner import Planner
 from toolrag.errors import ConfigError
+from toolrag.evaluation.candidates import CandidateBuilder
+from toolrag.evaluation.plan_metrics import PlannerScores, score_instance
+from toolrag.evaluation.report import table
 from toolrag.instances import spread  # noqa: F401 - re-exported for notebook and benchmark callers
 from toolrag.types import Instance, Tool, ToolCall
 
 if TYPE_CHECKING:
-    from retriever.selector import ToolSelector
+    from toolrag.retriever.selector import ToolSelector
 
 logger = logging.getLogger(__name__)
 

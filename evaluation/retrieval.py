@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from evaluation.report import table
-from evaluation.retrieval_metrics import DEFAULT_KS, evaluate
-from retriever.base import Retriever
+from toolrag.evaluation.report import table
+from toolrag.evaluation.retrieval_metrics import DEFAULT_KS, evaluate
 from toolrag.instances import queries_and_qrels
+from toolrag.retriever.base import Retriever
 from toolrag.types import Instance, InstanceCategory, Run
 
 GROUP_ORDER = ["overall", *(c.value for c in InstanceCategory)]

@@ -25,11 +25,11 @@ import time
 
 from common import SEAL, write_results
 
-from agent.grammar import NOT_A_REFERENCE
-from agent.models import SMOLLM2, packaged_folder
-from agent.plan import dumps, to_internal
-from evaluation.candidates import CandidateBuilder
-from index.toolset import load_toolset
+from toolrag.agent.grammar import NOT_A_REFERENCE
+from toolrag.agent.models import SMOLLM2, packaged_folder
+from toolrag.agent.plan import dumps, to_internal
+from toolrag.evaluation.candidates import CandidateBuilder
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
 
 

@@ -4,7 +4,7 @@ Re-running: from the repository root, `PYTHONPATH=benchmarks python experiments/
 
 What dropping ungrounded calls does to the planner's scores, from saved predictions.
 
-``agent.plan.drop_ungrounded`` removes a call whose literal arguments the query says none of.
+``toolrag.agent.plan.drop_ungrounded`` removes a call whose literal arguments the query says none of.
 It runs after decoding and does not change what the (greedy, deterministic) decoder emits, so
 re-scoring the predictions ``benchmarks/planner_quality.py`` saved is exact. The rule was fixed
 before looking at test predictions, by how rarely it would drop a gold call of dev.jsonl.
@@ -24,9 +24,9 @@ from common import (
     write_results,
 )
 
-from agent.plan import drop_ungrounded, to_internal
-from evaluation.planner import markdown_table, score_predictions
-from index.toolset import load_toolset
+from toolrag.agent.plan import drop_ungrounded, to_internal
+from toolrag.evaluation.planner import markdown_table, score_predictions
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
 
 

@@ -20,8 +20,8 @@ import argparse
 
 from common import add_saved_run_args, saved_predictions, write_results
 
-from agent.plan import call_key, first_repeat
-from evaluation.planner import markdown_table, score_predictions
+from toolrag.agent.plan import call_key, first_repeat
+from toolrag.evaluation.planner import markdown_table, score_predictions
 
 
 def main() -> None:

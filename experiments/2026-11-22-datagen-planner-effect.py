@@ -24,8 +24,8 @@ from pathlib import Path
 
 from common import ROOT, SEAL, drop_ungrounded_rows, write_results
 
-from agent.planner import Planner
-from evaluation.planner import (
+from toolrag.agent.planner import Planner
+from toolrag.evaluation.planner import (
     evaluate_planner,
     markdown_table,
     oracle_candidates,
@@ -33,7 +33,7 @@ from evaluation.planner import (
     score_predictions,
     spread,
 )
-from index.toolset import load_toolset
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
 
 

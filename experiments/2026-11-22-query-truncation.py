@@ -19,12 +19,12 @@ from pathlib import Path
 
 from common import SEAL, write_results
 
-from evaluation.planner import percentile, spread
-from evaluation.retrieval import evaluate_retriever
-from index.store import ToolIndex
-from retriever import HybridRetriever
-from retriever.factory import default_retriever
+from toolrag.evaluation.planner import percentile, spread
+from toolrag.evaluation.retrieval import evaluate_retriever
+from toolrag.index.store import ToolIndex
 from toolrag.instances import read_instances
+from toolrag.retriever import HybridRetriever
+from toolrag.retriever.factory import default_retriever
 
 CAPS = (256, 64, 48, 32)
 

@@ -20,14 +20,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from common import SEAL, seal_index  # noqa: E402
 
-from agent.agent import plan_with  # noqa: E402
-from agent.grammar import closed_calls  # noqa: E402
-from agent.planner import Planner  # noqa: E402
-from evaluation.planner import oracle_candidates  # noqa: E402
-from index.toolset import load_toolset  # noqa: E402
-from retriever.selector import ToolSelector  # noqa: E402
+from toolrag.agent.agent import plan_with  # noqa: E402
+from toolrag.agent.grammar import closed_calls  # noqa: E402
+from toolrag.agent.planner import Planner  # noqa: E402
+from toolrag.evaluation.planner import oracle_candidates  # noqa: E402
+from toolrag.index.toolset import load_toolset  # noqa: E402
 from toolrag.instances import read_instances  # noqa: E402
-from trainer.augment import coordinated_instances, parallel_instances  # noqa: E402
+from toolrag.retriever.selector import ToolSelector  # noqa: E402
+from toolrag.trainer.augment import coordinated_instances, parallel_instances  # noqa: E402
 
 
 def continue_probability(planner: Planner, query: str, tools, text: str) -> float | None:

@@ -14,10 +14,10 @@ import json
 from dataclasses import fields
 from pathlib import Path
 
-from index.toolset import load_toolset
-from retriever.selector import read_record, shipped_selector
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
-from trainer.selector import SelectorTrainConfig, split_instances
+from toolrag.retriever.selector import read_record, shipped_selector
+from toolrag.trainer.selector import SelectorTrainConfig, split_instances
 
 ROOT = Path(__file__).resolve().parent.parent
 SEAL = ROOT.parent / "shared" / "data" / "seal-tools"

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from toolrag.instances import read_instances
-from trainer.augment import coordinated_instances, parallel_instances
+from toolrag.trainer.augment import coordinated_instances, parallel_instances
 
 ROOT = Path(__file__).resolve().parent.parent
 SEAL = ROOT.parent / "shared" / "data" / "seal-tools"

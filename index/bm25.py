@@ -14,8 +14,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from index.text import tokenize
 from toolrag.errors import ConfigError
+from toolrag.index.text import tokenize
 
 logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG otherwise

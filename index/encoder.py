@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.packed import is_packed, packed_digest, unpacked_folder
 from toolrag.errors import ConfigError
+from toolrag.index.packed import is_packed, packed_digest, unpacked_folder
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -28,7 +28,7 @@ BASE_MODEL = "all-MiniLM-L6-v2"
 
 DEFAULT_MODEL = "toolrag-retriever"
 """The default embedder: all-MiniLM-L6-v2 fine-tuned by ``toolrag train retriever`` on Seal-Tools,
-shipped int8-packed in ``retriever/data/default`` (see :mod:`index.packed`)."""
+shipped int8-packed in ``retriever/data/default`` (see :mod:`toolrag.index.packed`)."""
 
 MODEL_RECORD = "toolrag_training.json"
 """Written by ``toolrag train retriever`` beside a model: config, scores and the tuned fusion."""
@@ -43,7 +43,7 @@ _DEFAULT_ALIASES = {DEFAULT_MODEL, "default"}
 
 def shipped_retriever() -> Path:
     """The packed default retriever inside the installed ``retriever`` package."""
-    spec = importlib.util.find_spec("retriever")
+    spec = importlib.util.find_spec("toolrag.retriever")
     if spec is None or not spec.submodule_search_locations:  # pragma: no cover - same package
         raise ImportError("the retriever package is not installed; pip install toolrag")
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "default"

@@ -34,7 +34,7 @@ _PACK_NOTE = f"""## Packed weights
 The weights are stored as int8 with one float32 scale per row ({PACK_FORMAT}) in
 `{PACKED_WEIGHTS}`, packed from the float32 model `{{src}}` by `toolrag train pack {{src}} --out <this folder>`.
 toolrag unpacks them to a plain float32 folder in its cache on first use
-(`index.packed.unpacked_folder`); `toolrag index build --model <this folder>` takes the packed
+(`toolrag.index.packed.unpacked_folder`); `toolrag index build --model <this folder>` takes the packed
 folder directly."""
 _SKIP = {"checkpoints", "model.safetensors", "pytorch_model.bin", "onnx"}
 

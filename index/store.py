@@ -33,8 +33,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from index.bm25 import Bm25Params, Bm25Store
-from index.encoder import (
+from toolrag.cache import file_sha256
+from toolrag.errors import ConfigError, UnknownToolError
+from toolrag.index.bm25 import Bm25Params, Bm25Store
+from toolrag.index.encoder import (
     embedding_dim,
     encode,
     load_encoder,
@@ -44,11 +46,9 @@ from index.encoder import (
     use_query_model,
     weight_checksum,
 )
-from index.errors import IndexLoadError
-from index.text import TextTemplate, tool_text
-from index.vectors import AnnParams, VectorStore
-from toolrag.cache import file_sha256
-from toolrag.errors import ConfigError, UnknownToolError
+from toolrag.index.errors import IndexLoadError
+from toolrag.index.text import TextTemplate, tool_text
+from toolrag.index.vectors import AnnParams, VectorStore
 from toolrag.types import Tool
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ class ToolIndex:
         Args:
             tools: the toolset; names must be unique.
             model: sentence-transformers hub id or folder, or an alias
-                (:func:`index.encoder.resolve_model`); ``None`` is the shipped fine-tuned
+                (:func:`toolrag.index.encoder.resolve_model`); ``None`` is the shipped fine-tuned
                 retriever, ``"minilm"`` the packaged untrained MiniLM.
             ann: FAISS settings (flat by default).
             bm25: BM25 settings.
@@ -284,9 +284,9 @@ class ToolIndex:
 
     def encode_queries(self, queries: list[str], batch_size: int = 64) -> np.ndarray:
         """Query embeddings from :attr:`query_encoder`, through ONNX Runtime (int8 by default)
-        when the model allows it, else through PyTorch; see :mod:`index.onnx_encoder`."""
+        when the model allows it, else through PyTorch; see :mod:`toolrag.index.onnx_encoder`."""
         if self._fast_encoder is None:
-            from index.onnx_encoder import load_onnx_encoder
+            from toolrag.index.onnx_encoder import load_onnx_encoder
 
             checksum = self._query_entry()["checksum"]
             self._fast_encoder = load_onnx_encoder(self.query_encoder, checksum) or False

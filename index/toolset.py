@@ -11,13 +11,14 @@ import logging
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from index.errors import ToolsetError
-from index.formats import mcp, openai, openapi, seal, toolalpaca
-from index.formats.base import Document
 from toolrag.errors import ConfigError
+from toolrag.index.errors import ToolsetError
+from toolrag.index.formats import mcp, openai, openapi, seal, toolalpaca
+from toolrag.index.formats.base import Document
 from toolrag.types import Tool
 
 logger = logging.getLogger(__name__)
@@ -146,6 +147,64 @@ def load_toolset(
     for path in paths:
         found.extend((tool, str(path)) for tool in parse_document(read_document(path), fmt))
     return dedupe(found, on_duplicate)
+
+
+def as_tools(
+    tools: Any,
+    fmt: ToolFormat | str = ToolFormat.AUTO,
+    on_duplicate: DuplicatePolicy | str = DuplicatePolicy.ERROR,
+) -> list[Tool]:
+    """Tools from whatever a user has at hand, checked as a file's would be.
+
+    Args:
+        tools: a :class:`~toolrag.types.Tool`, a toolset file path, function schemas as Python
+            objects (one schema, a list of them, or a wrapper such as ``{"tools": [...]}`` or
+            an MCP ``tools/list`` result; OpenAI, Anthropic, MCP and Seal-Tools shapes), or a
+            list mixing these.
+        fmt: force the format of the schemas instead of detecting it.
+        on_duplicate: ``error`` (default) or ``keep-first`` when a tool name repeats.
+
+    Raises:
+        ToolsetError: naming the item and field of the first problem found.
+
+    Example:
+        >>> [t.name for t in as_tools([{"name": "add", "description": "Add two numbers",
+        ...     "parameters": {"type": "object", "properties": {"a": {"type": "number"}}}}])]
+        ['add']
+    """
+    items = tools if isinstance(tools, list | tuple) else [tools]
+    found: list[tuple[Tool, str]] = []
+    schemas: list[Any] = []
+
+    def flush() -> None:
+        if schemas:
+            doc = Document("<python objects>", list(schemas))
+            found.extend((t, doc.source) for t in parse_document(doc, fmt))
+            schemas.clear()
+
+    for item in items:
+        if isinstance(item, Tool):
+            flush()
+            found.append((item, "<python objects>"))
+        elif isinstance(item, str | Path):
+            flush()
+            path = str(item)
+            found.extend((t, path) for t in parse_document(read_document(item), fmt))
+        elif isinstance(item, dict) and not _is_schema(item):
+            flush()
+            doc = Document("<python objects>", item)
+            found.extend((t, doc.source) for t in parse_document(doc, fmt))
+        else:
+            schemas.append(item)
+    flush()
+    if not found:
+        raise ConfigError("no tools given; pass at least one function schema, Tool or file")
+    return dedupe(found, on_duplicate)
+
+
+def _is_schema(item: dict[str, Any]) -> bool:
+    """One function schema (``name`` or ``function``), not a wrapper of several."""
+    return "name" in item or "function" in item or "api_name" in item
 
 
 def dedupe(found: Iterable[tuple[Tool, str]], on_duplicate: DuplicatePolicy | str) -> list[Tool]:

@@ -33,9 +33,9 @@ NB1 = [
     new_code_cell(SMALL),
     new_code_cell(
         "from importlib import resources\n\n"
-        "from index.store import ToolIndex\n"
-        "from index.toolset import load_toolset\n"
-        "from retriever.factory import default_retriever\n\n"
+        "from toolrag.index.store import ToolIndex\n"
+        "from toolrag.index.toolset import load_toolset\n"
+        "from toolrag.retriever.factory import default_retriever\n\n"
         "with resources.as_file(resources.files('toolrag') / 'data' / 'sample_tools.json') as p:\n"
         "    tools = load_toolset(p)\n"
         "index = ToolIndex.build(tools)\n"
@@ -54,8 +54,8 @@ NB1 = [
         "import matplotlib\n"
         "matplotlib.use('Agg')\n"
         "import matplotlib.pyplot as plt\n\n"
-        "from retriever.factory import make_retriever\n"
-        "from evaluation.retrieval import evaluate_retriever\n"
+        "from toolrag.retriever.factory import make_retriever\n"
+        "from toolrag.evaluation.retrieval import evaluate_retriever\n"
         "from toolrag.instances import read_instances\n\n"
         "if HAVE_SEAL:\n"
         "    seal_tools = load_toolset(SEAL / 'tool.jsonl')\n"
@@ -84,7 +84,7 @@ NB2 = [
     ),
     new_code_cell(SMALL),
     new_code_cell(
-        "from trainer.retriever import LossName, RetrieverTrainConfig, train_retriever\n\n"
+        "from toolrag.trainer.retriever import LossName, RetrieverTrainConfig, train_retriever\n\n"
         "if HAVE_SEAL:\n"
         "    cfg = RetrieverTrainConfig(\n"
         "        train=SEAL / 'dev.jsonl', tools=[SEAL / 'tool.jsonl'], out=WORK / 'retriever',\n"
@@ -96,9 +96,9 @@ NB2 = [
         "    print(sorted(p.name for p in model_dir.iterdir())[:8])"
     ),
     new_code_cell(
-        "from index.store import ToolIndex\n"
-        "from index.toolset import load_toolset\n"
-        "from retriever.factory import make_retriever\n\n"
+        "from toolrag.index.store import ToolIndex\n"
+        "from toolrag.index.toolset import load_toolset\n"
+        "from toolrag.retriever.factory import make_retriever\n\n"
         "if HAVE_SEAL:\n"
         "    tools = load_toolset(SEAL / 'tool.jsonl')[: None if FULL else 200]\n"
         "    idx = ToolIndex.build(tools, model=str(model_dir))\n"
@@ -117,11 +117,11 @@ NB3 = [
     new_code_cell(SMALL),
     new_code_cell(
         "from importlib import resources\n\n"
-        "from agent.agent import Agent\n"
-        "from agent.executor import ToolRegistry\n"
-        "from agent.planner import Planner\n"
-        "from index.store import ToolIndex\n"
-        "from index.toolset import load_toolset\n\n"
+        "from toolrag.agent.agent import Agent\n"
+        "from toolrag.agent.executor import ToolRegistry\n"
+        "from toolrag.agent.planner import Planner\n"
+        "from toolrag.index.store import ToolIndex\n"
+        "from toolrag.index.toolset import load_toolset\n\n"
         "with resources.as_file(resources.files('toolrag') / 'data' / 'sample_tools.json') as p:\n"
         "    index = ToolIndex.build(load_toolset(p))\n"
         "registry = ToolRegistry()\n\n"
@@ -142,7 +142,7 @@ NB3 = [
         "import matplotlib\n"
         "matplotlib.use('Agg')\n"
         "import matplotlib.pyplot as plt\n\n"
-        "from evaluation.planner import evaluate_planner, oracle_candidates, spread\n"
+        "from toolrag.evaluation.planner import evaluate_planner, oracle_candidates, spread\n"
         "from toolrag.instances import read_instances\n\n"
         "if HAVE_SEAL:\n"
         "    insts = spread(read_instances(SEAL / 'test_in_domain.jsonl'), None if FULL else 4)\n"

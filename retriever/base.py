@@ -11,7 +11,7 @@ from toolrag.errors import ConfigError
 from toolrag.types import Queries, Run, Tool
 
 if TYPE_CHECKING:
-    from index.store import ToolIndex
+    from toolrag.index.store import ToolIndex
 
 
 class Mode(StrEnum):

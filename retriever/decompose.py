@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 import re
 
-from retriever.base import Retriever
-from retriever.fusion import reciprocal_rank_fusion
 from toolrag.errors import ConfigError
+from toolrag.retriever.base import Retriever
+from toolrag.retriever.fusion import reciprocal_rank_fusion
 from toolrag.types import Queries, Run
 
 _SPLIT = re.compile(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retriever.base import Retriever
+from toolrag.retriever.base import Retriever
 from toolrag.types import Queries, Run
 
 

@@ -1,20 +1,20 @@
 """The retriever a user asks for by name: BM25, dense or hybrid, optionally with query
-decomposition. Kept apart from :mod:`retriever.base`, which the retrievers import, so that no
+decomposition. Kept apart from :mod:`toolrag.retriever.base`, which the retrievers import, so that no
 module imports its own subclasses."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from retriever.base import Mode, Retriever
-from retriever.bm25 import BM25Retriever
-from retriever.decompose import DecomposingRetriever
-from retriever.dense import DenseRetriever
-from retriever.hybrid import HybridRetriever
 from toolrag.errors import ConfigError
+from toolrag.retriever.base import Mode, Retriever
+from toolrag.retriever.bm25 import BM25Retriever
+from toolrag.retriever.decompose import DecomposingRetriever
+from toolrag.retriever.dense import DenseRetriever
+from toolrag.retriever.hybrid import HybridRetriever
 
 if TYPE_CHECKING:
-    from index.store import ToolIndex
+    from toolrag.index.store import ToolIndex
 
 
 def make_retriever(

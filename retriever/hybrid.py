@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from retriever.base import Retriever
-from retriever.bm25 import BM25Retriever
-from retriever.dense import DenseRetriever
-from retriever.fusion import FusionMethod, reciprocal_rank_fusion, weighted_score_fusion
 from toolrag.errors import ConfigError
+from toolrag.retriever.base import Retriever
+from toolrag.retriever.bm25 import BM25Retriever
+from toolrag.retriever.dense import DenseRetriever
+from toolrag.retriever.fusion import FusionMethod, reciprocal_rank_fusion, weighted_score_fusion
 from toolrag.types import Queries, Run
 
 if TYPE_CHECKING:
-    from index.store import ToolIndex
+    from toolrag.index.store import ToolIndex
 
 
 @dataclass(frozen=True)

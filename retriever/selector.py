@@ -3,7 +3,7 @@
 The retriever ranks 4,000 tools by similarity; it cannot say where the needed tools end. The
 selector turns what the retriever already knows about each candidate into the probability that
 the query needs it: the dense similarity of the tool to the whole query and to each sub-request
-(:func:`retriever.decompose.split_query`), whether it is the best candidate for some
+(:func:`toolrag.retriever.decompose.split_query`), whether it is the best candidate for some
 sub-request and by what margin, its BM25 score and the overlap of its name with the query. A
 logistic regression over these features (scikit-learn, trained by ``toolrag train selector`` in
 seconds) gives the probability. Two uses:
@@ -37,15 +37,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from index.text import split_identifier, tokenize
-from retriever.base import Retriever
-from retriever.decompose import split_clauses, split_query
 from toolrag.errors import ConfigError, ToolragError
+from toolrag.index.text import split_identifier, tokenize
+from toolrag.retriever.base import Retriever
+from toolrag.retriever.decompose import split_clauses, split_query
 from toolrag.text import mentioned_names, output_mentions
 from toolrag.types import Queries, Run, Tool
 
 if TYPE_CHECKING:
-    from index.store import ToolIndex
+    from toolrag.index.store import ToolIndex
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class SelectorError(ToolragError, ValueError):
 
 def shipped_selector() -> Path:
     """The default selector inside the installed ``retriever`` package."""
-    spec = importlib.util.find_spec("retriever")
+    spec = importlib.util.find_spec("toolrag.retriever")
     if spec is None or not spec.submodule_search_locations:  # pragma: no cover - same package
         raise ImportError("the retriever package is not installed; pip install toolrag")
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "selector"

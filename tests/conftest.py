@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from index.store import ToolIndex
-from index.toolset import load_toolset
-from toolrag.types import Tool
-
 ROOT = Path(__file__).resolve().parent.parent
+# The tests import what a user installs (toolrag.index, toolrag.agent, ...), never the
+# repository's top-level folders that `python -m pytest` puts on sys.path through the cwd.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT]
+
+from toolrag.index.store import ToolIndex  # noqa: E402
+from toolrag.index.toolset import load_toolset  # noqa: E402
+from toolrag.types import Tool  # noqa: E402
+
 SEAL = ROOT.parent / "shared" / "data" / "seal-tools"
 
 SIX_TOOLS = [
@@ -130,7 +135,7 @@ def seal_available() -> bool:
 @pytest.fixture(scope="session")
 def smol_folder():
     """The packaged SmolLM2-135M converted once per test session (about 30 s)."""
-    from agent.models import SMOLLM2, packaged_folder
+    from toolrag.agent.models import SMOLLM2, packaged_folder
 
     try:
         return packaged_folder(SMOLLM2)
@@ -140,7 +145,7 @@ def smol_folder():
 
 @pytest.fixture(scope="session")
 def smol_planner(smol_folder):
-    from agent.planner import Planner
+    from toolrag.agent.planner import Planner
 
     return Planner.load(str(smol_folder), max_new_tokens=160)
 

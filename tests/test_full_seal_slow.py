@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.retrieval import evaluate_retriever
-from index.store import ToolIndex
-from index.toolset import load_toolset
-from retriever.factory import make_retriever
+from toolrag.evaluation.retrieval import evaluate_retriever
+from toolrag.index.store import ToolIndex
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
+from toolrag.retriever.factory import make_retriever
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ _DATA = resources.files("toolrag") / "data"
 
 def sample_tools() -> list[Tool]:
     """The bundled sample toolset, loaded by its format's loader."""
-    from index.toolset import load_toolset
+    from toolrag.index.toolset import load_toolset
 
     with resources.as_file(_DATA / "sample_tools.json") as path:
         return load_toolset(path)

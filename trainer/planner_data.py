@@ -12,9 +12,9 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from agent.plan import dumps, to_internal, to_seal
-from agent.prompt import messages
-from evaluation.candidates import CandidateBuilder
+from toolrag.agent.plan import dumps, to_internal, to_seal
+from toolrag.agent.prompt import messages
+from toolrag.evaluation.candidates import CandidateBuilder
 from toolrag.types import Instance, Tool, ToolCall
 
 

@@ -17,19 +17,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from evaluation.retrieval_metrics import evaluate
-from index.encoder import BASE_MODEL, MODEL_RECORD, load_encoder, model_label, resolve_model
-from index.store import DEFAULT_DENSE_TEMPLATE, ToolIndex
-from index.toolset import load_toolset
-from retriever import BM25Retriever, DenseRetriever
-from retriever.fusion import weighted_score_fusion
-from retriever.hybrid import HybridConfig
 from toolrag.errors import ConfigError
+from toolrag.evaluation.retrieval_metrics import evaluate
+from toolrag.index.encoder import BASE_MODEL, MODEL_RECORD, load_encoder, model_label, resolve_model
+from toolrag.index.store import DEFAULT_DENSE_TEMPLATE, ToolIndex
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances, spread
-from toolrag.types import Instance
-from trainer.checkpoint import latest_checkpoint
-from trainer.config import TrainConfig
-from trainer.data import (
+from toolrag.retriever import BM25Retriever, DenseRetriever
+from toolrag.retriever.fusion import weighted_score_fusion
+from toolrag.retriever.hybrid import HybridConfig
+from toolrag.trainer.checkpoint import latest_checkpoint
+from toolrag.trainer.config import TrainConfig
+from toolrag.trainer.data import (
     Query,
     held_out_tools,
     labelled_queries,
@@ -39,8 +38,9 @@ from trainer.data import (
     to_rows,
     tool_texts,
 )
-from trainer.losses import ListwiseMultiLabelLoss, MultiPositiveInfoNCELoss
-from trainer.sampler import QueryGroupBatchSampler
+from toolrag.trainer.losses import ListwiseMultiLabelLoss, MultiPositiveInfoNCELoss
+from toolrag.trainer.sampler import QueryGroupBatchSampler
+from toolrag.types import Instance
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ TRAINING_FILE = MODEL_RECORD
 
 
 class LossName(StrEnum):
-    """Training objectives (see :mod:`trainer.losses`)."""
+    """Training objectives (see :mod:`toolrag.trainer.losses`)."""
 
     PAIRS = "pairs"  # MultipleNegativesRankingLoss on (query, tool) pairs, no duplicate queries per batch
     INFONCE = "infonce"  # multi-positive InfoNCE with same-query positives masked

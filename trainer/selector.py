@@ -4,9 +4,9 @@ Data: for every labelled training query, its candidates as inference will see th
 default retriever's top ``depth`` over the whole toolset (hard negatives) and the BM25
 distractors the oracle-5 evaluation mixes in -- plus the gold tools. Each candidate is labelled
 1 when the query needs it: multi-label, every gold tool is a positive. A logistic regression
-(scikit-learn) learns P(needed) from the selector's features (:func:`retriever.selector.features`);
+(scikit-learn) learns P(needed) from the selector's features (:func:`toolrag.retriever.selector.features`);
 the selection threshold is then tuned on validation queries carved from the training file
-(:func:`retriever.selector.tune_threshold`).
+(:func:`toolrag.retriever.selector.tune_threshold`).
 
 The validation split and the held-out tools are drawn as the retriever trainer draws them (same
 seed and fractions by default), so with the shipped retriever the validation queries are ones
@@ -30,12 +30,14 @@ from typing import Any
 
 import numpy as np
 
-from evaluation.candidates import CandidateBuilder
-from index.encoder import model_label
-from index.store import ToolIndex
-from index.toolset import load_toolset
-from retriever.factory import default_retriever
-from retriever.selector import (
+from toolrag.cache import staged_folder
+from toolrag.errors import ConfigError
+from toolrag.evaluation.candidates import CandidateBuilder
+from toolrag.index.encoder import model_label
+from toolrag.index.store import ToolIndex
+from toolrag.index.toolset import load_toolset
+from toolrag.retriever.factory import default_retriever
+from toolrag.retriever.selector import (
     FEATURES,
     PARTS,
     SELECTOR_FORMAT,
@@ -44,11 +46,9 @@ from retriever.selector import (
     features,
     tune_threshold,
 )
-from toolrag.cache import staged_folder
-from toolrag.errors import ConfigError
+from toolrag.trainer.config import TrainConfig
+from toolrag.trainer.data import held_out_tools, validation_positions
 from toolrag.types import Instance, Tool
-from trainer.config import TrainConfig
-from trainer.data import held_out_tools, validation_positions
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class SelectorTrainConfig(TrainConfig):
         val_fraction: share of labelled queries carved out for validation and threshold tuning.
         seed: seed for every random choice.
         parts: how the features cut a query (``requests`` or ``clauses``, see
-            :data:`retriever.selector.PARTS`).
+            :data:`toolrag.retriever.selector.PARTS`).
     """
 
     model: str | None = None

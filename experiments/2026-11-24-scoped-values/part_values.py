@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 from common import seal_index
 
-from retriever.decompose import split_clauses
 from toolrag.instances import read_instances
+from toolrag.retriever.decompose import split_clauses
 
 index = seal_index()
 counts: Counter[str] = Counter()

@@ -12,7 +12,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, ".")
-from retriever.selector import tune_threshold
+from toolrag.retriever.selector import tune_threshold
 
 data = pickle.loads(Path(".cache/selector-features.pkl").read_bytes())
 EXTRA = ["part_rank", "wins", "param_hit", "req_param_hit", "desc_overlap"]

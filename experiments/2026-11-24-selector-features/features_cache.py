@@ -12,13 +12,13 @@ sys.path.insert(0, "benchmarks")
 sys.path.insert(0, ".")
 from common import SEAL, seal_index
 
-from evaluation.candidates import CandidateBuilder
-from index.text import split_identifier, tokenize
-from index.toolset import load_toolset
-from retriever.decompose import split_clauses
-from retriever.factory import default_retriever
-from retriever.selector import features
-from trainer.selector import SelectorTrainConfig, candidate_lists, split_instances
+from toolrag.evaluation.candidates import CandidateBuilder
+from toolrag.index.text import split_identifier, tokenize
+from toolrag.index.toolset import load_toolset
+from toolrag.retriever.decompose import split_clauses
+from toolrag.retriever.factory import default_retriever
+from toolrag.retriever.selector import features
+from toolrag.trainer.selector import SelectorTrainConfig, candidate_lists, split_instances
 
 
 def extra(index, query, tools):

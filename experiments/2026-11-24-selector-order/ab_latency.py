@@ -12,12 +12,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 from common import SEAL, seal_index
 
-from agent.agent import plan_with
-from agent.planner import Planner
-from evaluation.planner import oracle_candidates, spread
-from index.toolset import load_toolset
-from retriever.selector import ToolSelector
+from toolrag.agent.agent import plan_with
+from toolrag.agent.planner import Planner
+from toolrag.evaluation.planner import oracle_candidates, spread
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
+from toolrag.retriever.selector import ToolSelector
 
 n = int(sys.argv[1])
 data = spread(read_instances(SEAL / "test_in_domain.jsonl"), n)

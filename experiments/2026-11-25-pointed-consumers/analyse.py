@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT)]
 
-from index.toolset import load_toolset  # noqa: E402
+from toolrag.index.toolset import load_toolset  # noqa: E402
 from toolrag.text import split_identifier  # noqa: E402
 
 tools = {t.name: t for t in load_toolset(ROOT.parent / "shared/data/seal-tools/tool.jsonl")}

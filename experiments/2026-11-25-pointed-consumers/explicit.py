@@ -1,7 +1,7 @@
 """An explicit pointer ("the resource ID obtained from the previous API call", "a location
 found in the previous API response") asks for a value only an earlier call's output holds.
 Counted with the shipped functions (`toolrag.text.output_mentions`, `mentioned_names`,
-`retriever.selector.pointed`) on the shipped selector's probabilities over oracle-5 lists
+`toolrag.retriever.selector.pointed`) on the shipped selector's probabilities over oracle-5 lists
 (.cache/pointed-probs.jsonl, written by probs.py):
 
 - select: candidates under the threshold that `pointed` adds, needed (gold) or not, on
@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT)]
 
-from index.toolset import load_toolset  # noqa: E402
-from retriever.selector import pointed  # noqa: E402
+from toolrag.index.toolset import load_toolset  # noqa: E402
+from toolrag.retriever.selector import pointed  # noqa: E402
 from toolrag.text import mentioned_names, output_mentions  # noqa: E402
 
 THRESHOLD = 0.43  # the shipped selector's

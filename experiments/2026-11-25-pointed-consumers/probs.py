@@ -10,10 +10,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from common import SEAL, seal_index  # noqa: E402
 
-from evaluation.planner import oracle_candidates  # noqa: E402
-from index.toolset import load_toolset  # noqa: E402
-from retriever.selector import ToolSelector  # noqa: E402
+from toolrag.evaluation.planner import oracle_candidates  # noqa: E402
+from toolrag.index.toolset import load_toolset  # noqa: E402
 from toolrag.instances import read_instances  # noqa: E402
+from toolrag.retriever.selector import ToolSelector  # noqa: E402
 
 index = seal_index()
 selector = ToolSelector.load(None, index=index)

@@ -22,12 +22,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from common import SEAL  # noqa: E402
 
-from evaluation.planner import oracle_candidates  # noqa: E402
-from index.toolset import load_toolset  # noqa: E402
-from retriever import selector as sel  # noqa: E402
-from retriever.decompose import split_clauses  # noqa: E402
+from toolrag.evaluation.planner import oracle_candidates  # noqa: E402
+from toolrag.index.toolset import load_toolset  # noqa: E402
 from toolrag.instances import read_instances  # noqa: E402
-from trainer.selector import (  # noqa: E402
+from toolrag.retriever import selector as sel  # noqa: E402
+from toolrag.retriever.decompose import split_clauses  # noqa: E402
+from toolrag.trainer.selector import (  # noqa: E402
     SelectorTrainConfig,
     fit_weights,
     selector_lists,

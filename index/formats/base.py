@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from index.errors import ToolsetError
+from toolrag.index.errors import ToolsetError
 
 
 @dataclass(frozen=True)

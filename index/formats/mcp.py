@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.formats.base import Document, require_dict, require_str
-from index.formats.schema import params_from_schema
+from toolrag.index.formats.base import Document, require_dict, require_str
+from toolrag.index.formats.schema import params_from_schema
 from toolrag.types import Tool
 
 NAME = "mcp"

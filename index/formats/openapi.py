@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from index.errors import ToolsetError
-from index.formats.base import Document, require_dict
-from index.formats.schema import check_schema, params_from_schema
+from toolrag.index.errors import ToolsetError
+from toolrag.index.formats.base import Document, require_dict
+from toolrag.index.formats.schema import check_schema, params_from_schema
 from toolrag.types import Param, Tool, normalize_type
 
 NAME = "openapi"

@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 from jsonschema.validators import validator_for
 
-from index.errors import ToolsetError
+from toolrag.index.errors import ToolsetError
 from toolrag.types import Param, ParamType, normalize_type
 
 logger = logging.getLogger(__name__)

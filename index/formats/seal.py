@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.errors import ToolsetError
-from index.formats.base import Document, require_dict, require_str
+from toolrag.index.errors import ToolsetError
+from toolrag.index.formats.base import Document, require_dict, require_str
 from toolrag.types import Param, Tool, normalize_type
 
 NAME = "seal"

@@ -11,8 +11,8 @@ import json
 import re
 from typing import Any
 
-from index.errors import ToolsetError
-from index.formats.base import Document, require_dict, require_str
+from toolrag.index.errors import ToolsetError
+from toolrag.index.formats.base import Document, require_dict, require_str
 from toolrag.types import Param, ParamType, Tool, normalize_type
 
 NAME = "toolalpaca"

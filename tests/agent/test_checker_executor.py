@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from agent.agent import Agent
-from agent.checker import check, coerce
-from agent.executor import ToolRegistry, execute, simulate
-from agent.planner import PlanResult
+from toolrag.agent.agent import Agent
+from toolrag.agent.checker import check, coerce
+from toolrag.agent.executor import ToolRegistry, execute, simulate
+from toolrag.agent.planner import PlanResult
 from toolrag.types import Param, ParamType, Tool, ToolCall
 
 GEO = Tool(

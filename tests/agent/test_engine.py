@@ -8,7 +8,13 @@ import os
 import numpy as np
 import pytest
 
-from agent.engine import OnnxEngine, TorchEngine, _CachedEngine, onnx_available, shared_prefix
+from toolrag.agent.engine import (
+    OnnxEngine,
+    TorchEngine,
+    _CachedEngine,
+    onnx_available,
+    shared_prefix,
+)
 
 
 def test_shared_prefix():
@@ -52,7 +58,7 @@ def test_the_engine_computes_only_what_its_cache_lacks():
 
 
 def test_torch_engine_with_cache_matches_a_full_forward(smol_folder):
-    from agent.models import load_causal_lm
+    from toolrag.agent.models import load_causal_lm
 
     lm, tok = load_causal_lm(str(smol_folder))
     ids = tok("Book a flight from Oslo to Rome and email me", add_special_tokens=False).input_ids
@@ -66,8 +72,8 @@ def test_torch_engine_with_cache_matches_a_full_forward(smol_folder):
 def test_without_onnxruntime_genai_the_planner_falls_back_to_torch(
     smol_folder, monkeypatch, caplog
 ):
-    from agent import loader
-    from agent.loader import load_engine
+    from toolrag.agent import loader
+    from toolrag.agent.loader import load_engine
 
     monkeypatch.setattr(loader, "onnx_available", lambda: False)
     with caplog.at_level(logging.WARNING):
@@ -84,15 +90,15 @@ needs_onnx = pytest.mark.skipif(not onnx_available(), reason="onnxruntime-genai 
 
 @pytest.fixture(scope="module")
 def smol_fp32_export(smol_folder):
-    from agent.export import onnx_model
+    from toolrag.agent.export import onnx_model
 
     return onnx_model(str(smol_folder), "fp32", progress=False)
 
 
 @needs_onnx
 def test_both_engines_write_the_same_greedy_plans(smol_folder, smol_fp32_export, six_tools):
-    from agent.models import load_causal_lm
-    from agent.planner import Planner
+    from toolrag.agent.models import load_causal_lm
+    from toolrag.agent.planner import Planner
 
     lm, tok = load_causal_lm(str(smol_folder))
     torch_planner = Planner(TorchEngine(lm), tok, max_new_tokens=96)
@@ -115,7 +121,7 @@ def test_both_engines_write_the_same_greedy_plans(smol_folder, smol_fp32_export,
 def test_an_export_is_reused_and_a_corrupt_one_is_rebuilt(
     smol_folder, smol_fp32_export, monkeypatch
 ):
-    from agent import export as export_module
+    from toolrag.agent import export as export_module
 
     checksum = export_module.source_checksum(str(smol_folder))
     manifest = export_module.read_manifest(smol_fp32_export)
@@ -145,7 +151,7 @@ def test_an_export_is_reused_and_a_corrupt_one_is_rebuilt(
 
 
 def test_an_interrupted_export_leaves_nothing_behind(smol_folder, tmp_path, monkeypatch):
-    from agent import export as export_module
+    from toolrag.agent import export as export_module
 
     def broken_build(merged, out, precision, cache):
         (out / "model.onnx").write_bytes(b"half a model")

@@ -6,7 +6,7 @@ import doctest
 
 import pytest
 
-from agent.grammar import QueryFacts, closed_calls, stage_grammar
+from toolrag.agent.grammar import QueryFacts, closed_calls, stage_grammar
 from toolrag.types import Param, ParamType, Tool
 
 llguidance = pytest.importorskip("llguidance")
@@ -521,9 +521,9 @@ def test_an_optional_date_parameter_is_left_out_when_the_query_states_no_date(ll
 
 
 def test_the_module_examples_hold():
-    import agent.grammar
+    from toolrag.agent import grammar
 
-    assert doctest.testmod(agent.grammar).failed == 0
+    assert doctest.testmod(grammar).failed == 0
 
 
 def test_unknown_string_mode_is_refused():
@@ -592,7 +592,7 @@ def test_refer_makes_a_required_parameter_a_reference_where_one_fits(ll_tok):
 
 
 def test_a_required_number_the_query_does_not_state_is_a_reference_where_one_fits():
-    from agent.grammar import QueryFacts, parameters_schema
+    from toolrag.agent.grammar import QueryFacts, parameters_schema
     from toolrag.types import Param, Tool
 
     tool = Tool(

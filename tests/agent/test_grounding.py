@@ -6,8 +6,14 @@ import doctest
 
 import pytest
 
-from agent import grounding
-from agent.grounding import query_numbers, query_quotes, query_words, stated_values, word_forms
+from toolrag.agent import grounding
+from toolrag.agent.grounding import (
+    query_numbers,
+    query_quotes,
+    query_words,
+    stated_values,
+    word_forms,
+)
 
 
 def test_the_module_examples_hold():

@@ -10,9 +10,9 @@ import pytest
 from fastapi import FastAPI, Header, HTTPException
 from pydantic import BaseModel
 
-from agent.executor import ToolRegistry, execute
-from agent.http_tools import OpenAPITools
-from index.toolset import load_toolset
+from toolrag.agent.executor import ToolRegistry, execute
+from toolrag.agent.http_tools import OpenAPITools
+from toolrag.index.toolset import load_toolset
 from toolrag.types import ToolCall
 
 
@@ -114,7 +114,7 @@ class CityWeatherPlanner:
     name = "fixed"
 
     def plan(self, query, tools, selected=None):
-        from agent.planner import PlanResult
+        from toolrag.agent.planner import PlanResult
 
         calls = [
             ToolCall(api="getCity", parameters={"name": "Bergen"}, responses=["API_call_0"]),
@@ -124,8 +124,8 @@ class CityWeatherPlanner:
 
 
 def test_the_agent_executes_a_registered_spec_over_http(served):
-    from agent.agent import Agent
-    from index.store import ToolIndex
+    from toolrag.agent.agent import Agent
+    from toolrag.index.store import ToolIndex
 
     url, spec = served
     registry = ToolRegistry()

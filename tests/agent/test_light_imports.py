@@ -9,8 +9,8 @@ import sys
 
 def test_importing_the_planner_loads_no_torch_transformers_or_index():
     code = (
-        "import sys, agent.planner, agent.grammar, agent.plan\n"
-        "heavy = [m for m in ('torch', 'transformers', 'faiss', 'index') if m in sys.modules]\n"
+        "import sys, toolrag.agent.planner, toolrag.agent.grammar, toolrag.agent.plan\n"
+        "heavy = [m for m in ('torch', 'transformers', 'faiss', 'toolrag.index') if m in sys.modules]\n"
         "print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -16,7 +16,7 @@ from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
 async def _session_calls(index_dir):
     params = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "agent.mcp_server", "--index", str(index_dir)],
+        args=["-m", "toolrag.agent.mcp_server", "--index", str(index_dir)],
         env={"TOOLRAG_CACHE": os.environ["TOOLRAG_CACHE"]},
     )
     async with stdio_client(params) as (read, write), ClientSession(read, write) as session:

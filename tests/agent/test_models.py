@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.adapter import read_base
-from agent.models import PACKAGED, PackagedModel, packaged_folder, resolve_base
+from toolrag.agent.adapter import read_base
+from toolrag.agent.models import PACKAGED, PackagedModel, packaged_folder, resolve_base
 
 
 def test_sha256_mismatch_is_refused():

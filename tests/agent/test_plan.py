@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.plan import PlanFormatError, dumps, parse, response_ids, to_internal, to_seal
-from index.toolset import load_toolset
+from toolrag.agent.plan import PlanFormatError, dumps, parse, response_ids, to_internal, to_seal
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
 from toolrag.types import Param, Tool, ToolCall
 
@@ -106,7 +106,7 @@ def test_dumps_is_compact():
 
 
 def test_ungrounded_calls_keep_flags_references_and_what_feeds_a_kept_call():
-    from agent.plan import drop_calls, ungrounded_calls
+    from toolrag.agent.plan import drop_calls, ungrounded_calls
 
     query = "Convert 100 EUR to USD and book the cheapest room in Rome for 2 nights."
     plan = [
@@ -125,7 +125,7 @@ def test_ungrounded_calls_keep_flags_references_and_what_feeds_a_kept_call():
 
 
 def test_drop_repeats_keeps_distinct_calls_and_rewires_references():
-    from agent.plan import drop_repeats, finish_plan
+    from toolrag.agent.plan import drop_repeats, finish_plan
 
     plan = [
         {"api": "geo", "parameters": {"city": "Paris"}},
@@ -156,7 +156,7 @@ def test_drop_repeats_keeps_distinct_calls_and_rewires_references():
 
 
 def test_reused_values_finds_a_parameter_that_repeats_an_earlier_one():
-    from agent.plan import reused_values
+    from toolrag.agent.plan import reused_values
 
     call = {
         "api": "stock",
@@ -179,7 +179,7 @@ def test_reused_values_finds_a_parameter_that_repeats_an_earlier_one():
 
 
 def test_adds_nothing_spots_identical_calls_and_swapped_values():
-    from agent.plan import adds_nothing
+    from toolrag.agent.plan import adds_nothing
 
     bmi = {"api": "bmi", "parameters": {"weight": 70, "height": 175}}
     swapped = {"api": "bmi", "parameters": {"weight": 175, "height": 70}}
@@ -206,7 +206,7 @@ def test_adds_nothing_spots_identical_calls_and_swapped_values():
 
 
 def test_names_only_finds_optional_values_that_only_name_the_tool_or_parameter():
-    from agent.plan import names_only
+    from toolrag.agent.plan import names_only
 
     tool = Tool(
         name="getLibraryCulturalHeritage",
@@ -238,7 +238,7 @@ def test_names_only_finds_optional_values_that_only_name_the_tool_or_parameter()
 
 
 def test_unused_values_are_the_stated_values_no_argument_takes():
-    from agent.plan import unused_values
+    from toolrag.agent.plan import unused_values
 
     weather = Tool(
         name="weather",
@@ -262,7 +262,7 @@ def test_unused_values_are_the_stated_values_no_argument_takes():
 
 
 def test_widens_and_fillable_find_a_call_that_left_a_stated_value_out():
-    from agent.plan import fillable, takes_any, widens
+    from toolrag.agent.plan import fillable, takes_any, widens
 
     flights = Tool(
         name="flights",
@@ -293,7 +293,7 @@ def test_widens_and_fillable_find_a_call_that_left_a_stated_value_out():
 
 
 def test_corrects_replaces_only_a_call_whose_changed_values_were_borrowed():
-    from agent.plan import corrects
+    from toolrag.agent.plan import corrects
 
     plan = [
         {"api": "translate", "parameters": {"text": "good night", "lang": "french"}},
@@ -338,7 +338,7 @@ def test_corrects_replaces_only_a_call_whose_changed_values_were_borrowed():
     ],
 )
 def test_placeholders_are_values_that_only_name_their_parameter(name, value, pointing):
-    from agent.plan import placeholders
+    from toolrag.agent.plan import placeholders
 
     tool = Tool(name="t", parameters=[Param(name=name, required=True), Param(name="extra")])
     assert placeholders({"api": "t", "parameters": {name: value}}, tool) == (
@@ -361,14 +361,14 @@ def test_placeholders_are_values_that_only_name_their_parameter(name, value, poi
     ],
 )
 def test_example_form_takes_the_documented_case_and_number(value, form):
-    from agent.plan import example_form
+    from toolrag.agent.plan import example_form
 
     examples = ["Male", "Female", "earthquake", "tomatoes", "penguin", "aspirin", "bat"]
     assert example_form(value, examples) == form
 
 
 def test_documented_forms_rewrites_strings_and_list_items_but_not_references_or_enums():
-    from agent.plan import documented_forms
+    from toolrag.agent.plan import documented_forms
 
     tool = Tool(
         name="risk",
@@ -427,7 +427,7 @@ def test_param_examples_come_from_the_schema_then_the_description():
 
 
 def test_borrowed_options_leaves_out_optional_values_another_tools_call_requires():
-    from agent.plan import borrowed_options
+    from toolrag.agent.plan import borrowed_options
 
     tools = {
         "app": Tool(

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from agent.planner import Planner, PlanResult
+from toolrag.agent.planner import Planner, PlanResult
 
 
 def test_constrained_plan_uses_only_candidates_and_their_parameters(smol_planner, six_tools):
@@ -37,8 +37,8 @@ def test_unparsable_free_output_is_a_recorded_format_error(smol_planner, six_too
 
 
 def test_cache_reuse_gives_the_same_plan_and_feeds_fewer_tokens(smol_folder, six_tools):
-    from agent.engine import TorchEngine
-    from agent.models import load_causal_lm
+    from toolrag.agent.engine import TorchEngine
+    from toolrag.agent.models import load_causal_lm
 
     lm, tok = load_causal_lm(str(smol_folder))
     fresh = Planner(TorchEngine(lm, reuse=False), tok, max_new_tokens=48)
@@ -299,9 +299,9 @@ def test_numbers_take_what_the_query_states(smol_folder):
 
 
 def test_plan_with_offers_the_most_probable_candidate_when_the_selector_selects_none():
-    from agent.agent import plan_with
-    from agent.planner import PlanResult
-    from retriever.selector import Selection
+    from toolrag.agent.agent import plan_with
+    from toolrag.agent.planner import PlanResult
+    from toolrag.retriever.selector import Selection
     from toolrag.types import Tool
 
     tools = [Tool(name="convert"), Tool(name="weather")]
@@ -444,8 +444,8 @@ def test_a_second_call_with_the_first_ones_values_swapped_ends_the_plan(smol_fol
 def test_a_grammar_engine_error_keeps_the_complete_calls(smol_folder, monkeypatch):
     from transformers import AutoTokenizer
 
-    import agent.planner as planner_module
-    from agent.grammar import QueryFacts
+    import toolrag.agent.planner as planner_module
+    from toolrag.agent.grammar import QueryFacts
     from toolrag.types import Param, Tool
 
     tok = AutoTokenizer.from_pretrained(smol_folder)

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from agent.remote import RemotePlanner
+from toolrag.agent.remote import RemotePlanner
 
 REPLIES = {
     "weather": '```json\n[{"api":"getWeather","parameters":{"city":"Paris"}}]\n```',
@@ -88,7 +88,7 @@ def test_endpoint_from_environment(monkeypatch):
 
 
 def test_datagen_backend_sends_the_schema_and_seed(server):
-    from agent.llm import OpenAILLM
+    from toolrag.agent.llm import OpenAILLM
 
     app, url = server
     llm = OpenAILLM("tiny", base_url=url, api_key="test-key")

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from agent.agent import Agent
-from agent.planner import PlanResult
-from agent.server import create_app
+from toolrag.agent.agent import Agent
+from toolrag.agent.planner import PlanResult
+from toolrag.agent.server import create_app
 from toolrag.types import ToolCall
 
 
@@ -139,8 +139,8 @@ def test_plans_run_on_one_planning_thread(six_index, loopback):
 def test_a_planner_process_plans_as_the_planner_does_at_a_lower_priority(smol_folder, six_index):
     import os
 
-    from agent.planner import Planner
-    from agent.worker import PlannerProcess
+    from toolrag.agent.planner import Planner
+    from toolrag.agent.worker import PlannerProcess
 
     tools = list(six_index.tools)[:3]
     here = Planner.load(str(smol_folder), engine="torch", max_new_tokens=40)
@@ -168,7 +168,7 @@ def test_a_planner_process_ends_when_its_parent_is_killed(smol_folder, tmp_path)
 
     script = (
         "import sys, time\n"
-        "from agent.worker import PlannerProcess\n"
+        "from toolrag.agent.worker import PlannerProcess\n"
         f"p = PlannerProcess({str(smol_folder)!r}, niceness=0, engine='torch')\n"
         "print(p.info()['pid'], flush=True)\n"
         "time.sleep(600)\n"

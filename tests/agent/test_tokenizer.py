@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.prompt import messages
-from agent.tokenizer import ChatTokenizer, ll_tokenizer
+from toolrag.agent.prompt import messages
+from toolrag.agent.tokenizer import ChatTokenizer, ll_tokenizer
 from toolrag.types import Param, Tool
 
 TOOLS = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from agent.planner import PlanResult
-from evaluation.e2e import error_label, evaluate_e2e
+from toolrag.agent.planner import PlanResult
+from toolrag.evaluation.e2e import error_label, evaluate_e2e
 from toolrag.types import Instance, ToolCall
 
 

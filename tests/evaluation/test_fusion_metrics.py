@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from evaluation.retrieval_metrics import evaluate
-from retriever.fusion import reciprocal_rank_fusion, weighted_score_fusion
+from toolrag.evaluation.retrieval_metrics import evaluate
+from toolrag.retriever.fusion import reciprocal_rank_fusion, weighted_score_fusion
 
 
 def test_rrf_worked_example():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.plan_metrics import Counts, PlannerScores, score_instance
+from toolrag.evaluation.plan_metrics import Counts, PlannerScores, score_instance
 from toolrag.types import ToolCall
 
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from agent.planner import PlanResult
-from evaluation.planner import CandidateSpec, evaluate_planner, spread
+from toolrag.agent.planner import PlanResult
+from toolrag.evaluation.planner import CandidateSpec, evaluate_planner, spread
 from toolrag.types import Instance, ToolCall
 
 
@@ -54,7 +54,7 @@ def test_candidate_spec():
 def test_instances_calling_tools_outside_the_toolset_are_refused_before_the_run():
     import pytest
 
-    from evaluation.planner import check_gold_tools
+    from toolrag.evaluation.planner import check_gold_tools
     from toolrag.types import Instance
 
     ok = Instance(id="a", query="q", calling=[{"api": "getWeather", "parameters": {}}])

@@ -5,8 +5,8 @@ import json
 import pytest
 import yaml
 
-from index.errors import ToolsetError
-from index.toolset import load_toolset
+from toolrag.index.errors import ToolsetError
+from toolrag.index.toolset import load_toolset
 from toolrag.types import ParamType
 
 OPENAI = [

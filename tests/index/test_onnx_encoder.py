@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index import onnx_encoder
-from index.encoder import encode, weight_checksum
-from index.onnx_encoder import load_onnx_encoder
+from toolrag.index import onnx_encoder
+from toolrag.index.encoder import encode, weight_checksum
+from toolrag.index.onnx_encoder import load_onnx_encoder
 
 TEXTS = [
     "weather in Paris",

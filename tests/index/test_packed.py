@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from safetensors.torch import load_file
 
-from index.encoder import (
+from toolrag.index.encoder import (
     MODEL_RECORD,
     encode,
     load_encoder,
@@ -18,7 +18,7 @@ from index.encoder import (
     resolve_model,
     shipped_retriever,
 )
-from index.packed import PACKED_WEIGHTS, pack_model, unpack_state, unpacked_folder
+from toolrag.index.packed import PACKED_WEIGHTS, pack_model, unpack_state, unpacked_folder
 
 TEXTS = [
     "Get the weather forecast for Paris tomorrow.",
@@ -84,7 +84,7 @@ def test_shipped_default_is_small_and_fine_tuned():
     # the shipped weights are the packed int8 file (no float32 copy), as its card says
     from safetensors import safe_open
 
-    from index.packed import PACK_FORMAT, PACKED_WEIGHTS
+    from toolrag.index.packed import PACK_FORMAT, PACKED_WEIGHTS
 
     assert not list(shipped.glob("model.safetensors")) and not list(shipped.glob("*.bin"))
     with safe_open(str(shipped / PACKED_WEIGHTS), "np") as f:

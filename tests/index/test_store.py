@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from index.errors import IndexLoadError
-from index.store import MANIFEST, ToolIndex
-from index.vectors import AnnParams
-from retriever import BM25Retriever, DenseRetriever, HybridRetriever
+from toolrag.index.errors import IndexLoadError
+from toolrag.index.store import MANIFEST, ToolIndex
+from toolrag.index.vectors import AnnParams
+from toolrag.retriever import BM25Retriever, DenseRetriever, HybridRetriever
 from toolrag.types import Param, Tool
 
 
@@ -46,7 +46,7 @@ def test_interrupted_save_leaves_old_index(six_index, six_index_dir, tmp_path, m
     def crash(*_args, **_kwargs):
         raise KeyboardInterrupt("power cut while writing FAISS")
 
-    monkeypatch.setattr("index.vectors.VectorStore.save", crash)
+    monkeypatch.setattr("toolrag.index.vectors.VectorStore.save", crash)
     with pytest.raises(KeyboardInterrupt):
         smaller.save(target)
     assert (target / MANIFEST).read_text() == before

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from retriever import BM25Retriever
-from retriever.decompose import DecomposingRetriever, coverage, interleave, split_query
+from toolrag.retriever import BM25Retriever
+from toolrag.retriever.decompose import DecomposingRetriever, coverage, interleave, split_query
 
 
 def test_split_query():
@@ -63,7 +63,7 @@ def test_decomposition_brings_every_sub_request_into_the_top_k(six_index):
 
 
 def test_split_clauses_cuts_at_and_between_requests_not_inside_one():
-    from retriever.decompose import split_clauses
+    from toolrag.retriever.decompose import split_clauses
 
     assert split_clauses("Get the AAPL stock price and the population of Germany.") == [
         "Get the AAPL stock price",

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from index.bm25 import Bm25Params, Bm25Store
-from index.text import split_identifier, tokenize, tool_text
-from index.vectors import AnnParams, VectorStore
-from retriever import BM25Retriever, DenseRetriever, HybridRetriever, make_retriever
+from toolrag.index.bm25 import Bm25Params, Bm25Store
+from toolrag.index.text import split_identifier, tokenize, tool_text
+from toolrag.index.vectors import AnnParams, VectorStore
+from toolrag.retriever import BM25Retriever, DenseRetriever, HybridRetriever, make_retriever
 
 CORPUS = [
     "get weather forecast for a city and country",

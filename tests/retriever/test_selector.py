@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from retriever.selector import (
+from toolrag.retriever.selector import (
     DEFAULT_MUST_THRESHOLD,
     FEATURES,
     SELECTOR_FORMAT,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from toolrag.types import Instance, ToolCall
-from trainer.augment import (
+from toolrag.trainer.augment import (
     coordinated_instances,
     elliptic_request,
     parallel_instances,
     second_request,
 )
+from toolrag.types import Instance, ToolCall
 
 
 def call(**params) -> ToolCall:
@@ -155,9 +155,9 @@ def test_coordinations_can_repeat_the_preposition_before_each_value():
 
 
 def test_nested_instances_point_the_second_call_at_the_first_output():
-    from agent.plan import to_internal
+    from toolrag.agent.plan import to_internal
+    from toolrag.trainer.augment import nested_instances
     from toolrag.types import Param, ParamType, Tool
-    from trainer.augment import nested_instances
 
     tools = {
         "geo": Tool(

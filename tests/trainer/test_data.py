@@ -5,7 +5,7 @@ import random
 import pytest
 from datasets import Dataset
 
-from trainer.data import (
+from toolrag.trainer.data import (
     Query,
     example_value,
     held_out_tools,
@@ -15,7 +15,7 @@ from trainer.data import (
     split_validation,
     to_rows,
 )
-from trainer.sampler import QueryGroupBatchSampler
+from toolrag.trainer.sampler import QueryGroupBatchSampler
 
 
 def test_example_value():
@@ -52,7 +52,7 @@ def test_held_out_and_labelled_queries(six_tools, tmp_path):
 
 
 def test_hard_negatives_never_positive_or_excluded(six_index):
-    from retriever import BM25Retriever, DenseRetriever
+    from toolrag.retriever import BM25Retriever, DenseRetriever
 
     queries = [
         Query("book a flight and email it", ["bookFlight", "sendEmail"], "labelled"),
@@ -115,7 +115,7 @@ def test_query_group_sampler_keeps_queries_whole_and_avoids_conflicts():
 
 
 def test_resume_takes_the_newest_checkpoint_by_step_number(tmp_path):
-    from trainer.checkpoint import latest_checkpoint
+    from toolrag.trainer.checkpoint import latest_checkpoint
 
     assert latest_checkpoint(tmp_path) is None
     for step in (75, 100, 9):
@@ -126,7 +126,7 @@ def test_resume_takes_the_newest_checkpoint_by_step_number(tmp_path):
 
 
 def test_configs_read_older_records():
-    from trainer.retriever import RetrieverTrainConfig
+    from toolrag.trainer.retriever import RetrieverTrainConfig
 
     old = {"train": "dev.jsonl", "tools": ["tool.jsonl"], "out": "m", "limit_queries": 16}
     cfg = RetrieverTrainConfig.from_record(old)

@@ -8,20 +8,25 @@ from collections.abc import Callable
 
 import pytest
 
-from agent.llm import CachedLLM, Request, complete_many
-from index.formats.seal import from_records
-from index.toolset import load_toolset
+from toolrag.agent.llm import CachedLLM, Request, complete_many
+from toolrag.index.formats.seal import from_records
+from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
-from toolrag.types import Instance, InstanceCategory
-from trainer.datagen.quality import DuplicateFilter, check_instance, check_tool_record, grounded
-from trainer.datagen.selfinstruct import (
+from toolrag.trainer.datagen.quality import (
+    DuplicateFilter,
+    check_instance,
+    check_tool_record,
+    grounded,
+)
+from toolrag.trainer.datagen.selfinstruct import (
     demonstrations,
     generate_instances,
     generate_tools,
     read_fields,
     write_jsonl,
 )
-from trainer.datagen.simulate import simulate
+from toolrag.trainer.datagen.simulate import simulate
+from toolrag.types import Instance, InstanceCategory
 
 
 class ScriptedLLM:
@@ -249,7 +254,7 @@ def test_the_calls_schema_types_values_and_the_request_must_say_them(smol_folder
     from llguidance import LLMatcher
     from transformers import AutoTokenizer
 
-    from trainer.datagen.selfinstruct import call_schema, literal_values, query_schema
+    from toolrag.trainer.datagen.selfinstruct import call_schema, literal_values, query_schema
 
     tok = AutoTokenizer.from_pretrained(smol_folder)
     ll_tok = llguidance.hf.from_tokenizer(tok)
@@ -424,7 +429,7 @@ def test_read_fields_accepts_jsonl_and_text_and_names_bad_lines(tmp_path):
 def test_generated_files_feed_the_trainers(tmp_path):
     """Generated tools and instances are exactly what the training commands read."""
     tools_file, inst_file = tmp_path / "tools.jsonl", tmp_path / "instances.jsonl"
-    from index.formats.seal import to_record
+    from toolrag.index.formats.seal import to_record
 
     write_jsonl(tools_file, [to_record(t) for t in TOOLS.values()])
     write_jsonl(
@@ -448,8 +453,8 @@ def test_generated_files_feed_the_trainers(tmp_path):
             }
         ],
     )
-    from trainer.planner import PlannerTrainConfig, build_examples
-    from trainer.retriever import RetrieverTrainConfig, build_queries
+    from toolrag.trainer.planner import PlannerTrainConfig, build_examples
+    from toolrag.trainer.retriever import RetrieverTrainConfig, build_queries
 
     _, _, train_q, val_q = build_queries(
         RetrieverTrainConfig(
@@ -487,8 +492,8 @@ def test_generated_files_feed_the_trainers(tmp_path):
 
 
 def test_llm_tool_simulator_plays_tools_inside_the_executor():
-    from agent.executor import ToolRegistry, execute
-    from agent.simulator import LLMToolSimulator
+    from toolrag.agent.executor import ToolRegistry, execute
+    from toolrag.agent.simulator import LLMToolSimulator
     from toolrag.types import ToolCall
 
     def reply(prompt: str, schema: dict | None) -> str:
@@ -509,7 +514,7 @@ def test_llm_tool_simulator_plays_tools_inside_the_executor():
 
 def test_the_bundled_sample_gives_worked_examples_of_every_kind():
     from toolrag.sample import sample_instances, sample_tools
-    from trainer.datagen.selfinstruct import sample_demonstrations
+    from toolrag.trainer.datagen.selfinstruct import sample_demonstrations
 
     instances = sample_instances()
     names = {t.name for t in sample_tools()}
@@ -527,7 +532,7 @@ def test_the_bundled_sample_gives_worked_examples_of_every_kind():
 
 
 def test_a_poor_yield_says_what_to_do():
-    from trainer.datagen.quality import KEEP, Report, reject
+    from toolrag.trainer.datagen.quality import KEEP, Report, reject
 
     report = Report()
     for _ in range(9):

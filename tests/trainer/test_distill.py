@@ -9,12 +9,18 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from index.encoder import STUDENT_RECORD, encode, load_encoder, resolve_model, weight_checksum
-from index.errors import IndexLoadError
-from index.store import ToolIndex
 from toolrag.cli import app
-from trainer.data import Query
-from trainer.distill import distill_texts, kept_layers, make_student
+from toolrag.index.encoder import (
+    STUDENT_RECORD,
+    encode,
+    load_encoder,
+    resolve_model,
+    weight_checksum,
+)
+from toolrag.index.errors import IndexLoadError
+from toolrag.index.store import ToolIndex
+from toolrag.trainer.data import Query
+from toolrag.trainer.distill import distill_texts, kept_layers, make_student
 
 
 def test_kept_layers_spread_and_keep_the_last():

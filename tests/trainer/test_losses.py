@@ -7,8 +7,8 @@ import torch
 from sentence_transformers import SentenceTransformer
 from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
-from index.encoder import resolve_model
-from trainer.losses import (
+from toolrag.index.encoder import resolve_model
+from toolrag.trainer.losses import (
     ListwiseMultiLabelLoss,
     MultiPositiveInfoNCELoss,
     ToolScoreDistillLoss,

@@ -6,12 +6,12 @@ import random
 
 import pytest
 
-from agent.adapter import PLANNER_RECORD, read_base
-from agent.plan import parse
-from evaluation.candidates import CandidateBuilder
-from index.toolset import load_toolset
+from toolrag.agent.adapter import PLANNER_RECORD, read_base
+from toolrag.agent.plan import parse
+from toolrag.evaluation.candidates import CandidateBuilder
+from toolrag.index.toolset import load_toolset
+from toolrag.trainer.planner_data import droppable, planner_example
 from toolrag.types import Instance
-from trainer.planner_data import droppable, planner_example
 
 
 def nested_instance():
@@ -55,8 +55,8 @@ def test_only_unreferenced_tools_are_dropped(six_tools):
 def test_tiny_training_run_saves_a_loadable_adapter(tmp_path, six_tools_file, smol_folder):
     import json
 
-    from agent.planner import Planner
-    from trainer.planner import PlannerTrainConfig, train_planner
+    from toolrag.agent.planner import Planner
+    from toolrag.trainer.planner import PlannerTrainConfig, train_planner
 
     train = tmp_path / "train.jsonl"
     train.write_text(json.dumps(nested_instance().model_dump(by_alias=True)) + "\n")
@@ -104,7 +104,7 @@ def test_tiny_training_run_saves_a_loadable_adapter(tmp_path, six_tools_file, sm
 def test_extra_train_appends_and_keeps_the_train_examples(tmp_path, six_tools_file):
     import json
 
-    from trainer.planner import PlannerTrainConfig, build_examples
+    from toolrag.trainer.planner import PlannerTrainConfig, build_examples
 
     train, extra = tmp_path / "train.jsonl", tmp_path / "extra.jsonl"
     train.write_text(json.dumps(nested_instance().model_dump(by_alias=True)) + "\n")
@@ -127,7 +127,7 @@ def test_extra_train_appends_and_keeps_the_train_examples(tmp_path, six_tools_fi
 
 
 def test_init_adapter_must_be_an_adapter_folder(tmp_path):
-    from trainer.planner import PlannerTrainConfig
+    from toolrag.trainer.planner import PlannerTrainConfig
 
     with pytest.raises(ValueError, match="no adapter_config.json"):
         PlannerTrainConfig(
@@ -138,8 +138,8 @@ def test_init_adapter_must_be_an_adapter_folder(tmp_path):
 def test_parallel_adds_two_call_instances_made_from_the_train_calls(tmp_path, six_tools_file):
     import json
 
-    from agent.plan import parse
-    from trainer.planner import PlannerTrainConfig, build_examples
+    from toolrag.agent.plan import parse
+    from toolrag.trainer.planner import PlannerTrainConfig, build_examples
 
     train = tmp_path / "train.jsonl"
     rows = [
@@ -166,7 +166,7 @@ def test_parallel_adds_two_call_instances_made_from_the_train_calls(tmp_path, si
 def test_the_model_card_says_how_the_adapter_was_made(tmp_path):
     import json
 
-    from trainer.planner import PlannerTrainConfig, write_planner_card
+    from toolrag.trainer.planner import PlannerTrainConfig, write_planner_card
 
     cfg = PlannerTrainConfig(
         train="dev.jsonl", tools=["t.jsonl"], out=tmp_path, parallel=200, init_adapter=None

@@ -9,9 +9,9 @@ import pytest
 from sentence_transformers import SentenceTransformer
 from typer.testing import CliRunner
 
-from index.encoder import encode, load_encoder
-from index.store import ToolIndex
 from toolrag.cli import app
+from toolrag.index.encoder import encode, load_encoder
+from toolrag.index.store import ToolIndex
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +64,8 @@ def test_tiny_training_run_resume_and_index(tiny, tmp_path):
     assert "# toolrag dense tool retriever" in (out / "README.md").read_text()
     # the trainer tuned the hybrid weight for this model on its validation queries, and an
     # index built with the model takes it
-    from index.encoder import recommended_fusion
-    from trainer.retriever import DENSE_WEIGHTS
+    from toolrag.index.encoder import recommended_fusion
+    from toolrag.trainer.retriever import DENSE_WEIGHTS
 
     assert record["fusion"]["dense_weight"] in DENSE_WEIGHTS
     assert "validation queries" in record["fusion"]["tuned_on"]
@@ -87,7 +87,7 @@ def test_tiny_training_run_resume_and_index(tiny, tmp_path):
 
 
 def tiny_tools(tiny):
-    from index.toolset import load_toolset
+    from toolrag.index.toolset import load_toolset
 
     return load_toolset(tiny / "tools.jsonl")
 

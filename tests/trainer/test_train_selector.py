@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from retriever.selector import SELECTOR_RECORD, ToolSelector
 from toolrag.cli import app
+from toolrag.retriever.selector import SELECTOR_RECORD, ToolSelector
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +27,8 @@ def tiny(seal_available, tmp_path_factory):
 
 
 def test_tiny_selector_training_and_use(tiny, tmp_path):
-    from index.store import ToolIndex
-    from index.toolset import load_toolset
+    from toolrag.index.store import ToolIndex
+    from toolrag.index.toolset import load_toolset
     from toolrag.instances import read_instances
 
     out = tmp_path / "selector"
@@ -66,7 +66,7 @@ def test_tiny_selector_training_and_use(tiny, tmp_path):
     query = (
         "Translate the DNA sequence ATGC into protein and open an issue in the toolrag repository"
     )
-    from retriever.selector import FEATURES, features
+    from toolrag.retriever.selector import FEATURES, features
 
     parts = FEATURES.index("parts")  # log of the texts scored: the query and its parts
     assert features(index, query, tools[:3])[0, parts] == 0.0  # no listed connector: one text

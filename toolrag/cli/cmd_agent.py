@@ -40,7 +40,7 @@ def plan_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieve candidate tools for QUERY and plan the (nested) calls that answer it."""
-    from agent.agent import Agent
+    from toolrag.agent.agent import Agent
 
     try:
         agent = Agent.load(
@@ -111,8 +111,8 @@ def ask(
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieve tools, plan the (nested) calls, check the plan and execute it."""
-    from agent.agent import Agent, ExecuteMode
-    from agent.executor import ToolRegistry
+    from toolrag.agent.agent import Agent, ExecuteMode
+    from toolrag.agent.executor import ToolRegistry
 
     try:
         mode = ExecuteMode(execute)
@@ -121,8 +121,8 @@ def ask(
     try:
         registry = ToolRegistry()
         if simulator:
-            from agent.llm import make_llm
-            from agent.simulator import LLMToolSimulator
+            from toolrag.agent.llm import make_llm
+            from toolrag.agent.simulator import LLMToolSimulator
 
             registry.simulator = LLMToolSimulator(make_llm(simulator))
         for spec in openapi or []:
@@ -179,8 +179,8 @@ def serve(
     """Serve /retrieve, /plan, /ask and /healthz over HTTP (FastAPI + uvicorn; docs at /docs)."""
     import uvicorn
 
-    from agent.agent import Agent
-    from agent.server import create_app
+    from toolrag.agent.agent import Agent
+    from toolrag.agent.server import create_app
 
     try:
         agent = Agent.load(
@@ -204,7 +204,7 @@ def mcp_cmd(
     planner: PlannerOpt = None,
 ) -> None:
     """Serve search_tools and plan as an MCP server over stdio (for other agents)."""
-    from agent.mcp_server import build_server
+    from toolrag.agent.mcp_server import build_server
 
     try:
         server = build_server(index, planner)

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agent.llm import DEFAULT_LLM
-from index.toolset import load_toolset
+from toolrag.agent.llm import DEFAULT_LLM
 from toolrag.cli.common import (
     EXPECTED_ERRORS,
     CacheOpt,
@@ -24,6 +23,7 @@ from toolrag.cli.common import (
     datagen_app,
 )
 from toolrag.errors import ConfigError
+from toolrag.index.toolset import load_toolset
 
 
 @datagen_app.command("tools")
@@ -44,7 +44,7 @@ def datagen_tools(
     as_json: JsonOpt = False,
 ) -> None:
     """Self-instruct tools per field, checked for schema, duplicates and near-duplicates."""
-    from trainer.datagen.selfinstruct import generate_tools, read_fields, write_jsonl
+    from toolrag.trainer.datagen.selfinstruct import generate_tools, read_fields, write_jsonl
 
     try:
         names = read_fields(fields)
@@ -93,7 +93,7 @@ def datagen_instances(
     """Queries with gold calls (nested ones use earlier outputs), checked for grounding,
     required parameters, real tools and valid nesting."""
     from toolrag.instances import read_instances
-    from trainer.datagen.selfinstruct import (
+    from toolrag.trainer.datagen.selfinstruct import (
         demonstrations,
         generate_instances,
         sample_demonstrations,
@@ -149,8 +149,8 @@ def datagen_simulate(
 ) -> None:
     """ToolAlpaca-style simulation: user, assistant and tool-executor agents; trajectories that
     end in a final answer are kept and converted to planner training data."""
-    from trainer.datagen.selfinstruct import write_jsonl
-    from trainer.datagen.simulate import simulate
+    from toolrag.trainer.datagen.selfinstruct import write_jsonl
+    from toolrag.trainer.datagen.simulate import simulate
 
     try:
         toolset = load_toolset(tools)

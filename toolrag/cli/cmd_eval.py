@@ -8,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from index.toolset import load_toolset
-from retriever.selector import check_selector_spec, resolve_selector
 from toolrag.cli.common import (
     EXPECTED_ERRORS,
     ConstrainedOpt,
@@ -26,6 +24,8 @@ from toolrag.cli.common import (
     eval_app,
 )
 from toolrag.errors import ConfigError
+from toolrag.index.toolset import load_toolset
+from toolrag.retriever.selector import check_selector_spec, resolve_selector
 
 
 @eval_app.command("planner")
@@ -56,8 +56,8 @@ def eval_planner(
     as_json: JsonOpt = False,
 ) -> None:
     """Seal-Tools metrics (Format ACC, Tool and Parameter P/R/F1) by single / multiple / nested."""
-    from agent.agent import make_planner
-    from evaluation.planner import (
+    from toolrag.agent.agent import make_planner
+    from toolrag.evaluation.planner import (
         CandidateSpec,
         check_gold_tools,
         error_table,
@@ -77,8 +77,8 @@ def eval_planner(
         if spec.kind == "retrieved":
             if index is None:
                 raise ConfigError("retrieved:K candidates need --index DIR")
-            from index.store import ToolIndex
-            from retriever.factory import default_retriever
+            from toolrag.index.store import ToolIndex
+            from toolrag.retriever.factory import default_retriever
 
             idx = ToolIndex.load(index)
             check_gold_tools(data, {t.name for t in idx.tools}, f"the index {index}")
@@ -90,7 +90,7 @@ def eval_planner(
             check_gold_tools(data, {t.name for t in toolset}, ", ".join(map(str, tools)))
             cand_fn = oracle_candidates(toolset, spec.k)
             if selector != "none":  # the selector reads an index of the toolset
-                from index.store import ToolIndex
+                from toolrag.index.store import ToolIndex
 
                 idx = ToolIndex.load(index) if index else ToolIndex.build(toolset)
         sel = resolve_selector(selector, idx, threshold) if idx is not None else None
@@ -132,10 +132,10 @@ def eval_e2e(
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieval metrics + planner metrics with oracle-5 and with retrieved top-K, error breakdown."""
-    from agent.agent import make_planner
-    from evaluation.e2e import evaluate_e2e, markdown
-    from evaluation.planner import spread
-    from index.store import ToolIndex
+    from toolrag.agent.agent import make_planner
+    from toolrag.evaluation.e2e import evaluate_e2e, markdown
+    from toolrag.evaluation.planner import spread
+    from toolrag.index.store import ToolIndex
     from toolrag.instances import read_instances
 
     try:

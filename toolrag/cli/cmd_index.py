@@ -11,9 +11,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from index.bm25 import Bm25Method, Bm25Params
-from index.toolset import DuplicatePolicy, ToolFormat, load_toolset
-from index.vectors import AnnParams, AnnType
 from toolrag.cli.common import (
     EXPECTED_ERRORS,
     DupOpt,
@@ -24,6 +21,9 @@ from toolrag.cli.common import (
     console,
     index_app,
 )
+from toolrag.index.bm25 import Bm25Method, Bm25Params
+from toolrag.index.toolset import DuplicatePolicy, ToolFormat, load_toolset
+from toolrag.index.vectors import AnnParams, AnnType
 
 
 @index_app.command("build")
@@ -62,7 +62,7 @@ def index_build(
     as_json: JsonOpt = False,
 ) -> None:
     """Index a toolset: BM25 + dense (FAISS) in one folder with a manifest."""
-    from index.store import ToolIndex
+    from toolrag.index.store import ToolIndex
 
     try:
         start = time.perf_counter()
@@ -108,7 +108,7 @@ def index_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add tools (a tool with an existing name replaces it); only new or changed tools are encoded."""
-    from index.store import ToolIndex
+    from toolrag.index.store import ToolIndex
 
     try:
         new = load_toolset(tools, fmt, on_duplicate)
@@ -126,7 +126,7 @@ def index_remove(
     as_json: JsonOpt = False,
 ) -> None:
     """Remove tools by name; nothing is re-encoded."""
-    from index.store import ToolIndex
+    from toolrag.index.store import ToolIndex
 
     try:
         updated = ToolIndex.load(index).updated(remove=names)
@@ -152,7 +152,7 @@ def index_info(
     index: Annotated[Path, typer.Argument(help="Index folder.")], as_json: JsonOpt = False
 ) -> None:
     """Show an index's manifest."""
-    from index.store import ToolIndex
+    from toolrag.index.store import ToolIndex
 
     try:
         loaded = ToolIndex.load(index, verify=False)

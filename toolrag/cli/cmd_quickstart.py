@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from retriever.selector import resolve_selector
 from toolrag.cli.common import (
     JsonOpt,
     _print_json,
@@ -16,6 +15,7 @@ from toolrag.cli.common import (
     console,
 )
 from toolrag.cli.render import hits_table, show_answer
+from toolrag.retriever.selector import resolve_selector
 
 
 @app.command("quickstart")
@@ -31,8 +31,8 @@ def quickstart(
 ) -> None:
     """Index the bundled sample toolset (88 tools, 12 domains), retrieve tools for sample queries,
     and plan + execute the first one with the shipped planner."""
-    from index.store import ToolIndex
-    from retriever.factory import default_retriever
+    from toolrag.index.store import ToolIndex
+    from toolrag.retriever.factory import default_retriever
     from toolrag.sample import sample_queries, sample_tools
 
     tools, queries = sample_tools(), sample_queries()
@@ -44,8 +44,8 @@ def quickstart(
     answers = {q: retr.retrieve(q, k) for q in queries}
     answer = None
     if not no_plan:
-        from agent.agent import Agent
-        from agent.planner import Planner
+        from toolrag.agent.agent import Agent
+        from toolrag.agent.planner import Planner
 
         selector = resolve_selector("auto", idx)
         answer = Agent(idx, Planner.load(), retriever=retr, selector=selector, k=k).ask(queries[0])

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from retriever.base import Mode
 from toolrag.cli.common import (
     EXPECTED_ERRORS,
     DecomposeOpt,
@@ -23,6 +22,7 @@ from toolrag.cli.common import (
     eval_app,
 )
 from toolrag.cli.render import hits_table
+from toolrag.retriever.base import Mode
 
 
 @app.command("retrieve")
@@ -35,7 +35,7 @@ def retrieve(
     as_json: JsonOpt = False,
 ) -> None:
     """Rank the tools a query needs."""
-    from index.store import ToolIndex
+    from toolrag.index.store import ToolIndex
 
     try:
         retr = _retriever(ToolIndex.load(index, verify=False), mode, decompose)
@@ -49,7 +49,7 @@ def retrieve(
 
 
 def _retriever(idx, mode: Mode, decompose: bool):
-    from retriever.factory import make_retriever
+    from toolrag.retriever.factory import make_retriever
 
     return make_retriever(idx, mode, decompose=decompose)
 
@@ -74,8 +74,8 @@ def eval_retrieval(
     as_json: JsonOpt = False,
 ) -> None:
     """Recall, COMP, nDCG@K and MRR, overall and by single / multiple / nested instances."""
-    from evaluation.retrieval import GROUP_ORDER, evaluate_retriever, markdown_table
-    from index.store import ToolIndex
+    from toolrag.evaluation.retrieval import GROUP_ORDER, evaluate_retriever, markdown_table
+    from toolrag.index.store import ToolIndex
     from toolrag.instances import read_instances, spread
 
     try:

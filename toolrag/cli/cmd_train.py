@@ -87,7 +87,7 @@ def train_retriever_cmd(
 ) -> None:
     """Fine-tune the dense retriever with a multi-positive loss (resumes from OUT's checkpoints)."""
     options = dict(locals())  # the parameters: config fields and command flags
-    from trainer.retriever import TRAINING_FILE, RetrieverTrainConfig, train_retriever
+    from toolrag.trainer.retriever import TRAINING_FILE, RetrieverTrainConfig, train_retriever
 
     try:
         cfg = RetrieverTrainConfig.from_options(
@@ -173,8 +173,8 @@ def train_query_encoder_cmd(
     """Distil a shallower query encoder from a retriever: queries encode faster, tools keep the
     retriever's embeddings (resumes from OUT's checkpoints)."""
     options = dict(locals())  # the parameters: config fields and command flags
-    from index.encoder import STUDENT_RECORD
-    from trainer.distill import DistillConfig, distill_query_encoder
+    from toolrag.index.encoder import STUDENT_RECORD
+    from toolrag.trainer.distill import DistillConfig, distill_query_encoder
 
     try:
         cfg = DistillConfig.from_options(options | {"held_out_fraction": held_out}, set_ or [])
@@ -197,8 +197,8 @@ def train_pack_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Pack a trained retriever's or selector's weights to int8 (about a quarter of the size)."""
-    from index.packed import PACKED_WEIGHTS, pack_model
-    from retriever.selector import SELECTOR_RECORD, record_packed
+    from toolrag.index.packed import PACKED_WEIGHTS, pack_model
+    from toolrag.retriever.selector import SELECTOR_RECORD, record_packed
 
     try:
         path = pack_model(model, out)
@@ -234,8 +234,8 @@ def train_selector_cmd(
 ) -> None:
     """Train the tool selector (multi-label: P(needed) per candidate) and tune its threshold."""
     options = dict(locals())  # the parameters: config fields and command flags
-    from retriever.selector import SELECTOR_RECORD
-    from trainer.selector import SelectorTrainConfig, train_selector
+    from toolrag.retriever.selector import SELECTOR_RECORD
+    from toolrag.trainer.selector import SelectorTrainConfig, train_selector
 
     try:
         cfg = SelectorTrainConfig.from_options(options, set_ or [])

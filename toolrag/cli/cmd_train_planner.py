@@ -76,8 +76,8 @@ def train_planner_cmd(
 ) -> None:
     """LoRA SFT of the planner (TRL + peft), loss on the plan only; resumes from checkpoints."""
     options = dict(locals())  # the parameters: config fields and command flags
-    from agent.adapter import PLANNER_RECORD
-    from trainer.planner import PlannerTrainConfig, train_planner
+    from toolrag.agent.adapter import PLANNER_RECORD
+    from toolrag.trainer.planner import PlannerTrainConfig, train_planner
 
     try:
         cfg = PlannerTrainConfig.from_options(

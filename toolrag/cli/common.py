@@ -13,9 +13,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from index.toolset import DuplicatePolicy, ToolFormat
-from retriever.base import Mode
 from toolrag.errors import ToolragError
+from toolrag.index.toolset import DuplicatePolicy, ToolFormat
+from toolrag.retriever.base import Mode
 
 app = typer.Typer(
     help="toolrag: index a toolset, retrieve every tool a query needs, plan the calls, evaluate.",
@@ -183,13 +183,13 @@ def _cap(max_tokens: int | None) -> dict[str, int]:
 
 
 def _datagen_llm(spec: str, out: Path, cache: Path | None):
-    from agent.llm import CachedLLM, make_llm
+    from toolrag.agent.llm import CachedLLM, make_llm
 
     return CachedLLM(make_llm(spec), cache or out.with_name(out.name + ".cache"))
 
 
 def _datagen_done(out: Path, rows: int, report, as_json: bool, llm, **extra) -> None:
-    from trainer.datagen.selfinstruct import write_report
+    from toolrag.trainer.datagen.selfinstruct import write_report
 
     path = write_report(out, report, {"llm": llm.name, "llm_calls": llm.calls} | extra)
     summary = report.to_json()

@@ -6,7 +6,7 @@ import json
 
 from rich.table import Table
 
-from agent.plan import depends_on
+from toolrag.agent.plan import depends_on
 from toolrag.cli.common import console
 
 

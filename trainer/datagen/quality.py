@@ -18,9 +18,9 @@ from typing import Any
 import jsonschema
 import numpy as np
 
-from agent.grounding import grounded
-from agent.llm import first_json
-from agent.plan import INTERNAL_REFERENCE
+from toolrag.agent.grounding import grounded
+from toolrag.agent.llm import first_json
+from toolrag.agent.plan import INTERNAL_REFERENCE
 from toolrag.types import ParamType, Tool
 
 PARAM_TYPES = ["str", "int", "float", "bool", "list", "dict"]
@@ -146,7 +146,7 @@ class Report:
 
 
 def parse_json(text: str) -> tuple[Any, Verdict]:
-    """The first JSON value in ``text`` (:func:`agent.llm.first_json`), or the rejection."""
+    """The first JSON value in ``text`` (:func:`toolrag.agent.llm.first_json`), or the rejection."""
     try:
         return first_json(text), KEEP
     except ValueError as err:
@@ -202,7 +202,7 @@ class DuplicateFilter:
         cosine: float = 0.9,
         encoder: str | None = None,
     ) -> None:
-        from index.encoder import encode, load_encoder
+        from toolrag.index.encoder import encode, load_encoder
 
         self._encode = lambda texts: encode(load_encoder(encoder), texts)
         self.name_ratio, self.cosine = name_ratio, cosine

@@ -20,15 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.grammar import regex_literal
-from agent.llm import ChatLLM, Request, complete_many
-from agent.plan import INTERNAL_REFERENCE, to_internal, to_seal
-from agent.prompt import tool_doc
-from index.formats.seal import from_records, to_record
+from toolrag.agent.grammar import regex_literal
+from toolrag.agent.llm import ChatLLM, Request, complete_many
+from toolrag.agent.plan import INTERNAL_REFERENCE, to_internal, to_seal
+from toolrag.agent.prompt import tool_doc
 from toolrag.errors import ConfigError
+from toolrag.index.formats.seal import from_records, to_record
 from toolrag.sample import sample_instances, sample_tools
-from toolrag.types import Instance, Tool
-from trainer.datagen.quality import (
+from toolrag.trainer.datagen.quality import (
     TOOL_SCHEMA,
     DuplicateFilter,
     Report,
@@ -39,6 +38,7 @@ from trainer.datagen.quality import (
     parse_json,
     reject,
 )
+from toolrag.types import Instance, Tool
 
 KINDS = ("single", "multiple", "nested")
 

@@ -2,7 +2,7 @@
 by step (thought, action, action input), a tool-executor agent plays the API from its
 documentation. Trajectories that end in a final answer are kept and become planner training data.
 
-Three roles, one model (any :class:`~agent.llm.ChatLLM`); every call is cached, so a crashed
+Three roles, one model (any :class:`~toolrag.agent.llm.ChatLLM`); every call is cached, so a crashed
 run resumes. Episodes run one after another (each step depends on the last), but the calls of
 different episodes are independent, so each round of steps runs episodes concurrently.
 """
@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.llm import ChatLLM, Request, complete_many
-from agent.prompt import tool_doc
-from agent.simulator import executor_request
+from toolrag.agent.llm import ChatLLM, Request, complete_many
+from toolrag.agent.prompt import tool_doc
+from toolrag.agent.simulator import executor_request
 from toolrag.errors import ConfigError
+from toolrag.trainer.datagen.quality import Report, check_instance, parse_json, reject
+from toolrag.trainer.datagen.selfinstruct import by_domain, seal_instance
 from toolrag.types import Tool
-from trainer.datagen.quality import Report, check_instance, parse_json, reject
-from trainer.datagen.selfinstruct import by_domain, seal_instance
 
 FINISH = "Finish"
 

@@ -352,10 +352,8 @@ def test_datagen_examples_that_fit_no_tool_are_a_clear_error(six_tools_file, tmp
 def test_every_training_config_field_is_reachable_from_its_command(monkeypatch, tmp_path):
     import dataclasses
 
-    import trainer.distill
-    import trainer.planner
-    import trainer.retriever
-    import trainer.selector
+    from toolrag import trainer
+    from toolrag.trainer import distill, planner, retriever, selector  # noqa: F401  (loads them)
 
     commands = {
         "retriever": (trainer.retriever, "train_retriever", trainer.retriever.RetrieverTrainConfig),
