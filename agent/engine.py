@@ -95,6 +95,7 @@ class TorchEngine(_CachedEngine):
     def __init__(self, model: PreTrainedModel, *, reuse: bool = True) -> None:
         super().__init__(reuse=reuse)
         self.model = model
+        self.context_length: int | None = getattr(model.config, "max_position_embeddings", None)
         self._cache: Any = None
 
     def _forward(self, ids: list[int], keep: int) -> np.ndarray:
@@ -144,6 +145,8 @@ class OnnxEngine(_CachedEngine):
         options = {"intra_op_num_threads": threads}
         config.overlay(json.dumps({"model": {"decoder": {"session_options": options}}}))
         self._config = config
+        genai = json.loads((self.folder / "genai_config.json").read_text())
+        self.context_length: int | None = genai["model"].get("context_length")
         self._model: Any = None
         self._og = og
         self._gen: Any = None
@@ -159,6 +162,8 @@ class OnnxEngine(_CachedEngine):
     def _generator(self, length: int) -> Any:
         # the KV buffer is allocated for max_length up front: grow it in steps, not to 8k
         capacity = max(1024, 1 << (length + 256 - 1).bit_length())
+        if self.context_length:
+            capacity = min(capacity, self.context_length)
         params = self._og.GeneratorParams(self.model)
         params.set_search_options(max_length=capacity, do_sample=False)
         self._capacity = capacity

@@ -36,7 +36,7 @@ from toolrag.agent.grammar import (
     stage_grammar,
 )
 from toolrag.agent.prompt import messages
-from toolrag.errors import ConfigError
+from toolrag.errors import ConfigError, InputTooLongError
 from toolrag.types import Param, Tool, ToolCall
 
 if TYPE_CHECKING:
@@ -321,6 +321,13 @@ class Planner:
             raise ConfigError(f"required tools {sorted(required)} must be among the selected ones")
         allowed = in_selection_order(tools, selected)
         ids = self.prompt_ids(query, allowed if self.config.show_selected_only else tools)
+        context = getattr(self.engine, "context_length", None)
+        if context and len(ids) + self.config.max_new_tokens > context:
+            raise InputTooLongError(
+                f"the query and its {len(allowed)} tools take {len(ids)} tokens; the planner reads "
+                f"at most {context - self.config.max_new_tokens}: shorten the query or offer "
+                "fewer tools"
+            )
         with self._lock:
             if self.config.constrained:
                 facts = (

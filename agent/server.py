@@ -14,6 +14,12 @@ child process at a lower priority (:class:`toolrag.agent.worker.PlannerProcess`)
 requests take the CPU first; in this process, a lower-priority planning thread would hold the
 GIL between forward passes and make the other threads wait on it.
 
+Safe to put on a network (:class:`ServerSettings`): an optional bearer token (every path but
+``/healthz`` then needs ``Authorization: Bearer KEY``; compared in constant time), a request body
+limit (413) and a query length limit (422), both saying the limit; input the planner cannot take
+is a 4xx with the reason, and a 5xx is a bug, logged with the request id it returns
+(``X-Request-ID``). ``/metrics`` serves Prometheus text (requests, latency, queue depth, 503s).
+
 Example:
     >>> app = create_app(Agent.load("my-index"))  # doctest: +SKIP
     >>> uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
@@ -21,25 +27,66 @@ Example:
 
 from __future__ import annotations
 
+import hmac
 import logging
 import math
 import threading
 import time
+import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from pydantic import BaseModel, Field
 
 from toolrag.agent.agent import Agent, ExecuteMode
 from toolrag.agent.checker import check
-from toolrag.errors import ConfigError
+from toolrag.errors import ConfigError, InputTooLongError, ToolragError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+MAX_PLAN_TOOLS = 20
+"""The most candidate tools a /plan or /ask request may offer the planner (its prompt lists them)."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What the server accepts, and from whom."""
+
+    api_key: str | None = field(
+        default=None, metadata={"help": "bearer token every path but /healthz needs; None: open"}
+    )
+    max_body_bytes: int = field(
+        default=1_000_000, metadata={"help": "larger request bodies get 413"}
+    )
+    max_query_chars: int = field(
+        default=2_000, metadata={"help": "longer queries get 422 (the planner's context is finite)"}
+    )
+    cors_origins: tuple[str, ...] = field(
+        default=(), metadata={"help": "origins browsers may call from; none by default"}
+    )
+
+    def __post_init__(self) -> None:
+        if self.api_key is not None and len(self.api_key) < 16:
+            raise ConfigError("the API key must be at least 16 characters; use a random token")
+        for name in ("max_body_bytes", "max_query_chars"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
 
 
 class RetrieveRequest(BaseModel):
@@ -48,12 +95,16 @@ class RetrieveRequest(BaseModel):
 
 
 class PlanRequest(RetrieveRequest):
+    k: int = Field(5, ge=1, le=MAX_PLAN_TOOLS, description="How many candidate tools to plan with.")
     tools: list[str] | None = Field(
-        None, description="Candidate tool names; default: the retriever's top k."
+        None,
+        max_length=MAX_PLAN_TOOLS,
+        description="Candidate tool names; default: the retriever's top k.",
     )
 
 
 class AskRequest(RetrieveRequest):
+    k: int = Field(5, ge=1, le=MAX_PLAN_TOOLS, description="How many candidate tools to plan with.")
     execute: ExecuteMode = Field(ExecuteMode.SIMULATE, description="simulate or none.")
 
 
@@ -61,7 +112,7 @@ class PlanQueue:
     """One plan runs at a time; at most ``max_queue`` more wait. Beyond that, :meth:`slot`
     raises a 503 whose ``Retry-After`` is the expected wait (recent plan time x queue length)."""
 
-    def __init__(self, max_queue: int = 4) -> None:
+    def __init__(self, max_queue: int = 4, on_reject: Callable[[], None] | None = None) -> None:
         if max_queue < 0:
             raise ConfigError(f"max_queue={max_queue}: must be 0 or more")
         self.max_queue = max_queue
@@ -72,6 +123,7 @@ class PlanQueue:
         self.rejected = 0
         self.admitted = 0  # running or waiting now
         self._count = threading.Lock()
+        self._on_reject = on_reject
 
     def retry_after(self) -> int:
         typical = sorted(self._recent)[len(self._recent) // 2] if self._recent else 2.0
@@ -87,6 +139,8 @@ class PlanQueue:
         if not self._admitted.acquire(blocking=False):
             with self._count:
                 self.rejected += 1
+            if self._on_reject is not None:
+                self._on_reject()
             wait = self.retry_after()
             raise HTTPException(
                 503,
@@ -107,9 +161,88 @@ class PlanQueue:
             self._admitted.release()
 
 
-def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
+class _Metrics:
+    """Prometheus series of one app (its own registry, so that two apps in a process never
+    share counts)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "toolrag_requests", "HTTP requests answered", ["path", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "toolrag_request_seconds",
+            "Time to answer a request",
+            ["path"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+            registry=self.registry,
+        )
+        self.rejected = Counter(
+            "toolrag_plan_rejected",
+            "Plan requests answered 503 (queue full)",
+            registry=self.registry,
+        )
+        self.queue = Gauge(
+            "toolrag_plan_queue_depth", "Plan requests running or waiting", registry=self.registry
+        )
+
+
+class _BodyLimit:
+    """ASGI middleware: a request body over ``limit`` bytes is answered 413 before the app
+    reads it, whether it says its length (Content-Length) or streams it (chunked)."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            return await self._refuse(scope, receive, send)
+        seen = 0
+        over = started = False
+
+        async def counted() -> dict:
+            nonlocal seen, over
+            if over:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:  # the app sees the client go; the 413 is sent below
+                    over = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def tracked_send(message: dict) -> None:
+            nonlocal started
+            if over:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, tracked_send)
+        except Exception:
+            if not over:
+                raise
+        if over and not started:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: dict, receive: Callable, send: Callable) -> None:
+        detail = f"the request body is over the limit of {self.limit} bytes; send less"
+        await JSONResponse({"detail": detail}, status_code=413)(scope, receive, send)
+
+
+def create_app(
+    agent: Agent, *, max_queue: int = 4, settings: ServerSettings | None = None
+) -> FastAPI:
     """The FastAPI app serving ``agent``; ``max_queue``: planning requests that may wait
-    behind the running one before the server answers 503."""
+    behind the running one before the server answers 503; ``settings``: who may call and how
+    much they may send (:class:`ServerSettings`)."""
+    settings = settings or ServerSettings()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -123,17 +256,72 @@ def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
         description="Retrieve the tools a query needs, plan the calls, check and execute them.",
         lifespan=lifespan,
     )
-    plans = PlanQueue(max_queue)
+    metrics = _Metrics()
+    plans = PlanQueue(max_queue, on_reject=metrics.rejected.inc)
+    metrics.queue.set_function(lambda: plans.admitted)
+    started = time.time()
     # load the query encoder and warm the planner now, not inside 20 concurrent first requests
     hits = agent.retriever.retrieve("warm up", k=1)
     plans.run(agent.plan, "warm up", [h.tool for h in hits])
+    expected = f"Bearer {settings.api_key}".encode() if settings.api_key else None
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]):
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        request.state.request_id = request_id
+        path = request.url.path
+        route = path if path in KNOWN_PATHS else "other"
+        begin = time.perf_counter()
+        given = request.headers.get("authorization", "").encode()
+        if expected is not None and path != "/healthz" and not hmac.compare_digest(given, expected):
+            response: Response = JSONResponse(
+                {"detail": "missing or wrong API key: send 'Authorization: Bearer <key>'"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        else:
+            try:
+                response = await call_next(request)
+            except Exception:  # a bug: logged with the id the client gets
+                logger.exception("request %s to %s failed", request_id, path)
+                response = JSONResponse(
+                    {"detail": f"internal error; quote request id {request_id}"}, status_code=500
+                )
+        response.headers["X-Request-ID"] = request_id
+        metrics.requests.labels(route, str(response.status_code)).inc()
+        metrics.latency.labels(route).observe(time.perf_counter() - begin)
+        return response
+
+    @app.exception_handler(ToolragError)
+    async def input_error(request: Request, err: ToolragError) -> JSONResponse:
+        status = 413 if isinstance(err, InputTooLongError) else 422
+        return JSONResponse({"detail": str(err)}, status_code=status)
+
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        )
+    app.add_middleware(_BodyLimit, limit=settings.max_body_bytes)
+
+    def check_query(query: str) -> None:
+        if len(query) > settings.max_query_chars:
+            raise HTTPException(
+                422,
+                f"the query is {len(query)} characters; the limit is {settings.max_query_chars}",
+            )
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
         return {
             "status": "ok",
             "tools": len(agent.index),
-            "planner": agent.planner.name,
+            "uptime_s": round(time.time() - started, 1),
+            "auth": expected is not None,
             "plan_queue": {
                 "max_waiting": plans.max_queue,
                 "planner_niceness": getattr(agent.planner, "niceness", 0),
@@ -142,8 +330,13 @@ def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
             },
         }
 
+    @app.get("/metrics")
+    def prometheus() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
     @app.post("/retrieve")
     def retrieve(req: RetrieveRequest) -> dict[str, Any]:
+        check_query(req.query)
         hits = agent.retriever.retrieve(req.query, k=min(req.k, len(agent.index)))
         return {
             "query": req.query,
@@ -152,6 +345,7 @@ def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
 
     @app.post("/plan")
     def plan(req: PlanRequest) -> dict[str, Any]:
+        check_query(req.query)
         if req.tools is not None:
             names = {t.name for t in agent.index.tools}
             unknown = [t for t in req.tools if t not in names]
@@ -173,9 +367,14 @@ def create_app(agent: Agent, *, max_queue: int = 4) -> FastAPI:
 
     @app.post("/ask")
     def ask(req: AskRequest) -> dict[str, Any]:
+        check_query(req.query)
         answer = plans.run(
             lambda: agent.ask(req.query, k=min(req.k, len(agent.index)), execute_mode=req.execute)
         )
         return answer.to_json()
 
     return app
+
+
+KNOWN_PATHS = frozenset({"/healthz", "/metrics", "/retrieve", "/plan", "/ask", "/docs"})
+"""Paths that get their own metric labels (anything else is "other": no unbounded labels)."""

@@ -27,3 +27,8 @@ class UnknownToolError(ToolragError, KeyError):
 class MissingPackageError(ToolragError, ImportError):
     """A packaged model whose PyPI packages are not installed; the message gives the install
     line."""
+
+
+class InputTooLongError(ToolragError, ValueError):
+    """A request larger than a model can read (a query and tools past the planner's context);
+    the message gives the limit."""

@@ -762,3 +762,22 @@ def test_an_optional_value_another_tools_call_requires_is_left_out(smol_folder):
         result = planner.plan(query, [app, vm])
         assert result.internal[0]["parameters"] == kept
         assert result.internal[1]["parameters"] == {"vm_id": "Inl7"}
+
+
+def test_a_prompt_past_the_models_context_is_refused_with_the_limit(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.agent.planner import Planner
+    from toolrag.errors import InputTooLongError
+    from toolrag.types import Tool
+
+    class Short:  # an engine whose model reads 150 tokens; it must never be asked
+        context_length = 150
+
+        def logits(self, ids):
+            raise AssertionError("decoded past the context")
+
+    planner = Planner(Short(), AutoTokenizer.from_pretrained(smol_folder), max_new_tokens=100)
+    tool = Tool(name="weather", description="Weather for a city")
+    with pytest.raises(InputTooLongError, match="reads at most 50"):
+        planner.plan("weather in Oslo", [tool])

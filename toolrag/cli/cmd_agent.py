@@ -24,6 +24,7 @@ from toolrag.cli.common import (
     console,
 )
 from toolrag.cli.render import show_answer
+from toolrag.errors import ConfigError
 
 
 @app.command("plan")
@@ -175,14 +176,44 @@ def serve(
             "server (Linux nice), so /retrieve is served first.",
         ),
     ] = 10,
+    api_key_env: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key-env",
+            help="Name of an environment variable holding the bearer token clients must send "
+            "(Authorization: Bearer ...); never pass the key itself on the command line.",
+        ),
+    ] = None,
+    insecure: Annotated[
+        bool,
+        typer.Option("--insecure", help="Allow binding a non-loopback --host without an API key."),
+    ] = False,
+    max_body_bytes: Annotated[
+        int, typer.Option("--max-body-bytes", min=1, help="Larger request bodies get 413.")
+    ] = 1_000_000,
+    max_query_chars: Annotated[
+        int, typer.Option("--max-query-chars", min=1, help="Longer queries get 422.")
+    ] = 2_000,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option("--cors-origin", help="An origin browsers may call from (repeatable)."),
+    ] = None,
 ) -> None:
-    """Serve /retrieve, /plan, /ask and /healthz over HTTP (FastAPI + uvicorn; docs at /docs)."""
+    """Serve /retrieve, /plan, /ask, /healthz and /metrics over HTTP (FastAPI + uvicorn; docs
+    at /docs)."""
     import uvicorn
 
     from toolrag.agent.agent import Agent
-    from toolrag.agent.server import create_app
+    from toolrag.agent.server import ServerSettings, create_app
 
     try:
+        settings = ServerSettings(
+            api_key=read_api_key(api_key_env),
+            max_body_bytes=max_body_bytes,
+            max_query_chars=max_query_chars,
+            cors_origins=tuple(cors_origin or ()),
+        )
+        check_bind(host, settings.api_key is not None, insecure)
         agent = Agent.load(
             index,
             planner=planner,
@@ -195,7 +226,35 @@ def serve(
         )
     except EXPECTED_ERRORS as err:
         _fail(err)
-    uvicorn.run(create_app(agent, max_queue=max_queue), host=host, port=port, log_level="warning")
+    app_ = create_app(agent, max_queue=max_queue, settings=settings)
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+def read_api_key(env: str | None) -> str | None:
+    """The API key from the environment variable named ``env`` (None: no key)."""
+    import os
+
+    if env is None:
+        return None
+    key = os.environ.get(env, "")
+    if not key:
+        raise ConfigError(f"--api-key-env {env}: the environment variable {env} is not set")
+    return key
+
+
+def check_bind(host: str, has_key: bool, insecure: bool) -> None:
+    """Refuse to serve beyond this machine without a key, unless told to."""
+    import ipaddress
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not has_key and not insecure:
+        raise ConfigError(
+            f"--host {host} is reachable from other machines and no API key is set: pass "
+            "--api-key-env NAME (the key in that environment variable) or --insecure"
+        )
 
 
 @app.command("mcp")
