@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from toolrag.agent.checker import coerce
-from toolrag.types import ParamType, Tool, ToolCall, reference_id
+from toolrag.agent.sample_values import sample_value
+from toolrag.types import Tool, ToolCall, reference_id
 
 logger = logging.getLogger(__name__)
 
@@ -88,26 +90,19 @@ class ToolRegistry:
 
 
 def simulate(tool: Tool, arguments: Mapping[str, Any]) -> dict[str, Any]:
-    """A deterministic response for ``tool`` from its output schema: same input, same output."""
+    """A deterministic response for ``tool`` from its output schema: same input, same output.
+
+    Values fit each output's name and type (:func:`toolrag.agent.sample_values.sample_value`:
+    ``"conditions": "cloudy"``, a temperature in range); a tool that declares no outputs says
+    so in ``note`` rather than answering an empty object.
+    """
     seed = hashlib.sha256(
         json.dumps([tool.name, arguments], sort_keys=True, default=str).encode()
     ).digest()
-    out: dict[str, Any] = {}
-    for j, p in enumerate(tool.outputs):
-        n = seed[j % len(seed)]
-        if p.type == ParamType.INTEGER:
-            out[p.name] = n
-        elif p.type == ParamType.NUMBER:
-            out[p.name] = round(n / 7, 2)
-        elif p.type == ParamType.BOOLEAN:
-            out[p.name] = bool(n % 2)
-        elif p.type == ParamType.ARRAY:
-            out[p.name] = [f"{p.name}_{n}"]
-        elif p.type == ParamType.OBJECT:
-            out[p.name] = {"id": n}
-        else:
-            out[p.name] = f"{p.name}_{seed.hex()[:6]}"
-    return out
+    rng = random.Random(seed)
+    if not tool.outputs:
+        return {"status": "ok", "note": f"simulated: {tool.name} declares no output schema"}
+    return {p.name: sample_value(p, arguments, rng) for p in tool.outputs}
 
 
 def execute(

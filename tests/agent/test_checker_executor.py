@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from toolrag.agent.agent import Agent
@@ -118,3 +120,53 @@ def test_agent_checks_before_it_executes(six_index):
     answer = Agent(six_index, FixedPlanner(bad), k=3).ask("weather in Paris")
     assert answer.violations and answer.trace == []
     assert "missing required parameter 'city'" in answer.to_json()["violations"][0]
+
+
+def test_simulated_outputs_look_like_data_for_every_sample_tool():
+    from importlib import resources
+
+    from toolrag.index.toolset import load_toolset
+
+    with resources.as_file(resources.files("toolrag") / "data" / "sample_tools.json") as path:
+        tools = load_toolset(path)
+    placeholder = re.compile(r"_[0-9a-f]{6}$")
+
+    def leaves(value):
+        if isinstance(value, dict):
+            assert value, "an empty object"
+            for v in value.values():
+                yield from leaves(v)
+        elif isinstance(value, list):
+            assert value, "an empty list"
+            for v in value:
+                yield from leaves(v)
+        else:
+            yield value
+
+    for tool in tools:
+        out = simulate(tool, {"location": "Lisbon"})
+        for leaf in leaves(out):
+            assert not (isinstance(leaf, str) and placeholder.search(leaf)), (tool.name, out)
+    weather = next(t for t in tools if t.name == "get_current_weather")
+    out = simulate(weather, {"location": "Lisbon"})
+    assert out["conditions"] in {"sunny", "cloudy", "rain", "snow"}
+    assert -5 <= out["temperature"] <= 32
+
+
+def test_simulated_values_fit_names_and_echo_arguments():
+    import random
+
+    from toolrag.agent.sample_values import sample_value
+
+    rng = random.Random(1)
+    assert sample_value(Param(name="city", type=ParamType.STRING), {"city": "Oslo"}, rng) == "Oslo"
+    assert sample_value(Param(name="humidity", type=ParamType.INTEGER), {}, rng) in range(5, 96)
+    assert "@example.com" in sample_value(Param(name="email", type=ParamType.STRING), {}, rng)
+    assert sample_value(Param(name="mode", enum=["a", "b"]), {}, rng) in {"a", "b"}
+    items = Param(
+        name="days",
+        type=ParamType.ARRAY,
+        json_schema={"type": "array", "items": {"type": "object", "properties": {"date": {}}}},
+    )
+    days = sample_value(items, {}, rng)
+    assert len(days) == 2 and all(re.fullmatch(r"2025-\d\d-\d\d", d["date"]) for d in days)
