@@ -8,7 +8,7 @@ Tools exposed:
 
 The planner loads on the first ``plan`` call, so an agent that only searches never pays for it.
 
-Run it with ``toolrag mcp --index DIR`` (or ``python -m agent.mcp_server --index DIR``).
+Run it with ``toolrag mcp --index DIR`` (or ``python -m toolrag.agent.mcp_server --index DIR``).
 """
 
 from __future__ import annotations
@@ -52,14 +52,17 @@ def build_server(index_dir: str | Path, planner: str | None = None) -> MCPServer
     @server.tool()
     def plan(query: str, k: int = 5) -> dict[str, Any]:
         """Retrieve k tools and plan the calls (Seal-Tools form; nested calls use API_call_N)."""
-        from toolrag.agent.agent import make_planner
+        from toolrag.agent.agent import make_planner, plan_with
+        from toolrag.retriever.selector import resolve_selector
 
         tools = _tools(query, k)
         with lock:
             if "planner" not in loaded:
                 loaded["planner"] = make_planner(planner)  # openai:MODEL too
-            result = loaded["planner"].plan(query, tools)
-        return {"candidates": [t.name for t in tools]} | result.to_json()
+                loaded["selector"] = resolve_selector("auto", index)  # as the CLI plans
+            result, selection = plan_with(loaded["planner"], loaded["selector"], query, tools)
+        selected = [t.name for t in selection.tools] if selection else None
+        return {"candidates": [t.name for t in tools], "selected": selected} | result.to_json()
 
     return server
 

@@ -20,7 +20,7 @@ from common import SEAL, time_in_blocks, write_results
 from toolrag.evaluation.planner import percentile, spread
 from toolrag.evaluation.retrieval import evaluate_retriever
 from toolrag.index.encoder import encode
-from toolrag.index.onnx_encoder import OnnxQueryEncoder, _quantize, export_path, load_onnx_encoder
+from toolrag.index.onnx_encoder import _quantize, encoder_for, export_path, load_onnx_encoder
 from toolrag.index.store import ToolIndex
 from toolrag.instances import read_instances
 from toolrag.retriever.factory import default_retriever
@@ -39,9 +39,9 @@ def main() -> None:
     assert default.precision == "int8" and fused.precision == "fp32"
     plain = export_path(checksum)
     encoders = {
-        "float32, unfused": OnnxQueryEncoder(idx.encoder, plain),
+        "float32, unfused": encoder_for(idx.encoder, plain),
         "float32, fused": fused,
-        "int8, unfused": OnnxQueryEncoder(idx.encoder, _quantize(plain), "int8"),
+        "int8, unfused": encoder_for(idx.encoder, _quantize(plain), "int8"),
         "int8, fused (default)": default,
     }
     test = read_instances(SEAL / "test_in_domain.jsonl")

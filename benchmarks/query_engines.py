@@ -28,10 +28,10 @@ from toolrag.evaluation.planner import percentile, spread
 from toolrag.evaluation.retrieval import evaluate_retriever
 from toolrag.index.encoder import encode
 from toolrag.index.onnx_encoder import (
-    OnnxQueryEncoder,
     _fuse,
     _quantize,
     cache_dir,
+    encoder_for,
     export_path,
     load_onnx_encoder,
 )
@@ -124,7 +124,7 @@ def main() -> None:
     assert default is not None and default.precision == "int8"
     engines: dict[str, object] = {
         "ONNX Runtime int8, fused (default)": default,
-        "ONNX Runtime int8, fused, tanh GELU": OnnxQueryEncoder(
+        "ONNX Runtime int8, fused, tanh GELU": encoder_for(
             model, _quantize(_fuse(model, export_path(checksum), tanh_gelu=True)), "int8"
         ),
     }

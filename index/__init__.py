@@ -1,8 +1,22 @@
-"""Turn a toolset into a persisted, searchable index: tool records, BM25 state, FAISS, manifest."""
+"""Turn a toolset into a persisted, searchable index: tool records, BM25 state, FAISS, manifest.
 
-from toolrag.index.errors import IndexLoadError, ToolsetError
-from toolrag.index.store import ToolIndex
-from toolrag.index.toolset import DuplicatePolicy, ToolFormat, load_toolset
+The names below import on first use: reading a toolset needs neither FAISS nor bm25s.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "DuplicatePolicy": "toolrag.index.toolset",
+    "IndexLoadError": "toolrag.index.errors",
+    "ToolFormat": "toolrag.index.toolset",
+    "ToolIndex": "toolrag.index.store",
+    "ToolsetError": "toolrag.index.errors",
+    "as_tools": "toolrag.index.toolset",
+    "load_toolset": "toolrag.index.toolset",
+}
 
 __all__ = [
     "DuplicatePolicy",
@@ -10,5 +24,19 @@ __all__ = [
     "ToolFormat",
     "ToolIndex",
     "ToolsetError",
+    "as_tools",
     "load_toolset",
 ]
+
+if TYPE_CHECKING:
+    from toolrag.index.errors import IndexLoadError, ToolsetError
+    from toolrag.index.store import ToolIndex
+    from toolrag.index.toolset import DuplicatePolicy, ToolFormat, as_tools, load_toolset
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'toolrag.index' has no attribute {name!r}")

@@ -8,27 +8,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
+from toolrag.choices import Bm25Method
 from toolrag.errors import ConfigError
 from toolrag.index.text import tokenize
 
 logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG otherwise
-
-
-class Bm25Method(StrEnum):
-    """bm25s scoring variants. ``robertson`` is rank-bm25's BM25Okapi up to the factor (k1 + 1)."""
-
-    LUCENE = "lucene"
-    ROBERTSON = "robertson"
-    ATIRE = "atire"
-    BM25L = "bm25l"
-    BM25PLUS = "bm25+"
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,10 @@ the same as ``torch``); ``TOOLRAG_CACHE`` moves the cache (default ``~/.cache/to
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import shutil
 import uuid
 import warnings
 from pathlib import Path
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from toolrag.cache import file_sha256
 from toolrag.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -59,33 +62,43 @@ def export_path(checksum: str, pooling: str = "mean") -> Path:
 
 
 class OnnxQueryEncoder:
-    """Encodes texts exactly like ``model.encode(..., normalize_embeddings=True)``."""
+    """Encodes texts exactly like ``model.encode(..., normalize_embeddings=True)``, from a
+    bundle folder alone (:data:`BUNDLE_FILES`): ONNX Runtime, the ``tokenizers`` library and
+    numpy, no PyTorch or transformers.
 
-    def __init__(
-        self, model: SentenceTransformer, onnx_path: Path, precision: str = "fp32"
-    ) -> None:
+    Args:
+        folder: a bundle written by :func:`write_bundle`.
+    """
+
+    def __init__(self, folder: Path) -> None:
         import onnxruntime as ort
+        from tokenizers import Tokenizer
 
-        self.precision = precision
-        self.path = Path(onnx_path)
-
+        self.folder = Path(folder)
+        manifest = json.loads((self.folder / BUNDLE_MANIFEST).read_text())
+        self.precision = manifest["precision"]
+        self.source = manifest["source"]  # the cached export it was copied from
+        self.max_length = int(manifest["max_length"])
+        self.pad_id = int(manifest["pad_id"])
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = os.cpu_count() or 1
         self.session = ort.InferenceSession(
-            str(onnx_path), options, providers=["CPUExecutionProvider"]
+            str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
         )
-        self.tokenizer = model.tokenizer
-        self.max_length = int(model.max_seq_length)
+        self.tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(self.max_length)
         self.inputs = [i.name for i in self.session.get_inputs()]
+        self.dim = int(self.session.get_outputs()[0].shape[-1])
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Texts are batched by token length, so a short sub-query is not padded to the length
         of a long query beside it (padding is most of the cost otherwise)."""
-        enc = self.tokenizer(texts, truncation=True, max_length=self.max_length)
-        ids = enc["input_ids"]
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = [e.ids for e in encodings]
         order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        out = np.empty((len(texts), self.session.get_outputs()[0].shape[-1]), dtype=np.float32)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
         chunks: list[list[int]] = []
         for i in order:  # a new chunk when the text is clearly longer than the chunk's first
             if (
@@ -96,13 +109,103 @@ class OnnxQueryEncoder:
                 chunks[-1].append(i)
             else:
                 chunks.append([i])
-        for chunk in chunks:  # pad the already-tokenized texts; no second tokenization
-            batch = self.tokenizer.pad(
-                {n: [enc[n][i] for i in chunk] for n in self.inputs}, return_tensors="np"
-            )
-            (emb,) = self.session.run(None, {n: batch[n].astype(np.int64) for n in self.inputs})
+        for chunk in chunks:  # pad the already-tokenized texts on the right, as BERT's are
+            width = max(len(ids[i]) for i in chunk)
+            feed = {
+                "input_ids": np.full((len(chunk), width), self.pad_id, dtype=np.int64),
+                "attention_mask": np.zeros((len(chunk), width), dtype=np.int64),
+                "token_type_ids": np.zeros((len(chunk), width), dtype=np.int64),
+            }
+            for row, i in enumerate(chunk):
+                n = len(ids[i])
+                feed["input_ids"][row, :n] = ids[i]
+                feed["attention_mask"][row, :n] = encodings[i].attention_mask
+                feed["token_type_ids"][row, :n] = encodings[i].type_ids
+            (emb,) = self.session.run(None, {n: feed[n] for n in self.inputs})
             out[chunk] = emb
         return out
+
+
+BUNDLE_MANIFEST = "manifest.json"
+BUNDLE_FILES = ("model.onnx", "tokenizer.json")
+BUNDLE_VERSION = 1
+
+
+def bundle_path(checksum: str, precision: str) -> Path:
+    """Where the checked query encoder of weights ``checksum`` in ``precision`` is cached."""
+    return cache_dir() / "onnx" / f"{checksum[:24]}-{precision}-bundle-v{BUNDLE_VERSION}"
+
+
+def write_bundle(model: SentenceTransformer, onnx_file: Path, precision: str, out: Path) -> Path:
+    """Publish ``out`` atomically: the ONNX model, the model's fast tokenizer and a manifest
+    with each file's sha256, size and modification time (what :func:`load_bundle` checks)."""
+    import shutil
+
+    staging = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}")
+    staging.mkdir(parents=True)
+    try:
+        shutil.copy2(onnx_file, staging / "model.onnx")
+        model.tokenizer.backend_tokenizer.save(str(staging / "tokenizer.json"))
+        files = {name: _stamp(staging / name) for name in BUNDLE_FILES}
+        manifest = {
+            "format": "toolrag-query-encoder",
+            "version": BUNDLE_VERSION,
+            "precision": precision,
+            "source": onnx_file.name,
+            "max_length": int(model.max_seq_length),
+            "pad_id": int(model.tokenizer.pad_token_id or 0),
+            "files": files,
+        }
+        (staging / BUNDLE_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def encoder_for(
+    model: SentenceTransformer, onnx_file: Path, precision: str = "fp32"
+) -> OnnxQueryEncoder:
+    """An unchecked encoder for any export of ``model`` (benchmarks compare exports with it);
+    its bundle goes to a temporary folder."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="toolrag-encoder-")) / "bundle"
+    return OnnxQueryEncoder(write_bundle(model, onnx_file, precision, folder))
+
+
+def _stamp(path: Path) -> dict[str, int | str]:
+    stat = path.stat()
+    return {"sha256": file_sha256(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def load_bundle(checksum: str, precision: str | None = None) -> OnnxQueryEncoder | None:
+    """The cached, checked query encoder of weights ``checksum``, without loading PyTorch; or
+    ``None`` when there is none yet or it fails its manifest (a file changed or is missing),
+    so that the caller builds it again."""
+    precision = precision or requested_precision()
+    if precision == "torch":
+        return None
+    folder = bundle_path(checksum, precision)
+    try:
+        manifest = json.loads((folder / BUNDLE_MANIFEST).read_text())
+        for name, stamp in manifest["files"].items():
+            stat = (folder / name).stat()
+            same = stat.st_size == stamp["size"] and stat.st_mtime_ns == stamp["mtime_ns"]
+            if not same and file_sha256(folder / name) != stamp["sha256"]:
+                logger.warning("the cached query encoder's %s changed; rebuilding it", name)
+                return None
+        return OnnxQueryEncoder(folder)
+    except FileNotFoundError:
+        return None
+    except Exception as err:  # a broken cache entry is rebuilt, never fatal
+        logger.warning(
+            "the cached query encoder in %s is unusable (%s); rebuilding it", folder, err
+        )
+        return None
 
 
 def _supported(model: SentenceTransformer) -> str | None:
@@ -251,6 +354,7 @@ def load_onnx_encoder(
         )
         return None
     path = export_path(checksum, pooling)
+    logger.warning("preparing the ONNX query encoder once (cached in %s)", path.parent)
     try:
         if not path.is_file():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -260,21 +364,27 @@ def load_onnx_encoder(
             PROBE_TEXTS, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
         if precision == "int8":
-            encoder = OnnxQueryEncoder(model, _quantize(path), "int8")
+            folder = write_bundle(model, _quantize(path), "int8", bundle_path(checksum, "int8"))
+            encoder = OnnxQueryEncoder(folder)
             cosine = float((encoder.encode(PROBE_TEXTS) * expected).sum(1).min())
             if cosine >= MIN_COSINE:
                 return encoder
+            shutil.rmtree(folder, ignore_errors=True)  # never loaded again without a check
             logger.warning(
                 "int8 query encoder has cosine %.3f < %.2f to PyTorch; using float32 ONNX",
                 cosine,
                 MIN_COSINE,
             )
-        encoder = OnnxQueryEncoder(model, path, "fp32")
+        folder = write_bundle(model, path, "fp32", bundle_path(checksum, "fp32"))
+        encoder = OnnxQueryEncoder(folder)
         diff = float(np.abs(encoder.encode(PROBE_TEXTS) - expected).max())
     except Exception as err:  # an exporter or runtime failure must never break retrieval
         logger.warning("ONNX query encoder unavailable (%s); using PyTorch", err)
         return None
     if diff > TOLERANCE:
+        shutil.rmtree(folder, ignore_errors=True)
         logger.warning("ONNX query encoder differs from PyTorch by %.2e; using PyTorch", diff)
         return None
+    if precision == "int8":  # the float32 fallback answers int8 requests from now on
+        shutil.copytree(folder, bundle_path(checksum, "int8"), dirs_exist_ok=True)
     return encoder

@@ -20,9 +20,7 @@ import json
 import shutil
 from functools import lru_cache
 from pathlib import Path
-
-import torch
-from safetensors.torch import load_file, save_file
+from typing import TYPE_CHECKING
 
 from toolrag.cache import cache_root, file_sha256, staged_folder
 
@@ -39,7 +37,13 @@ folder directly."""
 _SKIP = {"checkpoints", "model.safetensors", "pytorch_model.bin", "onnx"}
 
 
+if TYPE_CHECKING:  # PyTorch loads only to pack or unpack, never to read a digest
+    import torch
+
+
 def _quantize(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    import torch
+
     scales = (weight.abs().amax(dim=1) / 127.0).clamp(min=1e-12)
     q = torch.round(weight / scales[:, None]).clamp(-127, 127).to(torch.int8)
     return q, scales
@@ -51,6 +55,8 @@ def pack_model(model_dir: Path, out: Path) -> Path:
     Raises:
         FileNotFoundError: ``model_dir`` has no ``model.safetensors``.
     """
+    from safetensors.torch import load_file, save_file
+
     model_dir, out = Path(model_dir), Path(out)
     weights = model_dir / "model.safetensors"
     if not weights.is_file():
@@ -86,6 +92,8 @@ def _copy_files(src: Path, dst: Path, *, skip: set[str]) -> None:
 
 def unpack_state(packed_file: Path) -> dict[str, torch.Tensor]:
     """The float32 state dict stored in a packed weights file."""
+    from safetensors.torch import load_file
+
     packed = load_file(str(packed_file))
     state: dict[str, torch.Tensor] = {}
     for name, tensor in packed.items():
@@ -124,6 +132,8 @@ def unpacked_folder(folder: Path, name: str = "retriever") -> Path:
     target = cache_root() / "models" / f"{name}-{digest[:16]}"
     if (target / "model.safetensors").is_file():
         return target
+    from safetensors.torch import save_file
+
     with staged_folder(target) as staging:
         _copy_files(folder, staging, skip={PACKED_WEIGHTS})
         save_file(unpack_state(folder / PACKED_WEIGHTS), str(staging / "model.safetensors"))

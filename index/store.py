@@ -286,10 +286,14 @@ class ToolIndex:
         """Query embeddings from :attr:`query_encoder`, through ONNX Runtime (int8 by default)
         when the model allows it, else through PyTorch; see :mod:`toolrag.index.onnx_encoder`."""
         if self._fast_encoder is None:
-            from toolrag.index.onnx_encoder import load_onnx_encoder
+            from toolrag.index.onnx_encoder import load_bundle, load_onnx_encoder
 
+            # the checked export cached by an earlier process needs no PyTorch; the first
+            # process loads the model, exports and checks it once
             checksum = self._query_entry()["checksum"]
-            self._fast_encoder = load_onnx_encoder(self.query_encoder, checksum) or False
+            self._fast_encoder = (
+                load_bundle(checksum) or load_onnx_encoder(self.query_encoder, checksum) or False
+            )
         if self._fast_encoder and queries:
             return self._fast_encoder.encode(queries, batch_size)
         return encode(self.query_encoder, queries, batch_size=batch_size)

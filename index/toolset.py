@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from toolrag.choices import DuplicatePolicy, ToolFormat
 from toolrag.errors import ConfigError
 from toolrag.index.errors import ToolsetError
 from toolrag.index.formats import mcp, openai, openapi, seal, toolalpaca
@@ -22,24 +22,6 @@ from toolrag.index.formats.base import Document
 from toolrag.types import Tool
 
 logger = logging.getLogger(__name__)
-
-
-class ToolFormat(StrEnum):
-    """Supported toolset formats (``auto`` detects from the content)."""
-
-    AUTO = "auto"
-    SEAL = "seal"
-    OPENAI = "openai"
-    MCP = "mcp"
-    OPENAPI = "openapi"
-    TOOLALPACA = "toolalpaca"
-
-
-class DuplicatePolicy(StrEnum):
-    """What to do when two tools share a name."""
-
-    ERROR = "error"
-    KEEP_FIRST = "keep-first"
 
 
 # Detection order matters: MCP before OpenAI (both can be {"tools": [...]}).

@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-
-class AnnType(StrEnum):
-    """FAISS index kinds: ``flat`` is exact; ``hnsw`` and ``ivf`` are approximate and scale to 1M+."""
-
-    FLAT = "flat"
-    HNSW = "hnsw"
-    IVF = "ivf"
+from toolrag.choices import AnnType
 
 
 @dataclass(frozen=True)

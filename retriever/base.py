@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from toolrag.choices import Mode  # noqa: F401  (re-exported)
 from toolrag.errors import ConfigError
 from toolrag.types import Queries, Run, Tool
 
 if TYPE_CHECKING:
     from toolrag.index.store import ToolIndex
-
-
-class Mode(StrEnum):
-    """Retrieval modes."""
-
-    BM25 = "bm25"
-    DENSE = "dense"
-    HYBRID = "hybrid"
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,8 @@ def test_bert_graph_is_fused_before_quantization(six_index):
     import onnx
 
     fast = load_onnx_encoder(six_index.encoder, weight_checksum(six_index.encoder))
-    assert fast.path.name.endswith(".fused.int8pc.onnx")
-    ops = {n.op_type for n in onnx.load(fast.path).graph.node}
+    assert fast.source.endswith(".fused.int8pc.onnx")
+    ops = {n.op_type for n in onnx.load(fast.folder / "model.onnx").graph.node}
     assert {"QAttention", "SkipLayerNormalization"} <= ops  # fused, then quantized
     assert "Softmax" not in ops and "LayerNormalization" not in ops
 
@@ -96,3 +96,40 @@ def test_export_failure_falls_back(six_index, monkeypatch, tmp_path):
 
     monkeypatch.setattr(onnx_encoder, "_export", broken)
     assert load_onnx_encoder(six_index.encoder, "f" * 64) is None
+
+
+def test_a_fresh_process_encodes_queries_from_the_bundle_without_pytorch(six_index, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    checksum = weight_checksum(six_index.encoder)
+    built = load_onnx_encoder(six_index.encoder, checksum)  # writes the checked bundle
+    code = (
+        "import json, sys\n"
+        "from toolrag.index.onnx_encoder import load_bundle\n"
+        f"enc = load_bundle({checksum!r})\n"
+        f"vectors = enc.encode({TEXTS!r}).tolist()\n"
+        "heavy = [m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules]\n"
+        "print(json.dumps([heavy, vectors]))"
+    )
+    env = os.environ | {"TOOLRAG_CACHE": str(onnx_encoder.cache_dir())}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    heavy, vectors = json.loads(out.stdout)
+    assert heavy == []
+    np.testing.assert_allclose(np.array(vectors), built.encode(TEXTS), atol=1e-6)
+
+
+def test_a_changed_bundle_file_is_refused_and_rebuilt(six_index):
+    checksum = weight_checksum(six_index.encoder)
+    built = load_onnx_encoder(six_index.encoder, checksum)
+    assert onnx_encoder.load_bundle(checksum) is not None
+    model_file = built.folder / "model.onnx"
+    model_file.write_bytes(model_file.read_bytes()[:-10] + b"0123456789")
+    assert onnx_encoder.load_bundle(checksum) is None  # the manifest's sha256 no longer holds
+    again = load_onnx_encoder(six_index.encoder, checksum)
+    assert onnx_encoder.load_bundle(checksum) is not None
+    np.testing.assert_allclose(again.encode(TEXTS), built.encode(TEXTS), atol=1e-6)

@@ -23,7 +23,6 @@ from toolrag.cli.common import (
     datagen_app,
 )
 from toolrag.errors import ConfigError
-from toolrag.index.toolset import load_toolset
 
 
 @datagen_app.command("tools")
@@ -44,6 +43,7 @@ def datagen_tools(
     as_json: JsonOpt = False,
 ) -> None:
     """Self-instruct tools per field, checked for schema, duplicates and near-duplicates."""
+    from toolrag.index.toolset import load_toolset
     from toolrag.trainer.datagen.selfinstruct import generate_tools, read_fields, write_jsonl
 
     try:
@@ -92,6 +92,7 @@ def datagen_instances(
 ) -> None:
     """Queries with gold calls (nested ones use earlier outputs), checked for grounding,
     required parameters, real tools and valid nesting."""
+    from toolrag.index.toolset import load_toolset
     from toolrag.instances import read_instances
     from toolrag.trainer.datagen.selfinstruct import (
         demonstrations,
@@ -149,6 +150,7 @@ def datagen_simulate(
 ) -> None:
     """ToolAlpaca-style simulation: user, assistant and tool-executor agents; trajectories that
     end in a final answer are kept and converted to planner training data."""
+    from toolrag.index.toolset import load_toolset
     from toolrag.trainer.datagen.selfinstruct import write_jsonl
     from toolrag.trainer.datagen.simulate import simulate
 

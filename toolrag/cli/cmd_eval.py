@@ -24,8 +24,6 @@ from toolrag.cli.common import (
     eval_app,
 )
 from toolrag.errors import ConfigError
-from toolrag.index.toolset import load_toolset
-from toolrag.retriever.selector import check_selector_spec, resolve_selector
 
 
 @eval_app.command("planner")
@@ -67,7 +65,9 @@ def eval_planner(
         retrieved_candidates,
         spread,
     )
+    from toolrag.index.toolset import load_toolset
     from toolrag.instances import read_instances
+    from toolrag.retriever.selector import check_selector_spec, resolve_selector
 
     try:
         check_selector_spec(selector, threshold)  # bad options fail before any work
@@ -137,6 +137,7 @@ def eval_e2e(
     from toolrag.evaluation.planner import spread
     from toolrag.index.store import ToolIndex
     from toolrag.instances import read_instances
+    from toolrag.retriever.selector import check_selector_spec, resolve_selector
 
     try:
         check_selector_spec(selector, threshold)

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from toolrag.choices import AnnType, Bm25Method, DuplicatePolicy, ToolFormat
 from toolrag.cli.common import (
     EXPECTED_ERRORS,
     DupOpt,
@@ -21,9 +22,6 @@ from toolrag.cli.common import (
     console,
     index_app,
 )
-from toolrag.index.bm25 import Bm25Method, Bm25Params
-from toolrag.index.toolset import DuplicatePolicy, ToolFormat, load_toolset
-from toolrag.index.vectors import AnnParams, AnnType
 
 
 @index_app.command("build")
@@ -62,7 +60,10 @@ def index_build(
     as_json: JsonOpt = False,
 ) -> None:
     """Index a toolset: BM25 + dense (FAISS) in one folder with a manifest."""
+    from toolrag.index.bm25 import Bm25Params
     from toolrag.index.store import ToolIndex
+    from toolrag.index.toolset import load_toolset
+    from toolrag.index.vectors import AnnParams
 
     try:
         start = time.perf_counter()
@@ -109,6 +110,7 @@ def index_add(
 ) -> None:
     """Add tools (a tool with an existing name replaces it); only new or changed tools are encoded."""
     from toolrag.index.store import ToolIndex
+    from toolrag.index.toolset import load_toolset
 
     try:
         new = load_toolset(tools, fmt, on_duplicate)

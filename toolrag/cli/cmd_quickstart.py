@@ -15,7 +15,6 @@ from toolrag.cli.common import (
     console,
 )
 from toolrag.cli.render import hits_table, show_answer
-from toolrag.retriever.selector import resolve_selector
 
 
 @app.command("quickstart")
@@ -33,6 +32,7 @@ def quickstart(
     and plan + execute the first one with the shipped planner."""
     from toolrag.index.store import ToolIndex
     from toolrag.retriever.factory import default_retriever
+    from toolrag.retriever.selector import resolve_selector
     from toolrag.sample import sample_queries, sample_tools
 
     tools, queries = sample_tools(), sample_queries()

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from toolrag.choices import Mode
 from toolrag.cli.common import (
     EXPECTED_ERRORS,
     DecomposeOpt,
@@ -22,7 +23,6 @@ from toolrag.cli.common import (
     eval_app,
 )
 from toolrag.cli.render import hits_table
-from toolrag.retriever.base import Mode
 
 
 @app.command("retrieve")

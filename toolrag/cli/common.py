@@ -13,9 +13,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from toolrag.choices import DuplicatePolicy, Mode, ToolFormat
 from toolrag.errors import ToolragError
-from toolrag.index.toolset import DuplicatePolicy, ToolFormat
-from toolrag.retriever.base import Mode
 
 app = typer.Typer(
     help="toolrag: index a toolset, retrieve every tool a query needs, plan the calls, evaluate.",

@@ -6,7 +6,6 @@ import json
 
 from rich.table import Table
 
-from toolrag.agent.plan import depends_on
 from toolrag.cli.common import console
 
 
@@ -40,6 +39,8 @@ def show_answer(answer) -> None:
     if not plan.format_ok:
         console.print(f"[red]format error:[/] {plan.error}")
         return
+    from toolrag.agent.plan import depends_on
+
     uses = depends_on(plan.calls)
     tree = Tree(f"plan ({len(plan.calls)} calls, {plan.seconds:.2f} s)")
     nodes = []

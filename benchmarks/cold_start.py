@@ -1,0 +1,136 @@
+"""Cold start: what a user waits for in a fresh process, today against an earlier commit.
+
+Each command runs ``--runs`` times in a new process (median wall time, peak resident memory of
+the process and its children): ``toolrag --help``, ``toolrag retrieve``, ``toolrag plan``, and
+``toolrag mcp`` until it answers ``initialize``. The baseline is the same commands at
+``--baseline REV`` (checked out into a git worktree under .cache/ and run from there), in the
+same run, on the same index and model caches, so the ratios compare like with like. One
+untimed run of each command first fills the caches (ONNX exports) for both.
+
+    python benchmarks/cold_start.py --baseline 060192d
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import ROOT, seal_index, write_results
+
+QUERY = "Find the GDP of France, then convert it to euros"
+
+
+def run_once(argv: list[str], cwd: Path, stdin: str | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    if stdin is None:
+        proc.stdout.read()
+    else:  # MCP: send initialize and wait for its answer, then end the server
+        proc.stdin.write(stdin + "\n")
+        proc.stdin.flush()
+        line = proc.stdout.readline()
+        wall = time.perf_counter() - start
+        if '"result"' not in line:
+            raise RuntimeError(f"no initialize result from {argv}: {line!r}")
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    if stdin is None:
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise RuntimeError(f"{argv} exited {proc.returncode}")
+    return wall, usage.ru_maxrss // 1024
+
+
+def measure(argv: list[str], cwd: Path, runs: int, stdin: str | None = None) -> dict:
+    run_once(argv, cwd, stdin)  # fills caches; not timed
+    walls, peaks = [], []
+    for _ in range(runs):
+        wall, rss = run_once(argv, cwd, stdin)
+        walls.append(wall)
+        peaks.append(rss)
+    return {"wall_s": round(statistics.median(walls), 3), "peak_mb": max(peaks), "walls": walls}
+
+
+def commands(index: Path) -> dict[str, tuple[list[str], str | None]]:
+    cli = [sys.executable, "-m", "toolrag.cli"]
+    init = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "cold-start", "version": "0"},
+            },
+        }
+    )
+    return {
+        "toolrag --help": ([*cli, "--help"], None),
+        "toolrag retrieve": ([*cli, "retrieve", QUERY, "--index", str(index)], None),
+        "toolrag plan": ([*cli, "plan", QUERY, "--index", str(index)], None),
+        "toolrag mcp (initialize answered)": ([*cli, "mcp", "--index", str(index)], init),
+    }
+
+
+def baseline_tree(rev: str) -> Path:
+    tree = ROOT / ".cache" / f"cold-start-{rev}"
+    if not tree.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), rev], cwd=ROOT, check=True)
+    return tree
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--baseline", default=None, help="an earlier commit to compare with")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    index = seal_index()  # the 4,076 Seal-Tools tools, built once into .cache
+    index_dir = ROOT / ".cache" / "seal-index-default"
+    rows = {}
+    for name, (argv, stdin) in commands(index_dir).items():
+        now = measure(argv, Path("/"), args.runs, stdin)  # outside the checkout: the install
+        row = {"now": now}
+        if args.baseline:  # run from the old tree: its folders are on sys.path through cwd
+            row["baseline"] = measure(argv, baseline_tree(args.baseline), args.runs, stdin)
+            row["speedup"] = round(row["baseline"]["wall_s"] / now["wall_s"], 2)
+        rows[name] = row
+        print(name, row, flush=True)
+    head = "| command | now: wall (median) | now: peak MB |"
+    sep = "| --- | ---: | ---: |"
+    if args.baseline:
+        head += f" {args.baseline}: wall | {args.baseline}: peak MB | speed-up |"
+        sep += " ---: | ---: | ---: |"
+    lines = [
+        f"# Cold start ({len(index)} Seal-Tools tools, median of {args.runs} fresh processes)",
+        "",
+        head,
+        sep,
+    ]
+    for name, row in rows.items():
+        line = f"| `{name}` | {row['now']['wall_s']:.2f} s | {row['now']['peak_mb']} |"
+        if args.baseline:
+            b = row["baseline"]
+            line += f" {b['wall_s']:.2f} s | {b['peak_mb']} | {row['speedup']:.1f}x |"
+        lines.append(line)
+    lines += ["", f"Query: {QUERY!r}. Caches (ONNX exports) filled by one untimed run first."]
+    write_results("cold_start", {"baseline": args.baseline, "rows": rows}, "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
