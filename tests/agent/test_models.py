@@ -11,7 +11,7 @@ from toolrag.agent.models import PACKAGED, PackagedModel, packaged_folder, resol
 def test_sha256_mismatch_is_refused():
     fake = PackagedModel(
         alias="fake",
-        files=(("agent", "plan.py"),),
+        files=(("toolrag.agent", "plan.py"),),
         sha256="0" * 64,
         hub_id="x/y",
         install="pip install fake",

@@ -133,3 +133,24 @@ def test_a_changed_bundle_file_is_refused_and_rebuilt(six_index):
     again = load_onnx_encoder(six_index.encoder, checksum)
     assert onnx_encoder.load_bundle(checksum) is not None
     np.testing.assert_allclose(again.encode(TEXTS), built.encode(TEXTS), atol=1e-6)
+
+
+def test_the_bundle_tokenizes_as_the_models_own_tokenizer(six_index):
+    """The torch-free path feeds ONNX Runtime the very ids sentence-transformers would (the
+    tokenizer the encoder used before it had a bundle), truncation and padding included."""
+    model = six_index.encoder
+    fast = load_onnx_encoder(model, weight_checksum(model))
+    texts = [
+        *TEXTS,
+        "",
+        "Ünïcödé café — naïve résumé, 東京 weather?",
+        "getStockPrice(symbol='AAPL') " * 80,  # past max_seq_length: truncated
+    ]
+    ours = fast.tokenizer.encode_batch(texts)
+    theirs = model.tokenizer(texts, truncation=True, max_length=int(model.max_seq_length))
+    assert [e.ids for e in ours] == theirs["input_ids"]
+    assert [e.type_ids for e in ours] == theirs["token_type_ids"]
+    assert max(len(e.ids) for e in ours) == model.max_seq_length
+    np.testing.assert_allclose(
+        fast.encode(texts), encode(model, texts), atol=0.05
+    )  # int8 against float32 PyTorch, per coordinate

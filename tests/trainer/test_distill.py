@@ -119,7 +119,7 @@ def test_index_encodes_queries_with_its_student(student_dir, six_tools, tmp_path
     assert not np.allclose(by_student, by_teacher, atol=1e-3)
     assert float((loaded.encode_queries(query) * by_student).sum()) > 0.97
     # the ONNX twin is the student's, not the tool encoder's
-    assert loaded._fast_encoder.path.name.startswith(entry["checksum"][:24])
+    assert loaded._fast_encoder.folder.name.startswith(entry["checksum"][:24])
 
     monkeypatch.setenv("TOOLRAG_QUERY_MODEL", "full")  # the index's own model, on request
     full = ToolIndex.load(tmp_path / "idx")
