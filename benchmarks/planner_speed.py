@@ -23,7 +23,7 @@ from pathlib import Path
 from common import ROOT, SEAL, seal_index, write_results
 
 from toolrag.agent.agent import plan_with
-from toolrag.agent.planner import Planner
+from toolrag.agent.planner import Planner, in_selection_order
 from toolrag.evaluation.planner import oracle_candidates, percentile, spread
 from toolrag.index.toolset import load_toolset
 from toolrag.instances import read_instances
@@ -44,7 +44,7 @@ names = json.loads(sys.argv[4])
 tools = sorted((t for t in load_toolset(sys.argv[3]) if t.name in names),
                key=lambda t: names.index(t.name))
 t0 = time.perf_counter()
-from toolrag.agent.planner import Planner
+from toolrag.agent.planner import Planner, in_selection_order
 t1 = time.perf_counter()
 planner = Planner.load(None, engine=sys.argv[1], precision=sys.argv[2])
 t2 = time.perf_counter()
@@ -57,19 +57,63 @@ print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_plan_s": t3 - t
 """
 
 
-class Timed:
-    """Wraps a callable and adds up the seconds spent in it."""
+class Profile:
+    """Where one planner's time goes, by part: the engine's forward passes split into prompt
+    prefill (positions inside the prompt), single-token decode steps and multi-token chunks
+    (grammar-forced tokens, or a call written again), the grammar's token masks, stage grammar
+    compilation, detokenising, and the rest (plan rules, parsing, Python)."""
 
-    def __init__(self, fn) -> None:
-        self.fn, self.seconds, self.calls = fn, 0.0, 0
+    PARTS = ("prefill", "decode", "forced chunks", "masks", "grammar compile", "detokenise")
 
-    def __call__(self, *args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return self.fn(*args, **kwargs)
-        finally:
-            self.seconds += time.perf_counter() - start
-            self.calls += 1
+    def __init__(self, planner) -> None:
+        import llguidance.numpy as llnp
+
+        self.seconds = dict.fromkeys(self.PARTS, 0.0)
+        self.tokens = dict.fromkeys(("prefill", "decode", "forced chunks"), 0)
+        self.decodes = 0
+        self.prompt_len = 0
+        engine = planner.engine
+        forward = engine._forward
+
+        def timed_forward(ids, keep):
+            start = time.perf_counter()
+            try:
+                return forward(ids, keep)
+            finally:
+                n = len(ids) - keep
+                part = (
+                    "prefill" if keep < self.prompt_len else "decode" if n == 1 else "forced chunks"
+                )
+                self.seconds[part] += time.perf_counter() - start
+                self.tokens[part] += n
+
+        engine._forward = timed_forward
+        for name in ("fill_next_token_bitmask", "apply_token_bitmask_inplace"):
+            setattr(llnp, name, self._timed(getattr(llnp, name), "masks"))
+        planner._compile = self._timed(planner._compile, "grammar compile")
+        planner.tokenizer.decode = self._timed(planner.tokenizer.decode, "detokenise")
+        decode = planner._decode
+
+        def counted(*args, **kwargs):
+            self.decodes += 1
+            return decode(*args, **kwargs)
+
+        planner._decode = counted
+
+    def _timed(self, fn, part):
+        def wrapped(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds[part] += time.perf_counter() - start
+
+        return wrapped
+
+    def reset(self) -> None:
+        self.seconds = dict.fromkeys(self.PARTS, 0.0)
+        self.tokens = dict.fromkeys(self.tokens, 0)
+        self.decodes = 0
 
 
 def cold_start(engine: str, precision: str, names: list[str], query: str) -> dict:
@@ -106,13 +150,14 @@ def main() -> None:
         start = time.perf_counter()
         planner = Planner.load(None, engine=engine, precision=precision, max_new_tokens=256)
         load_s = time.perf_counter() - start
-        planner.engine.logits = Timed(planner.engine.logits)  # type: ignore[method-assign]
-        planner._compile = Timed(planner._compile)  # type: ignore[method-assign]
+        profile = Profile(planner)
         plan_with(planner, selector, data[0].query, cand_lists[0])  # warm-up
-        planner.engine.logits.seconds = planner._compile.seconds = 0.0
+        profile.reset()
         fed0 = planner.engine.fed_tokens
         secs, toks = [], []
         for inst, tools, sel in zip(data, cand_lists, selections, strict=True):
+            shown = in_selection_order(tools, [t.name for t in sel.tools]) or tools
+            profile.prompt_len = len(planner.prompt_ids(inst.query, shown))
             r = planner.plan(
                 inst.query,
                 tools,
@@ -132,8 +177,12 @@ def main() -> None:
             "mean_s": statistics.mean(secs),
             "mean_new_tokens": statistics.mean(toks),
             "fed_tokens_per_plan": (planner.engine.fed_tokens - fed0) / len(data),
-            "model_share": planner.engine.logits.seconds / total,
-            "grammar_share": planner._compile.seconds / total,
+            "model_share": sum(profile.seconds[p] for p in Profile.PARTS[:3]) / total,
+            "grammar_share": profile.seconds["grammar compile"] / total,
+            "parts_s_per_plan": {p: v / len(data) for p, v in profile.seconds.items()},
+            "rest_s_per_plan": (total - sum(profile.seconds.values())) / len(data),
+            "tokens_per_plan": {p: v / len(data) for p, v in profile.tokens.items()},
+            "decode_passes_per_plan": profile.decodes / len(data),
             "cold": cold_start(engine, precision, cold_names, data[0].query),
         }
         del planner
@@ -173,6 +222,28 @@ def main() -> None:
         "rest is masks, tokenizer and Python. `cold`: a fresh process importing toolrag, loading "
         "the planner (ONNX export already cached) and planning one query.",
     ]
+    lines += [
+        "",
+        "Where a plan's time goes (mean per plan; share of the plan's time; tokens through the "
+        "model per plan):",
+        "",
+        "| engine | " + " | ".join(Profile.PARTS) + " | rest: plan rules, parsing, Python | "
+        "decode passes per plan (1 = no call written again) |",
+        "|---|" + "---|" * (len(Profile.PARTS) + 2),
+    ]
+    for name, r in rows.items():
+        mean = r["mean_s"]
+        cells = []
+        for part in Profile.PARTS:
+            sec = r["parts_s_per_plan"][part]
+            tok = r["tokens_per_plan"].get(part)
+            cells.append(
+                f"{sec * 1000:.0f} ms ({sec / mean:.0%})" + (f", {tok:.0f} tok" if tok else "")
+            )
+        rest = r["rest_s_per_plan"]
+        cells.append(f"{rest * 1000:.0f} ms ({rest / mean:.0%})")
+        cells.append(f"{r['decode_passes_per_plan']:.2f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     if conversion:
         lines += [
             "",
