@@ -62,6 +62,21 @@ def timed(fn):
     return out, time.perf_counter() - t0
 
 
+class TransformersTokenized:
+    """The int8 query encoder as it ran before the torch-free path: the same ONNX session fed by
+    the transformers tokenizer and its ``pad`` (one query at a time, as the benchmark asks)."""
+
+    def __init__(self, encoder, tokenizer) -> None:
+        self.encoder, self.tokenizer = encoder, tokenizer
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        enc = self.tokenizer(texts, truncation=True, max_length=self.encoder.max_length)
+        names = self.encoder.inputs
+        batch = self.tokenizer.pad({n: enc[n] for n in names}, return_tensors="np")
+        feed = {n: batch[n].astype(np.int64) for n in names}
+        return self.encoder.session.run(None, feed)[0]
+
+
 def bench_4k(queries: list[str]) -> dict:
     tools = load_toolset(SEAL / "tool.jsonl")
     encoder = load_encoder(None)
@@ -88,9 +103,12 @@ def bench_4k(queries: list[str]) -> dict:
     fp32 = load_onnx_encoder(idx.encoder, idx.manifest["embedding"]["checksum"], "fp32")
     idx.encode_queries(["warm-up"])  # loads the default (int8) query encoder
 
-    def float32_queries(fn):
+    int8 = idx._fast_encoder
+    before = TransformersTokenized(int8, idx.encoder.tokenizer)
+
+    def float32_queries(fn, encoder=fp32):
         def run(q: str):
-            default, idx._fast_encoder = idx._fast_encoder, fp32
+            default, idx._fast_encoder = idx._fast_encoder, encoder
             try:
                 return fn(q)
             finally:
@@ -110,9 +128,15 @@ def bench_4k(queries: list[str]) -> dict:
         "query encoding, ONNX Runtime int8 (default)": latency(
             lambda q: idx.encode_queries([q]), queries
         ),
+        "query encoding, ONNX Runtime int8, transformers tokenizer (before 2026-12-03)": latency(
+            lambda q: before.encode([q]), queries
+        ),
         "dense flat (exact)": latency(lambda q: DenseRetriever(idx).search({"q": q}, 10), queries),
         "hybrid, float32 query encoder": latency(
             float32_queries(lambda q: HybridRetriever(idx).search({"q": q}, 10)), queries
+        ),
+        "hybrid, int8, transformers tokenizer (before 2026-12-03)": latency(
+            float32_queries(lambda q: HybridRetriever(idx).search({"q": q}, 10), before), queries
         ),
         "hybrid": latency(lambda q: HybridRetriever(idx).search({"q": q}, 10), queries),
         "hybrid + decomposition (default)": latency(
