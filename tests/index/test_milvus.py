@@ -1,0 +1,139 @@
+"""The Milvus backend (real Milvus Lite, not a mock) answers as the folder index does, swaps
+its alias atomically, and refuses what it cannot use with the fix."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+pytest.importorskip("pymilvus", reason='the Milvus backend is an extra: pip install -e ".[milvus]"')
+
+from toolrag.errors import ConfigError
+from toolrag.index.errors import IndexLoadError
+from toolrag.index.milvus import connect, open_index, publish
+from toolrag.retriever import (
+    BM25Retriever,
+    DenseRetriever,
+    HybridRetriever,
+    default_retriever,
+)
+from toolrag.types import Tool
+
+QUERIES = {
+    "weather": "What is the weather in Paris?",
+    "money": "Convert 100 EUR to USD currency",
+    "trip": "Book a flight to Rome and email the booking to my boss",
+    "stock": "latest stock price of ACME",
+    "none": "zzz qqq",
+}
+
+
+@pytest.fixture(scope="module")
+def lite(tmp_path_factory):
+    uri = str(tmp_path_factory.mktemp("milvus") / "tools.db")
+    return uri, connect(uri)
+
+
+@pytest.fixture(scope="module")
+def published(six_index, lite):
+    uri, client = lite
+    publish(six_index, uri, "six", client=client)
+    return open_index(uri, "six", client=client)
+
+
+@pytest.mark.parametrize(
+    "make", [BM25Retriever, DenseRetriever, HybridRetriever, default_retriever]
+)
+def test_every_retriever_gives_the_folder_index_answers(six_index, published, make):
+    folder = make(six_index).search(QUERIES, 6)
+    milvus = make(published).search(QUERIES, 6)
+    assert folder.keys() == milvus.keys()
+    for qid in QUERIES:
+        assert list(milvus[qid]) == list(folder[qid]), qid
+        for name, score in folder[qid].items():
+            assert milvus[qid][name] == pytest.approx(score, abs=1e-4)
+
+
+def test_the_selector_scores_as_on_the_folder_index(six_index, published):
+    from toolrag.retriever.selector import resolve_selector
+
+    query = QUERIES["trip"]
+    tools = [h.tool for h in HybridRetriever(six_index).retrieve(query, 5)]
+    here = resolve_selector("auto", six_index).select(query, tools).probabilities
+    there = resolve_selector("auto", published).select(query, tools).probabilities
+    assert there == pytest.approx(here)
+
+
+def test_the_manifest_travels_and_is_checked(published, lite):
+    uri, client = lite
+    assert published.manifest["tool_count"] == 6
+    assert published.manifest["backend"]["name"] == "milvus"
+    with pytest.raises(IndexLoadError, match="embedding model"):
+        open_index(uri, "six", client=client, model="minilm")
+    with pytest.raises(IndexLoadError, match="no toolrag index named 'nope'"):
+        open_index(uri, "nope", client=client)
+    with pytest.raises(ConfigError, match="lives in Milvus"):
+        published.save("anywhere")
+
+
+def test_a_failed_rebuild_leaves_the_alias_on_the_old_collection(six_index, lite, monkeypatch):
+    uri, client = lite
+    publish(six_index, uri, "safe", client=client)
+    before = set(client.list_collections())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(client, "insert", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        publish(six_index, uri, "safe", client=client)
+    monkeypatch.undo()
+    assert set(client.list_collections()) == before  # the half-written collection is gone
+    assert len(open_index(uri, "safe", client=client).tools) == 6
+
+
+def test_readers_never_see_a_half_index_while_it_is_republished(six_index, lite):
+    uri, client = lite
+    first = publish(six_index, uri, "live", client=client)
+    reader = open_index(uri, "live", client=client)
+    errors, empty, reads = [], 0, 0
+    stop = threading.Event()
+
+    def read() -> None:
+        nonlocal empty, reads
+        while not stop.is_set():
+            try:
+                hits = HybridRetriever(reader).retrieve(QUERIES["weather"], 3)
+                reads += 1
+                empty += not hits
+            except Exception as err:  # any error is a failure of the swap
+                errors.append(err)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    extra = Tool(name="getTides", description="Tide times for a harbour")
+    grown = first.republished(add=[extra])
+    shrunk = grown.republished(remove=["getTides"])
+    time.sleep(0.2)
+    stop.set()
+    thread.join()
+    assert errors == [] and empty == 0 and reads > 0
+    assert [t.name for t in shrunk.tools] == [t.name for t in six_index.tools]
+    assert len([c for c in client.list_collections() if c.startswith("live__")]) == 1
+    assert "getTides" not in {t.name for t in reader.refresh().tools}  # the alias's view now
+    assert len(reader.tools) == 6
+
+
+def test_an_unreachable_server_fails_fast_with_the_fix():
+    start = time.perf_counter()
+    with pytest.raises(ConfigError, match="cannot reach Milvus"):
+        connect("http://127.0.0.1:9", timeout=2)
+    assert time.perf_counter() - start < 15
+
+
+def test_a_token_comes_from_the_environment_only(monkeypatch):
+    monkeypatch.delenv("NO_SUCH_MILVUS_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="NO_SUCH_MILVUS_TOKEN"):
+        connect("http://127.0.0.1:9", token_env="NO_SUCH_MILVUS_TOKEN")
