@@ -167,11 +167,11 @@ class Agent:
         (``"auto"``: the shipped one when it fits the index; see
         :func:`toolrag.retriever.selector.resolve_selector`); ``planner_niceness``: plan in a child
         process at that lower priority (see :func:`make_planner`)."""
-        from toolrag.index.store import ToolIndex
+        from toolrag.index.location import load_index
         from toolrag.retriever.selector import check_selector_spec, resolve_selector
 
         check_selector_spec(selector, threshold)
-        idx = ToolIndex.load(index)
+        idx = load_index(index)
         return cls(
             idx,
             make_planner(

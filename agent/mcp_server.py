@@ -24,10 +24,10 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 def build_server(index_dir: str | Path, planner: str | None = None) -> MCPServer:
     """The MCP server over the index at ``index_dir``."""
-    from toolrag.index.store import ToolIndex
+    from toolrag.index.location import load_index
     from toolrag.retriever.factory import default_retriever
 
-    index = ToolIndex.load(index_dir)
+    index = load_index(index_dir)
     retriever = default_retriever(index)
     lock = threading.Lock()
     loaded: dict[str, Any] = {}

@@ -50,6 +50,7 @@ INSTALL = 'pip install -e ".[milvus]"  (pymilvus with Milvus Lite)'
 MANIFEST_PROPERTY = "toolrag.manifest"
 BATCH = 1000
 MAX_SALTS = 64
+QUERY_WINDOW = 16_384  # the most rows one Milvus query returns
 
 
 def connect(uri: str, *, token_env: str | None = None, timeout: float = 5.0) -> MilvusClient:
@@ -200,6 +201,7 @@ def open_index(
             f"no toolrag index named {name!r} at {uri}; publish one with "
             f"`toolrag index build TOOLS... --backend milvus --uri {uri} --collection {name}`"
         )
+    client.load_collection(physical)  # a restarted Milvus (Lite: every new process) has it released
     props = client.describe_collection(physical).get("properties", {})
     if MANIFEST_PROPERTY not in props:
         raise IndexLoadError(f"{name!r} at {uri} is not a toolrag index (no manifest)")
@@ -215,13 +217,17 @@ def open_index(
             f"{manifest['embedding']['model']!r}, not {model_label(model)!r}: queries must be "
             "encoded by the model that encoded the tools; omit the model or publish it again"
         )
-    records: list[dict[str, Any]] = []
-    iterator = client.query_iterator(
-        physical, batch_size=BATCH, filter="", output_fields=["name", "tool", "dense"]
-    )
-    while batch := iterator.next():
-        records.extend(batch)
-    iterator.close()
+    fields = ["name", "tool", "dense"]
+    if manifest["tool_count"] <= QUERY_WINDOW:  # one query; Lite lacks what iterators ask first
+        records = client.query(physical, filter="", limit=QUERY_WINDOW, output_fields=fields)
+    else:
+        records = []
+        iterator = client.query_iterator(
+            physical, batch_size=BATCH, filter="", output_fields=fields
+        )
+        while batch := iterator.next():
+            records.extend(batch)
+        iterator.close()
     if len(records) != manifest["tool_count"]:
         raise IndexLoadError(
             f"{name!r} at {uri} holds {len(records)} tools, its manifest says "
@@ -260,7 +266,7 @@ class _SparseBm25:
     def scores(self, query: str) -> np.ndarray:
         """Every document's BM25 score (as :meth:`Bm25Store.scores`)."""
         out = np.zeros(self.n_docs, dtype=np.float32)
-        rows, scores = self.top_k(query, min(self.n_docs, 16_384))
+        rows, scores = self.top_k(query, min(self.n_docs, QUERY_WINDOW))
         out[rows] = scores
         return out
 

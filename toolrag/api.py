@@ -87,9 +87,9 @@ class ToolRAG:
     @classmethod
     def load(cls, index_dir: str | Path, **options: Any) -> ToolRAG:
         """Open an index folder written by :meth:`save` or ``toolrag index build``."""
-        from toolrag.index.store import ToolIndex
+        from toolrag.index.location import load_index
 
-        return cls(ToolIndex.load(index_dir), **options)
+        return cls(load_index(index_dir), **options)
 
     def save(self, path: str | Path) -> Path:
         """Write the index folder (atomically: a failed save leaves the old folder intact)."""

@@ -137,3 +137,23 @@ def test_a_token_comes_from_the_environment_only(monkeypatch):
     monkeypatch.delenv("NO_SUCH_MILVUS_TOKEN", raising=False)
     with pytest.raises(ConfigError, match="NO_SUCH_MILVUS_TOKEN"):
         connect("http://127.0.0.1:9", token_env="NO_SUCH_MILVUS_TOKEN")
+
+
+def test_the_cli_builds_retrieves_and_updates_a_milvus_index(six_tools_file, tmp_path):
+    from typer.testing import CliRunner
+
+    from toolrag.cli import app
+
+    spec = f"milvus:{tmp_path / 'cli.db'}#tools"
+    runner = CliRunner()
+    built = runner.invoke(app, ["index", "build", str(six_tools_file), "--out", spec, "--json"])
+    assert built.exit_code == 0, built.output
+    hits = runner.invoke(
+        app, ["retrieve", "What is the weather in Paris?", "--index", spec, "--json"]
+    )
+    assert hits.exit_code == 0, hits.output
+    assert '"getWeather"' in hits.output.split("}")[0]  # the best hit
+    removed = runner.invoke(app, ["index", "remove", spec, "getWeather", "--json"])
+    assert removed.exit_code == 0 and '"tools": 5' in removed.output
+    bad = runner.invoke(app, ["retrieve", "weather", "--index", "milvus:./x.db"])
+    assert bad.exit_code == 2 and "milvus:URI#NAME" in bad.output

@@ -77,10 +77,11 @@ def eval_planner(
         if spec.kind == "retrieved":
             if index is None:
                 raise ConfigError("retrieved:K candidates need --index DIR")
+            from toolrag.index.location import load_index
             from toolrag.index.store import ToolIndex
             from toolrag.retriever.factory import default_retriever
 
-            idx = ToolIndex.load(index)
+            idx = load_index(index)
             check_gold_tools(data, {t.name for t in idx.tools}, f"the index {index}")
             cand_fn = retrieved_candidates(default_retriever(idx), spec.k)
         else:
@@ -90,9 +91,10 @@ def eval_planner(
             check_gold_tools(data, {t.name for t in toolset}, ", ".join(map(str, tools)))
             cand_fn = oracle_candidates(toolset, spec.k)
             if selector != "none":  # the selector reads an index of the toolset
+                from toolrag.index.location import load_index
                 from toolrag.index.store import ToolIndex
 
-                idx = ToolIndex.load(index) if index else ToolIndex.build(toolset)
+                idx = load_index(index) if index else ToolIndex.build(toolset)
         sel = resolve_selector(selector, idx, threshold) if idx is not None else None
         model = make_planner(planner, constrained=constrained, engine=engine, precision=precision)
         result = evaluate_planner(
@@ -135,13 +137,13 @@ def eval_e2e(
     from toolrag.agent.agent import make_planner
     from toolrag.evaluation.e2e import evaluate_e2e, markdown
     from toolrag.evaluation.planner import spread
-    from toolrag.index.store import ToolIndex
+    from toolrag.index.location import load_index
     from toolrag.instances import read_instances
     from toolrag.retriever.selector import check_selector_spec, resolve_selector
 
     try:
         check_selector_spec(selector, threshold)
-        idx = ToolIndex.load(index)
+        idx = load_index(index)
         sel = resolve_selector(selector, idx, threshold)
         data = spread(read_instances(instances), limit)
         model = make_planner(planner, engine=engine, precision=precision)

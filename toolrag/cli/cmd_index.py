@@ -31,7 +31,13 @@ def index_build(
         typer.Argument(help="Toolset files (Seal-Tools JSONL, OpenAI, MCP, OpenAPI, ToolAlpaca)."),
     ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Index folder to write (replaced atomically).")
+        str,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Index folder to write (replaced atomically), or milvus:URI#NAME to publish "
+            "into Milvus (URI: a Milvus Lite file such as ./tools.db, or http://HOST:19530).",
+        ),
     ],
     model: Annotated[
         str | None,
@@ -76,7 +82,7 @@ def index_build(
             progress=not as_json and sys.stderr.isatty(),
             query_model=query_model,
         )
-        path = idx.save(out)
+        path = _write(idx, out)
     except EXPECTED_ERRORS as err:
         _fail(err)
     summary = {
@@ -92,7 +98,8 @@ def index_build(
     else:
         console.print(
             f"Indexed [bold]{len(idx)}[/] tools into [bold]{path}[/] in {summary['seconds']} s "
-            f"(model {summary['model']}, FAISS {ann.value}"
+            f"(model {summary['model']}, "
+            + ("Milvus" if str(out).startswith("milvus:") else f"FAISS {ann.value}")
             + (f", queries by {queries_by}" if queries_by else "")
             + ")."
         )
@@ -100,7 +107,7 @@ def index_build(
 
 @index_app.command("add")
 def index_add(
-    index: Annotated[Path, typer.Argument(help="Index folder to update.")],
+    index: Annotated[str, typer.Argument(help="Index folder, or milvus:URI#NAME, to update.")],
     tools: Annotated[
         list[Path], typer.Argument(help="Toolset files with tools to add or replace.")
     ],
@@ -109,13 +116,13 @@ def index_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add tools (a tool with an existing name replaces it); only new or changed tools are encoded."""
-    from toolrag.index.store import ToolIndex
+    from toolrag.index.location import load_index
     from toolrag.index.toolset import load_toolset
 
     try:
         new = load_toolset(tools, fmt, on_duplicate)
-        updated = ToolIndex.load(index).updated(add=new)
-        updated.save(index)
+        updated = load_index(index).updated(add=new)
+        _write(updated, index)
     except EXPECTED_ERRORS as err:
         _fail(err)
     _report_update(updated, as_json)
@@ -123,19 +130,32 @@ def index_add(
 
 @index_app.command("remove")
 def index_remove(
-    index: Annotated[Path, typer.Argument(help="Index folder to update.")],
+    index: Annotated[str, typer.Argument(help="Index folder, or milvus:URI#NAME, to update.")],
     names: Annotated[list[str], typer.Argument(help="Names of the tools to remove.")],
     as_json: JsonOpt = False,
 ) -> None:
     """Remove tools by name; nothing is re-encoded."""
-    from toolrag.index.store import ToolIndex
+    from toolrag.index.location import load_index
 
     try:
-        updated = ToolIndex.load(index).updated(remove=names)
-        updated.save(index)
+        updated = load_index(index).updated(remove=names)
+        _write(updated, index)
     except EXPECTED_ERRORS as err:
         _fail(err)
     _report_update(updated, as_json)
+
+
+def _write(idx, out: str) -> str:
+    """Save to a folder, or publish to Milvus (a new collection, then the alias moves)."""
+    from toolrag.index.location import is_milvus, split_milvus, token_env
+
+    if is_milvus(out):
+        from toolrag.index.milvus import publish
+
+        uri, name = split_milvus(out)
+        publish(idx, uri, name, token_env=token_env())
+        return out
+    return str(idx.save(out))
 
 
 def _report_update(idx, as_json: bool) -> None:

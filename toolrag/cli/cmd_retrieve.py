@@ -35,10 +35,10 @@ def retrieve(
     as_json: JsonOpt = False,
 ) -> None:
     """Rank the tools a query needs."""
-    from toolrag.index.store import ToolIndex
+    from toolrag.index.location import load_index
 
     try:
-        retr = _retriever(ToolIndex.load(index, verify=False), mode, decompose)
+        retr = _retriever(load_index(index, verify=False), mode, decompose)
         hits = retr.retrieve(query, k)
     except EXPECTED_ERRORS as err:
         _fail(err)
@@ -75,11 +75,11 @@ def eval_retrieval(
 ) -> None:
     """Recall, COMP, nDCG@K and MRR, overall and by single / multiple / nested instances."""
     from toolrag.evaluation.retrieval import GROUP_ORDER, evaluate_retriever, markdown_table
-    from toolrag.index.store import ToolIndex
+    from toolrag.index.location import load_index
     from toolrag.instances import read_instances, spread
 
     try:
-        idx = ToolIndex.load(index, verify=False)
+        idx = load_index(index, verify=False)
         data = spread(read_instances(instances), limit)
         results = {
             m.value + (" + decompose" if decompose else ""): evaluate_retriever(

@@ -46,7 +46,10 @@ DecomposeOpt = Annotated[
         help="Split multi-request queries into sub-requests and merge their tools (default on).",
     ),
 ]
-IndexOpt = Annotated[Path, typer.Option("--index", "-i", help="Index folder (from `index build`).")]
+IndexOpt = Annotated[
+    str,
+    typer.Option("--index", "-i", help="Index folder (from `index build`), or milvus:URI#NAME."),
+]
 ModeOpt = Annotated[Mode, typer.Option("--mode", "-m", help="Retrieval mode.")]
 FormatOpt = Annotated[
     ToolFormat, typer.Option("--format", "-f", help="Toolset format; auto-detected by default.")
