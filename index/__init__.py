@@ -5,8 +5,9 @@ The names below import on first use: reading a toolset needs neither FAISS nor b
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from toolrag.lazy import exports_on_use
 
 _EXPORTS = {
     "DuplicatePolicy": "toolrag.index.toolset",
@@ -34,9 +35,4 @@ if TYPE_CHECKING:
     from toolrag.index.toolset import DuplicatePolicy, ToolFormat, as_tools, load_toolset
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'toolrag.index' has no attribute {name!r}")
+__getattr__ = exports_on_use(_EXPORTS, "toolrag.index", globals())

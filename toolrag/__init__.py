@@ -16,8 +16,9 @@ and :mod:`toolrag.evaluation`; shared types live in :mod:`toolrag.types`.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from toolrag.lazy import exports_on_use
 
 __version__ = "0.1.0"
 
@@ -60,9 +61,4 @@ if TYPE_CHECKING:
     from toolrag.types import Param, Tool, ToolCall
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'toolrag' has no attribute {name!r}")
+__getattr__ = exports_on_use(_EXPORTS, "toolrag", globals())
