@@ -157,3 +157,21 @@ def test_the_cli_builds_retrieves_and_updates_a_milvus_index(six_tools_file, tmp
     assert removed.exit_code == 0 and '"tools": 5' in removed.output
     bad = runner.invoke(app, ["retrieve", "weather", "--index", "milvus:./x.db"])
     assert bad.exit_code == 2 and "milvus:URI#NAME" in bad.output
+
+
+def test_the_http_server_serves_a_milvus_index(published, loopback):
+    import httpx
+
+    from toolrag.agent.agent import Agent
+    from toolrag.agent.planner import PlanResult
+    from toolrag.agent.server import create_app
+
+    class NoPlanner:
+        name = "none"
+
+        def plan(self, query, tools, selected=None):
+            return PlanResult(calls=[], text="[]", format_ok=True)
+
+    with loopback(create_app(Agent(published, NoPlanner(), k=3))) as url:
+        r = httpx.post(f"{url}/retrieve", json={"query": QUERIES["weather"], "k": 2})
+        assert r.status_code == 200 and r.json()["tools"][0]["name"] == "getWeather"
