@@ -175,3 +175,23 @@ def test_the_http_server_serves_a_milvus_index(published, loopback):
     with loopback(create_app(Agent(published, NoPlanner(), k=3))) as url:
         r = httpx.post(f"{url}/retrieve", json={"query": QUERIES["weather"], "k": 2})
         assert r.status_code == 200 and r.json()["tools"][0]["name"] == "getWeather"
+
+
+def test_milvus_lite_serves_one_process_so_sharing_needs_a_server(published, lite):
+    """Why two `toolrag serve` processes cannot share a Milvus Lite file: the second process is
+    refused with a clear line (sharing one index between servers needs a Milvus server)."""
+    import subprocess
+    import sys
+
+    uri, _ = lite
+    code = (
+        "from toolrag.index.location import load_index\n"
+        "from toolrag.errors import ToolragError\n"
+        "try:\n"
+        f"    load_index('milvus:{uri}#six')\n"
+        "    print('OPENED')\n"
+        "except ToolragError as err:\n"
+        "    print('REFUSED', err)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "REFUSED cannot reach Milvus" in out.stdout, out.stdout + out.stderr[-500:]
