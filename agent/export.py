@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from toolrag.agent.models import PRECISIONS
-from toolrag.cache import cache_root, file_sha256, staged_folder
+from toolrag.cache import cache_root, file_sha256, file_stamp, first_changed, staged_folder
 from toolrag.errors import ConfigError, ToolragError
 
 logger = logging.getLogger(__name__)
@@ -80,11 +80,6 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
         return None
 
 
-def _stamp(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns]
-
-
 def is_valid(folder: Path, checksum: str, precision: str) -> bool:
     """True when ``folder`` is a complete export of these weights in this precision, its files
     matching the manifest's sha256. Files whose size and modification time are still those the
@@ -95,15 +90,10 @@ def is_valid(folder: Path, checksum: str, precision: str) -> bool:
         return False
     if manifest.get("source") != checksum or manifest.get("precision") != precision:
         return False
-    stamps = manifest.get("stamps", {})
-    for name, digest in manifest.get("files", {}).items():
-        path = folder / name
-        if path.is_file() and stamps.get(name) == _stamp(path):
-            continue
-        path = folder / name
-        if not path.is_file() or file_sha256(path) != digest:
-            logger.warning("ONNX export %s: %s does not match its manifest", folder, name)
-            return False
+    changed = first_changed(folder, manifest.get("files", {}), manifest.get("stamps", {}))
+    if changed is not None:
+        logger.warning("ONNX export %s: %s does not match its manifest", folder, changed)
+        return False
     return bool(manifest.get("files"))
 
 
@@ -183,7 +173,7 @@ def export(
             "builder": _genai_version(),
             "check_cosines": [round(c, 5) for c in cosines],
             "files": {p.name: file_sha256(p) for p in files},
-            "stamps": {p.name: _stamp(p) for p in files},  # kept by the rename below
+            "stamps": {p.name: file_stamp(p) for p in files},  # kept by the rename below
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         bar.update(task, advance=1)

@@ -161,6 +161,10 @@ class PlanQueue:
             self._admitted.release()
 
 
+KNOWN_PATHS = frozenset({"/healthz", "/metrics", "/retrieve", "/plan", "/ask", "/docs"})
+"""Paths that get their own metric labels (anything else is "other": no unbounded labels)."""
+
+
 class _Metrics:
     """Prometheus series of one app (its own registry, so that two apps in a process never
     share counts)."""
@@ -374,7 +378,3 @@ def create_app(
         return answer.to_json()
 
     return app
-
-
-KNOWN_PATHS = frozenset({"/healthz", "/metrics", "/retrieve", "/plan", "/ask", "/docs"})
-"""Paths that get their own metric labels (anything else is "other": no unbounded labels)."""

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from toolrag.cache import file_sha256
+from toolrag.cache import file_sha256, file_stamp, first_changed, staged_folder
 from toolrag.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class OnnxQueryEncoder:
 
 BUNDLE_MANIFEST = "manifest.json"
 BUNDLE_FILES = ("model.onnx", "tokenizer.json")
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2  # 2: files and stamps as the planner's exports record them
 
 
 def bundle_path(checksum: str, precision: str) -> Path:
@@ -138,15 +138,10 @@ def bundle_path(checksum: str, precision: str) -> Path:
 
 def write_bundle(model: SentenceTransformer, onnx_file: Path, precision: str, out: Path) -> Path:
     """Publish ``out`` atomically: the ONNX model, the model's fast tokenizer and a manifest
-    with each file's sha256, size and modification time (what :func:`load_bundle` checks)."""
-    import shutil
-
-    staging = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}")
-    staging.mkdir(parents=True)
-    try:
+    with each file's sha256 and stamp (what :func:`load_bundle` checks)."""
+    with staged_folder(out, replace=True) as staging:
         shutil.copy2(onnx_file, staging / "model.onnx")
         model.tokenizer.backend_tokenizer.save(str(staging / "tokenizer.json"))
-        files = {name: _stamp(staging / name) for name in BUNDLE_FILES}
         manifest = {
             "format": "toolrag-query-encoder",
             "version": BUNDLE_VERSION,
@@ -154,15 +149,11 @@ def write_bundle(model: SentenceTransformer, onnx_file: Path, precision: str, ou
             "source": onnx_file.name,
             "max_length": int(model.max_seq_length),
             "pad_id": int(model.tokenizer.pad_token_id or 0),
-            "files": files,
+            "files": {name: file_sha256(staging / name) for name in BUNDLE_FILES},
+            # the rename that publishes the folder keeps these
+            "stamps": {name: file_stamp(staging / name) for name in BUNDLE_FILES},
         }
         (staging / BUNDLE_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out
 
 
@@ -177,11 +168,6 @@ def encoder_for(
     return OnnxQueryEncoder(write_bundle(model, onnx_file, precision, folder))
 
 
-def _stamp(path: Path) -> dict[str, int | str]:
-    stat = path.stat()
-    return {"sha256": file_sha256(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-
-
 def load_bundle(checksum: str, precision: str | None = None) -> OnnxQueryEncoder | None:
     """The cached, checked query encoder of weights ``checksum``, without loading PyTorch; or
     ``None`` when there is none yet or it fails its manifest (a file changed or is missing),
@@ -192,12 +178,10 @@ def load_bundle(checksum: str, precision: str | None = None) -> OnnxQueryEncoder
     folder = bundle_path(checksum, precision)
     try:
         manifest = json.loads((folder / BUNDLE_MANIFEST).read_text())
-        for name, stamp in manifest["files"].items():
-            stat = (folder / name).stat()
-            same = stat.st_size == stamp["size"] and stat.st_mtime_ns == stamp["mtime_ns"]
-            if not same and file_sha256(folder / name) != stamp["sha256"]:
-                logger.warning("the cached query encoder's %s changed; rebuilding it", name)
-                return None
+        changed = first_changed(folder, manifest["files"], manifest["stamps"])
+        if changed is not None:
+            logger.warning("the cached query encoder's %s changed; rebuilding it", changed)
+            return None
         return OnnxQueryEncoder(folder)
     except FileNotFoundError:
         return None

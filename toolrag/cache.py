@@ -53,3 +53,25 @@ def file_sha256(*paths: Path) -> str:
             for block in iter(lambda: fh.read(1 << 22), b""):
                 digest.update(block)
     return digest.hexdigest()
+
+
+def file_stamp(path: Path) -> list[int]:
+    """Size and modification time: what a manifest records so that an unchanged file need not
+    be hashed again at every load."""
+    st = Path(path).stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def first_changed(
+    folder: Path, digests: dict[str, str], stamps: dict[str, list[int]]
+) -> str | None:
+    """The first of ``digests``' files in ``folder`` that is missing or whose sha256 differs,
+    or ``None``. A file whose stamp (:func:`file_stamp`) is still the recorded one is not
+    hashed: loading a cached model then costs no pass over its weights."""
+    for name, digest in digests.items():
+        path = folder / name
+        if not path.is_file():
+            return name
+        if stamps.get(name) != file_stamp(path) and file_sha256(path) != digest:
+            return name
+    return None
