@@ -394,6 +394,14 @@ def exact(pred: list[tuple[str, dict]], gold: list[dict]) -> bool:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--name", default="function_calls")
+    ap.add_argument(
+        "--set",
+        dest="query_set",
+        choices=["written", "heldout"],
+        default="written",
+        help="written: the 100 queries below; heldout: benchmarks/heldout_calls.py (214 "
+        "queries over 91 functions, never trained or tuned on)",
+    )
     ap.add_argument("--selector", default="auto")
     ap.add_argument("--planner", default=None, help="adapter folder (default: the packaged one)")
     ap.add_argument(
@@ -430,10 +438,15 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    queries = build_queries()
+    if args.query_set == "heldout":
+        import heldout_calls
+
+        functions, queries = heldout_calls.load()
+    else:
+        functions, queries = FUNCTIONS, build_queries()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "functions.json"
-        path.write_text(json.dumps(FUNCTIONS))
+        path.write_text(json.dumps(functions))
         tools = load_toolset(path)
     by_name = {t.name: t for t in tools}
     index = ToolIndex.build(tools)
@@ -483,7 +496,8 @@ def main() -> None:
         for cat, c in per_cat.items()
     }
     lines = [
-        f"# Planner on written OpenAI-style function lists ({len(queries)} queries, one run)",
+        f"# Planner on {'held-out' if args.query_set == 'heldout' else 'written'} OpenAI-style "
+        f"function lists ({len(queries)} queries over {len(functions)} functions, one run)",
         "",
         "| category | n | exact match % | plans repeating an identical call |",
         "|---|---|---|---|",
