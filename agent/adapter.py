@@ -27,3 +27,18 @@ def read_base(folder: str | Path) -> str:
             f"{folder} is not a planner adapter folder (no adapter_config.json)"
         )
     return str(json.loads(config.read_text())["base_model_name_or_path"])
+
+
+def prompt_style(model: str | Path) -> str:
+    """The prompt style a planner model was trained with (:mod:`toolrag.agent.prompt`): its
+    adapter record's ``prompt_style``; ``compact`` for adapters trained before v3 (whose records
+    do not say); ``schema`` for a model that is not a toolrag adapter (a base model planning
+    zero-shot reads whole schemas best)."""
+    folder = Path(model)
+    record = folder / PLANNER_RECORD
+    if record.exists():
+        data = json.loads(record.read_text())
+        return str(data.get("prompt_style") or data.get("config", {}).get("prompt_style") or "compact")
+    if (folder / "adapter_config.json").exists():
+        return "compact"
+    return "schema"

@@ -35,7 +35,7 @@ from toolrag.agent.grammar import (
     closed_calls,
     stage_grammar,
 )
-from toolrag.agent.prompt import messages
+from toolrag.agent.prompt import check_style, messages
 from toolrag.errors import ConfigError, InputTooLongError
 from toolrag.types import Param, Tool, ToolCall
 
@@ -242,10 +242,12 @@ class Planner:
         config: PlannerConfig | None = None,
         *,
         name: str = "",
+        prompt_style: str = "compact",
         **options: Any,
     ) -> None:
         self.engine = engine
         self.tokenizer = tokenizer
+        self.prompt_style = check_style(prompt_style)
         self.config = (config or PlannerConfig()).with_options(**options)
         self.name = name
         self._ll_tokenizer: Any = None
@@ -268,15 +270,17 @@ class Planner:
         onnxruntime-genai is not installed. ``precision``: the weights' precision, per engine
         (:data:`toolrag.agent.models.PRECISIONS`); ``None`` takes the engine's default.
         """
+        from toolrag.agent.adapter import prompt_style
         from toolrag.agent.loader import load_engine
         from toolrag.agent.models import default_planner
 
         engine_obj, tok = load_engine(model, engine=engine, precision=precision)
-        return cls(engine_obj, tok, name=model or default_planner(), **kwargs)
+        name = model or default_planner()
+        return cls(engine_obj, tok, name=name, prompt_style=prompt_style(name), **kwargs)
 
     def prompt_ids(self, query: str, tools: Sequence[Tool]) -> list[int]:
         text = self.tokenizer.apply_chat_template(
-            messages(query, tools), tokenize=False, add_generation_prompt=True
+            messages(query, tools, self.prompt_style), tokenize=False, add_generation_prompt=True
         )
         return self.tokenizer(text, add_special_tokens=False).input_ids
 

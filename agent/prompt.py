@@ -1,8 +1,16 @@
-"""The planner's prompt: compact tool cards and the query, as chat messages.
+"""The planner's prompt: tool cards and the query, as chat messages.
 
-Training and inference cost grow with prompt length on CPU, so a tool is one line:
-``name(param*: type, other: type) -> out1, out2 | short description``; ``*`` marks a required
-parameter. The same function builds training and inference prompts so they never drift apart.
+Training and inference cost grow with prompt length on CPU, so tool cards are short. Two styles:
+
+- ``compact`` (the 135M adapters trained before v3): a tool is one line,
+  ``name(param*: type, other: type) -> out1, out2 | short description``; ``*`` marks a required
+  parameter.
+- ``schema`` (v3): the tool's line, then one line per parameter with what the schema says of
+  it: enum members, item and field types, and the start of its description, where formats
+  live ("Ticker symbol, e.g. MSFT", "as a fraction, 0.05 for 5%").
+
+A model is trained with one style and planned with the same (its adapter records which); the
+same functions build training and inference prompts so they never drift apart.
 
 Example:
     >>> from toolrag.types import Param, Tool
@@ -14,7 +22,9 @@ Example:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
 from toolrag.types import Tool
 
@@ -23,7 +33,23 @@ SYSTEM = (
     '[{"api":NAME,"parameters":{...}}] using only the listed tools. '
     'Use "$i.field" for output field of call i. Answer [] if no tool fits.'
 )
+SCHEMA_SYSTEM = (
+    "Answer with a JSON list of tool calls "
+    '[{"api":NAME,"parameters":{...}}] using only the listed tools. '
+    "Write each value in the form its parameter's description asks for. "
+    'Use "$i.field" for output field of call i. Answer [] if no tool fits.'
+)
 DESCRIPTION_CHARS = 120
+PARAM_CHARS = 80
+PROMPT_STYLES = ("compact", "schema")
+
+
+def check_style(style: str) -> str:
+    if style not in PROMPT_STYLES:
+        from toolrag.errors import ConfigError
+
+        raise ConfigError(f"prompt style {style!r}: choose one of {', '.join(PROMPT_STYLES)}")
+    return style
 
 
 def _short(text: str, limit: int = DESCRIPTION_CHARS) -> str:
@@ -50,17 +76,69 @@ def tool_line(tool: Tool, description_chars: int | None = DESCRIPTION_CHARS) -> 
     return line
 
 
-def user_message(query: str, tools: Sequence[Tool]) -> str:
-    """The user turn: the candidate tools, then the query."""
-    lines = ["Tools:", *(tool_line(t) for t in tools), f"Query: {' '.join(query.split())}"]
+def schema_type(schema: Any, depth: int = 0) -> str:
+    """A JSON Schema as a short type expression: ``"a"|"b"``, ``list[number]``,
+    ``{street*: string, city: string}``.
+
+    >>> schema_type({"type": "array", "items": {"type": "string", "enum": ["x", "y"]}})
+    'list["x"|"y"]'
+    """
+    if not isinstance(schema, dict):
+        return "any"
+    if isinstance(schema.get("enum"), list):
+        return "|".join(json.dumps(v, ensure_ascii=False) for v in schema["enum"])
+    kind = schema.get("type", "any")
+    if kind == "array":
+        return f"list[{schema_type(schema.get('items'), depth + 1)}]"
+    if kind == "object" and isinstance(schema.get("properties"), dict) and depth < 2:
+        required = set(schema.get("required") or ())
+        inner = ", ".join(
+            f"{k}{'*' if k in required else ''}: {schema_type(v, depth + 1)}"
+            for k, v in schema["properties"].items()
+        )
+        return "{" + inner + "}"
+    return kind if isinstance(kind, str) else "|".join(map(str, kind))
+
+
+def schema_card(tool: Tool) -> str:
+    """The ``schema`` style card: the tool's line, then a line per parameter.
+
+    >>> from toolrag.types import Param, Tool
+    >>> t = Tool(name="quote", description="Latest price.", parameters=[
+    ...     Param(name="symbol", required=True, description="Ticker symbol, e.g. MSFT"),
+    ...     Param(name="currency", enum=["USD", "EUR"])])
+    >>> print(schema_card(t))
+    quote | Latest price.
+     - symbol*: string | Ticker symbol, e.g. MSFT
+     - currency: "USD"|"EUR"
+    """
+    head = tool.name
+    outputs = ", ".join(p.name for p in tool.outputs)
+    if outputs:
+        head += f" -> {outputs}"
+    if tool.description:
+        head += f" | {_short(tool.description)}"
+    lines = [head]
+    for p in tool.parameters:
+        line = f" - {p.name}{'*' if p.required else ''}: {schema_type(p.value_schema())}"
+        if p.description.strip():
+            line += f" | {_short(p.description, PARAM_CHARS)}"
+        lines.append(line)
     return "\n".join(lines)
 
 
-def messages(query: str, tools: Sequence[Tool]) -> list[dict[str, str]]:
-    """Chat messages for a query and its candidate tools (no assistant turn)."""
+def user_message(query: str, tools: Sequence[Tool], style: str = "compact") -> str:
+    """The user turn: the candidate tools, then the query."""
+    card = tool_line if check_style(style) == "compact" else schema_card
+    lines = ["Tools:", *(card(t) for t in tools), f"Query: {' '.join(query.split())}"]
+    return "\n".join(lines)
+
+
+def messages(query: str, tools: Sequence[Tool], style: str = "compact") -> list[dict[str, str]]:
+    """Chat messages for a query and its candidate tools (no assistant turn), in ``style``."""
     return [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": user_message(query, tools)},
+        {"role": "system", "content": SYSTEM if style == "compact" else SCHEMA_SYSTEM},
+        {"role": "user", "content": user_message(query, tools, style)},
     ]
 
 

@@ -19,6 +19,7 @@ them (default engine).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import tempfile
 from collections import Counter
@@ -436,7 +437,21 @@ def main() -> None:
         action="store_false",
         help="Planner(whole_lists=False): leave a list the query writes cut where the model cut it",
     )
+    ap.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any PlannerConfig option, VALUE as JSON where it parses (ground_values=false)",
+    )
     args = ap.parse_args()
+    options = {}
+    for item in args.option:
+        key, _, raw = item.partition("=")
+        try:
+            options[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            options[key] = raw
 
     if args.query_set == "heldout":
         import heldout_calls
@@ -457,6 +472,7 @@ def main() -> None:
         **({"distinct_values": args.distinct_values} if args.distinct_values else {}),
         cover_values=args.cover_values,
         whole_lists=args.whole_lists,
+        **options,
     )
     per_cat: dict[str, Counter] = {}
     rows, secs = [], []
@@ -530,7 +546,11 @@ def main() -> None:
             "distinct_values": planner.config.distinct_values,
             "cover_values": planner.config.cover_values,
             "whole_lists": planner.config.whole_lists,
+            "planner": args.planner or "shipped",
+            "prompt_style": planner.prompt_style,
+            "config": dataclasses.asdict(planner.config),
             "p50_s": percentile(secs, 0.5),
+            "p95_s": percentile(secs, 0.95),
             "queries": rows,
         },
         "\n".join(lines),

@@ -26,6 +26,7 @@ from toolrag.agent.adapter import PLANNER_RECORD
 from toolrag.agent.engine import onnx_available
 from toolrag.agent.export import export
 from toolrag.agent.models import DEFAULT_PLANNER_BASE, PACKAGED, PRECISIONS, resolve_base
+from toolrag.agent.prompt import check_style
 from toolrag.errors import ConfigError
 from toolrag.evaluation.candidates import CandidateBuilder
 from toolrag.index.toolset import load_toolset
@@ -33,6 +34,7 @@ from toolrag.instances import read_instances
 from toolrag.trainer.augment import coordinated_instances, nested_instances, parallel_instances
 from toolrag.trainer.checkpoint import latest_checkpoint
 from toolrag.trainer.config import TrainConfig
+from toolrag.trainer.datagen.functions import read_offered
 from toolrag.trainer.planner_data import planner_example
 
 logger = logging.getLogger(__name__)
@@ -70,6 +72,9 @@ class PlannerTrainConfig(TrainConfig):
             same location.").
         init_adapter: continue training this LoRA adapter (same base and rank) instead of a
             fresh one; the learning-rate schedule starts anew.
+        prompt_style: how tools are shown to the model (:mod:`toolrag.agent.prompt`): ``schema``
+            (parameter lines with enums, fields and descriptions) or ``compact`` (the 135M
+            adapters before v3); recorded with the adapter, which is planned with the same.
         export: precision of the ONNX Runtime GenAI model written beside the adapter at the end
             (``<out>/onnx-<precision>``, what ``Planner.load(out)`` decodes with); ``None``: none.
     """
@@ -93,6 +98,7 @@ class PlannerTrainConfig(TrainConfig):
     init_adapter: Path | None = None
     export: str | None = "int8"
     extra_train: list[Path] = field(default_factory=list)
+    prompt_style: str = "schema"
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -104,6 +110,7 @@ class PlannerTrainConfig(TrainConfig):
             raise ConfigError(f"drop_rate={self.drop_rate} must be in [0, 1)")
         if self.n_candidates < 1:
             raise ConfigError(f"n_candidates={self.n_candidates} must be >= 1")
+        check_style(self.prompt_style)
         if self.export is not None and self.export not in PRECISIONS["onnx"]:
             raise ConfigError(f"export={self.export!r}: choose one of {PRECISIONS['onnx']} or none")
 
@@ -113,6 +120,9 @@ def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
     tools = load_toolset(cfg.tools)
     instances = cfg.train_instances()
     parts = [(cfg.train, instances)] + [(p, read_instances(p)) for p in cfg.extra_train]
+    offered: dict[tuple[int, str], list[str]] = {}  # (part, id) -> the instance's own candidates
+    for k, p in enumerate(cfg.extra_train, start=1):
+        offered |= {(k, i): names for i, names in read_offered(p).items()}
     if cfg.parallel:
         joined = parallel_instances(instances, n=cfg.parallel, seed=cfg.seed)
         made = joined + coordinated_instances(
@@ -135,14 +145,29 @@ def build_examples(cfg: PlannerTrainConfig) -> list[dict[str, Any]]:
                 f"{path} calls tools missing from {[str(t) for t in cfg.tools]}: {unknown[:5]}; "
                 "pass the toolset the instances were written for"
             )
-    instances = [i for _, part in parts for i in part]
+    instances = [(k, i) for k, (_, part) in enumerate(parts) for i in part]
+    for (k, iid), names in offered.items():
+        missing = sorted(set(names) - known)
+        if missing:
+            raise ConfigError(
+                f"{cfg.extra_train[k - 1]}: instance {iid} offers functions missing from the "
+                f"toolsets: {missing[:5]}; pass its functions.json with --tools"
+            )
     builder = CandidateBuilder(tools)
     rng = random.Random(cfg.seed)
     rounds = max(1, round(cfg.epochs))
     examples = [
-        planner_example(inst, builder, rng, n_candidates=cfg.n_candidates, drop_rate=cfg.drop_rate)
+        planner_example(
+            inst,
+            builder,
+            rng,
+            n_candidates=cfg.n_candidates,
+            drop_rate=cfg.drop_rate,
+            offered=offered.get((k, inst.id)),
+            style=cfg.prompt_style,
+        )
         for _ in range(rounds)
-        for inst in instances
+        for k, inst in instances
     ]
     random.Random(cfg.seed + 1).shuffle(examples)
     return examples
@@ -212,6 +237,7 @@ def train_planner(cfg: PlannerTrainConfig, *, resume: bool = True) -> Path:
     _portable_base(cfg.out, cfg.base)
     record = {
         "base": cfg.base,
+        "prompt_style": cfg.prompt_style,
         "config": cfg.to_dict(),
         "examples": len(examples),
         "rounds": rounds,

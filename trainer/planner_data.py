@@ -51,19 +51,29 @@ def planner_example(
     *,
     n_candidates: int = 5,
     drop_rate: float = 0.1,
+    offered: Sequence[str] | None = None,
+    style: str = "compact",
 ) -> dict[str, Any]:
-    """One prompt-completion example in TRL's conversational format."""
+    """One prompt-completion example in TRL's conversational format, its prompt in ``style``
+    (:mod:`toolrag.agent.prompt`). ``offered``: the instance's own candidate list (function-list
+    data says which functions a request comes with), shown as given, in a shuffled order."""
     tools = builder.by_name
     calls = list(instance.calls)
-    drop: list[str] = []
-    options = droppable(calls)
-    if options and rng.random() < drop_rate:
-        drop = [rng.choice(options)]
-        calls = without(calls, drop[0], tools)
-    cands = builder.oracle(instance.query, instance.gold_tools, n=n_candidates, drop=drop, rng=rng)
+    if offered is not None:
+        cands = [tools[n] for n in offered]
+        rng.shuffle(cands)
+    else:
+        drop: list[str] = []
+        options = droppable(calls)
+        if options and rng.random() < drop_rate:
+            drop = [rng.choice(options)]
+            calls = without(calls, drop[0], tools)
+        cands = builder.oracle(
+            instance.query, instance.gold_tools, n=n_candidates, drop=drop, rng=rng
+        )
     target = dumps(to_internal(calls, tools))
     return {
         "id": instance.id,
-        "prompt": messages(instance.query, cands),
+        "prompt": messages(instance.query, cands, style),
         "completion": [{"role": "assistant", "content": target}],
     }

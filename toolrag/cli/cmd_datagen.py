@@ -173,3 +173,40 @@ def datagen_simulate(
     except EXPECTED_ERRORS as err:
         _fail(err)
     _datagen_done(out, len(trajectories), report, as_json, model, instances=str(target))
+
+
+@datagen_app.command("functions")
+def datagen_functions(
+    apis: Annotated[
+        Path, typer.Option("--apis", help="ToolAlpaca's public API list (public_apis.json).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    n: Annotated[int, typer.Option("-n", help="Instances to make.")] = 2000,
+    seed: SeedOpt = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Function-calling instances over functions made from a public API list (no LLM):
+    schema-reading values, multiple choice, parallel calls, nested objects, no-tool requests."""
+    import shlex
+    import sys
+
+    from toolrag.cli.common import _print_json, console
+    from toolrag.trainer.datagen.functions import generate, write
+
+    try:
+        if n < 1:
+            raise ConfigError("-n must be at least 1")
+        if not apis.is_file():
+            raise ConfigError(f"--apis {apis}: no such file")
+        functions, instances, report = generate(apis, n, seed=seed)
+        command = "toolrag " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        write(out, functions, instances, report, apis_path=apis, command=command)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    if as_json:
+        _print_json({"out": str(out)} | report)
+        return
+    console.print(
+        f"Wrote [bold]{len(instances)}[/] instances over {len(functions)} functions to {out} "
+        f"({report['reads_description']} need a description read; by kind {report['by_kind']})."
+    )
