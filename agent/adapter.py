@@ -38,7 +38,9 @@ def prompt_style(model: str | Path) -> str:
     record = folder / PLANNER_RECORD
     if record.exists():
         data = json.loads(record.read_text())
-        return str(data.get("prompt_style") or data.get("config", {}).get("prompt_style") or "compact")
+        return str(
+            data.get("prompt_style") or data.get("config", {}).get("prompt_style") or "compact"
+        )
     if (folder / "adapter_config.json").exists():
         return "compact"
     return "schema"

@@ -57,6 +57,14 @@ class PlannerConfig:
         default="all",
         metadata={"help": "plain strings from the query's words: all, optional, free or spans"},
     )
+    query_bias: float = field(
+        default=0.0,
+        metadata={
+            "help": "soft grounding: added to the logits of the query's own tokens while "
+            "decoding (0: off); a preference for the query's words that still lets the model "
+            "write what the schema asks for"
+        },
+    )
     distinct_values: str = field(
         default=DistinctValues.CALL.value,
         metadata={"help": "optional parameters may not repeat earlier values: off, call, plan"},
@@ -95,6 +103,15 @@ class PlannerConfig:
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
 
+    def with_grounding(self, mode: str) -> PlannerConfig:
+        """A copy with one of the :data:`GROUNDING` modes' options: ``hard`` (numbers, enum
+        members and plain strings only as the query writes them; calls with none of the query's
+        values dropped), ``free`` (the schema alone constrains values), ``soft`` (``free`` plus
+        a preference for the query's own tokens, ``query_bias``)."""
+        if mode not in GROUNDING:
+            raise ConfigError(f"grounding must be one of {', '.join(GROUNDING)}, got {mode!r}")
+        return replace(self, **GROUNDING[mode])
+
     def with_options(self, **options: Any) -> PlannerConfig:
         """A copy with ``options`` changed; an unknown name is refused with the valid ones."""
         names = {f.name for f in fields(self)}
@@ -104,3 +121,16 @@ class PlannerConfig:
                 f"unknown planner option(s) {', '.join(unknown)}; valid: {', '.join(sorted(names))}"
             )
         return replace(self, **options)
+
+
+GROUNDING: dict[str, dict[str, Any]] = {
+    "hard": {
+        "ground_values": True,
+        "ground_strings": "all",
+        "drop_ungrounded": True,
+        "query_bias": 0.0,
+    },
+    "free": {"ground_values": False, "drop_ungrounded": False, "query_bias": 0.0},
+    "soft": {"ground_values": False, "drop_ungrounded": False, "query_bias": 2.0},
+}
+"""How much the query's words bind the plan's values (:meth:`PlannerConfig.with_grounding`)."""

@@ -141,6 +141,8 @@ class _Redo:
     omit: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     refer: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     pointed: Mapping[str, Collection[str]] = field(default_factory=dict)
+    bias: Any = None
+    """Token ids whose logits get ``PlannerConfig.query_bias`` (the query's own tokens)."""
 
     def of(self, which: dict[int, dict[str, set[str]]], i: int, tool: str) -> set[str]:
         return which.setdefault(i, {}).setdefault(tool, set())
@@ -251,6 +253,7 @@ class Planner:
         self.config = (config or PlannerConfig()).with_options(**options)
         self.name = name
         self._ll_tokenizer: Any = None
+        self._query: str | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -333,6 +336,7 @@ class Planner:
                 "fewer tools"
             )
         with self._lock:
+            self._query = query
             if self.config.constrained:
                 facts = (
                     QueryFacts.of(query, self.config.ground_strings)
@@ -358,6 +362,21 @@ class Planner:
         )
         result.seconds = time.perf_counter() - start
         return result
+
+    def _query_tokens(self, ids: list[int]) -> np.ndarray | None:
+        """The ids of the query's tokens, as the prompt writes them and with a leading space,
+        for soft grounding (``query_bias``); None when the bias is off."""
+        if not self.config.query_bias or self._query is None:
+            return None
+        words = self._query.split()
+        variants = [self._query, *words, *(" " + w for w in words)]
+        found: set[int] = set()
+        for text in variants:
+            found.update(self.tokenizer(text, add_special_tokens=False).input_ids)
+        found -= set(getattr(self.tokenizer, "all_special_ids", []) or [])
+        # words and numbers only: punctuation would also pull on the plan's JSON structure
+        kept = [t for t in found if any(ch.isalnum() for ch in self.tokenizer.decode([t]))]
+        return np.array(sorted(kept), dtype=np.int64)
 
     def _free(self, ids: list[int]) -> str:
         """Greedy decoding with no grammar, to the end-of-turn token or the budget."""
@@ -399,7 +418,7 @@ class Planner:
     ) -> tuple[str, int, int]:
         """Greedy decoding under the stage grammars, calls naming only ``allowed`` tools and
         each of ``required`` at least once; ``(text, new tokens, forced tokens)``."""
-        redo = _Redo(pointed=pointed or {})
+        redo = _Redo(pointed=pointed or {}, bias=self._query_tokens(ids))
         text, n_new, n_forced = "", 0, 0
         restrict = False
         # each restart calls one more required tool or leaves out one more parameter
@@ -642,6 +661,8 @@ class Planner:
                 bitmask = allocate_token_bitmask(1, logits.shape[-1])
             fill_next_token_bitmask(matcher, bitmask, 0)
             apply_token_bitmask_inplace(logits, bitmask)
+            if redo.bias is not None:  # masked tokens stay at -inf
+                logits[..., redo.bias] += self.config.query_bias
             token = int(np.argmax(logits))
             if not matcher.consume_token(token):
                 break

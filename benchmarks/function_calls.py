@@ -398,11 +398,14 @@ def main() -> None:
     ap.add_argument(
         "--set",
         dest="query_set",
-        choices=["written", "heldout"],
+        choices=["written", "heldout", "toolalpaca"],
         default="written",
         help="written: the 100 queries below; heldout: benchmarks/heldout_calls.py (214 "
-        "queries over 91 functions, never trained or tuned on)",
+        "queries over 91 functions, never trained or tuned on); toolalpaca: instances made by "
+        "`toolrag datagen functions --share heldout` over the public APIs no training function "
+        "comes from (--data)",
     )
+    ap.add_argument("--data", type=Path, help="with --set toolalpaca: the datagen folder")
     ap.add_argument("--selector", default="auto")
     ap.add_argument("--planner", default=None, help="adapter folder (default: the packaged one)")
     ap.add_argument(
@@ -444,6 +447,12 @@ def main() -> None:
         metavar="NAME=VALUE",
         help="any PlannerConfig option, VALUE as JSON where it parses (ground_values=false)",
     )
+    ap.add_argument(
+        "--grounding",
+        choices=["hard", "free", "soft"],
+        default=None,
+        help="PlannerConfig.with_grounding(MODE) (default: the planner's own config)",
+    )
     args = ap.parse_args()
     options = {}
     for item in args.option:
@@ -457,6 +466,21 @@ def main() -> None:
         import heldout_calls
 
         functions, queries = heldout_calls.load()
+    elif args.query_set == "toolalpaca":
+        functions = json.loads((args.data / "functions.json").read_text())
+        queries = [
+            {
+                "id": row["id"],
+                "category": row["kind"],
+                "query": row["query"],
+                "offered": row["offered"],
+                "calls": [
+                    {"name": c["api"], "arguments": {k: [v] for k, v in c["parameters"].items()}}
+                    for c in row["calling"]
+                ],
+            }
+            for row in map(json.loads, (args.data / "instances.jsonl").read_text().splitlines())
+        ]
     else:
         functions, queries = FUNCTIONS, build_queries()
     with tempfile.TemporaryDirectory() as tmp:
@@ -474,6 +498,8 @@ def main() -> None:
         whole_lists=args.whole_lists,
         **options,
     )
+    if args.grounding:
+        planner.config = planner.config.with_grounding(args.grounding).with_options(**options)
     per_cat: dict[str, Counter] = {}
     rows, secs = [], []
     typed_total = typed_ok = 0
@@ -512,7 +538,7 @@ def main() -> None:
         for cat, c in per_cat.items()
     }
     lines = [
-        f"# Planner on {'held-out' if args.query_set == 'heldout' else 'written'} OpenAI-style "
+        f"# Planner on {args.query_set} OpenAI-style "
         f"function lists ({len(queries)} queries over {len(functions)} functions, one run)",
         "",
         "| category | n | exact match % | plans repeating an identical call |",
@@ -548,6 +574,7 @@ def main() -> None:
             "whole_lists": planner.config.whole_lists,
             "planner": args.planner or "shipped",
             "prompt_style": planner.prompt_style,
+            "grounding": args.grounding,
             "config": dataclasses.asdict(planner.config),
             "p50_s": percentile(secs, 0.5),
             "p95_s": percentile(secs, 0.95),

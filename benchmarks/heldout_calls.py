@@ -451,7 +451,12 @@ def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             raise ValueError(f"{query!r}: unknown functions {unknown}")
         k = counts[category] = counts.get(category, -1) + 1
         queries.append(
-            {"id": f"{category}-{k}", "category": category, "query": query,
-             "offered": offered, "calls": calls}
+            {
+                "id": f"{category}-{k}",
+                "category": category,
+                "query": query,
+                "offered": offered,
+                "calls": calls,
+            }
         )
     return FUNCTIONS, queries

@@ -18,7 +18,8 @@ only names its parameter ("the same location") instead of writing a reference th
 (`Planner(back_references=False)`), `+nodocforms` to keep values as written where they name
 a documented example in another case or number (`Planner(documented_forms=False)`),
 `+keepborrowed` to keep an optional value that another tool's call requires
-(`Planner(drop_borrowed=False)`), `+nopointed` to ignore where the query says a value comes
+(`Planner(drop_borrowed=False)`), `+hard` / `+free` / `+soft` for one of
+`PlannerConfig.with_grounding`'s modes (applied after the other flags), `+nopointed` to ignore where the query says a value comes
 from an earlier call's output (`ToolSelector(pointed=False)`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
 no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
@@ -140,6 +141,9 @@ def main() -> None:
                 "nodocforms",
                 "keepborrowed",
                 "nopointed",
+                "hard",
+                "free",
+                "soft",
                 *STRING_FLAGS,
             }
             or len(engines) > 1
@@ -179,6 +183,9 @@ def main() -> None:
             documented_forms="nodocforms" not in flags,
             drop_borrowed="keepborrowed" not in flags,
         )
+        grounding = [f for f in flags if f in ("hard", "free", "soft")]
+        if grounding:  # one of PlannerConfig's grounding modes, on top of the flags above
+            planner.config = planner.config.with_grounding(grounding[0])
         selector = None
         if "select" in flags:
             selector = ToolSelector.load(

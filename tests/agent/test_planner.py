@@ -781,3 +781,64 @@ def test_a_prompt_past_the_models_context_is_refused_with_the_limit(smol_folder)
     tool = Tool(name="weather", description="Weather for a city")
     with pytest.raises(InputTooLongError, match="reads at most 50"):
         planner.plan("weather in Oslo", [tool])
+
+
+class _TwoAnswersEngine:
+    """A fake engine torn between two answers: it prefers ``first`` by ``margin`` logits where
+    they part, then follows whichever one the text so far is on."""
+
+    name = "two-answers"
+
+    def __init__(self, tokenizer, prompt_len: int, first: str, second: str, margin: float):
+        self.tokenizer, self.prompt_len = tokenizer, prompt_len
+        self.answers, self.margin = (first, second), margin
+
+    def logits(self, ids):
+        done = self.tokenizer.decode(list(ids)[self.prompt_len :])
+        logits = np.zeros(len(self.tokenizer), dtype=np.float32)
+        for k, answer in enumerate(self.answers):
+            if answer.startswith(done):
+                rest = answer[len(done) :]
+                nxt = self.tokenizer(rest, add_special_tokens=False).input_ids[:1] or [
+                    self.tokenizer.eos_token_id
+                ]
+                logits[nxt[0]] = max(logits[nxt[0]], 10.0 + (self.margin if k == 0 else 0.0))
+        return logits
+
+
+def test_soft_grounding_prefers_the_querys_words_without_forbidding_others(smol_folder):
+    """query_bias: a value the model slightly prefers over the query's word loses to it under
+    the bias, and a value the model strongly prefers (a form the schema asks for) still wins;
+    with the bias off the model's preference decides."""
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    quote = Tool(
+        name="quote",
+        parameters=[Param(name="symbol", required=True, description="Ticker, e.g. MSFT")],
+    )
+    query = "Price of Zentrix stock"
+    said = '[{"api":"quote","parameters":{"symbol":"Zentrix"}}]'
+    other = '[{"api":"quote","parameters":{"symbol":"Acme"}}]'
+    ticker = '[{"api":"quote","parameters":{"symbol":"ZTX"}}]'
+
+    def symbol(first: str, second: str, margin: float, bias: float) -> str:
+        planner = Planner(
+            None,
+            tok,
+            max_new_tokens=40,
+            ground_values=False,
+            drop_ungrounded=False,
+            query_bias=bias,
+        )
+        prompt_len = len(planner.prompt_ids(query, [quote]))
+        planner.engine = _TwoAnswersEngine(tok, prompt_len, first, second, margin)
+        result = planner.plan(query, [quote])
+        assert result.format_ok, result.text
+        return result.calls[0].parameters["symbol"]
+
+    assert symbol(other, said, margin=1.0, bias=0.0) == "Acme"  # the model's choice
+    assert symbol(other, said, margin=1.0, bias=2.0) == "Zentrix"  # the query's word wins
+    assert symbol(ticker, said, margin=5.0, bias=2.0) == "ZTX"  # a strong preference stays

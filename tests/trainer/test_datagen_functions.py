@@ -60,12 +60,19 @@ def test_heldout_apis_never_become_functions(made):
     for f in functions:
         stem = f["function"]["name"].split("_", 1)[1]
         assert stem in train or any(stem == t[: len(stem)] for t in train)
-    assert report["train_apis"] < report["apis"]
+    assert report["share_apis"] < report["apis"]
+    held_fns, _, held_report = fdata.generate(APIS, 40, seed=3, share="heldout")
+    assert held_report["share"] == "heldout"
+    assert not {f["function"]["name"] for f in held_fns} & {
+        f["function"]["name"] for f in functions
+    }
 
 
 def test_tables_leave_out_the_heldout_sets_values():
     """No value the project's held-out function-calling set expects is in a knowledge table."""
-    spec = importlib.util.spec_from_file_location("heldout", ROOT / "benchmarks" / "heldout_calls.py")
+    spec = importlib.util.spec_from_file_location(
+        "heldout", ROOT / "benchmarks" / "heldout_calls.py"
+    )
     heldout = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(heldout)
     _, queries = heldout.load()
@@ -78,8 +85,16 @@ def test_tables_leave_out_the_heldout_sets_values():
         for v in vs
         if isinstance(v, str)
     }
-    tables = [fdata.TICKERS, fdata.US_STATES, fdata.COUNTRIES, fdata.CURRENCIES, fdata.AIRPORTS,
-              fdata.ZONES, fdata.LANGUAGES, fdata.KEYS]
+    tables = [
+        fdata.TICKERS,
+        fdata.US_STATES,
+        fdata.COUNTRIES,
+        fdata.CURRENCIES,
+        fdata.AIRPORTS,
+        fdata.ZONES,
+        fdata.LANGUAGES,
+        fdata.KEYS,
+    ]
     table_values = {v for t in tables for v in t.values()}
     table_values |= {f"{c}, {s}" for c, s in fdata.US_CITIES.items()}
     assert expected, "the held-out set has description queries"
@@ -105,7 +120,11 @@ def test_training_examples_use_the_offered_functions(tmp_path):
     assert len(made) == 30 and len(examples) == 35
     for inst in instances:
         prompt = made[inst["id"]]["prompt"][1]["content"]
-        shown = [line.split(" ")[0] for line in prompt.splitlines()[1:] if not line.startswith((" ", "Query:"))]
+        shown = [
+            line.split(" ")[0]
+            for line in prompt.splitlines()[1:]
+            if not line.startswith((" ", "Query:"))
+        ]
         assert sorted(shown) == sorted(inst["offered"])
         assert " - " in prompt  # schema style: a line per parameter
         plan = json.loads(made[inst["id"]]["completion"][0]["content"])

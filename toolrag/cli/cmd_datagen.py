@@ -183,6 +183,14 @@ def datagen_functions(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
     n: Annotated[int, typer.Option("-n", help="Instances to make.")] = 2000,
     seed: SeedOpt = 0,
+    share: Annotated[
+        str,
+        typer.Option(
+            "--share",
+            help="train: the APIs training data is made from; heldout: the others (a test set "
+            "over unseen APIs).",
+        ),
+    ] = "train",
     as_json: JsonOpt = False,
 ) -> None:
     """Function-calling instances over functions made from a public API list (no LLM):
@@ -198,7 +206,9 @@ def datagen_functions(
             raise ConfigError("-n must be at least 1")
         if not apis.is_file():
             raise ConfigError(f"--apis {apis}: no such file")
-        functions, instances, report = generate(apis, n, seed=seed)
+        if share not in ("train", "heldout"):
+            raise ConfigError(f"--share {share}: choose train or heldout")
+        functions, instances, report = generate(apis, n, seed=seed, share=share)
         command = "toolrag " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         write(out, functions, instances, report, apis_path=apis, command=command)
     except EXPECTED_ERRORS as err:

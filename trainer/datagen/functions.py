@@ -52,81 +52,307 @@ def split(api_name: str) -> str:
 
 # --- knowledge tables (entities of benchmarks/heldout_calls.py left out) -------------------
 TICKERS = {
-    "Netflix": "NFLX", "Intel": "INTC", "Coca-Cola": "KO", "Walmart": "WMT", "Disney": "DIS",
-    "Nike": "NKE", "Pfizer": "PFE", "Boeing": "BA", "Oracle": "ORCL", "Adobe": "ADBE",
-    "Salesforce": "CRM", "PayPal": "PYPL", "Starbucks": "SBUX", "McDonald's": "MCD",
-    "Visa": "V", "Costco": "COST", "IBM": "IBM", "Uber": "UBER", "Ford": "F", "Alphabet": "GOOGL",
-    "Qualcomm": "QCOM", "Cisco": "CSCO", "Exxon Mobil": "XOM", "Chevron": "CVX", "Target": "TGT",
+    "Netflix": "NFLX",
+    "Intel": "INTC",
+    "Coca-Cola": "KO",
+    "Walmart": "WMT",
+    "Disney": "DIS",
+    "Nike": "NKE",
+    "Pfizer": "PFE",
+    "Boeing": "BA",
+    "Oracle": "ORCL",
+    "Adobe": "ADBE",
+    "Salesforce": "CRM",
+    "PayPal": "PYPL",
+    "Starbucks": "SBUX",
+    "McDonald's": "MCD",
+    "Visa": "V",
+    "Costco": "COST",
+    "IBM": "IBM",
+    "Uber": "UBER",
+    "Ford": "F",
+    "Alphabet": "GOOGL",
+    "Qualcomm": "QCOM",
+    "Cisco": "CSCO",
+    "Exxon Mobil": "XOM",
+    "Chevron": "CVX",
+    "Target": "TGT",
 }
 US_CITIES = {
-    "Tucson": "AZ", "Phoenix": "AZ", "Reno": "NV", "Las Vegas": "NV", "Chicago": "IL",
-    "Columbus": "OH", "Cleveland": "OH", "Atlanta": "GA", "Nashville": "TN", "Memphis": "TN",
-    "Boston": "MA", "Detroit": "MI", "Minneapolis": "MN", "Omaha": "NE", "Tulsa": "OK",
-    "Albuquerque": "NM", "Salt Lake City": "UT", "Charlotte": "NC", "Raleigh": "NC",
-    "Pittsburgh": "PA", "Philadelphia": "PA", "Baltimore": "MD", "New Orleans": "LA",
-    "Kansas City": "MO", "Milwaukee": "WI", "Louisville": "KY", "Richmond": "VA",
-    "Anchorage": "AK", "Honolulu": "HI", "Spokane": "WA", "Eugene": "OR", "Orlando": "FL",
+    "Tucson": "AZ",
+    "Phoenix": "AZ",
+    "Reno": "NV",
+    "Las Vegas": "NV",
+    "Chicago": "IL",
+    "Columbus": "OH",
+    "Cleveland": "OH",
+    "Atlanta": "GA",
+    "Nashville": "TN",
+    "Memphis": "TN",
+    "Boston": "MA",
+    "Detroit": "MI",
+    "Minneapolis": "MN",
+    "Omaha": "NE",
+    "Tulsa": "OK",
+    "Albuquerque": "NM",
+    "Salt Lake City": "UT",
+    "Charlotte": "NC",
+    "Raleigh": "NC",
+    "Pittsburgh": "PA",
+    "Philadelphia": "PA",
+    "Baltimore": "MD",
+    "New Orleans": "LA",
+    "Kansas City": "MO",
+    "Milwaukee": "WI",
+    "Louisville": "KY",
+    "Richmond": "VA",
+    "Anchorage": "AK",
+    "Honolulu": "HI",
+    "Spokane": "WA",
+    "Eugene": "OR",
+    "Orlando": "FL",
 }
 US_STATES = {
-    "Ohio": "OH", "Florida": "FL", "Georgia": "GA", "Illinois": "IL", "Michigan": "MI",
-    "Arizona": "AZ", "Nevada": "NV", "Oregon": "OR", "Washington state": "WA", "Colorado": "CO",
-    "Utah": "UT", "Virginia": "VA", "Tennessee": "TN", "Kentucky": "KY", "Alaska": "AK",
-    "Hawaii": "HI", "Massachusetts": "MA", "Minnesota": "MN", "Wisconsin": "WI", "Iowa": "IA",
-    "Maine": "ME", "Vermont": "VT", "Montana": "MT", "Idaho": "ID", "Nebraska": "NE",
+    "Ohio": "OH",
+    "Florida": "FL",
+    "Georgia": "GA",
+    "Illinois": "IL",
+    "Michigan": "MI",
+    "Arizona": "AZ",
+    "Nevada": "NV",
+    "Oregon": "OR",
+    "Washington state": "WA",
+    "Colorado": "CO",
+    "Utah": "UT",
+    "Virginia": "VA",
+    "Tennessee": "TN",
+    "Kentucky": "KY",
+    "Alaska": "AK",
+    "Hawaii": "HI",
+    "Massachusetts": "MA",
+    "Minnesota": "MN",
+    "Wisconsin": "WI",
+    "Iowa": "IA",
+    "Maine": "ME",
+    "Vermont": "VT",
+    "Montana": "MT",
+    "Idaho": "ID",
+    "Nebraska": "NE",
 }
 COUNTRIES = {
-    "Brazil": "BR", "Mexico": "MX", "Italy": "IT", "Netherlands": "NL", "Sweden": "SE",
-    "Norway": "NO", "Poland": "PL", "Portugal": "PT", "Greece": "GR", "Turkey": "TR",
-    "India": "IN", "China": "CN", "South Korea": "KR", "Vietnam": "VN", "Indonesia": "ID",
-    "Australia": "AU", "New Zealand": "NZ", "Argentina": "AR", "Chile": "CL", "Peru": "PE",
-    "Egypt": "EG", "Kenya": "KE", "Nigeria": "NG", "South Africa": "ZA", "Austria": "AT",
-    "Switzerland": "CH", "Belgium": "BE", "Denmark": "DK", "Finland": "FI", "Czechia": "CZ",
+    "Brazil": "BR",
+    "Mexico": "MX",
+    "Italy": "IT",
+    "Netherlands": "NL",
+    "Sweden": "SE",
+    "Norway": "NO",
+    "Poland": "PL",
+    "Portugal": "PT",
+    "Greece": "GR",
+    "Turkey": "TR",
+    "India": "IN",
+    "China": "CN",
+    "South Korea": "KR",
+    "Vietnam": "VN",
+    "Indonesia": "ID",
+    "Australia": "AU",
+    "New Zealand": "NZ",
+    "Argentina": "AR",
+    "Chile": "CL",
+    "Peru": "PE",
+    "Egypt": "EG",
+    "Kenya": "KE",
+    "Nigeria": "NG",
+    "South Africa": "ZA",
+    "Austria": "AT",
+    "Switzerland": "CH",
+    "Belgium": "BE",
+    "Denmark": "DK",
+    "Finland": "FI",
+    "Czechia": "CZ",
 }
 CURRENCIES = {
-    "euros": "EUR", "Swedish kronor": "SEK", "Indian rupees": "INR", "Brazilian reais": "BRL",
-    "Mexican pesos": "MXN", "Australian dollars": "AUD", "Canadian dollars": "CAD",
-    "Chinese yuan": "CNY", "South Korean won": "KRW", "Norwegian kroner": "NOK",
-    "Polish zloty": "PLN", "Turkish lira": "TRY", "Singapore dollars": "SGD",
-    "New Zealand dollars": "NZD", "Danish kroner": "DKK", "Thai baht": "THB",
+    "euros": "EUR",
+    "Swedish kronor": "SEK",
+    "Indian rupees": "INR",
+    "Brazilian reais": "BRL",
+    "Mexican pesos": "MXN",
+    "Australian dollars": "AUD",
+    "Canadian dollars": "CAD",
+    "Chinese yuan": "CNY",
+    "South Korean won": "KRW",
+    "Norwegian kroner": "NOK",
+    "Polish zloty": "PLN",
+    "Turkish lira": "TRY",
+    "Singapore dollars": "SGD",
+    "New Zealand dollars": "NZD",
+    "Danish kroner": "DKK",
+    "Thai baht": "THB",
 }
 AIRPORTS = {
-    "Chicago O'Hare": "ORD", "Atlanta": "ATL", "Dallas Fort Worth": "DFW", "Denver": "DEN",
-    "Paris Charles de Gaulle": "CDG", "Amsterdam Schiphol": "AMS", "Frankfurt": "FRA",
-    "Dubai": "DXB", "Hong Kong": "HKG", "Seoul Incheon": "ICN", "Toronto Pearson": "YYZ",
-    "Mexico City": "MEX", "Boston Logan": "BOS", "Seattle-Tacoma": "SEA", "Madrid Barajas": "MAD",
-    "Rome Fiumicino": "FCO", "Zurich": "ZRH", "Istanbul": "IST", "Mumbai": "BOM", "Doha": "DOH",
+    "Chicago O'Hare": "ORD",
+    "Atlanta": "ATL",
+    "Dallas Fort Worth": "DFW",
+    "Denver": "DEN",
+    "Paris Charles de Gaulle": "CDG",
+    "Amsterdam Schiphol": "AMS",
+    "Frankfurt": "FRA",
+    "Dubai": "DXB",
+    "Hong Kong": "HKG",
+    "Seoul Incheon": "ICN",
+    "Toronto Pearson": "YYZ",
+    "Mexico City": "MEX",
+    "Boston Logan": "BOS",
+    "Seattle-Tacoma": "SEA",
+    "Madrid Barajas": "MAD",
+    "Rome Fiumicino": "FCO",
+    "Zurich": "ZRH",
+    "Istanbul": "IST",
+    "Mumbai": "BOM",
+    "Doha": "DOH",
 }
 ZONES = {
-    "Chicago": "America/Chicago", "Denver": "America/Denver", "Paris": "Europe/Paris",
-    "Berlin": "Europe/Berlin", "Rome": "Europe/Rome", "Moscow": "Europe/Moscow",
-    "Dubai": "Asia/Dubai", "Mumbai": "Asia/Kolkata", "Shanghai": "Asia/Shanghai",
-    "Hong Kong": "Asia/Hong_Kong", "Seoul": "Asia/Seoul", "Bangkok": "Asia/Bangkok",
-    "Cairo": "Africa/Cairo", "Nairobi": "Africa/Nairobi", "Johannesburg": "Africa/Johannesburg",
-    "Sao Paulo": "America/Sao_Paulo", "Mexico City": "America/Mexico_City",
-    "Toronto": "America/Toronto", "Vancouver": "America/Vancouver", "Auckland": "Pacific/Auckland",
-    "Honolulu": "Pacific/Honolulu", "Lisbon": "Europe/Lisbon", "Istanbul": "Europe/Istanbul",
+    "Chicago": "America/Chicago",
+    "Denver": "America/Denver",
+    "Paris": "Europe/Paris",
+    "Berlin": "Europe/Berlin",
+    "Rome": "Europe/Rome",
+    "Moscow": "Europe/Moscow",
+    "Dubai": "Asia/Dubai",
+    "Mumbai": "Asia/Kolkata",
+    "Shanghai": "Asia/Shanghai",
+    "Hong Kong": "Asia/Hong_Kong",
+    "Seoul": "Asia/Seoul",
+    "Bangkok": "Asia/Bangkok",
+    "Cairo": "Africa/Cairo",
+    "Nairobi": "Africa/Nairobi",
+    "Johannesburg": "Africa/Johannesburg",
+    "Sao Paulo": "America/Sao_Paulo",
+    "Mexico City": "America/Mexico_City",
+    "Toronto": "America/Toronto",
+    "Vancouver": "America/Vancouver",
+    "Auckland": "Pacific/Auckland",
+    "Honolulu": "Pacific/Honolulu",
+    "Lisbon": "Europe/Lisbon",
+    "Istanbul": "Europe/Istanbul",
 }
 LANGUAGES = {
-    "Portuguese": "pt", "Dutch": "nl", "Swedish": "sv", "Polish": "pl", "Turkish": "tr",
-    "Russian": "ru", "Japanese": "ja", "Korean": "ko", "Chinese": "zh", "Arabic": "ar",
-    "Hindi": "hi", "Greek": "el", "Czech": "cs", "Finnish": "fi", "Vietnamese": "vi",
+    "Portuguese": "pt",
+    "Dutch": "nl",
+    "Swedish": "sv",
+    "Polish": "pl",
+    "Turkish": "tr",
+    "Russian": "ru",
+    "Japanese": "ja",
+    "Korean": "ko",
+    "Chinese": "zh",
+    "Arabic": "ar",
+    "Hindi": "hi",
+    "Greek": "el",
+    "Czech": "cs",
+    "Finnish": "fi",
+    "Vietnamese": "vi",
 }
-KEYS = {"F sharp": "F#", "G sharp": "G#", "E flat": "Eb", "A flat": "Ab", "D flat": "Db",
-        "D sharp": "D#", "G flat": "Gb", "A sharp": "A#"}
-EXECUTABLES = ["notepad", "excel", "outlook", "spotify", "slack", "teams", "zoom", "explorer",
-               "winword", "steam", "discord", "code"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
-WORDS = ["budget report", "team offsite", "garden plan", "tax documents", "quarterly review",
-         "birthday party", "lab results", "server logs", "product launch", "reading list",
-         "vintage cameras", "trail running shoes", "solar panels", "jazz vinyl", "yoga mats",
-         "mountain bikes", "organic coffee", "board games", "climbing gear", "pet insurance"]
-NAMES = ["Maria Lopez", "Ken Adams", "Aisha Bello", "Lars Nilsson", "Yuki Tanaka", "Sam Ortiz",
-         "Nina Petrova", "David Cohen", "Grace Kim", "Olu Adeyemi", "Emma Weber", "Raj Patel"]
-STREETS = ["221 Baker Street", "48 Oak Avenue", "7 Harbour Road", "1500 Market St",
-           "9 Via Roma", "33 Maple Drive", "120 King Street", "5 Lindenweg"]
-PLAIN_CITIES = ["Lyon", "Porto", "Krakow", "Osaka", "Cape Town", "Valencia", "Hamburg",
-                "Quito", "Hanoi", "Perth", "Glasgow", "Bologna", "Tbilisi", "Montreal"]
+KEYS = {
+    "F sharp": "F#",
+    "G sharp": "G#",
+    "E flat": "Eb",
+    "A flat": "Ab",
+    "D flat": "Db",
+    "D sharp": "D#",
+    "G flat": "Gb",
+    "A sharp": "A#",
+}
+EXECUTABLES = [
+    "notepad",
+    "excel",
+    "outlook",
+    "spotify",
+    "slack",
+    "teams",
+    "zoom",
+    "explorer",
+    "winword",
+    "steam",
+    "discord",
+    "code",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+WORDS = [
+    "budget report",
+    "team offsite",
+    "garden plan",
+    "tax documents",
+    "quarterly review",
+    "birthday party",
+    "lab results",
+    "server logs",
+    "product launch",
+    "reading list",
+    "vintage cameras",
+    "trail running shoes",
+    "solar panels",
+    "jazz vinyl",
+    "yoga mats",
+    "mountain bikes",
+    "organic coffee",
+    "board games",
+    "climbing gear",
+    "pet insurance",
+]
+NAMES = [
+    "Maria Lopez",
+    "Ken Adams",
+    "Aisha Bello",
+    "Lars Nilsson",
+    "Yuki Tanaka",
+    "Sam Ortiz",
+    "Nina Petrova",
+    "David Cohen",
+    "Grace Kim",
+    "Olu Adeyemi",
+    "Emma Weber",
+    "Raj Patel",
+]
+STREETS = [
+    "221 Baker Street",
+    "48 Oak Avenue",
+    "7 Harbour Road",
+    "1500 Market St",
+    "9 Via Roma",
+    "33 Maple Drive",
+    "120 King Street",
+    "5 Lindenweg",
+]
+PLAIN_CITIES = [
+    "Lyon",
+    "Porto",
+    "Krakow",
+    "Osaka",
+    "Cape Town",
+    "Valencia",
+    "Hamburg",
+    "Quito",
+    "Hanoi",
+    "Perth",
+    "Glasgow",
+    "Bologna",
+    "Tbilisi",
+    "Montreal",
+]
 
 
 def _date(rng: random.Random) -> tuple[str, str, int, int, int]:
@@ -219,7 +445,7 @@ def _minutes(rng: random.Random) -> Value:
 
 def _cents(rng: random.Random) -> Value:
     d = rng.choice([3.99, 12.5, 20, 49.95, 7.25, 105, 0.99])
-    return f"${d:.2f}", int(round(d * 100))
+    return f"${d:.2f}", round(d * 100)
 
 
 def _phone(rng: random.Random) -> Value:
@@ -287,91 +513,342 @@ def _ident(rng: random.Random) -> Value:
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in [
-        Kind("ticker", ("symbol", "ticker", "stock_symbol"), {"type": "string"},
-             ("Stock ticker symbol, e.g. KO", "Exchange symbol of the company, e.g. IBM"),
-             _table(TICKERS), ("for {v}", "of {v}", "for {v} shares"), reads=True),
-        Kind("fraction", ("rate", "interest_rate", "tax_rate", "growth_rate"), {"type": "number"},
-             ("Rate as a decimal fraction, e.g. 0.05 for 5%", "Fraction between 0 and 1 (0.1 means 10%)"),
-             _percent_fraction, ("at {v}", "with a rate of {v}"), reads=True),
-        Kind("percent", ("percent", "percentage", "discount_percent"), {"type": "number"},
-             ("Percentage, e.g. 15 for 15%", "Percent value between 0 and 100"),
-             _percent_number, ("at {v}", "with {v}"), reads=False),
-        Kind("scaled", ("population", "revenue", "budget"), {"type": "integer"},
-             ("Whole number, e.g. 2500000",), _scaled, ("of {v}", "with {v}"), reads=True),
-        Kind("grams", ("weight_grams", "mass_g", "weight_g"), {"type": "integer"},
-             ("Weight in grams",), _grams, ("weighing {v}", "of {v}"), reads=True),
-        Kind("seconds", ("duration_seconds", "timeout_s", "seconds"), {"type": "integer"},
-             ("Duration in seconds",), _seconds, ("for {v}", "lasting {v}"), reads=True),
-        Kind("minutes", ("duration_minutes", "minutes"), {"type": "integer"},
-             ("Length in minutes",), _minutes, ("for {v}", "lasting {v}"), reads=True),
-        Kind("cents", ("amount_cents", "price_cents"), {"type": "integer"},
-             ("Amount in cents, e.g. 1999 for $19.99",), _cents, ("of {v}", "for {v}"), reads=True),
-        Kind("phone", ("phone", "phone_number", "to_number"), {"type": "string"},
-             ("Phone number in E.164 format, e.g. +13035550100",), _phone, ("to {v}", "at {v}"), reads=True),
-        Kind("city_state", ("location", "city"), {"type": "string"},
-             ("City and state, formatted as City, ST, e.g. Reno, NV", "US city with its two-letter state code, like Omaha, NE"),
-             _city_state, ("in {v}", "near {v}", "around {v}"), reads=True),
-        Kind("state", ("state", "state_code"), {"type": "string"},
-             ("Two-letter US state abbreviation, e.g. OH",), _table(US_STATES), ("in {v}", "for {v}"), reads=True),
-        Kind("country", ("country", "country_code"), {"type": "string"},
-             ("ISO 3166-1 alpha-2 country code, e.g. BR", "Two-letter country code (ISO 3166), like SE"),
-             _table(COUNTRIES), ("in {v}", "for {v}", "from {v}"), reads=True),
-        Kind("currency", ("currency", "target_currency", "base_currency"), {"type": "string"},
-             ("Three-letter ISO 4217 currency code, e.g. EUR",), _table(CURRENCIES), ("in {v}", "into {v}"), reads=True),
-        Kind("airport", ("airport", "origin", "departure_airport"), {"type": "string"},
-             ("IATA airport code, e.g. ORD",), _table(AIRPORTS), ("from {v}", "at {v}"), reads=True),
-        Kind("zone", ("timezone", "tz", "time_zone"), {"type": "string"},
-             ("IANA time zone, e.g. Europe/Berlin", "Time zone name from the tz database, like America/Chicago"),
-             _table(ZONES), ("in {v} time", "for {v}"), reads=True),
-        Kind("language", ("lang", "language", "target_lang"), {"type": "string"},
-             ("ISO 639-1 language code, e.g. pt",), _table(LANGUAGES), ("in {v}", "into {v}"), reads=True),
-        Kind("key", ("key", "tonic"), {"type": "string"},
-             ("Note name with # for sharps and b for flats, e.g. Eb",), _table(KEYS), ("in {v}",), reads=True),
-        Kind("date", ("date", "start_date", "day"), {"type": "string"},
-             ("Date in YYYY-MM-DD format", "ISO 8601 date, e.g. 2024-01-31"), _iso_date, ("on {v}", "for {v}"), reads=True),
-        Kind("datetime", ("when", "start_time", "scheduled_at"), {"type": "string"},
-             ("Date and time as YYYY-MM-DDTHH:MM (24-hour)",), _datetime, ("on {v}", "for {v}"), reads=True),
-        Kind("season", ("season",), {"type": "string"},
-             ("Season written YYYY-YY, e.g. 2010-11",), _season, ("in the {v} season", "for {v}"), reads=True),
-        Kind("exe", ("process_name", "image"), {"type": "string"},
-             ("Executable file name, e.g. calc.exe",), _exe, ("{v}",), reads=True),
+        Kind(
+            "ticker",
+            ("symbol", "ticker", "stock_symbol"),
+            {"type": "string"},
+            ("Stock ticker symbol, e.g. KO", "Exchange symbol of the company, e.g. IBM"),
+            _table(TICKERS),
+            ("for {v}", "of {v}", "for {v} shares"),
+            reads=True,
+        ),
+        Kind(
+            "fraction",
+            ("rate", "interest_rate", "tax_rate", "growth_rate"),
+            {"type": "number"},
+            (
+                "Rate as a decimal fraction, e.g. 0.05 for 5%",
+                "Fraction between 0 and 1 (0.1 means 10%)",
+            ),
+            _percent_fraction,
+            ("at {v}", "with a rate of {v}"),
+            reads=True,
+        ),
+        Kind(
+            "percent",
+            ("percent", "percentage", "discount_percent"),
+            {"type": "number"},
+            ("Percentage, e.g. 15 for 15%", "Percent value between 0 and 100"),
+            _percent_number,
+            ("at {v}", "with {v}"),
+            reads=False,
+        ),
+        Kind(
+            "scaled",
+            ("population", "revenue", "budget"),
+            {"type": "integer"},
+            ("Whole number, e.g. 2500000",),
+            _scaled,
+            ("of {v}", "with {v}"),
+            reads=True,
+        ),
+        Kind(
+            "grams",
+            ("weight_grams", "mass_g", "weight_g"),
+            {"type": "integer"},
+            ("Weight in grams",),
+            _grams,
+            ("weighing {v}", "of {v}"),
+            reads=True,
+        ),
+        Kind(
+            "seconds",
+            ("duration_seconds", "timeout_s", "seconds"),
+            {"type": "integer"},
+            ("Duration in seconds",),
+            _seconds,
+            ("for {v}", "lasting {v}"),
+            reads=True,
+        ),
+        Kind(
+            "minutes",
+            ("duration_minutes", "minutes"),
+            {"type": "integer"},
+            ("Length in minutes",),
+            _minutes,
+            ("for {v}", "lasting {v}"),
+            reads=True,
+        ),
+        Kind(
+            "cents",
+            ("amount_cents", "price_cents"),
+            {"type": "integer"},
+            ("Amount in cents, e.g. 1999 for $19.99",),
+            _cents,
+            ("of {v}", "for {v}"),
+            reads=True,
+        ),
+        Kind(
+            "phone",
+            ("phone", "phone_number", "to_number"),
+            {"type": "string"},
+            ("Phone number in E.164 format, e.g. +13035550100",),
+            _phone,
+            ("to {v}", "at {v}"),
+            reads=True,
+        ),
+        Kind(
+            "city_state",
+            ("location", "city"),
+            {"type": "string"},
+            (
+                "City and state, formatted as City, ST, e.g. Reno, NV",
+                "US city with its two-letter state code, like Omaha, NE",
+            ),
+            _city_state,
+            ("in {v}", "near {v}", "around {v}"),
+            reads=True,
+        ),
+        Kind(
+            "state",
+            ("state", "state_code"),
+            {"type": "string"},
+            ("Two-letter US state abbreviation, e.g. OH",),
+            _table(US_STATES),
+            ("in {v}", "for {v}"),
+            reads=True,
+        ),
+        Kind(
+            "country",
+            ("country", "country_code"),
+            {"type": "string"},
+            (
+                "ISO 3166-1 alpha-2 country code, e.g. BR",
+                "Two-letter country code (ISO 3166), like SE",
+            ),
+            _table(COUNTRIES),
+            ("in {v}", "for {v}", "from {v}"),
+            reads=True,
+        ),
+        Kind(
+            "currency",
+            ("currency", "target_currency", "base_currency"),
+            {"type": "string"},
+            ("Three-letter ISO 4217 currency code, e.g. EUR",),
+            _table(CURRENCIES),
+            ("in {v}", "into {v}"),
+            reads=True,
+        ),
+        Kind(
+            "airport",
+            ("airport", "origin", "departure_airport"),
+            {"type": "string"},
+            ("IATA airport code, e.g. ORD",),
+            _table(AIRPORTS),
+            ("from {v}", "at {v}"),
+            reads=True,
+        ),
+        Kind(
+            "zone",
+            ("timezone", "tz", "time_zone"),
+            {"type": "string"},
+            (
+                "IANA time zone, e.g. Europe/Berlin",
+                "Time zone name from the tz database, like America/Chicago",
+            ),
+            _table(ZONES),
+            ("in {v} time", "for {v}"),
+            reads=True,
+        ),
+        Kind(
+            "language",
+            ("lang", "language", "target_lang"),
+            {"type": "string"},
+            ("ISO 639-1 language code, e.g. pt",),
+            _table(LANGUAGES),
+            ("in {v}", "into {v}"),
+            reads=True,
+        ),
+        Kind(
+            "key",
+            ("key", "tonic"),
+            {"type": "string"},
+            ("Note name with # for sharps and b for flats, e.g. Eb",),
+            _table(KEYS),
+            ("in {v}",),
+            reads=True,
+        ),
+        Kind(
+            "date",
+            ("date", "start_date", "day"),
+            {"type": "string"},
+            ("Date in YYYY-MM-DD format", "ISO 8601 date, e.g. 2024-01-31"),
+            _iso_date,
+            ("on {v}", "for {v}"),
+            reads=True,
+        ),
+        Kind(
+            "datetime",
+            ("when", "start_time", "scheduled_at"),
+            {"type": "string"},
+            ("Date and time as YYYY-MM-DDTHH:MM (24-hour)",),
+            _datetime,
+            ("on {v}", "for {v}"),
+            reads=True,
+        ),
+        Kind(
+            "season",
+            ("season",),
+            {"type": "string"},
+            ("Season written YYYY-YY, e.g. 2010-11",),
+            _season,
+            ("in the {v} season", "for {v}"),
+            reads=True,
+        ),
+        Kind(
+            "exe",
+            ("process_name", "image"),
+            {"type": "string"},
+            ("Executable file name, e.g. calc.exe",),
+            _exe,
+            ("{v}",),
+            reads=True,
+        ),
         # plain kinds: the value is the request's words
-        Kind("city", ("city", "place", "location"), {"type": "string"},
-             ("City name", "Name of the city"), _words(PLAIN_CITIES), ("in {v}", "for {v}")),
-        Kind("topic", ("query", "keyword", "topic", "search_term"), {"type": "string"},
-             ("What to search for", "Search keywords"), _words(WORDS), ("about {v}", "for {v}", "on {v}")),
-        Kind("person", ("name", "full_name", "author"), {"type": "string"},
-             ("Person's full name",), _words(NAMES), ("for {v}", "by {v}")),
-        Kind("email", ("email", "recipient"), {"type": "string"},
-             ("Email address",), _email, ("to {v}", "for {v}")),
-        Kind("ident", ("id", "order_id", "record_id"), {"type": "string"},
-             ("Identifier of the record",), _ident, ("number {v}", "{v}")),
-        Kind("count", ("limit", "count", "max_results"), {"type": "integer"},
-             ("How many results to return", "Maximum number of items"), _count, ("{v} results", "top {v}", "limited to {v}")),
-        Kind("amount", ("amount", "value", "price"), {"type": "number"},
-             ("The amount",), _amount, ("of {v}", "for {v}")),
-        Kind("year", ("year",), {"type": "integer"}, ("Four-digit year",), _year, ("from {v}", "in {v}")),
-        Kind("latitude", ("latitude", "lat"), {"type": "number"}, ("Latitude in degrees",), _coords, ("at latitude {v}",)),
+        Kind(
+            "city",
+            ("city", "place", "location"),
+            {"type": "string"},
+            ("City name", "Name of the city"),
+            _words(PLAIN_CITIES),
+            ("in {v}", "for {v}"),
+        ),
+        Kind(
+            "topic",
+            ("query", "keyword", "topic", "search_term"),
+            {"type": "string"},
+            ("What to search for", "Search keywords"),
+            _words(WORDS),
+            ("about {v}", "for {v}", "on {v}"),
+        ),
+        Kind(
+            "person",
+            ("name", "full_name", "author"),
+            {"type": "string"},
+            ("Person's full name",),
+            _words(NAMES),
+            ("for {v}", "by {v}"),
+        ),
+        Kind(
+            "email",
+            ("email", "recipient"),
+            {"type": "string"},
+            ("Email address",),
+            _email,
+            ("to {v}", "for {v}"),
+        ),
+        Kind(
+            "ident",
+            ("id", "order_id", "record_id"),
+            {"type": "string"},
+            ("Identifier of the record",),
+            _ident,
+            ("number {v}", "{v}"),
+        ),
+        Kind(
+            "count",
+            ("limit", "count", "max_results"),
+            {"type": "integer"},
+            ("How many results to return", "Maximum number of items"),
+            _count,
+            ("{v} results", "top {v}", "limited to {v}"),
+        ),
+        Kind(
+            "amount",
+            ("amount", "value", "price"),
+            {"type": "number"},
+            ("The amount",),
+            _amount,
+            ("of {v}", "for {v}"),
+        ),
+        Kind(
+            "year",
+            ("year",),
+            {"type": "integer"},
+            ("Four-digit year",),
+            _year,
+            ("from {v}", "in {v}"),
+        ),
+        Kind(
+            "latitude",
+            ("latitude", "lat"),
+            {"type": "number"},
+            ("Latitude in degrees",),
+            _coords,
+            ("at latitude {v}",),
+        ),
     ]
 }
 
 ENUMS: list[tuple[tuple[str, ...], list[str], dict[str, str]]] = [
     # (names, members, how requests say some members)
-    (("sort", "order_by"), ["newest", "oldest", "popular", "relevance"], {"most popular": "popular", "latest": "newest"}),
-    (("units", "unit_system"), ["metric", "imperial"], {"in metric units": "metric", "in imperial units": "imperial"}),
+    (
+        ("sort", "order_by"),
+        ["newest", "oldest", "popular", "relevance"],
+        {"most popular": "popular", "latest": "newest"},
+    ),
+    (
+        ("units", "unit_system"),
+        ["metric", "imperial"],
+        {"in metric units": "metric", "in imperial units": "imperial"},
+    ),
     (("size",), ["small", "medium", "large", "x_large"], {"extra large": "x_large"}),
-    (("format", "output_format"), ["json", "csv", "xml", "pdf"], {"as a PDF": "pdf", "as CSV": "csv"}),
-    (("genre",), ["science_fiction", "thriller", "comedy", "documentary", "horror"], {"sci-fi": "science_fiction", "science fiction": "science_fiction"}),
-    (("level", "difficulty"), ["beginner", "intermediate", "advanced"], {"for beginners": "beginner", "expert-level": "advanced"}),
-    (("period", "interval"), ["daily", "weekly", "monthly", "yearly"], {"every week": "weekly", "per month": "monthly"}),
+    (
+        ("format", "output_format"),
+        ["json", "csv", "xml", "pdf"],
+        {"as a PDF": "pdf", "as CSV": "csv"},
+    ),
+    (
+        ("genre",),
+        ["science_fiction", "thriller", "comedy", "documentary", "horror"],
+        {"sci-fi": "science_fiction", "science fiction": "science_fiction"},
+    ),
+    (
+        ("level", "difficulty"),
+        ["beginner", "intermediate", "advanced"],
+        {"for beginners": "beginner", "expert-level": "advanced"},
+    ),
+    (
+        ("period", "interval"),
+        ["daily", "weekly", "monthly", "yearly"],
+        {"every week": "weekly", "per month": "monthly"},
+    ),
 ]
 
 OBJECTS: list[tuple[str, str, list[tuple[str, str, Callable[[random.Random], Value]]], str]] = [
     # (parameter name, description, fields (name, type, value), how the request lists them)
-    ("address", "Postal address", [("street", "string", _words(STREETS)), ("city", "string", _words(PLAIN_CITIES)),
-                                   ("zip", "string", lambda r: (s := str(r.randint(10000, 99999)), s))], "{street}, {city} {zip}"),
-    ("contact", "Who to contact", [("name", "string", _words(NAMES)), ("email", "string", _email)], "{name} ({email})"),
-    ("window", "Time window", [("start", "string", _datetime), ("end", "string", _datetime)], "from {start} to {end}"),
+    (
+        "address",
+        "Postal address",
+        [
+            ("street", "string", _words(STREETS)),
+            ("city", "string", _words(PLAIN_CITIES)),
+            ("zip", "string", lambda r: (s := str(r.randint(10000, 99999)), s)),
+        ],
+        "{street}, {city} {zip}",
+    ),
+    (
+        "contact",
+        "Who to contact",
+        [("name", "string", _words(NAMES)), ("email", "string", _email)],
+        "{name} ({email})",
+    ),
+    (
+        "window",
+        "Time window",
+        [("start", "string", _datetime), ("end", "string", _datetime)],
+        "from {start} to {end}",
+    ),
 ]
 
 CATEGORY_KINDS = {
@@ -406,10 +883,18 @@ FRAMES = {
     "de": ("Ich brauche {need}", " und "),
     "pt": ("Preciso de {need}", " e "),
 }
-CHITCHAT = ["Tell me a joke.", "How are you doing today?", "Thanks, that's all for now.",
-            "Write a short poem about the sea.", "What is the meaning of life?",
-            "Who painted the Mona Lisa?", "Good night!", "Can you sing a song?",
-            "Explain why the sky is blue.", "What's your name?"]
+CHITCHAT = [
+    "Tell me a joke.",
+    "How are you doing today?",
+    "Thanks, that's all for now.",
+    "Write a short poem about the sea.",
+    "What is the meaning of life?",
+    "Who painted the Mona Lisa?",
+    "Good night!",
+    "Can you sing a song?",
+    "Explain why the sky is blue.",
+    "What's your name?",
+]
 
 
 def _snake(text: str) -> str:
@@ -433,9 +918,14 @@ class Function:
     def openai(self) -> dict[str, Any]:
         props = {p: s for p, s, _, _ in self.params}
         req = [p for p, _, r, _ in self.params if r]
-        return {"type": "function", "function": {
-            "name": self.name, "description": self.description,
-            "parameters": {"type": "object", "properties": props, "required": req}}}
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": {"type": "object", "properties": props, "required": req},
+            },
+        }
 
 
 def make_function(entry: dict[str, Any], rng: random.Random) -> Function:
@@ -454,7 +944,14 @@ def make_function(entry: dict[str, Any], rng: random.Random) -> Function:
         if pname is None:
             continue
         used.add(pname)
-        params.append((pname, dict(kind.schema) | {"description": rng.choice(kind.descriptions)}, i == 0 or rng.random() < 0.5, k))
+        params.append(
+            (
+                pname,
+                dict(kind.schema) | {"description": rng.choice(kind.descriptions)},
+                i == 0 or rng.random() < 0.5,
+                k,
+            )
+        )
     r = rng.random()
     if r < 0.35:
         e = rng.randrange(len(ENUMS))
@@ -466,14 +963,19 @@ def make_function(entry: dict[str, Any], rng: random.Random) -> Function:
         o = rng.randrange(len(OBJECTS))
         oname, odesc, fields, _ = OBJECTS[o]
         if oname not in used:
-            schema = {"type": "object", "description": odesc,
-                      "properties": {f: {"type": t} for f, t, _ in fields},
-                      "required": [f for f, _, _ in fields]}
+            schema = {
+                "type": "object",
+                "description": odesc,
+                "properties": {f: {"type": t} for f, t, _ in fields},
+                "required": [f for f, _, _ in fields],
+            }
             params.append((oname, schema, True, f"object:{o}"))
     return Function(name, entry["Description"].strip(), entry.get("Category", ""), params)
 
 
-def _clause(fn: Function, rng: random.Random, skip_optional: float = 0.3) -> tuple[str, dict[str, Any]] | None:
+def _clause(
+    fn: Function, rng: random.Random, skip_optional: float = 0.3
+) -> tuple[str, dict[str, Any]] | None:
     """A request for one call to ``fn``: (text, arguments)."""
     parts, args = [], {}
     for pname, _schema, required, kind in fn.params:
@@ -522,18 +1024,31 @@ def _valid(fn: Function, args: dict[str, Any]) -> bool:
     return True
 
 
-def make_instance(kind: str, fn: Function, others: list[Function], rng: random.Random, k: int) -> dict[str, Any] | None:
+def make_instance(
+    kind: str, fn: Function, others: list[Function], rng: random.Random, k: int
+) -> dict[str, Any] | None:
     lead = rng.choice(LEADS)
     need = _need(fn.description)
     if kind == "no-tool":
         if rng.random() < 0.5:
-            return {"id": f"fc-{k}", "query": rng.choice(CHITCHAT), "calling": [], "offered": [fn.name], "kind": kind}
+            return {
+                "id": f"fc-{k}",
+                "query": rng.choice(CHITCHAT),
+                "calling": [],
+                "offered": [fn.name],
+                "kind": kind,
+            }
         other = rng.choice([o for o in others if o.category != fn.category] or others)
         c = _clause(other, rng)
         if c is None:
             return None
-        return {"id": f"fc-{k}", "query": f"{lead}{_need(other.description)} {c[0]}.".strip(),
-                "calling": [], "offered": [fn.name], "kind": kind}
+        return {
+            "id": f"fc-{k}",
+            "query": f"{lead}{_need(other.description)} {c[0]}.".strip(),
+            "calling": [],
+            "offered": [fn.name],
+            "kind": kind,
+        }
     c = _clause(fn, rng)
     if c is None or not _valid(fn, c[1]):
         return None
@@ -541,7 +1056,9 @@ def make_instance(kind: str, fn: Function, others: list[Function], rng: random.R
     calls = [_call(fn, args)]
     offered = [fn.name]
     if kind == "parallel":
-        varying = [p for p, _, _, kd in fn.params if p in args and not kd.startswith(("enum", "object"))]
+        varying = [
+            p for p, _, _, kd in fn.params if p in args and not kd.startswith(("enum", "object"))
+        ]
         if not varying:
             return None
         p = rng.choice(varying)
@@ -565,7 +1082,13 @@ def make_instance(kind: str, fn: Function, others: list[Function], rng: random.R
         calls.append(_call(other, c2[1]))
         offered = [fn.name, other.name]
         query = f"{lead}{need} {text}, and also {_need(other.description)} {c2[0]}."
-        return {"id": f"fc-{k}", "query": query.strip(), "calling": calls, "offered": offered, "kind": kind}
+        return {
+            "id": f"fc-{k}",
+            "query": query.strip(),
+            "calling": calls,
+            "offered": offered,
+            "kind": kind,
+        }
     elif kind == "multiple":
         near = [o for o in others if o.category == fn.category and o.name != fn.name]
         offered = [fn.name] + [o.name for o in rng.sample(near, min(len(near), rng.randint(1, 3)))]
@@ -580,16 +1103,27 @@ def make_instance(kind: str, fn: Function, others: list[Function], rng: random.R
     return {"id": f"fc-{k}", "query": query, "calling": calls, "offered": offered, "kind": kind}
 
 
-MIX = {"single": 0.3, "multiple": 0.2, "parallel": 0.15, "parallel-multiple": 0.15,
-       "no-tool": 0.12, "other-language": 0.08}
+MIX = {
+    "single": 0.3,
+    "multiple": 0.2,
+    "parallel": 0.15,
+    "parallel-multiple": 0.15,
+    "no-tool": 0.12,
+    "other-language": 0.08,
+}
 
 
-def generate(apis_path: Path, n: int, seed: int = 0) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """``n`` instances over functions made from the training share of the public API list:
-    (OpenAI-style functions, instances with ``offered`` and ``kind``, a report)."""
+def generate(
+    apis_path: Path, n: int, seed: int = 0, share: str = "train"
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """``n`` instances over functions made from one share of the public API list (``train``, or
+    ``heldout`` for a test set over APIs no training function comes from): (OpenAI-style
+    functions, instances with ``offered`` and ``kind``, a report)."""
+    if share not in ("train", "heldout"):
+        raise ValueError(f"share={share!r}: train or heldout")
     rng = random.Random(seed)
     entries = json.loads(Path(apis_path).read_text())["entries"]
-    train = [e for e in entries if split(e["API"]) == "train" and e.get("Description")]
+    train = [e for e in entries if split(e["API"]) == share and e.get("Description")]
     functions, seen = [], set()
     for e in train:
         f = make_function(e, rng)
@@ -611,12 +1145,23 @@ def generate(apis_path: Path, n: int, seed: int = 0) -> tuple[list[dict[str, Any
     used = {name for i in out for name in i["offered"]}
     made = [f.openai() for f in functions if f.name in used]
     report = {
-        "apis": len(entries), "train_apis": len(train), "functions": len(made),
-        "instances": len(out), "by_kind": dict(Counter(i["kind"] for i in out)),
-        "rejected": dict(rejected), "reads_description": sum(
-            any(KINDS.get(kd) and KINDS[kd].reads and p in c["parameters"]
-                for c in i["calling"] for f in functions if f.name == c["api"]
-                for p, _, _, kd in f.params) for i in out),
+        "apis": len(entries),
+        "share": share,
+        "share_apis": len(train),
+        "functions": len(made),
+        "instances": len(out),
+        "by_kind": dict(Counter(i["kind"] for i in out)),
+        "rejected": dict(rejected),
+        "reads_description": sum(
+            any(
+                KINDS.get(kd) and KINDS[kd].reads and p in c["parameters"]
+                for c in i["calling"]
+                for f in functions
+                if f.name == c["api"]
+                for p, _, _, kd in f.params
+            )
+            for i in out
+        ),
         "seed": seed,
     }
     return made, out, report
@@ -625,8 +1170,15 @@ def generate(apis_path: Path, n: int, seed: int = 0) -> tuple[list[dict[str, Any
 FORMAT_VERSION = 1
 
 
-def write(out: Path, functions: list[dict[str, Any]], instances: list[dict[str, Any]],
-          report: dict[str, Any], *, apis_path: Path, command: str) -> Path:
+def write(
+    out: Path,
+    functions: list[dict[str, Any]],
+    instances: list[dict[str, Any]],
+    report: dict[str, Any],
+    *,
+    apis_path: Path,
+    command: str,
+) -> Path:
     """Write ``functions.json``, ``instances.jsonl`` and ``manifest.json`` (the report, the
     source's sha256, the command, file checksums) to the folder ``out``, atomically."""
     from toolrag.cache import file_sha256, staged_folder
