@@ -44,3 +44,13 @@ def prompt_style(model: str | Path) -> str:
     if (folder / "adapter_config.json").exists():
         return "compact"
     return "schema"
+
+
+def grounding(model: str | Path) -> str:
+    """The grounding mode a planner model was measured best with and ships with
+    (:meth:`toolrag.agent.config.PlannerConfig.with_grounding`): its adapter record's
+    ``grounding``; ``hard`` where the record does not say (the 135M adapters) or there is none."""
+    record = Path(model) / PLANNER_RECORD
+    if record.exists():
+        return str(json.loads(record.read_text()).get("grounding") or "hard")
+    return "hard"

@@ -61,14 +61,48 @@ QWEN_CODER = PackagedModel(
 PACKAGED = {m.alias: m for m in (SMOLLM2, QWEN_CODER)}
 DEFAULT_PLANNER_BASE = SMOLLM2.alias
 SHIPPED_ADAPTER = Path(__file__).resolve().parent / "data" / "planner"
-"""The fine-tuned default planner (a LoRA adapter on SmolLM2-135M) that ships in the package."""
+"""The fine-tuned default planner (a LoRA adapter) that ships in the package."""
+SHIPPED_FAST = Path(__file__).resolve().parent / "data" / "planner-fast"
+"""The fast option: a LoRA adapter on SmolLM2-135M (``--planner fast``)."""
+PLANNER_ALIASES = {"default": SHIPPED_ADAPTER, "fast": SHIPPED_FAST}
+"""Names of the shipped planners, for ``--planner`` and ``Planner.load``."""
 
 
 def default_planner() -> str:
     """The shipped adapter when it is installed, else the packaged base model."""
     if (SHIPPED_ADAPTER / "adapter_config.json").exists():
+        check_shipped(SHIPPED_ADAPTER)
         return str(SHIPPED_ADAPTER)
     return DEFAULT_PLANNER_BASE
+
+
+def resolve_planner(name: str | None) -> str:
+    """A planner name as the loaders take it: ``None`` and ``default`` are the shipped
+    default adapter, ``fast`` the shipped small one; anything else is returned as it is."""
+    if name is None or name == "default":
+        return default_planner()
+    if name in PLANNER_ALIASES:
+        folder = PLANNER_ALIASES[name]
+        if not (folder / "adapter_config.json").exists():
+            raise ConfigError(f"the {name!r} planner is not installed here ({folder})")
+        check_shipped(folder)
+        return str(folder)
+    if Path(name).resolve() in {p.resolve() for p in PLANNER_ALIASES.values()}:
+        check_shipped(Path(name))
+    return name
+
+
+def check_shipped(folder: Path) -> None:
+    """A shipped adapter's weights must have the sha256 its record pins (where it pins one)."""
+    import json
+
+    record = folder / "toolrag_planner.json"
+    pinned = json.loads(record.read_text()).get("adapter_sha256") if record.exists() else None
+    if pinned and file_sha256(folder / "adapter_model.safetensors") != pinned:
+        raise ConfigError(
+            f"{folder}: adapter weights do not match their pinned sha256; the package is "
+            "corrupt or was changed, reinstall toolrag"
+        )
 
 
 def _package_dir(model: PackagedModel, package: str) -> Path:

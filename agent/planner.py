@@ -265,7 +265,11 @@ class Planner:
         precision: str | None = None,
         **kwargs: Any,
     ) -> Planner:
-        """Load a planner from an adapter folder, a model folder, a hub id or a packaged alias.
+        """Load a planner: ``default`` (or None) and ``fast`` are the shipped ones; else an
+        adapter folder, a model folder, a hub id or a packaged base alias.
+
+        Options start from the model's own grounding mode (its adapter record's ``grounding``;
+        ``hard`` where it says none) unless a ``config`` is given; keyword options apply on top.
 
         ``engine``: ``onnx`` (ONNX Runtime GenAI; the model is exported once and cached, see
         :func:`toolrag.agent.export.onnx_model`) or ``torch``; ``None`` takes
@@ -273,13 +277,15 @@ class Planner:
         onnxruntime-genai is not installed. ``precision``: the weights' precision, per engine
         (:data:`toolrag.agent.models.PRECISIONS`); ``None`` takes the engine's default.
         """
-        from toolrag.agent.adapter import prompt_style
+        from toolrag.agent.adapter import grounding, prompt_style
         from toolrag.agent.loader import load_engine
-        from toolrag.agent.models import default_planner
+        from toolrag.agent.models import resolve_planner
 
-        engine_obj, tok = load_engine(model, engine=engine, precision=precision)
-        name = model or default_planner()
-        return cls(engine_obj, tok, name=name, prompt_style=prompt_style(name), **kwargs)
+        name = resolve_planner(model)
+        engine_obj, tok = load_engine(name, engine=engine, precision=precision)
+        # without a config of the caller's, the model's own grounding mode is the starting point
+        config = kwargs.pop("config", None) or PlannerConfig().with_grounding(grounding(name))
+        return cls(engine_obj, tok, config, name=name, prompt_style=prompt_style(name), **kwargs)
 
     def prompt_ids(self, query: str, tools: Sequence[Tool]) -> list[int]:
         text = self.tokenizer.apply_chat_template(

@@ -341,3 +341,45 @@ def write_planner_card(folder: Path, scores_markdown: str, command: str, history
     lines += ["## Scores", "", scores_markdown.strip(), ""]
     (folder / "README.md").write_text("\n".join(lines))
     return folder / "README.md"
+
+
+def half_adapter(folder: Path) -> Path:
+    """Store an adapter's LoRA weights in float16 (half the bytes; what ships in the package:
+    adapters stay under 25 MB). peft casts them back to the model's dtype when it loads them."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    path = Path(folder) / "adapter_model.safetensors"
+    tensors = load_file(path)
+    halved = {k: v.to(torch.float16) if v.dtype == torch.float32 else v for k, v in tensors.items()}
+    tmp = path.with_suffix(".tmp")
+    save_file(halved, tmp, metadata={"format": "pt"})
+    tmp.replace(path)
+    return path
+
+
+PACKAGED_FILES = ("adapter_config.json", "adapter_model.safetensors", PLANNER_RECORD)
+
+
+def package_adapter(src: Path, dst: Path, *, grounding: str) -> Path:
+    """Copy a trained adapter into a package folder (``agent/data/planner``): its weights in
+    float16, its record with the grounding mode it ships with and the weights' sha256 (checked
+    when the shipped planner loads). The folder's model card is written separately."""
+    import shutil
+
+    from toolrag.agent.config import GROUNDING
+    from toolrag.cache import file_sha256
+
+    if grounding not in GROUNDING:
+        raise ConfigError(f"grounding={grounding!r}: choose one of {', '.join(GROUNDING)}")
+    src, dst = Path(src), Path(dst)
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in PACKAGED_FILES[:2]:
+        shutil.copyfile(src / name, dst / name)
+    half_adapter(dst)
+    record = json.loads((src / PLANNER_RECORD).read_text())
+    record.pop("onnx", None)  # exports live in the user's cache, not in the package
+    record["grounding"] = grounding
+    record["adapter_sha256"] = file_sha256(dst / "adapter_model.safetensors")
+    (dst / PLANNER_RECORD).write_text(json.dumps(record, indent=2) + "\n")
+    return dst

@@ -45,3 +45,36 @@ def test_adapter_base_from_record_or_peft_config(tmp_path):
     assert read_base(tmp_path) == "smollm2-135m"
     with pytest.raises(FileNotFoundError, match="not a planner adapter folder"):
         read_base(tmp_path / "nothing")
+
+
+def test_shipped_planners_are_named_pinned_and_small(tmp_path):
+    import json
+    import shutil
+
+    from toolrag.agent.adapter import grounding, prompt_style
+    from toolrag.agent.models import (
+        SHIPPED_ADAPTER,
+        SHIPPED_FAST,
+        check_shipped,
+        resolve_planner,
+    )
+    from toolrag.errors import ConfigError
+
+    assert resolve_planner(None) == resolve_planner("default") == str(SHIPPED_ADAPTER)
+    assert resolve_planner("fast") == str(SHIPPED_FAST)
+    assert resolve_planner("some/folder") == "some/folder"
+    # the default reads whole schemas and grounds freely; the fast one is the compact 135M
+    assert (prompt_style(SHIPPED_ADAPTER), grounding(SHIPPED_ADAPTER)) == ("schema", "free")
+    assert (prompt_style(SHIPPED_FAST), grounding(SHIPPED_FAST)) == ("compact", "hard")
+    for folder in (SHIPPED_ADAPTER, SHIPPED_FAST):
+        assert (folder / "adapter_model.safetensors").stat().st_size <= 25 * 2**20
+        assert json.loads((folder / "toolrag_planner.json").read_text())["adapter_sha256"]
+        assert (folder / "README.md").exists()  # the model card
+        check_shipped(folder)
+    copy = tmp_path / "planner"
+    shutil.copytree(SHIPPED_FAST, copy)
+    with (copy / "adapter_model.safetensors").open("r+b") as fh:
+        fh.seek(-4, 2)
+        fh.write(b"\0\0\0\0")
+    with pytest.raises(ConfigError, match="reinstall toolrag"):
+        check_shipped(copy)

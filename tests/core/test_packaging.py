@@ -42,6 +42,7 @@ def test_every_pipeline_package_and_its_data_is_inside_the_namespace(wheel):
         modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / folder).rglob("*.py")}
         assert {f"toolrag/{m}" for m in modules} <= names, folder
     assert "toolrag/agent/data/planner/adapter_model.safetensors" in names
+    assert "toolrag/agent/data/planner-fast/adapter_model.safetensors" in names
     assert "toolrag/retriever/data/default/model.int8.safetensors" in names
     assert "toolrag/data/sample_tools.json" in names
 

@@ -99,6 +99,22 @@ def test_tiny_training_run_saves_a_loadable_adapter(tmp_path, six_tools_file, sm
     cont = train_planner(more)
     assert json.loads((cont / "adapter_config.json").read_text())["r"] == 2
     assert json.loads((cont / PLANNER_RECORD).read_text())["config"]["init_adapter"] == str(out)
+    # the adapter records its prompt style, and planning uses it
+    assert record["prompt_style"] == "schema" and planner.prompt_style == "schema"
+
+    # float16 weights (what ships) halve the file and plan the same
+    from toolrag.trainer.planner import half_adapter
+
+    size = (cont / "adapter_model.safetensors").stat().st_size
+    before = Planner.load(str(cont), engine="torch", max_new_tokens=40).plan(
+        "Book a flight from Oslo to Rome", tools
+    )
+    half_adapter(cont)
+    assert (cont / "adapter_model.safetensors").stat().st_size < 0.6 * size
+    after = Planner.load(str(cont), engine="torch", max_new_tokens=40).plan(
+        "Book a flight from Oslo to Rome", tools
+    )
+    assert after.text == before.text
 
 
 def test_extra_train_appends_and_keeps_the_train_examples(tmp_path, six_tools_file):

@@ -105,9 +105,10 @@ PlannerOpt = Annotated[
     str | None,
     typer.Option(
         "--planner",
-        help="Adapter folder, model folder, hub id, packaged alias, or openai:MODEL "
-        "(an OpenAI-compatible endpoint from $OPENAI_BASE_URL / $OPENAI_API_KEY). "
-        "Default: the shipped fine-tuned adapter.",
+        help="default (the shipped planner, Qwen2.5-Coder-0.5B + LoRA), fast (the shipped "
+        "SmolLM2-135M + LoRA: 2-4x faster, weaker on other people's tools), an adapter folder, "
+        "model folder, hub id, packaged alias, or openai:MODEL (an OpenAI-compatible endpoint "
+        "from $OPENAI_BASE_URL / $OPENAI_API_KEY).",
     ),
 ]
 ConstrainedOpt = Annotated[
