@@ -46,10 +46,10 @@ def make_planner(
 
         return RemotePlanner(spec.removeprefix("openai:"))
     kwargs: dict[str, Any] = {"engine": engine, "precision": precision}
-    config = config or PlannerConfig()
+    if config is not None:  # else the model's own grounding mode is where options start
+        kwargs["config"] = config
     if constrained is not None:
-        config = config.with_options(constrained=constrained)
-    kwargs["config"] = config
+        kwargs["constrained"] = constrained
     if niceness is not None:
         from toolrag.agent.worker import PlannerProcess
 

@@ -78,3 +78,25 @@ def test_shipped_planners_are_named_pinned_and_small(tmp_path):
         fh.write(b"\0\0\0\0")
     with pytest.raises(ConfigError, match="reinstall toolrag"):
         check_shipped(copy)
+
+
+def test_a_planner_starts_from_its_models_grounding_unless_given_a_config(tmp_path, monkeypatch):
+    import json
+
+    from toolrag.agent import loader
+    from toolrag.agent.agent import make_planner
+    from toolrag.agent.config import PlannerConfig
+    from toolrag.agent.planner import Planner
+
+    (tmp_path / "toolrag_planner.json").write_text(
+        json.dumps({"base": "x", "prompt_style": "schema", "grounding": "free"})
+    )
+    monkeypatch.setattr(loader, "load_engine", lambda *a, **k: (None, None))
+    free = Planner.load(str(tmp_path))
+    assert (free.config.ground_values, free.config.drop_ungrounded) == (False, False)
+    assert free.prompt_style == "schema"
+    # an explicit config is the caller's; keyword options apply on top of either
+    assert Planner.load(str(tmp_path), config=PlannerConfig()).config.ground_values is True
+    assert Planner.load(str(tmp_path), constrained=False).config.ground_values is False
+    # the CLI, server and front door go through make_planner, which must not hide the model's mode
+    assert make_planner(str(tmp_path), constrained=True).config.ground_values is False
