@@ -16,11 +16,9 @@ def read_base(folder: str | Path) -> str:
     training machine; toolrag's record keeps the portable alias (``smollm2-135m``) or hub id.
     """
     folder = Path(folder)
-    record = folder / PLANNER_RECORD
-    if record.exists():
-        base = json.loads(record.read_text()).get("base")
-        if base:
-            return str(base)
+    base = read_record(folder).get("base")
+    if base:
+        return str(base)
     config = folder / "adapter_config.json"
     if not config.exists():
         raise FileNotFoundError(
@@ -29,20 +27,20 @@ def read_base(folder: str | Path) -> str:
     return str(json.loads(config.read_text())["base_model_name_or_path"])
 
 
+def read_record(folder: str | Path) -> dict:
+    """An adapter folder's toolrag record (``{}`` where there is none)."""
+    record = Path(folder) / PLANNER_RECORD
+    return json.loads(record.read_text()) if record.exists() else {}
+
+
 def prompt_style(model: str | Path) -> str:
     """The prompt style a planner model was trained with (:mod:`toolrag.agent.prompt`): its
     adapter record's ``prompt_style``; ``compact`` for adapters trained before v3 (whose records
     do not say); ``schema`` for a model that is not a toolrag adapter (a base model planning
     zero-shot reads whole schemas best)."""
     folder = Path(model)
-    record = folder / PLANNER_RECORD
-    if record.exists():
-        data = json.loads(record.read_text())
-        return str(
-            data.get("prompt_style") or data.get("config", {}).get("prompt_style") or "compact"
-        )
-    if (folder / "adapter_config.json").exists():
-        return "compact"
+    if (folder / PLANNER_RECORD).exists() or (folder / "adapter_config.json").exists():
+        return str(read_record(folder).get("prompt_style") or "compact")
     return "schema"
 
 
@@ -50,7 +48,4 @@ def grounding(model: str | Path) -> str:
     """The grounding mode a planner model was measured best with and ships with
     (:meth:`toolrag.agent.config.PlannerConfig.with_grounding`): its adapter record's
     ``grounding``; ``hard`` where the record does not say (the 135M adapters) or there is none."""
-    record = Path(model) / PLANNER_RECORD
-    if record.exists():
-        return str(json.loads(record.read_text()).get("grounding") or "hard")
-    return "hard"
+    return str(read_record(model).get("grounding") or "hard")

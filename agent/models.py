@@ -71,22 +71,21 @@ PLANNER_ALIASES = {"default": SHIPPED_ADAPTER, "fast": SHIPPED_FAST}
 def default_planner() -> str:
     """The shipped adapter when it is installed, else the packaged base model."""
     if (SHIPPED_ADAPTER / "adapter_config.json").exists():
-        check_shipped(SHIPPED_ADAPTER)
         return str(SHIPPED_ADAPTER)
     return DEFAULT_PLANNER_BASE
 
 
 def resolve_planner(name: str | None) -> str:
     """A planner name as the loaders take it: ``None`` and ``default`` are the shipped
-    default adapter, ``fast`` the shipped small one; anything else is returned as it is."""
+    default adapter, ``fast`` the shipped small one; anything else is returned as it is. A
+    shipped adapter (named or given by its folder) is checked against its pinned sha256."""
     if name is None or name == "default":
-        return default_planner()
-    if name in PLANNER_ALIASES:
+        name = default_planner()
+    elif name in PLANNER_ALIASES:
         folder = PLANNER_ALIASES[name]
         if not (folder / "adapter_config.json").exists():
             raise ConfigError(f"the {name!r} planner is not installed here ({folder})")
-        check_shipped(folder)
-        return str(folder)
+        name = str(folder)
     if Path(name).resolve() in {p.resolve() for p in PLANNER_ALIASES.values()}:
         check_shipped(Path(name))
     return name
@@ -94,10 +93,9 @@ def resolve_planner(name: str | None) -> str:
 
 def check_shipped(folder: Path) -> None:
     """A shipped adapter's weights must have the sha256 its record pins (where it pins one)."""
-    import json
+    from toolrag.agent.adapter import read_record
 
-    record = folder / "toolrag_planner.json"
-    pinned = json.loads(record.read_text()).get("adapter_sha256") if record.exists() else None
+    pinned = read_record(folder).get("adapter_sha256")
     if pinned and file_sha256(folder / "adapter_model.safetensors") != pinned:
         raise ConfigError(
             f"{folder}: adapter weights do not match their pinned sha256; the package is "

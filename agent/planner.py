@@ -253,7 +253,6 @@ class Planner:
         self.config = (config or PlannerConfig()).with_options(**options)
         self.name = name
         self._ll_tokenizer: Any = None
-        self._query: str | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -342,7 +341,6 @@ class Planner:
                 "fewer tools"
             )
         with self._lock:
-            self._query = query
             if self.config.constrained:
                 facts = (
                     QueryFacts.of(query, self.config.ground_strings)
@@ -351,7 +349,9 @@ class Planner:
                 )
                 must = list(selected or ()) if required is None else list(required)
                 order = positions if self.config.in_order and selected is not None else None
-                text, n_new, n_forced = self._constrained(ids, allowed, must, facts, order, pointed)
+                text, n_new, n_forced = self._constrained(
+                    ids, allowed, must, facts, order, pointed, self._query_tokens(query)
+                )
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0
                 n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
@@ -369,13 +369,13 @@ class Planner:
         result.seconds = time.perf_counter() - start
         return result
 
-    def _query_tokens(self, ids: list[int]) -> np.ndarray | None:
+    def _query_tokens(self, query: str) -> np.ndarray | None:
         """The ids of the query's tokens, as the prompt writes them and with a leading space,
         for soft grounding (``query_bias``); None when the bias is off."""
-        if not self.config.query_bias or self._query is None:
+        if not self.config.query_bias:
             return None
-        words = self._query.split()
-        variants = [self._query, *words, *(" " + w for w in words)]
+        words = query.split()
+        variants = [query, *words, *(" " + w for w in words)]
         found: set[int] = set()
         for text in variants:
             found.update(self.tokenizer(text, add_special_tokens=False).input_ids)
@@ -421,10 +421,12 @@ class Planner:
         facts: QueryFacts | None = None,
         positions: Mapping[str, int] | None = None,
         pointed: Mapping[str, Collection[str]] | None = None,
+        bias: np.ndarray | None = None,
     ) -> tuple[str, int, int]:
         """Greedy decoding under the stage grammars, calls naming only ``allowed`` tools and
-        each of ``required`` at least once; ``(text, new tokens, forced tokens)``."""
-        redo = _Redo(pointed=pointed or {}, bias=self._query_tokens(ids))
+        each of ``required`` at least once, ``bias`` the token ids ``query_bias`` favours;
+        ``(text, new tokens, forced tokens)``."""
+        redo = _Redo(pointed=pointed or {}, bias=bias)
         text, n_new, n_forced = "", 0, 0
         restrict = False
         # each restart calls one more required tool or leaves out one more parameter

@@ -358,9 +358,6 @@ def half_adapter(folder: Path) -> Path:
     return path
 
 
-PACKAGED_FILES = ("adapter_config.json", "adapter_model.safetensors", PLANNER_RECORD)
-
-
 def package_adapter(src: Path, dst: Path, *, grounding: str) -> Path:
     """Copy a trained adapter into a package folder (``agent/data/planner``): its weights in
     float16, its record with the grounding mode it ships with and the weights' sha256 (checked
@@ -374,7 +371,7 @@ def package_adapter(src: Path, dst: Path, *, grounding: str) -> Path:
         raise ConfigError(f"grounding={grounding!r}: choose one of {', '.join(GROUNDING)}")
     src, dst = Path(src), Path(dst)
     dst.mkdir(parents=True, exist_ok=True)
-    for name in PACKAGED_FILES[:2]:
+    for name in ("adapter_config.json", "adapter_model.safetensors"):
         shutil.copyfile(src / name, dst / name)
     half_adapter(dst)
     record = json.loads((src / PLANNER_RECORD).read_text())

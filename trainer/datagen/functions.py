@@ -1144,6 +1144,7 @@ def generate(
         out.append(inst)
     used = {name for i in out for name in i["offered"]}
     made = [f.openai() for f in functions if f.name in used]
+    by_name = {f.name: f for f in functions}
     report = {
         "apis": len(entries),
         "share": share,
@@ -1156,9 +1157,7 @@ def generate(
             any(
                 KINDS.get(kd) and KINDS[kd].reads and p in c["parameters"]
                 for c in i["calling"]
-                for f in functions
-                if f.name == c["api"]
-                for p, _, _, kd in f.params
+                for p, _, _, kd in by_name[c["api"]].params
             )
             for i in out
         ),
