@@ -24,7 +24,8 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from toolrag.evaluation.candidates import CandidateBuilder
 from toolrag.index.encoder import model_label
 from toolrag.index.store import ToolIndex
 from toolrag.index.toolset import load_toolset
+from toolrag.instances import read_instances
 from toolrag.retriever.factory import default_retriever
 from toolrag.retriever.selector import (
     FEATURES,
@@ -71,6 +73,12 @@ class SelectorTrainConfig(TrainConfig):
         seed: seed for every random choice.
         parts: how the features cut a query (``requests`` or ``clauses``, see
             :data:`toolrag.retriever.selector.PARTS`).
+        extra_train: more labelled instances that list the functions offered with each
+            (``offered``, as ``toolrag datagen functions`` writes them): each becomes one
+            candidate list, its offered functions, scored on an index over ``extra_tools``
+            (a user's function list, not a retrieved top-N); ``val_fraction`` of them are
+            carved out for validation too.
+        extra_tools: the toolset files the ``extra_train`` instances use.
     """
 
     model: str | None = None
@@ -81,9 +89,13 @@ class SelectorTrainConfig(TrainConfig):
     val_fraction: float = 0.1
     seed: int = 42
     parts: str = "requests"
+    extra_train: list[Path] = field(default_factory=list)
+    extra_tools: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.extra_train and not self.extra_tools:
+            raise ConfigError("extra_train needs extra_tools: the functions its instances offer")
         if self.parts not in PARTS:
             raise ConfigError(f"parts={self.parts!r}: choose one of {sorted(PARTS)}")
         if self.depth < 1:
@@ -145,13 +157,55 @@ def candidate_lists(
     return out
 
 
+Group = tuple[Any, list[CandidateList]]
+"""Candidate lists and the index their features are read from."""
+
+
 def feature_rows(
-    index: Any, lists: list[CandidateList], parts: str = "requests"
+    index: Any, lists: list[CandidateList], parts: str = "requests", extra: Sequence[Group] = ()
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Stacked features and labels of every candidate of every list."""
-    x = [features(index, item.query, item.tools, parts=parts) for item in lists]
-    y = [np.asarray(item.labels, dtype=int) for item in lists]
+    """Stacked features and labels of every candidate of every list (``lists`` on ``index``,
+    then each ``extra`` group on its own index)."""
+    groups = [(index, lists), *extra]
+    x = [features(idx, item.query, item.tools, parts=parts) for idx, ls in groups for item in ls]
+    y = [np.asarray(item.labels, dtype=int) for _, ls in groups for item in ls]
     return np.vstack(x), np.concatenate(y)
+
+
+def offered_lists(
+    cfg: SelectorTrainConfig, progress: bool = True
+) -> tuple[Any, list[CandidateList], list[CandidateList]]:
+    """The index over ``cfg.extra_tools`` and the ``extra_train`` instances' offered-function
+    lists, split into training and validation lists."""
+    from toolrag.trainer.datagen.functions import read_offered
+
+    tools = load_toolset(cfg.extra_tools)
+    by_name = {t.name: t for t in tools}
+    lists = []
+    for path in cfg.extra_train:
+        offered = read_offered(path)
+        for inst in read_instances(path):
+            names = offered.get(inst.id)
+            if names is None:
+                raise ConfigError(
+                    f"{path}: instance {inst.id} lists no offered functions; --extra-train takes "
+                    "files written by `toolrag datagen functions`"
+                )
+            unknown = sorted(set(names) - by_name.keys())
+            if unknown:
+                raise ConfigError(
+                    f"{path}: instance {inst.id} offers functions missing from --extra-tools: "
+                    f"{unknown[:5]}; pass the functions.json written with it"
+                )
+            gold = set(inst.gold_tools)
+            labels = [n in gold for n in names]
+            lists.append(CandidateList(inst.query, [by_name[n] for n in names], labels, 0))
+    logger.info("indexing %d offered functions for %d lists", len(tools), len(lists))
+    index = ToolIndex.build(tools, model=cfg.model, progress=progress)
+    val_ids = validation_positions(len(lists), cfg.val_fraction, cfg.seed)
+    train = [item for n, item in enumerate(lists) if n not in val_ids]
+    val = [item for n, item in enumerate(lists) if n in val_ids]
+    return index, train, val
 
 
 def selector_lists(
@@ -175,14 +229,18 @@ def selector_lists(
 
 
 def fit_weights(
-    index: Any, lists: list[CandidateList], c: float, parts: str = "requests"
+    index: Any,
+    lists: list[CandidateList],
+    c: float,
+    parts: str = "requests",
+    extra: Sequence[Group] = (),
 ) -> dict[str, Any]:
     """The logistic regression (inverse regularisation ``c``) over the standardised features of
-    every candidate in ``lists``: the record's ``mean``, ``scale``, ``coef``, ``intercept`` and
-    ``parts``."""
+    every candidate in ``lists`` (and the ``extra`` groups): the record's ``mean``, ``scale``,
+    ``coef``, ``intercept`` and ``parts``."""
     from sklearn.linear_model import LogisticRegression
 
-    x, y = feature_rows(index, lists, parts)
+    x, y = feature_rows(index, lists, parts, extra)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     fit = LogisticRegression(C=c, max_iter=1000).fit((x - mean) / scale, y)
@@ -195,17 +253,50 @@ def fit_weights(
     }
 
 
-def validate(index: Any, lists: list[CandidateList], weights: dict[str, Any]) -> dict[str, float]:
-    """Tune the threshold on ``lists`` and report the selection quality there."""
-    selector = ToolSelector(index, weights | {"threshold": 0.5})  # the threshold is tuned here
-    scored = [(selector.probabilities(item.query, item.tools), item.labels) for item in lists]
-    missing = sum(item.missing for item in lists)
-    threshold, f1 = tune_threshold(scored, missing=missing)
-    exact = sum(
-        all((p >= threshold) == y for p, y in zip(probs, labels, strict=True)) and not item.missing
-        for (probs, labels), item in zip(scored, lists, strict=True)
+def validate(
+    index: Any,
+    lists: list[CandidateList],
+    weights: dict[str, Any],
+    extra: Sequence[Group] = (),
+) -> dict[str, Any]:
+    """Tune the threshold on ``lists`` and the ``extra`` groups' lists together and report the
+    selection quality there (with ``extra``, also per group under ``groups``)."""
+    groups = [(index, lists), *extra]
+    scored = []
+    for idx, ls in groups:
+        selector = ToolSelector(idx, weights | {"threshold": 0.5})  # the threshold is tuned here
+        scored.append(
+            [(selector.probabilities(item.query, item.tools), item.labels) for item in ls]
+        )
+    threshold, f1 = tune_threshold(
+        [s for ss in scored for s in ss], missing=sum(i.missing for _, ls in groups for i in ls)
     )
-    return {"threshold": threshold, "set_f1": f1, "exact_set": exact / max(1, len(lists))}
+
+    def quality(pairs: list, ls: list[CandidateList]) -> dict[str, float]:
+        tp = sum(
+            p >= threshold and y
+            for probs, labels in pairs
+            for p, y in zip(probs, labels, strict=True)
+        )
+        chosen = sum(p >= threshold for probs, _ in pairs for p in probs)
+        needed = sum(sum(labels) for _, labels in pairs) + sum(i.missing for i in ls)
+        exact = sum(
+            all((p >= threshold) == y for p, y in zip(probs, labels, strict=True)) and not i.missing
+            for (probs, labels), i in zip(pairs, ls, strict=True)
+        )
+        return {
+            "set_f1": 2 * tp / max(1, chosen + needed),
+            "exact_set": exact / max(1, len(ls)),
+            "queries": len(ls),
+        }
+
+    out: dict[str, Any] = {"threshold": threshold, "set_f1": f1}
+    out["exact_set"] = quality(
+        [s for ss in scored for s in ss], [i for _, ls in groups for i in ls]
+    )["exact_set"]
+    if extra:
+        out["groups"] = [quality(pairs, ls) for pairs, (_, ls) in zip(scored, groups, strict=True)]
+    return out
 
 
 def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
@@ -226,9 +317,13 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
             f"no validation queries: {len(instances)} instances x val_fraction "
             f"{cfg.val_fraction} rounds to 0; give more instances"
         )
+    extra_train, extra_val = [], []
+    if cfg.extra_train:  # first: its errors come before the long part
+        extra_index, offered_train, offered_val = offered_lists(cfg, progress)
+        extra_train, extra_val = [(extra_index, offered_train)], [(extra_index, offered_val)]
     index, train_lists, val_lists = selector_lists(cfg, tools, train, val, held, progress)
-    weights = fit_weights(index, train_lists, cfg.c, cfg.parts)
-    validation = validate(index, val_lists, weights)
+    weights = fit_weights(index, train_lists, cfg.c, cfg.parts, extra_train)
+    validation = validate(index, val_lists, weights, extra_val)
     record = {
         "format": SELECTOR_FORMAT,
         "id": hashlib.sha256(json.dumps(weights).encode()).hexdigest()[:12],
@@ -237,12 +332,14 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
         "threshold": validation["threshold"],
         "embedding_model": index.manifest["embedding"]["model"],
         "config": cfg.to_dict(),
-        "validation": validation | {"queries": len(val_lists)},
+        "validation": validation
+        | {"queries": len(val_lists) + sum(len(ls) for _, ls in extra_val)},
         "held_out_tools": sorted(held),
         "data": {
             "queries": len(train),
             "candidates": sum(len(item.labels) for item in train_lists),
             "positives": sum(int(sum(item.labels)) for item in train_lists),
+            "offered_lists": sum(len(ls) for _, ls in extra_train),
         },
         "train_seconds": round(time.perf_counter() - start, 1),
     }
@@ -277,6 +374,14 @@ def write_selector_card(folder: Path, extra: str = "") -> Path:
         f"{cfg['distractors']} BM25 distractors and the gold tools per query",
         f"- {val['queries']} validation queries carved out (seed {cfg['seed']}); "
         f"{len(record['held_out_tools'])} tools held out of training",
+    ]
+    if cfg.get("extra_train"):
+        lines += [
+            f"- {record['data']['offered_lists']} more training queries with the functions offered "
+            f"with them as candidates: {', '.join(f'`{p}`' for p in cfg['extra_train'])} "
+            f"(functions: {', '.join(f'`{p}`' for p in cfg['extra_tools'])})",
+        ]
+    lines += [
         "",
         "## Weights (on standardised features)",
         "",
@@ -290,9 +395,21 @@ def write_selector_card(folder: Path, extra: str = "") -> Path:
         f"Threshold {val['threshold']:.2f} (tuned for micro F1 of the selected set): set F1 "
         f"{100 * val['set_f1']:.1f}, exact set {100 * val['exact_set']:.1f}% of queries. "
         f"Trained in {record['train_seconds']} s on the CPU.",
+    ]
+    for name, group in zip(
+        ("Seal-Tools lists", "offered lists"), val.get("groups", []), strict=False
+    ):
+        lines.append(
+            f"- {name}: {group['queries']} queries, set F1 {100 * group['set_f1']:.1f}, exact set "
+            f"{100 * group['exact_set']:.1f}%"
+        )
+    extra_args = "".join(f" --extra-train {p}" for p in cfg.get("extra_train", [])) + "".join(
+        f" --extra-tools {p}" for p in cfg.get("extra_tools", [])
+    )
+    lines += [
         "",
         "Reproduce: `toolrag train selector --train "
-        f"{cfg['train']} --tools {' --tools '.join(cfg['tools'])} --out DIR` "
+        f"{cfg['train']} --tools {' --tools '.join(cfg['tools'])}{extra_args} --out DIR` "
         f"(`{SELECTOR_RECORD}` holds the full config).",
     ]
     if extra:

@@ -84,3 +84,36 @@ def test_cli_refuses_a_threshold_outside_zero_one_and_a_non_selector_folder(tmp_
     assert "between 0 and 1" in error("--selector", str(tmp_path), "--threshold", "1.5")
     assert "not a toolrag selector" in error("--selector", str(tmp_path))
     assert "a threshold needs a selector" in error("--selector", "none", "--threshold", "0.3")
+
+
+def test_selector_trains_on_offered_function_lists_too(tiny, tmp_path):
+    """Instances written by `toolrag datagen functions` add one candidate list each (their
+    offered functions, on an index over those functions); validation reports both groups."""
+    from conftest import ROOT
+
+    from toolrag.trainer.datagen import functions as fdata
+
+    apis = ROOT.parent / "shared" / "data" / "toolalpaca" / "public_apis.json"
+    functions, instances, report = fdata.generate(apis, 60, seed=5)
+    data = fdata.write(tmp_path / "fc", functions, instances, report, apis_path=apis, command="t")
+    out = tmp_path / "selector"
+    args = ["train", "selector", "--train", tiny / "inst.jsonl", "--tools", tiny / "tools.jsonl"]
+    args += ["--out", out, "--depth", "4", "--json"]
+    extra = ["--extra-train", data / "instances.jsonl", "--extra-tools", data / "functions.json"]
+    res = CliRunner().invoke(app, [str(a) for a in [*args, *extra]])
+    assert res.exit_code == 0, res.output
+    record = json.loads((out / SELECTOR_RECORD).read_text())
+    assert 40 <= record["data"]["offered_lists"] < 60  # the rest carved out for validation
+    seal, offered = record["validation"]["groups"]
+    assert seal["queries"] == record["validation"]["queries"] - offered["queries"]
+    assert offered["queries"] == 60 - record["data"]["offered_lists"]
+    assert 0 <= offered["set_f1"] <= 1
+    assert "offered lists" in (out / "README.md").read_text()
+
+    def error(*more) -> str:
+        res = CliRunner().invoke(app, [str(a) for a in [*args, *more]])
+        assert res.exit_code == 2, res.output
+        return " ".join(res.stderr.split())
+
+    assert "needs extra_tools" in error("--extra-train", data / "instances.jsonl")
+    assert "missing from --extra-tools" in error(*extra[:3], tiny / "tools.jsonl")

@@ -228,6 +228,18 @@ def train_selector_cmd(
     depth: Annotated[int, typer.Option(help="Retrieved candidates per query (negatives).")] = 10,
     c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 1.0,
     seed: Annotated[int, typer.Option("--seed")] = 42,
+    extra_train: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--extra-train",
+            help="Instances with the functions offered with each (`toolrag datagen functions`); "
+            "each offered list is one candidate list (repeatable).",
+        ),
+    ] = None,
+    extra_tools: Annotated[
+        list[Path] | None,
+        typer.Option("--extra-tools", help="The functions --extra-train offers (repeatable)."),
+    ] = None,
     limit: LimitOpt = None,
     set_: SetOpt = None,
     as_json: JsonOpt = False,
