@@ -246,9 +246,11 @@ def train_planner(cfg: PlannerTrainConfig, *, resume: bool = True) -> Path:
         "train_seconds": round(time.time() - start, 1),
         "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
     }
+    # the record first: it names the base, which the export's source checksum reads
+    (cfg.out / PLANNER_RECORD).write_text(json.dumps(record, indent=2))
     if cfg.export:
         record["onnx"] = _export_onnx(cfg.out, cfg.export)
-    (cfg.out / PLANNER_RECORD).write_text(json.dumps(record, indent=2))
+        (cfg.out / PLANNER_RECORD).write_text(json.dumps(record, indent=2))
     return cfg.out
 
 
