@@ -556,12 +556,18 @@ def main() -> None:
         "Exact match: the predicted calls match the expected ones one to one, in any order, "
         "with only acceptable argument values (numbers compared as numbers, strings "
         "case-insensitively). The planner is "
-        + (f"`{args.planner}`" if args.planner else "the shipped one (trained on Seal-Tools only)")
+        + (f"`{args.planner}`" if args.planner else "the shipped default")
         + ", "
         f"with the selector `{args.selector}` choosing among the offered functions, "
-        f"plain strings grounded: `{planner.config.ground_strings}`, optional parameters that "
-        f"repeat earlier values left out: `{planner.config.distinct_values}`, unused stated values "
-        f"covered: `{planner.config.cover_values}`, lists given whole: `{planner.config.whole_lists}`.",
+        + (
+            f"values grounded in the query (plain strings: `{planner.config.ground_strings}`, "
+            f"unused stated values covered: `{planner.config.cover_values}`, lists given whole: "
+            f"`{planner.config.whole_lists}`)"
+            if planner.config.ground_values
+            else f"values constrained by the schema only (query bias {planner.config.query_bias})"
+        )
+        + f", optional parameters that repeat earlier values left out: "
+        f"`{planner.config.distinct_values}`.",
     ]
     write_results(
         args.name,
