@@ -94,8 +94,6 @@ class SelectorTrainConfig(TrainConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.extra_train and not self.extra_tools:
-            raise ConfigError("extra_train needs extra_tools: the functions its instances offer")
         if self.parts not in PARTS:
             raise ConfigError(f"parts={self.parts!r}: choose one of {sorted(PARTS)}")
         if self.depth < 1:
@@ -179,6 +177,8 @@ def offered_lists(
     lists, split into training and validation lists."""
     from toolrag.trainer.datagen.functions import read_offered
 
+    if not cfg.extra_tools:
+        raise ConfigError("extra_train needs extra_tools: the functions its instances offer")
     tools = load_toolset(cfg.extra_tools)
     by_name = {t.name: t for t in tools}
     lists = []
