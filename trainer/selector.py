@@ -290,10 +290,8 @@ def validate(
             "queries": len(ls),
         }
 
-    out: dict[str, Any] = {"threshold": threshold, "set_f1": f1}
-    out["exact_set"] = quality(
-        [s for ss in scored for s in ss], [i for _, ls in groups for i in ls]
-    )["exact_set"]
+    every = quality([s for ss in scored for s in ss], [i for _, ls in groups for i in ls])
+    out: dict[str, Any] = every | {"threshold": threshold, "set_f1": f1}
     if extra:
         out["groups"] = [quality(pairs, ls) for pairs, (_, ls) in zip(scored, groups, strict=True)]
     return out
@@ -332,8 +330,7 @@ def train_selector(cfg: SelectorTrainConfig, *, progress: bool = True) -> Path:
         "threshold": validation["threshold"],
         "embedding_model": index.manifest["embedding"]["model"],
         "config": cfg.to_dict(),
-        "validation": validation
-        | {"queries": len(val_lists) + sum(len(ls) for _, ls in extra_val)},
+        "validation": validation,
         "held_out_tools": sorted(held),
         "data": {
             "queries": len(train),
