@@ -85,10 +85,6 @@ class PlannerConfig:
     documented_forms: bool = field(
         default=True, metadata={"help": "values written as the parameter's documented examples"}
     )
-    drop_borrowed: bool = field(
-        default=True,
-        metadata={"help": "an optional value another call requires is left out"},
-    )
 
     def __post_init__(self) -> None:
         try:

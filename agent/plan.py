@@ -797,49 +797,6 @@ def documented_forms(
     return _rewrite_values(plan, tools, fix)
 
 
-def borrowed_options(
-    plan: Sequence[Mapping[str, Any]], tools: Mapping[str, Tool]
-) -> list[dict[str, Any]]:
-    """``plan`` without the optional arguments whose value another tool's call in the plan,
-    earlier or later, requires: that value is the other call's, not an option of this one
-    (``updateApp(app_id="f5J", platform="Inl7")`` beside ``deleteVM(vm_id="Inl7")``). In
-    dev.jsonl's gold plans 5 of 523 optional values are like this. Booleans and references
-    are kept; calls to the same tool share values by design ("France in 1990 and Spain in
-    1990").
-
-    Example:
-        >>> tools = {"app": Tool(name="app", parameters=[Param(name="id", required=True),
-        ...                                              Param(name="platform")]),
-        ...          "vm": Tool(name="vm", parameters=[Param(name="vm_id", required=True)])}
-        >>> plan = [{"api": "app", "parameters": {"id": "f5J", "platform": "Inl7"}},
-        ...         {"api": "vm", "parameters": {"vm_id": "Inl7"}}]
-        >>> borrowed_options(plan, tools)[0]
-        {'api': 'app', 'parameters': {'id': 'f5J'}}
-    """
-    owned: list[tuple[str, Any]] = []  # (tool, value) of every required literal argument
-    for call in plan:
-        tool = tools.get(str(call.get("api")))
-        params = call.get("parameters")
-        if tool is None or not isinstance(params, Mapping):
-            continue
-        required = {p.name for p in tool.parameters if p.required}
-        owned += [(tool.name, v) for k, v in params.items() if k in required and _scalar(v)]
-
-    def fix(tool: Tool, params: Mapping[str, Any]) -> dict[str, Any]:
-        optional = {p.name for p in tool.parameters if not p.required}
-        return {
-            k: v
-            for k, v in params.items()
-            if not (
-                k in optional
-                and _scalar(v)
-                and any(name != tool.name and w == v and type(w) is type(v) for name, w in owned)
-            )
-        }
-
-    return _rewrite(plan, tools, fix)
-
-
 def _rewrite_values(
     plan: Sequence[Mapping[str, Any]],
     tools: Mapping[str, Tool],

@@ -91,12 +91,10 @@ def read_plan(
     stop_on_repeat: bool = True,
     drop_ungrounded: bool = True,
     documented_forms: bool = True,
-    drop_borrowed: bool = True,
 ) -> None:
     """Parse ``result.text`` and post-process it (:func:`toolrag.agent.plan.finish_plan`, then
-    :func:`toolrag.agent.plan.numbers_as_written` and, with ``documented_forms`` and
-    ``drop_borrowed``, :func:`toolrag.agent.plan.documented_forms` and
-    :func:`toolrag.agent.plan.borrowed_options`) into ``result``: every planner, local or remote,
+    :func:`toolrag.agent.plan.numbers_as_written` and, with ``documented_forms``,
+    :func:`toolrag.agent.plan.documented_forms`) into ``result``: every planner, local or remote,
     goes through here, so their plans are scored alike. A text that is not a plan sets
     ``result.error``."""
     try:
@@ -109,8 +107,6 @@ def read_plan(
         result.internal = plan_format.numbers_as_written(result.internal, query, by_name)
         if documented_forms:
             result.internal = plan_format.documented_forms(result.internal, by_name)
-        if drop_borrowed:
-            result.internal = plan_format.borrowed_options(result.internal, by_name)
         result.calls = plan_format.to_seal(result.internal, by_name)
         result.format_ok = True
     except plan_format.PlanFormatError as err:
@@ -231,8 +227,6 @@ class Planner:
             examples up to case or a plural ending is written as the example is
             (:func:`toolrag.agent.plan.documented_forms`: ``"gender": "male"`` becomes ``"Male"``
             for "(e.g., Male, Female)"). On by default.
-        drop_borrowed: an optional argument whose value another tool's call in the plan
-            requires is left out (:func:`toolrag.agent.plan.borrowed_options`). On by default.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -364,7 +358,6 @@ class Planner:
             stop_on_repeat=self.config.stop_on_repeat,
             drop_ungrounded=self.config.drop_ungrounded,
             documented_forms=self.config.documented_forms,
-            drop_borrowed=self.config.drop_borrowed,
         )
         result.seconds = time.perf_counter() - start
         return result

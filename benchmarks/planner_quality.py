@@ -17,8 +17,7 @@ sets the order the prompt lists them in), `+nobackrefs` to keep a later call's v
 only names its parameter ("the same location") instead of writing a reference there
 (`Planner(back_references=False)`), `+nodocforms` to keep values as written where they name
 a documented example in another case or number (`Planner(documented_forms=False)`),
-`+keepborrowed` to keep an optional value that another tool's call requires
-(`Planner(drop_borrowed=False)`), `+hard` / `+free` / `+soft` for one of
+`+hard` / `+free` / `+soft` for one of
 `PlannerConfig.with_grounding`'s modes (applied after the other flags), `+nopointed` to ignore where the query says a value comes
 from an earlier call's output (`ToolSelector(pointed=False)`); MODEL an
 adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
@@ -139,7 +138,6 @@ def main() -> None:
                 "anyorder",
                 "nobackrefs",
                 "nodocforms",
-                "keepborrowed",
                 "nopointed",
                 "hard",
                 "free",
@@ -152,7 +150,7 @@ def main() -> None:
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
                 "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +nobackrefs, +nodocforms, +keepborrowed, "
+                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +nobackrefs, +nodocforms, "
                 "+nopointed, "
                 "+words, "
                 "+optwords, +freestrings, +spans"
@@ -181,7 +179,6 @@ def main() -> None:
             in_order="anyorder" not in flags,
             back_references="nobackrefs" not in flags,
             documented_forms="nodocforms" not in flags,
-            drop_borrowed="keepborrowed" not in flags,
         )
         grounding = [f for f in flags if f in ("hard", "free", "soft")]
         if grounding:  # one of PlannerConfig's grounding modes, on top of the flags above

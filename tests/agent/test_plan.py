@@ -426,44 +426,6 @@ def test_param_examples_come_from_the_schema_then_the_description():
     assert param.examples() == ["imperial", "metric"]
 
 
-def test_borrowed_options_leaves_out_optional_values_another_tools_call_requires():
-    from toolrag.agent.plan import borrowed_options
-
-    tools = {
-        "app": Tool(
-            name="app",
-            parameters=[
-                Param(name="id", required=True),
-                Param(name="platform"),
-                Param(name="year", type="integer"),
-                Param(name="beta", type="boolean"),
-            ],
-        ),
-        "vm": Tool(
-            name="vm",
-            parameters=[
-                Param(name="vm_id", required=True),
-                Param(name="since", type="integer", required=True),
-                Param(name="on", type="boolean", required=True),
-            ],
-        ),
-    }
-    plan = [
-        {"api": "app", "parameters": {"id": "f5J", "platform": "Inl7", "year": 2020, "beta": True}},
-        {"api": "vm", "parameters": {"vm_id": "Inl7", "since": 2020, "on": True}},
-        {"api": "app", "parameters": {"id": "Inl7", "platform": "f5J"}},
-    ]
-    out = borrowed_options(plan, tools)
-    # another tool's required string and number go; a boolean stays
-    assert out[0]["parameters"] == {"id": "f5J", "beta": True}
-    assert out[1] == plan[1]
-    # a call to the same tool shares values by design
-    assert out[2] == plan[2]
-    # a reference is no borrowed value
-    ref = [plan[1], {"api": "app", "parameters": {"id": "$0.vm_id", "platform": "$0.vm_id"}}]
-    assert borrowed_options(ref, tools) == ref
-
-
 @pytest.mark.parametrize(
     ("text", "words"),
     [

@@ -742,28 +742,6 @@ def test_a_value_naming_a_documented_example_takes_its_form(smol_folder):
         assert result.calls[0].parameters["disaster_type"] == value
 
 
-def test_an_optional_value_another_tools_call_requires_is_left_out(smol_folder):
-    from transformers import AutoTokenizer
-
-    from toolrag.types import Param, Tool
-
-    tok = AutoTokenizer.from_pretrained(smol_folder)
-    app = Tool(
-        name="updateApp", parameters=[Param(name="app_id", required=True), Param(name="platform")]
-    )
-    vm = Tool(name="deleteVM", parameters=[Param(name="vm_id", required=True)])
-    query = "Update app f5J, then delete the virtual machine Inl7."
-    said = (
-        '[{"api":"updateApp","parameters":{"app_id":"f5J","platform":"Inl7"}},'
-        '{"api":"deleteVM","parameters":{"vm_id":"Inl7"}}]'
-    )
-    for on, kept in ((True, {"app_id": "f5J"}), (False, {"app_id": "f5J", "platform": "Inl7"})):
-        planner = _scripted(tok, query, [app, vm], [said], max_new_tokens=200, drop_borrowed=on)
-        result = planner.plan(query, [app, vm])
-        assert result.internal[0]["parameters"] == kept
-        assert result.internal[1]["parameters"] == {"vm_id": "Inl7"}
-
-
 def test_a_prompt_past_the_models_context_is_refused_with_the_limit(smol_folder):
     from transformers import AutoTokenizer
 
