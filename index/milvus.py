@@ -96,17 +96,37 @@ def _collision_free_salt(vocab: Iterable[str]) -> int:
     )
 
 
-def _sparse_rows(bm25: Bm25Store, salt: int) -> list[dict[int, float]]:
-    """Each document's BM25 weights by token dimension (bm25s keeps them column-wise)."""
-    scores = bm25.engine.scores
-    data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
-    by_id = {i: token_id(t, salt) for t, i in bm25.engine.vocab_dict.items()}
-    rows: list[dict[int, float]] = [{} for _ in range(bm25.n_docs)]
-    for token in range(len(indptr) - 1):
-        dim = by_id[token]
-        for j in range(indptr[token], indptr[token + 1]):
-            rows[int(indices[j])][dim] = float(data[j])
-    return rows
+class _SparseRows:
+    """Each document's BM25 weights by token dimension, row by row (bm25s keeps them
+    column-wise; one CSR copy of the weights instead of a dict per document)."""
+
+    def __init__(self, bm25: Bm25Store, salt: int) -> None:
+        from scipy.sparse import csc_matrix
+
+        scores = bm25.engine.scores
+        vocab = bm25.engine.vocab_dict
+        shape = (bm25.n_docs, len(scores["indptr"]) - 1)
+        self.matrix = csc_matrix(
+            (scores["data"], scores["indices"], scores["indptr"]), shape=shape
+        ).tocsr()
+        self.dims = np.zeros(max(shape[1], len(vocab)), dtype=np.int64)
+        for token, column in vocab.items():
+            self.dims[column] = token_id(token, salt)
+        self.empty = {token_id("", salt): 0.0}
+
+    def __getitem__(self, row: int) -> dict[int, float]:
+        start, stop = self.matrix.indptr[row], self.matrix.indptr[row + 1]
+        columns, weights = self.matrix.indices[start:stop], self.matrix.data[start:stop]
+        return dict(zip(self.dims[columns].tolist(), weights.tolist(), strict=True)) or self.empty
+
+
+DENSE_INDEXES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "FLAT": ({}, {}),
+    "IVF_FLAT": ({"nlist": 1024}, {"nprobe": 32}),
+    "HNSW": ({"M": 16, "efConstruction": 200}, {"ef": 128}),
+}
+"""Milvus index types for the dense vectors: (build parameters, search parameters). ``FLAT``
+(exact) is the default; an approximate one pays off from about a million tools."""
 
 
 def publish(
@@ -116,8 +136,11 @@ def publish(
     *,
     token_env: str | None = None,
     client: MilvusClient | None = None,
+    dense_index: str = "FLAT",
 ) -> MilvusToolIndex:
     """Write ``index`` into a new collection and move the alias ``name`` onto it.
+
+    ``dense_index``: one of :data:`DENSE_INDEXES`, how Milvus indexes the dense vectors.
 
     Until the alias moves, readers keep the previous collection; if anything fails, the new
     collection is dropped and the alias stays where it was. The previous collection is dropped
@@ -125,6 +148,10 @@ def publish(
     """
     from pymilvus import DataType, MilvusClient
 
+    if dense_index not in DENSE_INDEXES:
+        raise ConfigError(
+            f"dense_index must be one of {', '.join(DENSE_INDEXES)}, got {dense_index!r}"
+        )
     client = client or connect(uri, token_env=token_env)
     salt = _collision_free_salt(index.bm25.engine.vocab_dict)
     physical = f"{name}__{uuid.uuid4().hex[:10]}"
@@ -134,26 +161,29 @@ def publish(
     schema.add_field("dense", DataType.FLOAT_VECTOR, dim=int(index.embeddings.shape[1]))
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     params = client.prepare_index_params()
-    params.add_index("dense", index_type="FLAT", metric_type="IP")
+    build, search = DENSE_INDEXES[dense_index]
+    params.add_index("dense", index_type=dense_index, metric_type="IP", params=build)
     params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
-    manifest = index.manifest | {
-        "backend": {"name": "milvus", "collection": physical, "salt": salt}
-    }
+    backend = {"name": "milvus", "collection": physical, "salt": salt}
+    if dense_index != "FLAT":
+        backend |= {"dense_index": dense_index, "dense_search": search}
+    manifest = index.manifest | {"backend": backend}
     manifest.pop("files", None)
     client.create_collection(physical, schema=schema, index_params=params)
     try:
-        sparse = _sparse_rows(index.bm25, salt)
+        sparse = _SparseRows(index.bm25, salt)
         for start in range(0, len(index.tools), BATCH):
             rows = [
                 {
                     "name": tool.name,
                     "tool": tool.model_dump_json(),
                     "dense": index.embeddings[i].tolist(),
-                    "sparse": sparse[i] or {token_id("", salt): 0.0},
+                    "sparse": sparse[i],
                 }
                 for i, tool in enumerate(index.tools[start : start + BATCH], start=start)
             ]
             client.insert(physical, rows)
+        client.flush(physical)  # seal the segments, so searches use their indexes
         client.alter_collection_properties(
             physical, properties={MANIFEST_PROPERTY: json.dumps(manifest)}
         )
@@ -324,7 +354,12 @@ class MilvusToolIndex(ToolIndex):
             anns_field=field,
             limit=k,
             output_fields=["name"],
-            search_params={"metric_type": "IP"},
+            search_params={
+                "metric_type": "IP",
+                "params": self.manifest["backend"].get("dense_search", {})
+                if field == "dense"
+                else {},
+            },
         )
         # a tool published after this view was opened is not in it: skipped until refresh()
         return [
@@ -351,4 +386,5 @@ class MilvusToolIndex(ToolIndex):
         updated index is published as a new collection and the alias moves onto it (BM25
         weights depend on the whole toolset)."""
         updated = ToolIndex.updated(self, add=add, remove=remove)
-        return publish(updated, self.uri, self.name, client=self.client)
+        dense_index = self.manifest["backend"].get("dense_index", "FLAT")
+        return publish(updated, self.uri, self.name, client=self.client, dense_index=dense_index)

@@ -146,7 +146,8 @@ def test_the_cli_builds_retrieves_and_updates_a_milvus_index(six_tools_file, tmp
 
     spec = f"milvus:{tmp_path / 'cli.db'}#tools"
     runner = CliRunner()
-    built = runner.invoke(app, ["index", "build", str(six_tools_file), "--out", spec, "--json"])
+    build = ["index", "build", str(six_tools_file), "--out", spec, "--ann", "hnsw", "--json"]
+    built = runner.invoke(app, build)
     assert built.exit_code == 0, built.output
     hits = runner.invoke(
         app, ["retrieve", "What is the weather in Paris?", "--index", spec, "--json"]
@@ -155,6 +156,8 @@ def test_the_cli_builds_retrieves_and_updates_a_milvus_index(six_tools_file, tmp
     assert '"getWeather"' in hits.output.split("}")[0]  # the best hit
     removed = runner.invoke(app, ["index", "remove", spec, "getWeather", "--json"])
     assert removed.exit_code == 0 and '"tools": 5' in removed.output
+    backend = open_index(str(tmp_path / "cli.db"), "tools").manifest["backend"]
+    assert backend["dense_index"] == "HNSW"  # the update kept the build's index type
     bad = runner.invoke(app, ["retrieve", "weather", "--index", "milvus:./x.db"])
     assert bad.exit_code == 2 and "milvus:URI#NAME" in bad.output
 
@@ -195,3 +198,20 @@ def test_milvus_lite_serves_one_process_so_sharing_needs_a_server(published, lit
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "REFUSED cannot reach Milvus" in out.stdout, out.stdout + out.stderr[-500:]
+
+
+def test_an_approximate_dense_index_is_chosen_at_publish_and_kept_by_updates(six_index, lite):
+    uri, client = lite
+    with pytest.raises(ConfigError, match="dense_index must be one of"):
+        publish(six_index, uri, "approx", client=client, dense_index="PQ")
+    index = publish(six_index, uri, "approx", client=client, dense_index="HNSW")
+    backend = open_index(uri, "approx", client=client).manifest["backend"]
+    assert backend["dense_index"] == "HNSW" and backend["dense_search"] == {"ef": 128}
+    folder = DenseRetriever(six_index).search(QUERIES, 3)
+    assert {q: list(r) for q, r in DenseRetriever(index).search(QUERIES, 3).items()} == {
+        q: list(r) for q, r in folder.items()
+    }  # six tools: the graph finds them all
+    extra = Tool(name="getTide", description="Tide times for a harbour")
+    updated = index.republished(add=[extra])
+    assert updated.manifest["backend"]["dense_index"] == "HNSW"
+    assert "getTide" in {t.name for t in open_index(uri, "approx", client=client).tools}

@@ -56,7 +56,12 @@ def index_build(
         ),
     ] = None,
     ann: Annotated[
-        AnnType, typer.Option("--ann", help="FAISS index: flat (exact), hnsw or ivf.")
+        AnnType,
+        typer.Option(
+            "--ann",
+            help="Dense index: flat (exact), hnsw or ivf; in FAISS, or in Milvus (FLAT, HNSW, "
+            "IVF_FLAT).",
+        ),
     ] = AnnType.FLAT,
     fmt: FormatOpt = ToolFormat.AUTO,
     on_duplicate: DupOpt = DuplicatePolicy.ERROR,
@@ -82,7 +87,7 @@ def index_build(
             progress=not as_json and sys.stderr.isatty(),
             query_model=query_model,
         )
-        path = _write(idx, out)
+        path = _write(idx, out, MILVUS_ANN[ann])
     except EXPECTED_ERRORS as err:
         _fail(err)
     summary = {
@@ -121,8 +126,9 @@ def index_add(
 
     try:
         new = load_toolset(tools, fmt, on_duplicate)
-        updated = load_index(index).updated(add=new)
-        _write(updated, index)
+        source = load_index(index)
+        updated = source.updated(add=new)
+        _write(updated, index, _dense_index(source))
     except EXPECTED_ERRORS as err:
         _fail(err)
     _report_update(updated, as_json)
@@ -138,22 +144,32 @@ def index_remove(
     from toolrag.index.location import load_index
 
     try:
-        updated = load_index(index).updated(remove=names)
-        _write(updated, index)
+        source = load_index(index)
+        updated = source.updated(remove=names)
+        _write(updated, index, _dense_index(source))
     except EXPECTED_ERRORS as err:
         _fail(err)
     _report_update(updated, as_json)
 
 
-def _write(idx, out: str) -> str:
-    """Save to a folder, or publish to Milvus (a new collection, then the alias moves)."""
+MILVUS_ANN = {AnnType.FLAT: "FLAT", AnnType.HNSW: "HNSW", AnnType.IVF: "IVF_FLAT"}
+
+
+def _dense_index(idx) -> str:
+    """The Milvus dense index type ``idx`` was published with (a folder index: exact)."""
+    return idx.manifest.get("backend", {}).get("dense_index", "FLAT")
+
+
+def _write(idx, out: str, dense_index: str = "FLAT") -> str:
+    """Save to a folder, or publish to Milvus (a new collection, then the alias moves) with
+    ``dense_index`` as the dense vectors' index."""
     from toolrag.index.location import is_milvus, split_milvus, token_env
 
     if is_milvus(out):
         from toolrag.index.milvus import publish
 
         uri, name = split_milvus(out)
-        publish(idx, uri, name, token_env=token_env())
+        publish(idx, uri, name, token_env=token_env(), dense_index=dense_index)
         return out
     return str(idx.save(out))
 
