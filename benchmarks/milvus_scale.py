@@ -22,7 +22,7 @@ import time
 import numpy as np
 import psutil
 from common import ROOT, SEAL, seal_index, write_results
-from speed import synthetic_texts
+from speed import synthetic_texts, synthetic_vectors
 
 from toolrag.index.bm25 import Bm25Params, Bm25Store
 from toolrag.index.milvus import DENSE_INDEXES, publish
@@ -43,18 +43,6 @@ def lite_servers() -> list[psutil.Process]:
     """Milvus Lite's server processes (children of this one)."""
     me = psutil.Process()
     return [p for p in me.children(recursive=True) if "milvus" in " ".join(p.cmdline()).lower()]
-
-
-def synthetic_vectors(base: np.ndarray, n: int) -> np.ndarray:
-    rng = np.random.default_rng(0)
-    vecs = np.empty((n, base.shape[1]), dtype=np.float32)
-    for start in range(0, n, 100_000):
-        stop = min(n, start + 100_000)
-        chunk = base[np.arange(start, stop) % len(base)] + 0.05 * rng.standard_normal(
-            (stop - start, base.shape[1]), dtype=np.float32
-        )
-        vecs[start:stop] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
-    return vecs
 
 
 def latency(retriever, queries: list[str]) -> dict[str, float]:

@@ -166,6 +166,19 @@ def synthetic_texts(tools, n: int, seed: int = 0) -> list[str]:
     return out
 
 
+def synthetic_vectors(base: np.ndarray, n: int) -> np.ndarray:
+    """``n`` unit vectors: real tool embeddings (cycled) plus noise, re-normalised."""
+    rng = np.random.default_rng(0)
+    vecs = np.empty((n, base.shape[1]), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        stop = min(n, start + 100_000)
+        chunk = base[np.arange(start, stop) % len(base)] + 0.05 * rng.standard_normal(
+            (stop - start, base.shape[1]), dtype=np.float32
+        )
+        vecs[start:stop] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
+    return vecs
+
+
 def bench_1m(queries: list[str], idx4k: ToolIndex, n: int) -> dict:
     res: dict = {"tools": n}
     tools = idx4k.tools
@@ -175,15 +188,7 @@ def bench_1m(queries: list[str], idx4k: ToolIndex, n: int) -> dict:
     res["bm25s_build_s"] = t_bm25
     res["peak_rss_mb_after_bm25"] = peak_rss_mb()
 
-    rng = np.random.default_rng(0)
-    base = idx4k.embeddings
-    vecs = np.empty((n, base.shape[1]), dtype=np.float32)
-    for start in range(0, n, 100_000):
-        stop = min(n, start + 100_000)
-        chunk = base[np.arange(start, stop) % len(base)] + 0.05 * rng.standard_normal(
-            (stop - start, base.shape[1]), dtype=np.float32
-        )
-        vecs[start:stop] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
+    vecs = synthetic_vectors(idx4k.embeddings, n)
     flat, t_flat = timed(lambda: VectorStore.build(vecs, AnnParams(ann="flat")))
     ivf, t_ivf = timed(lambda: VectorStore.build(vecs, AnnParams(ann="ivf")))
     res["faiss_build_s"] = {"flat": t_flat, "ivf": t_ivf, "ivf_nlist": int(ivf.index.nlist)}
