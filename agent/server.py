@@ -54,7 +54,7 @@ from pydantic import BaseModel, Field
 
 from toolrag.agent.agent import Agent, ExecuteMode
 from toolrag.agent.checker import check
-from toolrag.errors import ConfigError, InputTooLongError, ToolragError
+from toolrag.errors import ConfigError, InputTooLongError, ToolragError, UnknownToolError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -351,11 +351,14 @@ def create_app(
     def plan(req: PlanRequest) -> dict[str, Any]:
         check_query(req.query)
         if req.tools is not None:
-            names = {t.name for t in agent.index.tools}
-            unknown = [t for t in req.tools if t not in names]
+            tools, unknown = [], []
+            for name in req.tools:
+                try:
+                    tools.append(agent.index.tool(name))
+                except UnknownToolError:
+                    unknown.append(name)
             if unknown:
                 raise HTTPException(400, f"unknown tools {unknown[:5]}; GET /retrieve lists names")
-            tools = [agent.index.tool(t) for t in req.tools]
         else:
             hits = agent.retriever.retrieve(req.query, k=min(req.k, len(agent.index)))
             tools = [h.tool for h in hits]

@@ -27,6 +27,7 @@ from speed import synthetic_texts, synthetic_vectors
 from toolrag.index.bm25 import Bm25Params, Bm25Store
 from toolrag.index.milvus import DENSE_INDEXES, publish
 from toolrag.index.store import ToolIndex
+from toolrag.index.text import tool_text
 from toolrag.index.vectors import AnnParams, VectorStore
 from toolrag.instances import read_instances, spread
 from toolrag.retriever import BM25Retriever, DenseRetriever, HybridRetriever
@@ -79,7 +80,8 @@ def main() -> None:
 
     res: dict = {"n": args.n, "dense_index": args.dense_index, "queries": len(queries)}
     t = time.perf_counter()
-    bm25 = Bm25Store.build(texts, Bm25Params())
+    template = real.manifest["text_template"]["bm25"]  # as Milvus's publish reads the tools
+    bm25 = Bm25Store.build([tool_text(t, template) for t in tools], Bm25Params())
     bm25_s = time.perf_counter() - t
     del texts
     t = time.perf_counter()
@@ -112,17 +114,26 @@ def main() -> None:
     }
     print("milvus built", res["milvus"], flush=True)
 
+    def names(index, rows) -> set[str]:  # a Milvus view numbers rows in the order it met them
+        return {index.tools[r].name for r in rows if r >= 0}
+
     qv = real.encode_queries(queries)
     exact = np.argsort(-(qv @ vecs.T), axis=1)[:, :10]
     for label, index in (("folder", folder), ("milvus", milvus)):
         _, found = index.vectors.search(qv, 10)
         res[label]["dense_recall_at_10_vs_exact"] = float(
-            np.mean([len(set(a) & set(e)) / 10 for a, e in zip(found, exact, strict=True)])
+            np.mean(
+                [
+                    len(names(index, a) & names(folder, e)) / 10
+                    for a, e in zip(found, exact, strict=True)
+                ]
+            )
         )
         res[label]["latency"] = {m: latency(make(index), queries) for m, make in MODES.items()}
         print(label, res[label], flush=True)
     same = [
-        len(set(folder.bm25.top_k(q, 10)[0]) & set(milvus.bm25.top_k(q, 10)[0])) / 10
+        len(names(folder, folder.bm25.top_k(q, 10)[0]) & names(milvus, milvus.bm25.top_k(q, 10)[0]))
+        / 10
         for q in queries
     ]
     res["bm25_top10_overlap"] = float(np.mean(same))

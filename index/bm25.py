@@ -72,6 +72,10 @@ class Bm25Store:
             return np.zeros(self.n_docs, dtype=np.float32)
         return self.engine.get_scores(tokens)
 
+    def row_scores(self, query: str, rows: np.ndarray | list[int]) -> np.ndarray:
+        """BM25 scores of the documents at ``rows`` for ``query``."""
+        return self.scores(query)[rows]
+
     def top_k(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and scores of the ``k`` best documents, best first; zero-score rows are dropped."""
         scores = self.scores(query)

@@ -5,18 +5,25 @@ several servers must share one live index, or the toolset outgrows a machine, th
 lives in Milvus and the same retrievers, fusion, query decomposition and selector run over it.
 
 What goes in: one row per tool (its name as the key, the canonical tool as JSON, its dense
-vector, and its BM25 weights as a sparse vector); the manifest, as a folder index writes it, in
-the collection's properties. BM25 is computed on the client with the index's own tokenizer and
-bm25s parameters and searched as a sparse inner product: a document's vector holds its
-per-token BM25 weights and a query's vector its token counts, so Milvus returns exactly the
-scores bm25s gives (Milvus's own BM25 function would tokenize differently). Tokens are mapped
-to sparse dimensions by a salted 32-bit hash chosen so that the indexed vocabulary has no
-collisions.
+vector, and its BM25 term weights as a sparse vector), a document-frequency table beside it,
+and the manifest, as a folder index writes it, in the collection's properties.
 
-Readers address an alias. A build writes a new collection and then moves the alias onto it, so
-a reader never sees a half-written index, and a failed build leaves the alias where it was.
-Updates (``add``/``remove``) are rebuilds of the same kind: BM25 weights depend on the whole
-collection.
+BM25 is computed with the index's own tokenizer and bm25s's Lucene formula, split in two: a
+document's sparse vector holds each token's saturated term frequency (with the average length
+frozen at publish), and a query's vector holds each token's count times its IDF, read from the
+document-frequency table at query time. Their inner product is the bm25s score, and adding or
+removing a tool changes only its own row and the table (Milvus's own BM25 function would
+tokenize differently). The table also gives each token its sparse dimension, numbered as tokens
+first appear, so no two tokens share one.
+
+Readers address aliases and hold no copy of the toolset: a search returns its hits' records,
+which a reader keeps in a cache numbered in the order it met them (the rows its retrievers and
+the selector use). So a reader sees tools added, replaced or removed by another process at its
+next query, and its memory grows with the tools it has met, not with the index.
+
+A rebuild (:func:`publish`) writes new collections and then moves the aliases onto them, so a
+reader never sees a half-written index and a failed build leaves the aliases where they were.
+Updates (:meth:`MilvusToolIndex.update`) upsert and delete rows in place.
 
 Example:
     >>> idx = publish(ToolIndex.build(tools), "./tools.db", "tools")  # doctest: +SKIP
@@ -30,15 +37,18 @@ import logging
 import os
 import uuid
 import zlib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from toolrag.errors import ConfigError, MissingPackageError
-from toolrag.index.bm25 import Bm25Params, Bm25Store
+from toolrag.choices import Bm25Method
+from toolrag.errors import ConfigError, MissingPackageError, UnknownToolError
+from toolrag.index.bm25 import Bm25Params
 from toolrag.index.errors import IndexLoadError
 from toolrag.index.store import FORMAT_NAME, FORMAT_VERSION, ToolIndex
+from toolrag.index.text import tokenize, tool_text
 from toolrag.types import Tool
 
 if TYPE_CHECKING:
@@ -48,9 +58,15 @@ logger = logging.getLogger(__name__)
 
 INSTALL = 'pip install -e ".[milvus]"  (pymilvus with Milvus Lite)'
 MANIFEST_PROPERTY = "toolrag.manifest"
+LAYOUT = 2
+"""The backend's layout: 2 = term weights in the rows, IDF at query time from the df table."""
 BATCH = 1000
-MAX_SALTS = 64
 QUERY_WINDOW = 16_384  # the most rows one Milvus query returns
+STATS = " stats"  # the df table's row with the tool count (df) and the next free dim (dim);
+# no token has a space in it
+EMPTY_DIM = 0  # Milvus stores no empty vector: a tool with no tokens has a zero here
+DF_SUFFIX = "__df"
+FIELDS = ["name", "tool", "dense", "stamp"]
 
 
 def connect(uri: str, *, token_env: str | None = None, timeout: float = 5.0) -> MilvusClient:
@@ -81,43 +97,36 @@ def connect(uri: str, *, token_env: str | None = None, timeout: float = 5.0) -> 
         ) from None
 
 
-def token_id(token: str, salt: int) -> int:
-    """The sparse dimension of a BM25 token: a salted CRC32."""
-    return zlib.crc32(f"{salt}:{token}".encode())
+class _Bm25Terms:
+    """The two halves of the index's BM25 (bm25s's Lucene variant): a document's saturated term
+    frequencies, and a token's IDF."""
 
+    def __init__(self, params: Bm25Params, template: str, avgdl: float) -> None:
+        import bm25s.scoring
 
-def _collision_free_salt(vocab: Iterable[str]) -> int:
-    words = list(vocab)
-    for salt in range(MAX_SALTS):
-        if len({token_id(w, salt) for w in words}) == len(words):
-            return salt
-    raise ConfigError(  # pragma: no cover - 64 colliding salts do not happen for real vocabularies
-        f"no collision-free token hash for {len(words)} BM25 tokens"
-    )
+        if params.method != Bm25Method.LUCENE:
+            raise ConfigError(
+                f"the Milvus backend scores BM25 with the lucene method, not {params.method.value}; "
+                "build the index with the default BM25 settings"
+            )
+        self.params, self.template, self.avgdl = params, template, avgdl
+        self._tfc = bm25s.scoring._select_tfc_scorer(params.method.value)
+        self._idf = bm25s.scoring._select_idf_scorer(params.method.value)
 
+    def tokens(self, tool: Tool) -> list[str]:
+        return tokenize(tool_text(tool, self.template), stem=self.params.stem)
 
-class _SparseRows:
-    """Each document's BM25 weights by token dimension, row by row (bm25s keeps them
-    column-wise; one CSR copy of the weights instead of a dict per document)."""
+    def weights(self, tokens: list[str], dims: dict[str, int]) -> dict[int, float]:
+        """A document's sparse vector: saturated term frequency by token dimension."""
+        if not tokens:
+            return {EMPTY_DIM: 0.0}
+        counts = Counter(tokens)
+        tf = np.asarray(list(counts.values()), dtype=np.float64)
+        tfc = self._tfc(tf, len(tokens), self.avgdl, self.params.k1, self.params.b)
+        return {dims[t]: float(w) for t, w in zip(counts, tfc, strict=True)}
 
-    def __init__(self, bm25: Bm25Store, salt: int) -> None:
-        from scipy.sparse import csc_matrix
-
-        scores = bm25.engine.scores
-        vocab = bm25.engine.vocab_dict
-        shape = (bm25.n_docs, len(scores["indptr"]) - 1)
-        self.matrix = csc_matrix(
-            (scores["data"], scores["indices"], scores["indptr"]), shape=shape
-        ).tocsr()
-        self.dims = np.zeros(max(shape[1], len(vocab)), dtype=np.int64)
-        for token, column in vocab.items():
-            self.dims[column] = token_id(token, salt)
-        self.empty = {token_id("", salt): 0.0}
-
-    def __getitem__(self, row: int) -> dict[int, float]:
-        start, stop = self.matrix.indptr[row], self.matrix.indptr[row + 1]
-        columns, weights = self.matrix.indices[start:stop], self.matrix.data[start:stop]
-        return dict(zip(self.dims[columns].tolist(), weights.tolist(), strict=True)) or self.empty
+    def idf(self, df: int, n_docs: int) -> float:
+        return float(self._idf(df, n_docs))
 
 
 DENSE_INDEXES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -129,6 +138,39 @@ DENSE_INDEXES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 (exact) is the default; an approximate one pays off from about a million tools."""
 
 
+def _create(client: MilvusClient, physical: str, dim: int, dense_index: str) -> None:
+    """The tools collection and its df table (Milvus wants a vector in every collection: the
+    table's is a 2-d placeholder)."""
+    from pymilvus import DataType, MilvusClient
+
+    schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("name", DataType.VARCHAR, is_primary=True, max_length=1024)
+    schema.add_field("tool", DataType.VARCHAR, max_length=65535)
+    schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    schema.add_field("stamp", DataType.INT64)  # a checksum of the record: readers refetch on change
+    params = client.prepare_index_params()
+    build, _ = DENSE_INDEXES[dense_index]
+    params.add_index("dense", index_type=dense_index, metric_type="IP", params=build)
+    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
+    client.create_collection(physical, schema=schema, index_params=params)
+    schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("token", DataType.VARCHAR, is_primary=True, max_length=1024)
+    schema.add_field("dim", DataType.INT64)
+    schema.add_field("df", DataType.INT64)
+    schema.add_field("placeholder", DataType.FLOAT_VECTOR, dim=2)
+    params = client.prepare_index_params()
+    params.add_index("placeholder", index_type="FLAT", metric_type="L2")
+    client.create_collection(physical + DF_SUFFIX, schema=schema, index_params=params)
+
+
+def _df_rows(table: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:
+    """Rows of the df table from ``{token: (dim, df)}``."""
+    return [
+        {"token": t, "dim": d, "df": n, "placeholder": [0.0, 0.0]} for t, (d, n) in table.items()
+    ]
+
+
 def publish(
     index: ToolIndex,
     uri: str,
@@ -138,68 +180,107 @@ def publish(
     client: MilvusClient | None = None,
     dense_index: str = "FLAT",
 ) -> MilvusToolIndex:
-    """Write ``index`` into a new collection and move the alias ``name`` onto it.
+    """Write ``index`` into new collections and move the aliases ``name`` (and its df table's)
+    onto them.
 
     ``dense_index``: one of :data:`DENSE_INDEXES`, how Milvus indexes the dense vectors.
 
-    Until the alias moves, readers keep the previous collection; if anything fails, the new
-    collection is dropped and the alias stays where it was. The previous collection is dropped
-    once the alias has moved.
-    """
-    from pymilvus import DataType, MilvusClient
+    Until the aliases move, readers keep the previous collections; if anything fails, the new
+    ones are dropped and the aliases stay where they were. The previous collections are dropped
+    once the aliases have moved.
 
+    Raises:
+        ConfigError: an unknown ``dense_index``, or BM25 settings the backend cannot split.
+    """
     if dense_index not in DENSE_INDEXES:
         raise ConfigError(
             f"dense_index must be one of {', '.join(DENSE_INDEXES)}, got {dense_index!r}"
         )
+    params = Bm25Params(**_bm25_params(index.manifest))
+    template = index.manifest["text_template"]["bm25"]
+    probe = _Bm25Terms(params, template, 1.0)  # refuses what it cannot score before writing
+    tokens = [probe.tokens(t) for t in index.tools]
+    df = Counter(t for doc in tokens for t in set(doc))
     client = client or connect(uri, token_env=token_env)
-    salt = _collision_free_salt(index.bm25.engine.vocab_dict)
+    previous = _aliased(client, name)
+    dims = _dims(client, previous, sorted(df))
+    terms = _Bm25Terms(params, template, float(np.mean([len(d) for d in tokens])))
     physical = f"{name}__{uuid.uuid4().hex[:10]}"
-    schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
-    schema.add_field("name", DataType.VARCHAR, is_primary=True, max_length=1024)
-    schema.add_field("tool", DataType.VARCHAR, max_length=65535)
-    schema.add_field("dense", DataType.FLOAT_VECTOR, dim=int(index.embeddings.shape[1]))
-    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-    params = client.prepare_index_params()
-    build, search = DENSE_INDEXES[dense_index]
-    params.add_index("dense", index_type=dense_index, metric_type="IP", params=build)
-    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
-    backend = {"name": "milvus", "collection": physical, "salt": salt}
+    backend: dict[str, Any] = {
+        "name": "milvus",
+        "layout": LAYOUT,
+        "collection": physical,
+        "avgdl": terms.avgdl,
+    }
     if dense_index != "FLAT":
-        backend |= {"dense_index": dense_index, "dense_search": search}
+        backend |= {"dense_index": dense_index, "dense_search": DENSE_INDEXES[dense_index][1]}
     manifest = index.manifest | {"backend": backend}
     manifest.pop("files", None)
-    client.create_collection(physical, schema=schema, index_params=params)
+    _create(client, physical, int(index.embeddings.shape[1]), dense_index)
     try:
-        sparse = _SparseRows(index.bm25, salt)
         for start in range(0, len(index.tools), BATCH):
             rows = [
-                {
-                    "name": tool.name,
-                    "tool": tool.model_dump_json(),
-                    "dense": index.embeddings[i].tolist(),
-                    "sparse": sparse[i],
-                }
-                for i, tool in enumerate(index.tools[start : start + BATCH], start=start)
+                _record(
+                    index.tools[i], index.embeddings[i].tolist(), terms.weights(tokens[i], dims)
+                )
+                for i in range(start, min(start + BATCH, len(index.tools)))
             ]
             client.insert(physical, rows)
-        client.flush(physical)  # seal the segments, so searches use their indexes
+        table = {t: (dims[t], n) for t, n in df.items()}
+        table[STATS] = (dims[STATS], len(index.tools))
+        rows = _df_rows(table)
+        for start in range(0, len(rows), BATCH):
+            client.insert(physical + DF_SUFFIX, rows[start : start + BATCH])
+        for collection in (physical, physical + DF_SUFFIX):
+            client.flush(collection)  # seal the segments, so searches use their indexes
+            client.load_collection(collection)
         client.alter_collection_properties(
             physical, properties={MANIFEST_PROPERTY: json.dumps(manifest)}
         )
-        client.load_collection(physical)
-        previous = _aliased(client, name)
-        if previous is None:
-            client.create_alias(physical, name)
-        else:
-            client.alter_alias(physical, name)
+        _point(client, name + DF_SUFFIX, physical + DF_SUFFIX)
+        _point(client, name, physical)
     except BaseException:
-        client.drop_collection(physical)
+        for collection in (physical, physical + DF_SUFFIX):
+            client.drop_collection(collection)
+        if previous is not None:  # the df alias may have moved already
+            _point(client, name + DF_SUFFIX, previous + DF_SUFFIX)
         raise
     if previous is not None and previous != physical:
         client.drop_collection(previous)
+        client.drop_collection(previous + DF_SUFFIX)
     logger.info("published %d tools to %s as %r (%s)", len(index.tools), uri, name, physical)
-    return MilvusToolIndex._from_parts(client, uri, name, index.tools, index.embeddings, manifest)
+    return MilvusToolIndex._open(client, uri, name, manifest)
+
+
+def _dims(client: MilvusClient, previous: str | None, vocab: list[str]) -> dict[str, int]:
+    """Sparse dimensions for ``vocab``: those of the previous build where it had the token, so
+    that a reader whose two aliases point to different builds for a moment still matches
+    tokens right, and new ones after its largest."""
+    old: dict[str, int] = {}
+    if previous is not None and client.has_collection(previous + DF_SUFFIX):
+        client.load_collection(previous + DF_SUFFIX)  # released in a new Milvus Lite process
+        iterator = client.query_iterator(
+            previous + DF_SUFFIX, batch_size=BATCH, filter="", output_fields=["token", "dim"]
+        )
+        while batch := iterator.next():
+            old |= {r["token"]: r["dim"] for r in batch}
+        iterator.close()
+    next_dim = old.pop(STATS, EMPTY_DIM + 1)
+    dims = {}
+    for token in vocab:
+        if token in old:
+            dims[token] = old[token]
+        else:
+            dims[token], next_dim = next_dim, next_dim + 1
+    dims[STATS] = next_dim
+    return dims
+
+
+def _point(client: MilvusClient, alias: str, collection: str) -> None:
+    if _aliased(client, alias) is None:
+        client.create_alias(collection, alias)
+    else:
+        client.alter_alias(collection, alias)
 
 
 def _aliased(client: MilvusClient, name: str) -> str | None:
@@ -207,6 +288,33 @@ def _aliased(client: MilvusClient, name: str) -> str | None:
     if name not in client.list_aliases().get("aliases", []):
         return None
     return client.describe_alias(name)["collection_name"]
+
+
+def _bm25_params(manifest: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in manifest["bm25"].items() if k in Bm25Params.__dataclass_fields__}
+
+
+def _manifest(
+    client: MilvusClient, physical: str, name: str, uri: str, *, check: bool = True
+) -> dict[str, Any]:
+    props = client.describe_collection(physical).get("properties", {})
+    if MANIFEST_PROPERTY not in props:
+        raise IndexLoadError(f"{name!r} at {uri} is not a toolrag index (no manifest)")
+    manifest = json.loads(props[MANIFEST_PROPERTY])
+    if not check:
+        return manifest
+    if manifest.get("format") != FORMAT_NAME or manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexLoadError(
+            f"{name!r} at {uri} was written in index format {manifest.get('format_version')}, "
+            f"this toolrag reads {FORMAT_VERSION}; publish it again with this version"
+        )
+    if manifest.get("backend", {}).get("layout") != LAYOUT:
+        raise IndexLoadError(
+            f"{name!r} at {uri} was published by an older toolrag (Milvus layout "
+            f"{manifest.get('backend', {}).get('layout', 1)}, this one reads {LAYOUT}); publish "
+            "it again with `toolrag index build TOOLS... --out milvus:URI#NAME`"
+        )
+    return manifest
 
 
 def open_index(
@@ -217,7 +325,8 @@ def open_index(
     model: str | None = None,
     client: MilvusClient | None = None,
 ) -> MilvusToolIndex:
-    """The index published as ``name`` at ``uri``, checked as a folder index is.
+    """The index published as ``name`` at ``uri``, checked as a folder index is; it reads no
+    tools until a query finds them.
 
     Raises:
         IndexLoadError: no such index, another format, or another embedding model than ``model``.
@@ -229,75 +338,76 @@ def open_index(
     if physical is None:
         raise IndexLoadError(
             f"no toolrag index named {name!r} at {uri}; publish one with "
-            f"`toolrag index build TOOLS... --backend milvus --uri {uri} --collection {name}`"
+            f"`toolrag index build TOOLS... --out milvus:{uri}#{name}`"
         )
-    client.load_collection(physical)  # a restarted Milvus (Lite: every new process) has it released
-    props = client.describe_collection(physical).get("properties", {})
-    if MANIFEST_PROPERTY not in props:
-        raise IndexLoadError(f"{name!r} at {uri} is not a toolrag index (no manifest)")
-    manifest = json.loads(props[MANIFEST_PROPERTY])
-    if manifest.get("format") != FORMAT_NAME or manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexLoadError(
-            f"{name!r} at {uri} was written in index format {manifest.get('format_version')}, "
-            f"this toolrag reads {FORMAT_VERSION}; publish it again with this version"
-        )
+    manifest = _manifest(client, physical, name, uri)
     if model is not None and model_label(model) != manifest["embedding"]["model"]:
         raise IndexLoadError(
             f"{name!r} at {uri} was built with the embedding model "
             f"{manifest['embedding']['model']!r}, not {model_label(model)!r}: queries must be "
             "encoded by the model that encoded the tools; omit the model or publish it again"
         )
-    fields = ["name", "tool", "dense"]
-    if manifest["tool_count"] <= QUERY_WINDOW:  # one query; Lite lacks what iterators ask first
-        records = client.query(physical, filter="", limit=QUERY_WINDOW, output_fields=fields)
-    else:
-        records = []
-        iterator = client.query_iterator(
-            physical, batch_size=BATCH, filter="", output_fields=fields
-        )
-        while batch := iterator.next():
-            records.extend(batch)
-        iterator.close()
-    if len(records) != manifest["tool_count"]:
-        raise IndexLoadError(
-            f"{name!r} at {uri} holds {len(records)} tools, its manifest says "
-            f"{manifest['tool_count']}; publish it again"
-        )
-    tools = [Tool.model_validate_json(r["tool"]) for r in records]
-    embeddings = np.asarray([r["dense"] for r in records], dtype=np.float32)
-    return MilvusToolIndex._from_parts(client, uri, name, tools, embeddings, manifest)
+    # a restarted Milvus (Lite: every new process) has the collections released
+    for collection in (physical, physical + DF_SUFFIX):
+        client.load_collection(collection)
+    return MilvusToolIndex._open(client, uri, name, manifest)
+
+
+def _record(tool: Tool, dense: list[float], sparse: dict[int, float]) -> dict[str, Any]:
+    text = tool.model_dump_json()
+    stamp = zlib.crc32(text.encode() + np.asarray(dense, dtype=np.float32).tobytes())
+    return {"name": tool.name, "tool": text, "dense": dense, "sparse": sparse, "stamp": stamp}
+
+
+def _names_filter(names: Iterable[str]) -> str:
+    return f"name in {json.dumps(list(names))}"
 
 
 class _SparseBm25:
-    """The BM25 half of a Milvus index, with :class:`Bm25Store`'s verbs (rows, not names)."""
+    """The BM25 half of a Milvus index, with :class:`~toolrag.index.bm25.Bm25Store`'s verbs
+    (rows, not names)."""
 
-    def __init__(self, owner: MilvusToolIndex, params: Bm25Params, salt: int) -> None:
-        self.owner, self.params, self.salt = owner, params, salt
-        self.n_docs = len(owner.tools)
+    def __init__(self, owner: MilvusToolIndex) -> None:
+        self.owner = owner
+        manifest = owner.manifest
+        backend = manifest["backend"]
+        self.params = Bm25Params(**_bm25_params(manifest))
+        self.terms = _Bm25Terms(self.params, manifest["text_template"]["bm25"], backend["avgdl"])
+
+    def tokenize(self, text: str) -> list[str]:
+        return tokenize(text, stem=self.params.stem)
 
     def _vector(self, query: str) -> dict[int, float]:
-        from toolrag.index.text import tokenize
-
-        counts: dict[int, float] = {}
-        for token in tokenize(query, stem=self.params.stem):
-            dim = token_id(token, self.salt)
-            counts[dim] = counts.get(dim, 0.0) + 1.0
-        return counts
+        """The query's token counts times their IDF, from the df table as it is now."""
+        counts = Counter(self.tokenize(query))
+        if not counts:
+            return {}
+        table = self.owner._df([*counts, STATS])
+        _, n_docs = table.pop(STATS, (0, 0))
+        return {d: counts[t] * self.terms.idf(n, n_docs) for t, (d, n) in table.items() if n > 0}
 
     def top_k(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         vector = self._vector(query)
         if not vector:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        hits = self.owner._search([vector], "sparse", min(k, self.n_docs))[0]
+        hits = self.owner._search([vector], "sparse", k)[0]
         kept = [(row, score) for row, score in hits if score > 0]
         rows = np.asarray([r for r, _ in kept], dtype=np.int64)
         return rows, np.asarray([s for _, s in kept], dtype=np.float32)
 
-    def scores(self, query: str) -> np.ndarray:
-        """Every document's BM25 score (as :meth:`Bm25Store.scores`)."""
-        out = np.zeros(self.n_docs, dtype=np.float32)
-        rows, scores = self.top_k(query, min(self.n_docs, QUERY_WINDOW))
-        out[rows] = scores
+    def row_scores(self, query: str, rows: Sequence[int]) -> np.ndarray:
+        """The BM25 scores of the tools at ``rows`` (0 where a tool has none of the words)."""
+        out = np.zeros(len(rows), dtype=np.float32)
+        vector = self._vector(query)
+        if not vector or not len(rows):
+            return out
+        names = [self.owner.tools[r].name for r in rows]
+        where = {n: i for i, n in enumerate(names)}
+        hits = self.owner._search(
+            [vector], "sparse", len(names), where=_names_filter(names), fetch=False
+        )[0]
+        for row, score in hits:
+            out[where[self.owner.tools[row].name]] = score
         return out
 
 
@@ -306,10 +416,8 @@ class _DenseVectors:
 
     def __init__(self, owner: MilvusToolIndex) -> None:
         self.owner = owner
-        self.size = len(owner.tools)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        k = min(k, self.size)
         hits = self.owner._search([q.tolist() for q in queries], "dense", k)
         scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
         rows = np.full((len(queries), k), -1, dtype=np.int64)
@@ -321,70 +429,251 @@ class _DenseVectors:
 
 class MilvusToolIndex(ToolIndex):
     """A :class:`ToolIndex` whose BM25 and dense searches run in Milvus; every retriever, the
-    selector and query decomposition use it as they use a folder index."""
+    selector and query decomposition use it as they use a folder index.
+
+    ``tools`` and ``embeddings`` hold only the tools this view has met in hits (or asked for by
+    name), numbered in that order; :meth:`all_tools` reads the whole toolset.
+    """
 
     client: MilvusClient
     uri: str
     name: str
+    _stamps: dict[str, int]
 
     @classmethod
-    def _from_parts(
-        cls,
-        client: MilvusClient,
-        uri: str,
-        name: str,
-        tools: list[Tool],
-        embeddings: np.ndarray,
-        manifest: dict[str, Any],
+    def _open(
+        cls, client: MilvusClient, uri: str, name: str, manifest: dict[str, Any]
     ) -> MilvusToolIndex:
         index = cls.__new__(cls)
-        ToolIndex.__init__(index, tools, None, None, embeddings, manifest)  # type: ignore[arg-type]
+        dim = int(manifest["embedding"]["dimension"])
+        empty = np.zeros((0, dim), dtype=np.float32)
+        ToolIndex.__init__(index, [], None, None, empty, manifest)  # type: ignore[arg-type]
         index.client, index.uri, index.name = client, uri, name
-        bm25_params = {
-            k: v for k, v in manifest["bm25"].items() if k in Bm25Params.__dataclass_fields__
-        }
-        index.bm25 = _SparseBm25(index, Bm25Params(**bm25_params), manifest["backend"]["salt"])  # type: ignore[assignment]
+        index._stamps = {}
+        index.bm25 = _SparseBm25(index)  # type: ignore[assignment]
         index.vectors = _DenseVectors(index)  # type: ignore[assignment]
         return index
 
-    def _search(self, data: list[Any], field: str, k: int) -> list[list[tuple[int, float]]]:
+    # -- the cache of met tools ------------------------------------------------------------
+
+    def _remember(self, records: list[dict[str, Any]]) -> list[int]:
+        """Rows for ``records`` (:data:`FIELDS`), refreshing the ones met before so that a
+        replaced tool reads as it is now."""
+        rows, fresh = [], []
+        for record in records:
+            name = record["name"]
+            self._stamps[name] = record["stamp"]
+            tool = Tool.model_validate_json(record["tool"])
+            row = self._row.get(name)
+            if row is None:
+                row = self._row[name] = len(self.tools)
+                self.tools.append(tool)
+                fresh.append(record["dense"])
+            else:
+                self.tools[row] = tool
+                self.embeddings[row] = record["dense"]
+            rows.append(row)
+        if fresh:
+            self.embeddings = np.vstack([self.embeddings, np.asarray(fresh, dtype=np.float32)])
+        return rows
+
+    def row(self, name: str) -> int:
+        """The row of the tool called ``name``, read from Milvus when this view has not met it.
+
+        Raises:
+            KeyError: no such tool in the index.
+        """
+        if name not in self._row:
+            records = self.client.get(self.name, ids=[name], output_fields=FIELDS)
+            if not records:
+                raise KeyError(name)
+            self._remember(list(records))
+        return self._row[name]
+
+    def tool(self, name: str) -> Tool:
+        """The tool called ``name`` as the index holds it now (read from Milvus).
+
+        Raises:
+            UnknownToolError: no such tool in the index.
+        """
+        records = self.client.get(self.name, ids=[name], output_fields=FIELDS)
+        if not records:
+            raise UnknownToolError(f"no tool named {name!r} in the Milvus index {self.name!r}")
+        return self.tools[self._remember(list(records))[0]]
+
+    def __len__(self) -> int:
+        return self._df([STATS]).get(STATS, (0, 0))[1]
+
+    def all_tools(self) -> list[Tool]:
+        """Every tool in the index, read from Milvus (the whole collection: costly at scale)."""
+        records = []
+        iterator = self.client.query_iterator(
+            self.name, batch_size=BATCH, filter="", output_fields=FIELDS
+        )
+        while batch := iterator.next():
+            records.extend(batch)
+        iterator.close()
+        return [self.tools[r] for r in self._remember(records)]
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def _df(self, tokens: list[str]) -> dict[str, tuple[int, int]]:
+        """``{token: (dim, df)}`` for those of ``tokens`` in the df table."""
+        out = {}
+        for start in range(0, len(tokens), BATCH):
+            chunk = json.dumps(tokens[start : start + BATCH], ensure_ascii=False)
+            found = self.client.query(
+                self.name + DF_SUFFIX,
+                filter=f"token in {chunk}",
+                output_fields=["token", "dim", "df"],
+            )
+            out |= {r["token"]: (r["dim"], r["df"]) for r in found}
+        return out
+
+    def _search(
+        self, data: list[Any], field: str, k: int, *, where: str = "", fetch: bool = True
+    ) -> list[list[tuple[int, float]]]:
+        """Rows and scores of each query's hits; ``fetch`` reads (and caches) the records of
+        hits not met before or changed since, else only hits already met are returned."""
+        params = self.manifest["backend"].get("dense_search", {}) if field == "dense" else {}
         results = self.client.search(
             self.name,
             data=data,
             anns_field=field,
             limit=k,
-            output_fields=["name"],
-            search_params={
-                "metric_type": "IP",
-                "params": self.manifest["backend"].get("dense_search", {})
-                if field == "dense"
-                else {},
-            },
+            filter=where,
+            output_fields=["name", "stamp"],
+            search_params={"metric_type": "IP", "params": params},
         )
-        # a tool published after this view was opened is not in it: skipped until refresh()
-        return [
-            [
-                (self._row[n], float(h["distance"]))
-                for h in hits
-                if (n := h["entity"]["name"]) in self._row
-            ]
+        stale = {
+            h["entity"]["name"]
             for hits in results
+            for h in hits
+            if h["entity"]["name"] not in self._row
+            or self._stamps.get(h["entity"]["name"]) != h["entity"]["stamp"]
+        }
+        if fetch and stale:  # one read for all of them (a tool removed meanwhile is skipped)
+            self._remember(
+                list(self.client.get(self.name, ids=sorted(stale), output_fields=FIELDS))
+            )
+        out = []
+        for hits in results:
+            rows = [self._row.get(h["entity"]["name"], -1) for h in hits]
+            out.append(
+                [(r, float(h["distance"])) for r, h in zip(rows, hits, strict=True) if r >= 0]
+            )
+        return out
+
+    # -- updating ----------------------------------------------------------------------------
+
+    def update(self, add: Iterable[Tool] = (), remove: Iterable[str] = ()) -> MilvusToolIndex:
+        """Add (or replace, by name) and remove tools in place: their rows are upserted or
+        deleted and the df table adjusted; only tools whose text changed are encoded. Readers
+        see the change at their next query. The average document length stays as published
+        (publish again to renew it).
+
+        Raises:
+            ConfigError: removing a name that is not in the index.
+        """
+        from toolrag.index.encoder import encode
+
+        add, remove = list({t.name: t for t in add}.values()), set(remove)
+        touched = remove | {t.name for t in add}
+        old = (
+            {
+                r["name"]: r
+                for r in self.client.get(
+                    self.name, ids=sorted(touched), output_fields=[*FIELDS, "sparse"]
+                )
+            }
+            if touched
+            else {}
+        )
+        missing = sorted(remove - set(old))
+        if missing:
+            raise ConfigError(f"cannot remove tools not in the index: {missing[:10]}")
+        template = self.manifest["text_template"]["dense"]
+        reuse = {
+            tool_text(Tool.model_validate_json(r["tool"]), template): r["dense"]
+            for r in old.values()
+        }
+        todo = [t for t in add if tool_text(t, template) not in reuse]
+        if todo:
+            vectors = encode(self.encoder, [tool_text(t, template) for t in todo])
+            reuse |= {
+                tool_text(t, template): v.tolist() for t, v in zip(todo, vectors, strict=True)
+            }
+        terms = self.bm25.terms
+        readded = {t.name for t in add}
+        removed = remove - readded
+        delta: Counter[str] = Counter()
+        for record in old.values():
+            delta.subtract(set(terms.tokens(Tool.model_validate_json(record["tool"]))))
+        words = [terms.tokens(t) for t in add]
+        for doc in words:
+            delta.update(set(doc))
+        delta[STATS] += len(readded - set(old)) - len(removed)
+        # the df table first: a crash before the rows are written leaves counts a little high,
+        # never a row whose token has no dimension
+        dims = self._adjust_df(delta)
+        rows = [
+            _record(t, reuse[tool_text(t, template)], terms.weights(doc, dims))
+            for t, doc in zip(add, words, strict=True)
         ]
+        self._write_rows(rows, removed)
+        self.manifest["last_build"] = {"encoded": len(todo), "reused": len(add) - len(todo)}
+        logger.info("updated %s: %d tools upserted, %d removed", self.name, len(add), len(remove))
+        return self
+
+    def _write_rows(self, rows: list[dict[str, Any]], removed: set[str]) -> None:
+        for start in range(0, len(rows), BATCH):
+            self.client.upsert(self.name, rows[start : start + BATCH])
+        if removed:
+            self.client.delete(self.name, ids=sorted(removed))
+            for name in removed:
+                self._row.pop(name, None)  # its cached row stays, unreachable by name
+                self._stamps.pop(name, None)
+        self.client.flush(self.name)
+
+    def _adjust_df(self, delta: Counter[str]) -> dict[str, int]:
+        """Add ``delta`` to the df table (new tokens get the next free dimensions; a token
+        whose count reaches 0 leaves) and return every touched token's dimension."""
+        table = self.name + DF_SUFFIX
+        now = self._df([*delta, STATS])
+        next_dim, n_docs = now.pop(STATS)
+        dims, rows, gone = {}, {}, []
+        for token, change in delta.items():
+            if token == STATS:
+                continue
+            dim, count = now.get(token, (None, 0))
+            if dim is None:
+                dim, next_dim = next_dim, next_dim + 1
+            dims[token] = dim
+            if count + change > 0:
+                rows[token] = (dim, count + change)
+            elif token in now:
+                gone.append(token)
+        rows[STATS] = (next_dim, n_docs + delta[STATS])
+        records = _df_rows(rows)
+        for start in range(0, len(records), BATCH):
+            self.client.upsert(table, records[start : start + BATCH])
+        for start in range(0, len(gone), BATCH):
+            self.client.delete(table, ids=gone[start : start + BATCH])
+        self.client.flush(table)
+        return dims
 
     def refresh(self) -> MilvusToolIndex:
-        """The index as the alias now points to it (after another process republished it)."""
+        """A fresh view of the index as the alias now points to it (another manifest, after
+        another process published it again)."""
         return open_index(self.uri, self.name, client=self.client)
 
     def save(self, path: Any) -> Any:
         raise ConfigError(
-            "a Milvus index lives in Milvus: publish changes with toolrag.index.milvus.publish, "
-            "or copy it to a folder with ToolIndex.build(index.tools)"
+            "a Milvus index lives in Milvus: change it with MilvusToolIndex.update or publish, "
+            "or copy it to a folder with ToolIndex.build(index.all_tools())"
         )
 
-    def republished(self, add: Iterable[Tool] = (), remove: Iterable[str] = ()) -> MilvusToolIndex:
-        """Add (or replace, by name) and remove tools, re-encoding only changed ones: the
-        updated index is published as a new collection and the alias moves onto it (BM25
-        weights depend on the whole toolset)."""
-        updated = ToolIndex.updated(self, add=add, remove=remove)
-        dense_index = self.manifest["backend"].get("dense_index", "FLAT")
-        return publish(updated, self.uri, self.name, client=self.client, dense_index=dense_index)
+    def updated(self, add: Iterable[Tool] = (), remove: Iterable[str] = ()) -> ToolIndex:
+        raise ConfigError(
+            "a Milvus index is updated in place: use MilvusToolIndex.update(add=..., remove=...)"
+        )

@@ -236,6 +236,10 @@ class ToolIndex:
     def __len__(self) -> int:
         return len(self.tools)
 
+    def all_tools(self) -> list[Tool]:
+        """Every tool in the index, in row order."""
+        return list(self.tools)
+
     def row(self, name: str) -> int:
         return self._row[name]
 

@@ -169,7 +169,7 @@ def _scored(
         others = np.delete(cos[i], j)
         margins[j] = cos[i, j] - (others.max() if others.size else 0.0)
     order = (-whole).argsort().argsort()  # 0 = best
-    bm25 = index.bm25.scores(query)[rows]
+    bm25 = index.bm25.row_scores(query, rows)
     words = set(tokenize(query))
     out = np.zeros((len(tools), len(FEATURES)), dtype=np.float64)
     for j, tool in enumerate(tools):

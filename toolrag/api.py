@@ -97,7 +97,8 @@ class ToolRAG:
 
     @property
     def tools(self) -> list[Tool]:
-        return self.index.tools
+        """Every tool in the index."""
+        return self.index.all_tools()
 
     @property
     def agent(self) -> Agent:
@@ -157,7 +158,7 @@ def plan(
 
     key = json.dumps([t.model_dump(mode="json") for t in as_tools(functions)], sort_keys=True)
     rag = _function_list(key, planner, config, k)
-    tools = rag.tools if len(rag.tools) <= k else [h.tool for h in rag.retrieve(query, k)]
+    tools = rag.tools if len(rag.index) <= k else [h.tool for h in rag.retrieve(query, k)]
     return rag.agent.plan(query, tools)[0]
 
 

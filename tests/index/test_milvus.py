@@ -3,6 +3,10 @@ its alias atomically, and refuses what it cannot use with the fix."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -10,7 +14,7 @@ import pytest
 
 pytest.importorskip("pymilvus", reason='the Milvus backend is an extra: pip install -e ".[milvus]"')
 
-from toolrag.errors import ConfigError
+from toolrag.errors import ConfigError, UnknownToolError
 from toolrag.index.errors import IndexLoadError
 from toolrag.index.milvus import connect, open_index, publish
 from toolrag.retriever import (
@@ -68,7 +72,7 @@ def test_the_selector_scores_as_on_the_folder_index(six_index, published):
 
 def test_the_manifest_travels_and_is_checked(published, lite):
     uri, client = lite
-    assert published.manifest["tool_count"] == 6
+    assert published.manifest["tool_count"] == len(published) == 6
     assert published.manifest["backend"]["name"] == "milvus"
     with pytest.raises(IndexLoadError, match="embedding model"):
         open_index(uri, "six", client=client, model="minilm")
@@ -91,13 +95,14 @@ def test_a_failed_rebuild_leaves_the_alias_on_the_old_collection(six_index, lite
         publish(six_index, uri, "safe", client=client)
     monkeypatch.undo()
     assert set(client.list_collections()) == before  # the half-written collection is gone
-    assert len(open_index(uri, "safe", client=client).tools) == 6
+    assert len(open_index(uri, "safe", client=client).all_tools()) == 6
 
 
 def test_readers_never_see_a_half_index_while_it_is_republished(six_index, lite):
     uri, client = lite
-    first = publish(six_index, uri, "live", client=client)
+    publish(six_index, uri, "live", client=client)
     reader = open_index(uri, "live", client=client)
+    weather_dim = reader._df(["weather"])["weather"][0]
     errors, empty, reads = [], 0, 0
     stop = threading.Event()
 
@@ -114,16 +119,69 @@ def test_readers_never_see_a_half_index_while_it_is_republished(six_index, lite)
     thread = threading.Thread(target=read)
     thread.start()
     extra = Tool(name="getTides", description="Tide times for a harbour")
-    grown = first.republished(add=[extra])
-    shrunk = grown.republished(remove=["getTides"])
+    publish(six_index.updated(add=[extra]), uri, "live", client=client)
+    shrunk = publish(six_index, uri, "live", client=client)
     time.sleep(0.2)
     stop.set()
     thread.join()
     assert errors == [] and empty == 0 and reads > 0
-    assert [t.name for t in shrunk.tools] == [t.name for t in six_index.tools]
-    assert len([c for c in client.list_collections() if c.startswith("live__")]) == 1
-    assert "getTides" not in {t.name for t in reader.refresh().tools}  # the alias's view now
-    assert len(reader.tools) == 6
+    assert sorted(t.name for t in shrunk.all_tools()) == sorted(t.name for t in six_index.tools)
+    assert len([c for c in client.list_collections() if c.startswith("live__")]) == 2  # + df
+    assert "getTides" not in {t.name for t in reader.all_tools()}  # the alias's view, live
+    dims = reader._df(["weather", "tide"])
+    assert dims["weather"][0] == weather_dim  # rebuilds keep a token's dimension
+    assert "tide" not in dims  # gone with the tool that had it
+
+
+def test_updates_in_place_are_seen_by_open_readers_and_undo_exactly(six_index, lite):
+    uri, client = lite
+    writer = publish(six_index, uri, "inplace", client=client)
+    reader = open_index(uri, "inplace", client=client)
+    collections = set(client.list_collections())
+    query = "Tide times for the harbour of Brest"
+    before = BM25Retriever(reader).search({"q": QUERIES["weather"]}, 6)["q"]
+    extra = Tool(name="getTides", description="Tide times for a harbour")
+    writer.update(add=[extra])
+    assert writer.manifest["last_build"] == {"encoded": 1, "reused": 0}
+    assert set(client.list_collections()) == collections  # no new collection: rows upserted
+    assert len(reader) == 7
+    assert HybridRetriever(reader).retrieve(query, 1)[0].tool.name == "getTides"  # no refresh
+    replaced = Tool(name="getTides", description="Tide times for a harbour", domain="sea")
+    writer.update(add=[replaced])
+    assert writer.manifest["last_build"] == {"encoded": 0, "reused": 1}  # same text
+    assert HybridRetriever(reader).retrieve(query, 1)[0].tool.domain == "sea"  # refetched
+    assert len(reader) == 7 and reader.tool("getTides").domain == "sea"
+    writer.update(remove=["getTides"])
+    assert len(reader) == 6
+    assert "getTides" not in BM25Retriever(reader).search({"q": query}, 6)["q"]
+    after = BM25Retriever(reader).search({"q": QUERIES["weather"]}, 6)["q"]
+    assert after == pytest.approx(before, abs=1e-5)  # the df table is back where it was
+    with pytest.raises(ConfigError, match="cannot remove tools not in the index"):
+        writer.update(remove=["getTides"])
+    with pytest.raises(UnknownToolError):
+        reader.tool("getTides")
+    writer.update(add=[extra])  # back again, under a name its readers met before
+    assert HybridRetriever(writer).retrieve(query, 1)[0].tool.name == "getTides"
+    accents = Tool(name="getMeteo", description='Prévisions météo "Zürich" \\ Genève')
+    writer.update(add=[accents])  # tokens outside ASCII, quotes, backslashes in the filter
+    hits = BM25Retriever(reader).search({"q": "météo Genève"}, 1)["q"]
+    assert list(hits) == ["getMeteo"]
+
+
+def test_an_index_published_by_an_older_toolrag_is_refused(six_index, lite):
+    import json
+
+    from toolrag.index.milvus import MANIFEST_PROPERTY
+
+    uri, client = lite
+    index = publish(six_index, uri, "old", client=client)
+    manifest = index.manifest | {"backend": {"name": "milvus"}}
+    client.alter_collection_properties(
+        index.manifest["backend"]["collection"],
+        properties={MANIFEST_PROPERTY: json.dumps(manifest)},
+    )
+    with pytest.raises(IndexLoadError, match="older toolrag.*publish it again"):
+        open_index(uri, "old", client=client)
 
 
 def test_an_unreachable_server_fails_fast_with_the_fix():
@@ -181,11 +239,8 @@ def test_the_http_server_serves_a_milvus_index(published, loopback):
 
 
 def test_milvus_lite_serves_one_process_so_sharing_needs_a_server(published, lite):
-    """Why two `toolrag serve` processes cannot share a Milvus Lite file: the second process is
-    refused with a clear line (sharing one index between servers needs a Milvus server)."""
-    import subprocess
-    import sys
-
+    """Why two `toolrag serve` processes cannot share a Milvus Lite *file*: the second process
+    is refused with a clear line (sharing one index needs a Milvus server; see the next test)."""
     uri, _ = lite
     code = (
         "from toolrag.index.location import load_index\n"
@@ -200,6 +255,103 @@ def test_milvus_lite_serves_one_process_so_sharing_needs_a_server(published, lit
     assert "REFUSED cannot reach Milvus" in out.stdout, out.stdout + out.stderr[-500:]
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, procs: list[subprocess.Popen], seconds: float = 90) -> None:
+    import httpx
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        for proc in procs:
+            assert proc.poll() is None, f"{proc.args} exited with {proc.returncode}"
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def test_two_toolrag_servers_share_one_live_index_on_a_milvus_server(six_index, tmp_path):
+    """Two `toolrag serve` processes on one index in a Milvus server (Milvus Lite's own gRPC
+    server, which speaks the protocol a cluster does): a tool added in place by a third process
+    is served by both at their next request, with no restart or reload."""
+    import httpx
+
+    port = _free_port()
+    milvus = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "milvus_lite",
+            "server",
+            "--data-dir",
+            str(tmp_path / "srv"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    procs = [milvus]
+    try:
+        uri = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 60
+        while True:
+            try:
+                client = connect(uri, timeout=2)
+                break
+            except ConfigError:
+                assert time.time() < deadline and milvus.poll() is None, "no Milvus Lite server"
+                time.sleep(0.5)
+        writer = publish(six_index, uri, "shared", client=client)
+        HybridRetriever(writer).retrieve(QUERIES["weather"], 1)  # the ONNX export, cached once
+        urls = []
+        log = (tmp_path / "servers.log").open("w")  # a pipe nobody reads would fill and block
+        for _ in range(2):
+            web = _free_port()
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "toolrag.cli",
+                        "serve",
+                        "--index",
+                        f"milvus:{uri}#shared",
+                        "--port",
+                        str(web),
+                        "--selector",
+                        "none",
+                        "--planner",  # plans go to an endpoint: nothing to load, /retrieve works
+                        "openai:planner",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                    env=os.environ | {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"},
+                )
+            )
+            urls.append(f"http://127.0.0.1:{web}")
+            _wait_for(f"{urls[-1]}/healthz", procs)
+        query = {"query": "Tide times for the harbour of Brest", "k": 1}
+        before = [httpx.post(f"{u}/retrieve", json=query, timeout=30).json() for u in urls]
+        writer.update(add=[Tool(name="getTides", description="Tide times for a harbour")])
+        after = [httpx.post(f"{u}/retrieve", json=query, timeout=30).json() for u in urls]
+        assert all(b["tools"][0]["name"] != "getTides" for b in before)
+        assert [a["tools"][0]["name"] for a in after] == ["getTides", "getTides"]
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
+
+
 def test_an_approximate_dense_index_is_chosen_at_publish_and_kept_by_updates(six_index, lite):
     uri, client = lite
     with pytest.raises(ConfigError, match="dense_index must be one of"):
@@ -212,6 +364,7 @@ def test_an_approximate_dense_index_is_chosen_at_publish_and_kept_by_updates(six
         q: list(r) for q, r in folder.items()
     }  # six tools: the graph finds them all
     extra = Tool(name="getTide", description="Tide times for a harbour")
-    updated = index.republished(add=[extra])
-    assert updated.manifest["backend"]["dense_index"] == "HNSW"
-    assert "getTide" in {t.name for t in open_index(uri, "approx", client=client).tools}
+    index.update(add=[extra])
+    reader = open_index(uri, "approx", client=client)
+    assert reader.manifest["backend"]["dense_index"] == "HNSW"
+    assert reader.tool("getTide").description == extra.description

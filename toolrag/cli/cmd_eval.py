@@ -82,7 +82,7 @@ def eval_planner(
             from toolrag.retriever.factory import default_retriever
 
             idx = load_index(index)
-            check_gold_tools(data, {t.name for t in idx.tools}, f"the index {index}")
+            check_gold_tools(data, {t.name for t in idx.all_tools()}, f"the index {index}")
             cand_fn = retrieved_candidates(default_retriever(idx), spec.k)
         else:
             if not tools:

@@ -126,9 +126,7 @@ def index_add(
 
     try:
         new = load_toolset(tools, fmt, on_duplicate)
-        source = load_index(index)
-        updated = source.updated(add=new)
-        _write(updated, index, _dense_index(source))
+        updated = _update(load_index(index), index, add=new)
     except EXPECTED_ERRORS as err:
         _fail(err)
     _report_update(updated, as_json)
@@ -144,9 +142,7 @@ def index_remove(
     from toolrag.index.location import load_index
 
     try:
-        source = load_index(index)
-        updated = source.updated(remove=names)
-        _write(updated, index, _dense_index(source))
+        updated = _update(load_index(index), index, remove=names)
     except EXPECTED_ERRORS as err:
         _fail(err)
     _report_update(updated, as_json)
@@ -155,9 +151,15 @@ def index_remove(
 MILVUS_ANN = {AnnType.FLAT: "FLAT", AnnType.HNSW: "HNSW", AnnType.IVF: "IVF_FLAT"}
 
 
-def _dense_index(idx) -> str:
-    """The Milvus dense index type ``idx`` was published with (a folder index: exact)."""
-    return idx.manifest.get("backend", {}).get("dense_index", "FLAT")
+def _update(source, spec: str, add=(), remove=()):
+    """``source`` with tools added and removed: a Milvus index in place, a folder rewritten."""
+    from toolrag.index.location import is_milvus
+
+    if is_milvus(spec):
+        return source.update(add=add, remove=remove)
+    updated = source.updated(add=add, remove=remove)
+    _write(updated, spec)
+    return updated
 
 
 def _write(idx, out: str, dense_index: str = "FLAT") -> str:
