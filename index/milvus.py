@@ -240,14 +240,18 @@ def publish(
         _point(client, name + DF_SUFFIX, physical + DF_SUFFIX)
         _point(client, name, physical)
     except BaseException:
+        if _aliased(client, name + DF_SUFFIX) == physical + DF_SUFFIX:  # it moved already
+            if previous is not None and client.has_collection(previous + DF_SUFFIX):
+                _point(client, name + DF_SUFFIX, previous + DF_SUFFIX)
+            else:
+                client.drop_alias(name + DF_SUFFIX)
         for collection in (physical, physical + DF_SUFFIX):
             client.drop_collection(collection)
-        if previous is not None:  # the df alias may have moved already
-            _point(client, name + DF_SUFFIX, previous + DF_SUFFIX)
         raise
     if previous is not None and previous != physical:
-        client.drop_collection(previous)
-        client.drop_collection(previous + DF_SUFFIX)
+        for collection in (previous, previous + DF_SUFFIX):
+            if client.has_collection(collection):  # an older layout had no df table
+                client.drop_collection(collection)
     logger.info("published %d tools to %s as %r (%s)", len(index.tools), uri, name, physical)
     return MilvusToolIndex._open(client, uri, name, manifest)
 

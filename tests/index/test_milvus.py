@@ -95,6 +95,23 @@ def test_a_failed_rebuild_leaves_the_alias_on_the_old_collection(six_index, lite
         publish(six_index, uri, "safe", client=client)
     monkeypatch.undo()
     assert set(client.list_collections()) == before  # the half-written collection is gone
+    real = client.alter_alias
+    calls = []
+
+    def second_move_fails(collection, alias):  # the df alias has moved, the tools' fails
+        calls.append(alias)
+        if len(calls) == 2:
+            raise RuntimeError("network gone")
+        return real(collection, alias)
+
+    monkeypatch.setattr(client, "alter_alias", second_move_fails)
+    with pytest.raises(RuntimeError, match="network gone"):
+        publish(six_index, uri, "safe", client=client)
+    monkeypatch.undo()
+    assert set(client.list_collections()) == before
+    assert client.describe_alias("safe__df")["collection_name"].startswith(
+        client.describe_alias("safe")["collection_name"]
+    )  # both aliases on the old build
     assert len(open_index(uri, "safe", client=client).all_tools()) == 6
 
 
