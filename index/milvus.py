@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import uuid
 import zlib
 from collections import Counter
@@ -443,6 +444,7 @@ class MilvusToolIndex(ToolIndex):
     uri: str
     name: str
     _stamps: dict[str, int]
+    _lock: threading.Lock
 
     @classmethod
     def _open(
@@ -453,7 +455,7 @@ class MilvusToolIndex(ToolIndex):
         empty = np.zeros((0, dim), dtype=np.float32)
         ToolIndex.__init__(index, [], None, None, empty, manifest)  # type: ignore[arg-type]
         index.client, index.uri, index.name = client, uri, name
-        index._stamps = {}
+        index._stamps, index._lock = {}, threading.Lock()
         index.bm25 = _SparseBm25(index)  # type: ignore[assignment]
         index.vectors = _DenseVectors(index)  # type: ignore[assignment]
         return index
@@ -462,24 +464,25 @@ class MilvusToolIndex(ToolIndex):
 
     def _remember(self, records: list[dict[str, Any]]) -> list[int]:
         """Rows for ``records`` (:data:`FIELDS`), refreshing the ones met before so that a
-        replaced tool reads as it is now."""
-        rows, fresh = [], []
-        for record in records:
-            name = record["name"]
-            self._stamps[name] = record["stamp"]
-            tool = Tool.model_validate_json(record["tool"])
-            row = self._row.get(name)
-            if row is None:
-                row = self._row[name] = len(self.tools)
-                self.tools.append(tool)
-                fresh.append(record["dense"])
-            else:
-                self.tools[row] = tool
-                self.embeddings[row] = record["dense"]
-            rows.append(row)
-        if fresh:
-            self.embeddings = np.vstack([self.embeddings, np.asarray(fresh, dtype=np.float32)])
-        return rows
+        replaced tool reads as it is now. Safe under a server's concurrent requests."""
+        latest = {r["name"]: r for r in records}
+        with self._lock:
+            fresh = []
+            for name, record in latest.items():
+                tool = Tool.model_validate_json(record["tool"])
+                row = self._row.get(name)
+                if row is None:
+                    self._row[name] = len(self.tools)
+                    self.tools.append(tool)
+                    fresh.append(record["dense"])
+                else:
+                    self.tools[row] = tool
+                    self.embeddings[row] = record["dense"]
+                self._stamps[name] = record["stamp"]
+            if fresh:
+                grown = np.asarray(fresh, dtype=np.float32)
+                self.embeddings = np.vstack([self.embeddings, grown])
+            return [self._row[r["name"]] for r in records]
 
     def row(self, name: str) -> int:
         """The row of the tool called ``name``, read from Milvus when this view has not met it.

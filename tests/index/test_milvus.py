@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 
+import numpy as np
 import pytest
 
 pytest.importorskip("pymilvus", reason='the Milvus backend is an extra: pip install -e ".[milvus]"')
@@ -199,6 +200,23 @@ def test_an_index_published_by_an_older_toolrag_is_refused(six_index, lite):
     )
     with pytest.raises(IndexLoadError, match="older toolrag.*publish it again"):
         open_index(uri, "old", client=client)
+
+
+def test_concurrent_queries_keep_a_readers_rows_and_vectors_aligned(six_index, lite):
+    """A server answers requests on several threads, and each may meet new tools at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    uri, client = lite
+    publish(six_index, uri, "threads", client=client)
+    reader = open_index(uri, "threads", client=client)
+    queries = list(QUERIES.values()) * 4
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda q: HybridRetriever(reader).retrieve(q, 6), queries))
+    assert len(reader.tools) == len(reader.embeddings) == len(reader._row) == 6
+    for tool in six_index.tools:
+        row = reader.row(tool.name)
+        assert reader.tools[row].name == tool.name
+        assert np.allclose(reader.embeddings[row], six_index.embeddings[six_index.row(tool.name)])
 
 
 def test_an_unreachable_server_fails_fast_with_the_fix():
