@@ -199,13 +199,13 @@ def publish(
         )
     params = Bm25Params(**_bm25_params(index.manifest))
     template = index.manifest["text_template"]["bm25"]
-    probe = _Bm25Terms(params, template, 1.0)  # refuses what it cannot score before writing
-    tokens = [probe.tokens(t) for t in index.tools]
+    terms = _Bm25Terms(params, template, 1.0)  # refuses what it cannot score before writing
+    tokens = [terms.tokens(t) for t in index.tools]
+    terms.avgdl = float(np.mean([len(d) for d in tokens]))
     df = Counter(t for doc in tokens for t in set(doc))
     client = client or connect(uri, token_env=token_env)
     previous = _aliased(client, name)
     dims = _dims(client, previous, sorted(df))
-    terms = _Bm25Terms(params, template, float(np.mean([len(d) for d in tokens])))
     physical = f"{name}__{uuid.uuid4().hex[:10]}"
     backend: dict[str, Any] = {
         "name": "milvus",
@@ -364,8 +364,9 @@ def _record(tool: Tool, dense: list[float], sparse: dict[int, float]) -> dict[st
     return {"name": tool.name, "tool": text, "dense": dense, "sparse": sparse, "stamp": stamp}
 
 
-def _names_filter(names: Iterable[str]) -> str:
-    return f"name in {json.dumps(list(names))}"
+def _in_filter(field: str, values: Iterable[str]) -> str:
+    """A Milvus filter: ``field`` is one of ``values``."""
+    return f"{field} in {json.dumps(list(values), ensure_ascii=False)}"
 
 
 class _SparseBm25:
@@ -406,13 +407,13 @@ class _SparseBm25:
         vector = self._vector(query)
         if not vector or not len(rows):
             return out
+        where = {r: i for i, r in enumerate(rows)}
         names = [self.owner.tools[r].name for r in rows]
-        where = {n: i for i, n in enumerate(names)}
         hits = self.owner._search(
-            [vector], "sparse", len(names), where=_names_filter(names), fetch=False
+            [vector], "sparse", len(names), where=_in_filter("name", names), fetch=False
         )[0]
         for row, score in hits:
-            out[where[self.owner.tools[row].name]] = score
+            out[where[row]] = score
         return out
 
 
@@ -528,10 +529,9 @@ class MilvusToolIndex(ToolIndex):
         """``{token: (dim, df)}`` for those of ``tokens`` in the df table."""
         out = {}
         for start in range(0, len(tokens), BATCH):
-            chunk = json.dumps(tokens[start : start + BATCH], ensure_ascii=False)
             found = self.client.query(
                 self.name + DF_SUFFIX,
-                filter=f"token in {chunk}",
+                filter=_in_filter("token", tokens[start : start + BATCH]),
                 output_fields=["token", "dim", "df"],
             )
             out |= {r["token"]: (r["dim"], r["df"]) for r in found}
@@ -552,17 +552,17 @@ class MilvusToolIndex(ToolIndex):
             output_fields=["name", "stamp"],
             search_params={"metric_type": "IP", "params": params},
         )
-        stale = {
-            h["entity"]["name"]
-            for hits in results
-            for h in hits
-            if h["entity"]["name"] not in self._row
-            or self._stamps.get(h["entity"]["name"]) != h["entity"]["stamp"]
-        }
-        if fetch and stale:  # one read for all of them (a tool removed meanwhile is skipped)
-            self._remember(
-                list(self.client.get(self.name, ids=sorted(stale), output_fields=FIELDS))
-            )
+        if fetch:  # one read for the hits not met or changed (one removed meanwhile is skipped)
+            stale = {
+                h["entity"]["name"]
+                for hits in results
+                for h in hits
+                if h["entity"]["name"] not in self._row
+                or self._stamps.get(h["entity"]["name"]) != h["entity"]["stamp"]
+            }
+            if stale:
+                records = self.client.get(self.name, ids=sorted(stale), output_fields=FIELDS)
+                self._remember(list(records))
         out = []
         for hits in results:
             rows = [self._row.get(h["entity"]["name"], -1) for h in hits]
@@ -585,37 +585,24 @@ class MilvusToolIndex(ToolIndex):
         from toolrag.index.encoder import encode
 
         add, remove = list({t.name: t for t in add}.values()), set(remove)
-        touched = remove | {t.name for t in add}
-        old = (
-            {
-                r["name"]: r
-                for r in self.client.get(
-                    self.name, ids=sorted(touched), output_fields=[*FIELDS, "sparse"]
-                )
-            }
-            if touched
-            else {}
-        )
+        readded = {t.name for t in add}
+        touched = sorted(remove | readded)
+        records = self.client.get(self.name, ids=touched, output_fields=FIELDS) if touched else []
+        old = {r["name"]: (Tool.model_validate_json(r["tool"]), r["dense"]) for r in records}
         missing = sorted(remove - set(old))
         if missing:
             raise ConfigError(f"cannot remove tools not in the index: {missing[:10]}")
         template = self.manifest["text_template"]["dense"]
-        reuse = {
-            tool_text(Tool.model_validate_json(r["tool"]), template): r["dense"]
-            for r in old.values()
-        }
-        todo = [t for t in add if tool_text(t, template) not in reuse]
+        texts = [tool_text(t, template) for t in add]
+        reuse = {tool_text(tool, template): dense for tool, dense in old.values()}
+        todo = [text for text in dict.fromkeys(texts) if text not in reuse]
         if todo:
-            vectors = encode(self.encoder, [tool_text(t, template) for t in todo])
-            reuse |= {
-                tool_text(t, template): v.tolist() for t, v in zip(todo, vectors, strict=True)
-            }
+            reuse |= dict(zip(todo, encode(self.encoder, todo).tolist(), strict=True))
         terms = self.bm25.terms
-        readded = {t.name for t in add}
         removed = remove - readded
         delta: Counter[str] = Counter()
-        for record in old.values():
-            delta.subtract(set(terms.tokens(Tool.model_validate_json(record["tool"]))))
+        for tool, _ in old.values():
+            delta.subtract(set(terms.tokens(tool)))
         words = [terms.tokens(t) for t in add]
         for doc in words:
             delta.update(set(doc))
@@ -624,8 +611,8 @@ class MilvusToolIndex(ToolIndex):
         # never a row whose token has no dimension
         dims = self._adjust_df(delta)
         rows = [
-            _record(t, reuse[tool_text(t, template)], terms.weights(doc, dims))
-            for t, doc in zip(add, words, strict=True)
+            _record(t, reuse[text], terms.weights(doc, dims))
+            for t, text, doc in zip(add, texts, words, strict=True)
         ]
         self._write_rows(rows, removed)
         self.manifest["last_build"] = {"encoded": len(todo), "reused": len(add) - len(todo)}

@@ -43,12 +43,15 @@ class Retriever(ABC):
     def retrieve(self, query: str, k: int = 5) -> list[ScoredTool]:
         """Top-``k`` tools for one query, ranked."""
         hits = self.search({"q": query}, k)["q"]
+        tools = self.index.tools  # the hits' rows: a Milvus index has just read them
         return [
-            ScoredTool(rank=i + 1, score=score, tool=self.index.tool(name))
+            ScoredTool(rank=i + 1, score=score, tool=tools[self.index.row(name)])
             for i, (name, score) in enumerate(hits.items())
         ]
 
     def _check_k(self, k: int) -> int:
+        """``k`` itself, checked; the stores return fewer hits where there are fewer tools
+        (no count of the index, which a Milvus index would read from the server)."""
         if k < 1:
             raise ConfigError(f"k={k} must be at least 1")
-        return min(k, len(self.index))
+        return k
