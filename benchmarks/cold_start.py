@@ -2,7 +2,8 @@
 
 Each command runs ``--runs`` times in a new process (median wall time, peak resident memory of
 the process and its children): ``toolrag --help``, ``toolrag retrieve``, ``toolrag plan``, and
-``toolrag mcp`` until it answers ``initialize``. The baseline is the same commands at
+``toolrag mcp`` until it answers ``initialize``; also ``toolrag plan --planner fast`` (the
+135M planner), whose baseline is the baseline's default ``plan`` (the 135M was its default). The baseline is the same commands at
 ``--baseline REV`` (checked out into a git worktree under .cache/ and run from there), in the
 same run, on the same index and model caches, so the ratios compare like with like. One
 untimed run of each command first fills the caches (ONNX exports) for both.
@@ -84,6 +85,10 @@ def commands(index: Path) -> dict[str, tuple[list[str], str | None]]:
         "toolrag --help": ([*cli, "--help"], None),
         "toolrag retrieve": ([*cli, "retrieve", QUERY, "--index", str(index)], None),
         "toolrag plan": ([*cli, "plan", QUERY, "--index", str(index)], None),
+        "toolrag plan --planner fast": (
+            [*cli, "plan", QUERY, "--index", str(index), "--planner", "fast"],
+            None,
+        ),
         "toolrag mcp (initialize answered)": ([*cli, "mcp", "--index", str(index)], init),
     }
 
@@ -111,11 +116,13 @@ def main() -> None:
         ).stdout.split()[-1]
     )
     rows = {}
-    for name, (argv, stdin) in commands(index_dir).items():
+    cmds = commands(index_dir)
+    for name, (argv, stdin) in cmds.items():
         now = measure(argv, Path("/"), args.runs, stdin)  # outside the checkout: the install
         row = {"now": now}
         if args.baseline:  # run from the old tree: its folders are on sys.path through cwd
-            row["baseline"] = measure(argv, baseline_tree(args.baseline), args.runs, stdin)
+            old = cmds["toolrag plan"][0] if name == "toolrag plan --planner fast" else argv
+            row["baseline"] = measure(old, baseline_tree(args.baseline), args.runs, stdin)
             row["speedup"] = round(row["baseline"]["wall_s"] / now["wall_s"], 2)
         rows[name] = row
         print(name, row, flush=True)
@@ -136,7 +143,13 @@ def main() -> None:
             b = row["baseline"]
             line += f" {b['wall_s']:.2f} s | {b['peak_mb']} | {row['speedup']:.1f}x |"
         lines.append(line)
-    lines += ["", f"Query: {QUERY!r}. Caches (ONNX exports) filled by one untimed run first."]
+    lines += [
+        "",
+        f"Query: {QUERY!r}. Caches (ONNX exports, the planner's token table) filled by one "
+        "untimed run first. `toolrag plan` runs the default planner (Qwen2.5-Coder-0.5B + "
+        "LoRA); `--planner fast` the SmolLM2-135M one, compared with the baseline's default "
+        "`plan` (the 135M then).",
+    ]
     write_results("cold_start", {"baseline": args.baseline, "rows": rows}, "\n".join(lines))
 
 

@@ -407,6 +407,12 @@ def main() -> None:
     )
     ap.add_argument("--data", type=Path, help="with --set toolalpaca: the datagen folder")
     ap.add_argument("--selector", default="auto")
+    ap.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="the selector's offer threshold (default: the one it was tuned with)",
+    )
     ap.add_argument("--planner", default=None, help="adapter folder (default: the packaged one)")
     ap.add_argument(
         "--strings",
@@ -489,7 +495,7 @@ def main() -> None:
         tools = load_toolset(path)
     by_name = {t.name: t for t in tools}
     index = ToolIndex.build(tools)
-    selector = resolve_selector(args.selector, index, None)
+    selector = resolve_selector(args.selector, index, args.threshold)
     planner = Planner.load(
         args.planner,
         **({"ground_strings": args.strings} if args.strings else {}),
@@ -558,7 +564,9 @@ def main() -> None:
         "case-insensitively). The planner is "
         + (f"`{args.planner}`" if args.planner else "the shipped default")
         + ", "
-        f"with the selector `{args.selector}` choosing among the offered functions, "
+        f"with the selector `{args.selector}`"
+        + (f" (threshold {args.threshold})" if args.threshold is not None else "")
+        + " choosing among the offered functions, "
         + (
             f"values grounded in the query (plain strings: `{planner.config.ground_strings}`, "
             f"unused stated values covered: `{planner.config.cover_values}`, lists given whole: "
