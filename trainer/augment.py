@@ -300,8 +300,7 @@ def nested_instances(
 ) -> list[Instance]:
     """Up to ``n`` two-call instances whose second call takes the first call's output, drawn
     reproducibly: a single-call request A whose tool has outputs, then a single-call request B
-    of another tool with a required string or integer value said once in it (the IDs that
-    nested requests pass on are often integers); that value's span becomes a
+    of another tool with a required string value said once in it; that value's span becomes a
     phrase that points back (:data:`NESTED_PHRASES`), and B's parameter takes A's first
     output (``API_call_0``: what 28 of 32 references in dev.jsonl point to). B's other values
     stay spans of the new query.
@@ -339,17 +338,14 @@ def nested_instances(
             if call.api == tool_a.name:
                 continue
             required = {
-                p.name
-                for p in tool_b.parameters
-                if p.required and p.type in (ParamType.STRING, ParamType.INTEGER)
+                p.name for p in tool_b.parameters if p.required and p.type == ParamType.STRING
             }
             names = [
                 k
                 for k, v in call.parameters.items()
                 if k in required
-                and isinstance(v, str | int)
-                and not isinstance(v, bool)
-                and len(re.findall(rf"(?<!\w){re.escape(str(v))}(?!\w)", b.query)) == 1
+                and isinstance(v, str)
+                and len(re.findall(rf"(?<!\w){re.escape(v)}(?!\w)", b.query)) == 1
             ]
             if not names:
                 continue
