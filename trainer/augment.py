@@ -287,7 +287,8 @@ NESTED_PHRASES = (
 """How a request says that a value is an earlier call's output, in the words of dev.jsonl's
 nested requests ("the ID from previous API call", "the event ID obtained from the
 registration", "the location mentioned in the previous API call", "the same patient", "this
-location"), and the shorter ways test requests refer back ("the project", "these species"); ``{param}`` is the parameter's name as words, ``{noun}`` its last word."""
+location"), and two more plain ways of pointing back; ``{param}`` is the parameter's name as
+words, ``{noun}`` its last word."""
 
 
 def nested_instances(
