@@ -115,7 +115,10 @@ def onnx_model(model: str | None, precision: str = "int8", *, progress: bool = T
         if folder.exists() and is_valid(folder, checksum, precision):
             return folder
         if folder.exists():
-            logger.warning("ONNX export %s is incomplete or corrupt: rebuilding it", folder)
+            # another candidate may still be valid: say what this one is, not what happens next
+            logger.warning(
+                "ONNX export %s is incomplete, corrupt or of other weights: not used", folder
+            )
     export(model, target, precision, progress=progress, checksum=checksum)
     return target
 
