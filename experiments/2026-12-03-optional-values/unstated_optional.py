@@ -18,8 +18,10 @@ def _stated(value, query, numbers, dates):
     if isinstance(value, str):
         if INTERNAL_REFERENCE.match(value):
             return True
-        return grounded(value, query) or mentioned(value, query) or any(
-            value.startswith(d) for d in dates
+        return (
+            grounded(value, query)
+            or mentioned(value, query)
+            or any(value.startswith(d) for d in dates)
         )
     if isinstance(value, list):
         return all(_stated(v, query, numbers, dates) for v in value)
