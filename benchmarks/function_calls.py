@@ -398,9 +398,10 @@ def main() -> None:
     ap.add_argument(
         "--set",
         dest="query_set",
-        choices=["written", "heldout", "toolalpaca"],
+        choices=["written", "dev", "heldout", "toolalpaca"],
         default="written",
-        help="written: the 100 queries below; heldout: benchmarks/heldout_calls.py (214 "
+        help="written: the 100 queries below; dev: benchmarks/dev_calls.py (61 hand-written "
+        "queries to tune and gate changes on); heldout: benchmarks/heldout_calls.py (214 "
         "queries over 91 functions, never trained or tuned on); toolalpaca: instances made by "
         "`toolrag datagen functions --share heldout` over the public APIs no training function "
         "comes from (--data)",
@@ -472,6 +473,10 @@ def main() -> None:
         import heldout_calls
 
         functions, queries = heldout_calls.load()
+    elif args.query_set == "dev":
+        import dev_calls
+
+        functions, queries = dev_calls.load()
     elif args.query_set == "toolalpaca":
         functions = json.loads((args.data / "functions.json").read_text())
         queries = [
