@@ -315,6 +315,35 @@ def _dated(param: Param, schema: dict[str, Any], facts: QueryFacts) -> dict[str,
     return schema if param.required else None
 
 
+def closed_objects(schema: Any) -> Any:
+    """``schema`` with every object that lists its ``properties`` and says nothing of
+    ``additionalProperties`` closed to those properties, at any depth. JSON Schema leaves such
+    an object open, and llguidance then lets a call write the outer call's parameters, or
+    invented fields, inside it (``"guest": {"first_name": "Ana", "host": "Tom"}``).
+
+    Example:
+        >>> closed_objects({"type": "array", "items": {"type": "object", "properties": {"a": {}}}})
+        {'type': 'array', 'items': {'type': 'object', 'properties': {'a': {}}, 'additionalProperties': False}}
+    """
+    if isinstance(schema, list):
+        return [closed_objects(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {
+        k: (
+            {name: closed_objects(v) for name, v in value.items()}
+            if k == "properties" and isinstance(value, dict)
+            else closed_objects(value)
+            if k in ("items", "anyOf", "oneOf", "allOf", "additionalProperties")
+            else value
+        )
+        for k, value in schema.items()
+    }
+    if isinstance(out.get("properties"), dict) and out["properties"]:
+        out.setdefault("additionalProperties", False)
+    return out
+
+
 def _value_schema(
     param: Param, refs: Refs = (), facts: QueryFacts | None = None
 ) -> dict[str, Any] | None:
@@ -328,7 +357,7 @@ def _value_schema(
     array's plain string items, take :meth:`QueryFacts.string_pattern`; None: the parameter can
     only be left out.
     """
-    schema: dict[str, Any] | None = param.value_schema()
+    schema: dict[str, Any] | None = closed_objects(param.value_schema())
     pattern = _refs_for(param, refs)
     if facts is not None:
         schema = _grounded(schema, facts, param.required)

@@ -256,6 +256,9 @@ def _trip(args: str) -> str:
         ('"city":"Oslo","address":{"street":"Main St","zip":12345}', True),
         ('"city":"Oslo","address":{"street":"Main St","zip":"abc"}', False),  # nested type
         ('"city":"Oslo","address":{"zip":12345}', False),  # nested required
+        # an object takes only its listed fields: not the call's other parameters, no new ones
+        ('"city":"Oslo","address":{"street":"Main St","city":"Oslo"}', False),
+        ('"city":"Oslo","address":{"street":"Main St","floor":3}', False),
         ('"city":"Oslo","fast":true', True),
         ('"city":"Oslo","fast":"yes"', False),
         ('"distance_km":50', False),  # required city missing
