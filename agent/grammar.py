@@ -329,17 +329,12 @@ def closed_objects(schema: Any) -> Any:
         return [closed_objects(s) for s in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {
-        k: (
-            {name: closed_objects(v) for name, v in value.items()}
-            if k == "properties" and isinstance(value, dict)
-            else closed_objects(value)
-            if k in ("items", "anyOf", "oneOf", "allOf", "additionalProperties")
-            else value
-        )
-        for k, value in schema.items()
-    }
+    out = dict(schema)
+    for key in ("items", "anyOf", "oneOf", "allOf", "additionalProperties"):
+        if key in out:
+            out[key] = closed_objects(out[key])
     if isinstance(out.get("properties"), dict) and out["properties"]:
+        out["properties"] = {name: closed_objects(v) for name, v in out["properties"].items()}
         out.setdefault("additionalProperties", False)
     return out
 

@@ -4,9 +4,9 @@ Each command runs ``--runs`` times in a new process (median wall time, peak resi
 the process and its children): ``toolrag --help``, ``toolrag retrieve``, ``toolrag plan``, and
 ``toolrag mcp`` until it answers ``initialize``; also ``toolrag plan --planner fast`` (the
 135M planner), whose baseline is the baseline's default ``plan`` (the 135M was its default).
-The baseline is the same commands at
-``--baseline REV`` (checked out into a git worktree under .cache/ and run from there), in the
-same run, on the same index and model caches, so the ratios compare like with like. One
+The baseline is the same commands at ``--baseline REV`` (checked out into a git worktree under
+.cache/ and run from there), in the same run, on the same index and model caches, so the
+ratios compare like with like. One
 untimed run of each command first fills the caches (ONNX exports) for both.
 
     python benchmarks/cold_start.py --baseline 060192d

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from heldout_calls import C, F, obj
+from heldout_calls import C, F, numbered, obj
 
 NONE = None
 
@@ -35,7 +35,7 @@ FUNCTIONS = [
     F("mime_type", "Look up the MIME type of a file format.", "extension*:str:File extension without the dot, lower case, e.g. png"),
     # dates and time
     F("days_between", "Number of days between two dates.", "start*:str:Start date, YYYY-MM-DD", "end*:str:End date, YYYY-MM-DD"),
-    F("business_days", "Working days between two dates in a country.", "start*:str:Start date, YYYY-MM-DD", "end*:str:End date, YYYY-MM-DD", "country*:str:ISO 3166-1 alpha-2 country code, e.g. FR"),
+    F("business_days", "Working days between two dates in a country.", "start*:str:Start date, YYYY-MM-DD", "end*:str:End date, YYYY-MM-DD", "country*:str:ISO 3166-1 alpha-2 country code, e.g. JP"),
     F("schedule_alarm", "Set an alarm.", "time*:str:Time of day, 24-hour HH:MM", "label:str:Label shown when it rings", "repeat:list<enum(mon|tue|wed|thu|fri|sat|sun)>:Days it repeats on"),
     F("countdown_timer", "Start a countdown timer.", "seconds*:int:Duration in seconds", "label:str"),
     F("moon_phase", "Phase of the moon on a date.", "date*:str:Date, YYYY-MM-DD"),
@@ -53,13 +53,13 @@ FUNCTIONS = [
     F("vat_amount", "VAT included in a gross price.", "gross*:num:Price with VAT", "rate*:num:VAT rate as a fraction, e.g. 0.2 for 20%"),
     F("currency_symbol", "The symbol of a currency.", "code*:str:ISO 4217 currency code, upper case, e.g. EUR"),
     # travel and places
-    F("airport_delays", "Current departure delays at an airport.", "airport*:str:IATA airport code, e.g. LHR"),
+    F("airport_delays", "Current departure delays at an airport.", "airport*:str:IATA airport code, e.g. SFO"),
     F("bike_share", "Free bikes at bike-share stations near a place.", "near*:str:Place, written as 'City, Country', e.g. 'Lyon, France'", "electric_only:bool"),
     F("tide_times", "High and low tides for a coastal town.", "town*:str:Town name", "date:str:Date, YYYY-MM-DD; today when left out"),
     F("sunrise_sunset", "Sunrise and sunset times.", "latitude*:num", "longitude*:num", "date:str:Date, YYYY-MM-DD"),
     # people, media and errands
     F("library_hold", "Place a hold on a library book.", "isbn*:str:ISBN-13 of the book, digits only", "branch:str:Library branch"),
-    F("podcast_search", "Search podcast episodes.", "query*:str:Search words", "language:str:ISO 639-1 language code, e.g. de", "max_results:int"),
+    F("podcast_search", "Search podcast episodes.", "query*:str:Search words", "language:str:ISO 639-1 language code, e.g. fr", "max_results:int"),
     F("pet_feeder", "Schedule an automatic pet feeder.", "pet*:str:Pet's name", "grams*:int:Food per meal in grams", "times*:list<str>:Meal times, 24-hour HH:MM"),
     F("create_invoice", "Create an invoice for a client.", obj("client", "Who is billed", ["name*:str", "email:str", "vat_id:str"]), obj("items", "Lines of the invoice", ["description*:str", "quantity*:int", "unit_price*:num"], array=True), "currency:str:ISO 4217 code, e.g. USD"),
     F("register_guest", "Register a guest at the front desk.", obj("guest", "The guest", ["first_name*:str", "last_name*:str", "phone:str"]), "host*:str:Employee they visit", "badge:enum(visitor|contractor)"),
@@ -146,21 +146,4 @@ QUERIES: list[tuple[str, str, list[str], list[dict[str, Any]]]] = [
 
 def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The functions and the queries (``id``, ``category``, ``query``, ``offered``, ``calls``)."""
-    names = {f["function"]["name"] for f in FUNCTIONS}
-    counts: dict[str, int] = {}
-    queries = []
-    for category, query, offered, calls in QUERIES:
-        unknown = [n for n in offered + [c["name"] for c in calls] if n not in names]
-        if unknown:
-            raise ValueError(f"{query!r}: unknown functions {unknown}")
-        k = counts[category] = counts.get(category, -1) + 1
-        queries.append(
-            {
-                "id": f"{category}-{k}",
-                "category": category,
-                "query": query,
-                "offered": offered,
-                "calls": calls,
-            }
-        )
-    return FUNCTIONS, queries
+    return FUNCTIONS, numbered(FUNCTIONS, QUERIES)

@@ -442,10 +442,18 @@ QUERIES: list[tuple[str, str, list[str], list[dict[str, Any]]]] = [
 
 def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The functions and the queries (``id``, ``category``, ``query``, ``offered``, ``calls``)."""
-    names = {f["function"]["name"] for f in FUNCTIONS}
+    return FUNCTIONS, numbered(FUNCTIONS, QUERIES)
+
+
+def numbered(
+    functions: list[dict[str, Any]], rows: list[tuple[str, str, list[str], list[dict[str, Any]]]]
+) -> list[dict[str, Any]]:
+    """``rows`` (category, query, offered, calls) as query records with ids numbered per
+    category; a function name not in ``functions`` raises :class:`ValueError`."""
+    names = {f["function"]["name"] for f in functions}
     counts: dict[str, int] = {}
     queries = []
-    for category, query, offered, calls in QUERIES:
+    for category, query, offered, calls in rows:
         unknown = [n for n in offered + [c["name"] for c in calls] if n not in names]
         if unknown:
             raise ValueError(f"{query!r}: unknown functions {unknown}")
@@ -459,4 +467,4 @@ def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                 "calls": calls,
             }
         )
-    return FUNCTIONS, queries
+    return queries
