@@ -23,7 +23,7 @@ with out.open("w") as f:
     for src in (SEAL / "dev.jsonl", ROOT / ".cache" / "nested-validation.jsonl"):
         for inst in read_instances(src):
             tools = cands(inst)
-            probs, where, parts = selector._scored(inst.query, tools)
+            probs, where, parts, _ = selector._scored(inst.query, tools)
             row = {
                 "id": inst.id,
                 "query": inst.query,

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from toolrag.retriever.selector import (
+    CLAUSE_MARGIN,
     DEFAULT_MUST_THRESHOLD,
     FEATURES,
     SELECTOR_FORMAT,
@@ -159,21 +160,49 @@ def test_a_value_from_an_earlier_output_goes_to_the_tool_that_takes_it(six_index
     tools = [by_name["convertCurrency"], by_name["getWeather"]]
     query = "Convert 100 EUR to USD. Then tell me the weather in the city from the previous call."
     # every probability is 0.5: at threshold 0.4 both are selected, and the mention is noted
-    both = ToolSelector(six_index, _record(), threshold=0.4).select(query, tools)
+    both = ToolSelector(six_index, _record(), threshold=0.4, clause_margin=None).select(
+        query, tools
+    )
     assert [t.name for t in both.tools] == ["convertCurrency", "getWeather"]
     assert both.pointed == {"getWeather": ["city"]}
     # at 0.6 none is; the mention still asks for the tool that takes the city, and it is due
-    none = ToolSelector(six_index, _record(), threshold=0.6, must_threshold=0.9)
+    # (the clause rule, tested below, is off here)
+    none = ToolSelector(six_index, _record(), threshold=0.6, must_threshold=0.9, clause_margin=None)
     selection = none.select(query, tools)
     assert (
         [t.name for t in selection.tools] == [t.name for t in selection.required] == ["getWeather"]
     )
     assert selection.pointed == {"getWeather": ["city"]}
     # off, or a probability under the floor: nothing
-    off = ToolSelector(six_index, _record(), threshold=0.6, pointed=False).select(query, tools)
+    off = ToolSelector(
+        six_index, _record(), threshold=0.6, pointed=False, clause_margin=None
+    ).select(query, tools)
     assert off.tools == [] and off.pointed == {}
-    unlikely = ToolSelector(six_index, _record(intercept=-5.0), threshold=0.6)
+    unlikely = ToolSelector(six_index, _record(intercept=-5.0), threshold=0.6, clause_margin=None)
     assert unlikely.select(query, tools).tools == []
+
+
+def test_each_clause_s_clear_best_fit_is_selected_and_due(six_index):
+    by_name = {t.name: t for t in six_index.tools}
+    tools = [by_name[n] for n in ("getStockPrice", "convertCurrency", "getWeather", "sendEmail")]
+    query = "Convert 100 EUR to USD and tell me the weather in Paris"
+    # probabilities near 0: nothing passes the threshold; each clause's best fit is still due
+    unlikely = _record(intercept=-10.0, parts="clauses")  # cut at "and" too, as shipped
+    default = ToolSelector(six_index, unlikely)
+    assert default.clause_margin == CLAUSE_MARGIN
+    selection = default.select(query, tools)
+    assert [t.name for t in selection.tools] == ["convertCurrency", "getWeather"]
+    assert [t.name for t in selection.required] == ["convertCurrency", "getWeather"]
+    # the leads behind it: each clause's best candidate and its cosine over the next
+    _, _, parts, leads = default._scored(query, tools)
+    assert parts == ["Convert 100 EUR to USD", "tell me the weather in Paris"]
+    assert [tools[j].name for j, _ in leads] == ["convertCurrency", "getWeather"]
+    assert all(lead >= CLAUSE_MARGIN for _, lead in leads)
+    # a margin no lead reaches, or the rule off: nothing selected
+    assert ToolSelector(six_index, unlikely, clause_margin=2.0).select(query, tools).tools == []
+    assert ToolSelector(six_index, unlikely, clause_margin=None).select(query, tools).tools == []
+    # a one-clause query has no clauses to fit
+    assert default.select("weather in Paris", tools).tools == []
 
 
 def test_a_mention_goes_only_to_a_tool_of_its_own_query_part():
