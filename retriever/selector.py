@@ -30,6 +30,7 @@ import importlib.util
 import json
 import logging
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,13 +67,14 @@ probability is at least this: the pointer itself asks for a tool that uses that 
 Checked on dev.jsonl's oracle-5 lists (no candidate added, none missed there) and the 40
 synthetic nested pairs (2 consumers added, both needed; experiments/2026-11-25-pointed-consumers)."""
 CLAUSE_MARGIN = 0.1
-"""A candidate that fits one clause of a multi-clause query best, by at least this cosine over
-the next candidate, is selected and must be called, whatever its probability: the features
-score terse clauses low ("Lock the front door and turn off the porch light": ``set_light``
-0.03), though the clause's own best fit is plain. Chosen on the hand-written dev calls
-(parallel-multiple 28.6 -> 42.9%, nothing else changed; 0.15: 35.7) and checked on 600
-dev.jsonl queries' oracle-5 lists, where the must-call sets go from F1 92.1 to 94.0
-(experiments/2026-12-04-clause-winners)."""
+"""A clause joined to others in one sentence ("Lock the front door and turn off the porch
+light") makes its best-fitting candidate selected and due, whatever its probability, when
+that candidate's cosine to the clause leads the next one's by at least this. The features
+score terse clauses low (``set_light`` 0.03 there), though the clause's own best fit is
+plain. Sentences that stand alone are left to the features: on Seal-Tools' long requests
+their best fits add distractors. Chosen on the hand-written dev calls (parallel-multiple
+28.6 -> 42.9%; 0.15: 35.7). It costs Seal-Tools a little: on 140 dev.jsonl instances,
+oracle-5, Tool F1 96.2 -> 95.4 and Param F1 81.0 -> 80.5 (experiments/2026-12-04-clause-winners)."""
 FEATURES = (
     "cos_query",  # dense similarity to the whole query
     "cos_best_part",  # best similarity to one sub-request
@@ -199,9 +201,37 @@ def _scored(
     if len(texts) > 1 and len(tools) > 1:
         top2 = np.sort(cos[1:], axis=1)[:, -2:]  # [parts, 2]
         leads = [
-            (int(j), float(a - b)) for j, (b, a) in zip(cos[1:].argmax(axis=1), top2, strict=True)
+            (int(j), float(a - b))
+            for j, (b, a), joined in zip(
+                cos[1:].argmax(axis=1), top2, _joined(query, pieces), strict=True
+            )
+            if joined
         ]
     return out, where, pieces, leads
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _joined(query: str, pieces: Sequence[str]) -> list[bool]:
+    """For each piece of ``query`` (in order), whether its sentence holds another piece: a
+    clause joined to others ("Lock the door and turn off the light"), not a sentence alone.
+
+    Example:
+        >>> _joined("I moved. Lock the door and dim the light.",
+        ...         ["I moved.", "Lock the door", "dim the light."])
+        [False, True, True]
+    """
+    ends, at = [], 0
+    for sentence in _SENTENCE_END.split(query):
+        at = query.find(sentence, at) + len(sentence)
+        ends.append(at)
+    which, at = [], 0
+    for piece in pieces:
+        start = query.find(piece, at)
+        at = max(at, start + len(piece)) if start >= 0 else at
+        which.append(next((k for k, end in enumerate(ends) if start < end), len(ends) - 1))
+    return [which.count(k) > 1 for k in which]
 
 
 @dataclass(frozen=True)
