@@ -67,14 +67,15 @@ probability is at least this: the pointer itself asks for a tool that uses that 
 Checked on dev.jsonl's oracle-5 lists (no candidate added, none missed there) and the 40
 synthetic nested pairs (2 consumers added, both needed; experiments/2026-11-25-pointed-consumers)."""
 CLAUSE_MARGIN = 0.1
-"""A clause joined to others in one sentence ("Lock the front door and turn off the porch
-light") makes its best-fitting candidate selected and due, whatever its probability, when
-that candidate's cosine to the clause leads the next one's by at least this. The features
-score terse clauses low (``set_light`` 0.03 there), though the clause's own best fit is
-plain. Sentences that stand alone are left to the features: on Seal-Tools' long requests
-their best fits add distractors. Chosen on the hand-written dev calls (parallel-multiple
-28.6 -> 42.9%; 0.15: 35.7). It costs Seal-Tools a little: on 140 dev.jsonl instances,
-oracle-5, Tool F1 96.2 -> 95.4 and Param F1 81.0 -> 80.5 (experiments/2026-12-04-clause-winners)."""
+"""In a one-sentence request cut into clauses ("Lock the front door and turn off the porch
+light"), each clause's best-fitting candidate is selected and due, whatever its probability,
+when its cosine to the clause leads the next candidate's by at least this. The features
+score such terse clauses low (``set_light`` 0.03 there), though the clause's own best fit is
+plain. Requests of several sentences, the kind the features were trained on, are left to
+them: on Seal-Tools test (oracle-5) the rule over every clause cost Tool F1 96.1 -> 95.0,
+and over "and" clauses within a sentence 96.1 -> 94.4 (argument fragments such as "... and
+power level of 16.1" fit distractors). Chosen on the hand-written dev calls
+(parallel-multiple 28.6 -> 42.9%; margin 0.15: 35.7); experiments/2026-12-04-clause-winners."""
 FEATURES = (
     "cos_query",  # dense similarity to the whole query
     "cos_best_part",  # best similarity to one sub-request
@@ -152,8 +153,8 @@ def _scored(
     index: ToolIndex, query: str, tools: Sequence[Tool], parts: str
 ) -> tuple[np.ndarray, np.ndarray, list[str], list[tuple[int, float]]]:
     """:func:`features`, for each candidate the position in the query of the part it fits
-    best (all 0 when the query is one part), the parts, and for each part (none when the
-    query is one part) the candidate that fits it best with its cosine lead over the next."""
+    best (all 0 when the query is one part), the parts, and for each part of a one-sentence
+    query (none otherwise) the candidate that fits it best with its cosine lead over the next."""
     rows, missing = [], []
     for tool in tools:
         try:
@@ -198,40 +199,15 @@ def _scored(
             len(winners),
         ]
     leads = []
-    if len(texts) > 1 and len(tools) > 1:
+    if len(texts) > 1 and len(tools) > 1 and len(_SENTENCE_END.split(query.strip())) == 1:
         top2 = np.sort(cos[1:], axis=1)[:, -2:]  # [parts, 2]
         leads = [
-            (int(j), float(a - b))
-            for j, (b, a), joined in zip(
-                cos[1:].argmax(axis=1), top2, _joined(query, pieces), strict=True
-            )
-            if joined
+            (int(j), float(a - b)) for j, (b, a) in zip(cos[1:].argmax(axis=1), top2, strict=True)
         ]
     return out, where, pieces, leads
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-def _joined(query: str, pieces: Sequence[str]) -> list[bool]:
-    """For each piece of ``query`` (in order), whether its sentence holds another piece: a
-    clause joined to others ("Lock the door and turn off the light"), not a sentence alone.
-
-    Example:
-        >>> _joined("I moved. Lock the door and dim the light.",
-        ...         ["I moved.", "Lock the door", "dim the light."])
-        [False, True, True]
-    """
-    ends, at = [], 0
-    for sentence in _SENTENCE_END.split(query):
-        at = query.find(sentence, at) + len(sentence)
-        ends.append(at)
-    which, at = [], 0
-    for piece in pieces:
-        start = query.find(piece, at)
-        at = max(at, start + len(piece)) if start >= 0 else at
-        which.append(next((k for k, end in enumerate(ends) if start < end), len(ends) - 1))
-    return [which.count(k) > 1 for k in which]
 
 
 @dataclass(frozen=True)
@@ -265,9 +241,9 @@ class ToolSelector:
             (``Selection.pointed``; the planner writes a reference there), and select a
             candidate under the threshold that takes it when no selected one does
             (:func:`pointed`, :data:`POINTED_FLOOR`). On by default.
-        clause_margin: a candidate that fits a clause of the query best by at least this
-            cosine over the next one is selected and must be called (None: off; default
-            :data:`CLAUSE_MARGIN`).
+        clause_margin: in a one-sentence query, a candidate that fits a clause best by at
+            least this cosine over the next one is selected and must be called (None: off;
+            default :data:`CLAUSE_MARGIN`).
 
     Raises:
         SelectorError: the index was built with another embedding model than the selector.

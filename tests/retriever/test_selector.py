@@ -201,8 +201,8 @@ def test_each_clause_s_clear_best_fit_is_selected_and_due(six_index):
     # a margin no lead reaches, or the rule off: nothing selected
     assert ToolSelector(six_index, unlikely, clause_margin=2.0).select(query, tools).tools == []
     assert ToolSelector(six_index, unlikely, clause_margin=None).select(query, tools).tools == []
-    # a one-clause query has no clauses to fit; sentences standing alone are left to the
-    # features (on Seal-Tools' long requests they add distractors)
+    # a one-clause query has no clauses to fit; a request of several sentences is left to
+    # the features (on Seal-Tools' long requests the rule adds distractors)
     assert default.select("weather in Paris", tools).tools == []
     apart = "Convert 100 EUR to USD. Tell me the weather in Paris."
     assert default._scored(apart, tools)[3] == []
