@@ -47,6 +47,7 @@ def split_query(query: str) -> list[str]:
 _AND = re.compile(r",?\s+and\s+(?:also\s+)?", re.IGNORECASE)
 _GOES_ON = re.compile(r"^(?:\d|(?:in|on|at|for|to|from|of|with|by|into|per)\b)", re.IGNORECASE)
 """A piece after "and" that starts so continues the request before it ("in Bangkok", "170 cm")."""
+_COMMA_AND = re.compile(r",\s+and\s+(?:also\s+)?", re.IGNORECASE)
 
 
 def split_clauses(query: str, *, min_words: int = 2) -> list[str]:
@@ -65,19 +66,52 @@ def split_clauses(query: str, *, min_words: int = 2) -> list[str]:
     """
     out: list[str] = []
     for part in split_query(query):
-        pieces = [p.strip() for p in _AND.split(part) if p.strip()]
-        merged: list[str] = []
-        for piece in pieces:  # a piece too short to stand alone stays with its left side
-            if merged and (
-                len(piece.split()) < min_words
-                or len(merged[-1].split()) < min_words
-                or _GOES_ON.match(piece)
-            ):
-                merged[-1] = f"{merged[-1]} and {piece}"
-            else:
-                merged.append(piece)
-        out += merged
+        out += _and_pieces(part, min_words)
     return out if len(out) > 1 else [query]
+
+
+def request_clauses(query: str, *, min_words: int = 2) -> list[str]:
+    """The requests of a terse one-sentence query: :func:`split_clauses`' cuts, and also a
+    short request after a listed connector (``split_query`` drops pieces under
+    :data:`MIN_WORDS` words) and ", and" whatever follows it (a comma before "and" ends a
+    request even when a number comes next). A piece under ``min_words`` words stays with the
+    one before it.
+
+    Example:
+        >>> request_clauses("Slugify 'My First Post', then URL-encode 'x=1&y=2'.")
+        ["Slugify 'My First Post'", "URL-encode 'x=1&y=2'."]
+        >>> request_clauses("% change 50 to 65, and 212 F in C.")
+        ['% change 50 to 65', '212 F in C.']
+        >>> request_clauses("BMI for 75 kg and 170 cm")
+        ['BMI for 75 kg and 170 cm']
+    """
+    pieces: list[str] = []
+    for part in (p.strip() for p in _SPLIT.split(query)):
+        for chunk in (c.strip() for c in _COMMA_AND.split(part) if c.strip()):
+            pieces += _and_pieces(chunk, min_words)
+    out: list[str] = []
+    for piece in pieces:
+        if out and len(piece.split()) < min_words:
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out if len(out) > 1 else [query]
+
+
+def _and_pieces(part: str, min_words: int) -> list[str]:
+    """``part`` cut at "and" as :func:`split_clauses` cuts it."""
+    pieces = [p.strip() for p in _AND.split(part) if p.strip()]
+    merged: list[str] = []
+    for piece in pieces:  # a piece too short to stand alone stays with its left side
+        if merged and (
+            len(piece.split()) < min_words
+            or len(merged[-1].split()) < min_words
+            or _GOES_ON.match(piece)
+        ):
+            merged[-1] = f"{merged[-1]} and {piece}"
+        else:
+            merged.append(piece)
+    return merged
 
 
 def interleave(runs: list[dict[str, float]], top: int) -> dict[str, float]:

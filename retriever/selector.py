@@ -41,7 +41,7 @@ import numpy as np
 from toolrag.errors import ConfigError, ToolragError
 from toolrag.index.text import split_identifier, tokenize
 from toolrag.retriever.base import Retriever
-from toolrag.retriever.decompose import split_clauses, split_query
+from toolrag.retriever.decompose import request_clauses, split_clauses, split_query
 from toolrag.text import mentioned_names, output_mentions
 from toolrag.types import Queries, Run, Tool
 
@@ -198,16 +198,27 @@ def _scored(
             math.log(len(texts)),
             len(winners),
         ]
-    leads = []
-    if len(texts) > 1 and len(tools) > 1 and len(_SENTENCE_END.split(query.strip())) == 1:
-        top2 = np.sort(cos[1:], axis=1)[:, -2:]  # [parts, 2]
-        leads = [
-            (int(j), float(a - b)) for j, (b, a) in zip(cos[1:].argmax(axis=1), top2, strict=True)
-        ]
-    return out, where, pieces, leads
+    return out, where, pieces, _leads(index, query, pieces, cos[1:], t)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _leads(
+    index: ToolIndex, query: str, pieces: list[str], part_cos: np.ndarray, t: np.ndarray
+) -> list[tuple[int, float]]:
+    """For each request of a one-sentence ``query`` (:func:`request_clauses`; none for a
+    longer query or a single request), the candidate that fits it best and its cosine lead
+    over the next; ``part_cos``: the cosines of ``pieces``, reused where the requests are
+    those pieces; ``t``: the candidates' embeddings."""
+    if len(t) < 2 or len(_SENTENCE_END.split(query.strip())) > 1:
+        return []
+    requests = request_clauses(query)
+    if len(requests) < 2:
+        return []
+    cos = part_cos if requests == pieces else index.encode_queries(requests) @ t.T
+    top2 = np.sort(cos, axis=1)[:, -2:]  # [requests, 2]
+    return [(int(j), float(a - b)) for j, (b, a) in zip(cos.argmax(axis=1), top2, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -89,3 +89,24 @@ def test_split_clauses_cuts_at_and_between_requests_not_inside_one():
         "Then book a flight",
         "email Ann the plan.",
     ]
+
+
+def test_request_clauses_also_cut_short_requests_and_comma_and():
+    from toolrag.retriever.decompose import request_clauses, split_clauses
+
+    # split_query drops a two-word request after "then"; request_clauses keeps it
+    query = "Slugify 'My First Post', then URL-encode 'x=1&y=2'."
+    assert split_clauses(query) == [query]
+    assert request_clauses(query) == ["Slugify 'My First Post'", "URL-encode 'x=1&y=2'."]
+    # a comma before "and" ends a request even when a number follows; without it, not
+    assert request_clauses("% change 50 to 65, and 212 F in C.") == [
+        "% change 50 to 65",
+        "212 F in C.",
+    ]
+    for one in ("BMI for 75 kg and 170 cm", "Weather in Seoul and in Bangkok", "salt and pepper"):
+        assert request_clauses(one) == [one]
+    # a piece too short to be a request stays with the one before it
+    assert request_clauses("Convert 5 km, then round.") == ["Convert 5 km, then round."]
+    # where split_clauses already cuts, the same pieces
+    query = "Lock the front door and turn off the porch light."
+    assert request_clauses(query) == split_clauses(query)
