@@ -75,7 +75,8 @@ plain. Requests of several sentences, the kind the features were trained on, are
 them: on Seal-Tools test (oracle-5) the rule over every clause cost Tool F1 96.1 -> 95.0,
 and over "and" clauses within a sentence 96.1 -> 94.4 (argument fragments such as "... and
 power level of 16.1" fit distractors). Chosen on the hand-written dev calls
-(parallel-multiple 28.6 -> 42.9%; margin 0.15: 35.7); experiments/2026-12-04-clause-winners."""
+(parallel-multiple 28.6 -> 42.9%, margin 0.15: 35.7; with :func:`request_clauses`' finer cuts
+50.0); experiments/2026-12-04-clause-winners."""
 FEATURES = (
     "cos_query",  # dense similarity to the whole query
     "cos_best_part",  # best similarity to one sub-request
@@ -294,6 +295,10 @@ class ToolSelector:
         )
         self.order = order
         self.pointed = pointed
+        if clause_margin is not None and clause_margin < 0:
+            raise ConfigError(
+                f"clause_margin={clause_margin} must be at least 0 (a cosine lead), or None for off"
+            )
         self.clause_margin = clause_margin
 
     @classmethod

@@ -201,6 +201,8 @@ def test_each_clause_s_clear_best_fit_is_selected_and_due(six_index):
     # a margin no lead reaches, or the rule off: nothing selected
     assert ToolSelector(six_index, unlikely, clause_margin=2.0).select(query, tools).tools == []
     assert ToolSelector(six_index, unlikely, clause_margin=None).select(query, tools).tools == []
+    with pytest.raises(ValueError, match="clause_margin"):
+        ToolSelector(six_index, unlikely, clause_margin=-0.1)
     # a one-clause query has no clauses to fit; a request of several sentences is left to
     # the features (on Seal-Tools' long requests the rule adds distractors)
     assert default.select("weather in Paris", tools).tools == []
