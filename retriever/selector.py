@@ -151,11 +151,12 @@ def features(
 
 
 def _scored(
-    index: ToolIndex, query: str, tools: Sequence[Tool], parts: str
+    index: ToolIndex, query: str, tools: Sequence[Tool], parts: str, leads: bool = False
 ) -> tuple[np.ndarray, np.ndarray, list[str], list[tuple[int, float]]]:
     """:func:`features`, for each candidate the position in the query of the part it fits
-    best (all 0 when the query is one part), the parts, and for each part of a one-sentence
-    query (none otherwise) the candidate that fits it best with its cosine lead over the next."""
+    best (all 0 when the query is one part), the parts, and with ``leads`` (only selection
+    reads them), for each request of a one-sentence query the candidate that fits it best
+    with its cosine lead over the next (:func:`_leads`; else none)."""
     rows, missing = [], []
     for tool in tools:
         try:
@@ -199,7 +200,7 @@ def _scored(
             math.log(len(texts)),
             len(winners),
         ]
-    return out, where, pieces, _leads(index, query, pieces, cos[1:], t)
+    return out, where, pieces, _leads(index, query, pieces, cos[1:], t) if leads else []
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -333,25 +334,28 @@ class ToolSelector:
         return self._scored(query, tools)[0]
 
     def _scored(
-        self, query: str, tools: Sequence[Tool]
+        self, query: str, tools: Sequence[Tool], leads: bool = False
     ) -> tuple[list[float], list[int], list[str], list[tuple[int, float]]]:
         """:meth:`probabilities`, the position of the query part each tool fits best, the
-        parts, and each part's best candidate with its lead (:func:`_scored`)."""
+        parts, and with ``leads`` each request's best candidate with its lead
+        (:func:`_scored`)."""
         if not tools:
             return [], [], [query], []
-        x, where, parts, leads = _scored(
-            self.index, query, tools, self.record.get("parts", "requests")
+        x, where, parts, found = _scored(
+            self.index, query, tools, self.record.get("parts", "requests"), leads
         )
         x = (x - self.mean) / self.scale
         logits = x @ self.coef + self.intercept
         probs = [float(p) for p in 1.0 / (1.0 + np.exp(-logits))]
-        return probs, [int(w) for w in where], parts, leads
+        return probs, [int(w) for w in where], parts, found
 
     def select(self, query: str, tools: Sequence[Tool]) -> Selection:
         """The candidates at or above the threshold (possibly none), in :attr:`order`; with
         :attr:`pointed`, also a candidate the query points an earlier output at
         (:func:`pointed`); with :attr:`clause_margin`, also each clause's clear best fit."""
-        probs, where, parts, leads = self._scored(query, tools)
+        probs, where, parts, leads = self._scored(
+            query, tools, leads=self.clause_margin is not None
+        )
         chosen_at = {j for j, p in enumerate(probs) if p >= self.threshold}
         must_at = {j for j in chosen_at if probs[j] >= self.must_threshold}
         if self.clause_margin is not None:

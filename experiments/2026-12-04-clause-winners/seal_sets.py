@@ -50,7 +50,9 @@ def main() -> None:
         s = selector.select(inst.query, cands)
         must = {t.name for t in s.required}
         won = {
-            cands[j].name for j, lead in selector._scored(inst.query, cands)[3] if lead >= margin
+            cands[j].name
+            for j, lead in selector._scored(inst.query, cands, leads=True)[3]
+            if lead >= margin
         }
         gold = set(inst.gold_tools)
         for group in ("overall", inst.category.value):

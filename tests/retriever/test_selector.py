@@ -194,7 +194,7 @@ def test_each_clause_s_clear_best_fit_is_selected_and_due(six_index):
     assert [t.name for t in selection.tools] == ["convertCurrency", "getWeather"]
     assert [t.name for t in selection.required] == ["convertCurrency", "getWeather"]
     # the leads behind it: each clause's best candidate and its cosine over the next
-    _, _, parts, leads = default._scored(query, tools)
+    _, _, parts, leads = default._scored(query, tools, leads=True)
     assert parts == ["Convert 100 EUR to USD", "tell me the weather in Paris"]
     assert [tools[j].name for j, _ in leads] == ["convertCurrency", "getWeather"]
     assert all(lead >= CLAUSE_MARGIN for _, lead in leads)
@@ -207,7 +207,7 @@ def test_each_clause_s_clear_best_fit_is_selected_and_due(six_index):
     # the features (on Seal-Tools' long requests the rule adds distractors)
     assert default.select("weather in Paris", tools).tools == []
     apart = "Convert 100 EUR to USD. Tell me the weather in Paris."
-    assert default._scored(apart, tools)[3] == []
+    assert default._scored(apart, tools, leads=True)[3] == []
     assert default.select(apart, tools).tools == []
 
 
