@@ -150,6 +150,38 @@ def test_an_export_is_reused_and_a_corrupt_one_is_rebuilt(
         config.write_bytes(original)
 
 
+@needs_onnx
+def test_the_export_computes_the_head_on_the_last_position_only(
+    smol_folder, smol_fp32_export, monkeypatch, caplog
+):
+    import json
+
+    import onnx
+
+    from toolrag.agent import export as export_module
+
+    graph = onnx.load(smol_fp32_export / "model.onnx", load_external_data=False).graph
+    logits = next(o for o in graph.output if o.name == "logits")
+    assert [d.dim_value for d in logits.type.tensor_type.shape.dim][1:] == [1, 49152]
+    manifest = export_module.read_manifest(smol_fp32_export)
+    assert manifest["builder_options"] == list(export_module.BUILDER_OPTIONS)
+    # an export of the previous format (full-sequence head) is rebuilt, and the log says why
+    checksum = export_module.source_checksum(str(smol_folder))
+    path = smol_fp32_export / export_module.MANIFEST
+    original = path.read_text()
+    rebuilt = []
+    monkeypatch.setattr(export_module, "export", lambda *a, **k: rebuilt.append(a))
+    try:
+        path.write_text(json.dumps(manifest | {"format": "toolrag-onnx/2"}))
+        assert not export_module.is_valid(smol_fp32_export, checksum, "fp32")
+        with caplog.at_level(logging.WARNING):
+            export_module.onnx_model(str(smol_folder), "fp32")
+        assert len(rebuilt) == 1
+        assert "older format (toolrag-onnx/2)" in caplog.text
+    finally:
+        path.write_text(original)
+
+
 def test_an_interrupted_export_leaves_nothing_behind(smol_folder, tmp_path, monkeypatch):
     from toolrag.agent import export as export_module
 
