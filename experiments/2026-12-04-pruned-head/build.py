@@ -4,6 +4,7 @@ shipped one, to compare load, prefill and logits (2026-12-04).
     python experiments/2026-12-04-pruned-head/build.py OUT key=value [key=value ...]
 """
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -13,7 +14,7 @@ from toolrag.agent.models import load_causal_lm
 
 out, options = Path(sys.argv[1]), sys.argv[2:]
 with tempfile.TemporaryDirectory() as tmp:
-    lm, tok = load_causal_lm("agent/data/planner")
+    lm, tok = load_causal_lm(os.environ.get("PLANNER", "agent/data/planner"))
     merged = Path(tmp) / "merged"
     lm.save_pretrained(merged)
     tok.save_pretrained(merged)
