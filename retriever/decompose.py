@@ -48,6 +48,7 @@ _AND = re.compile(r",?\s+and\s+(?:also\s+)?", re.IGNORECASE)
 _GOES_ON = re.compile(r"^(?:\d|(?:in|on|at|for|to|from|of|with|by|into|per)\b)", re.IGNORECASE)
 """A piece after "and" that starts so continues the request before it ("in Bangkok", "170 cm")."""
 _COMMA_AND = re.compile(r",\s+and\s+(?:also\s+)?", re.IGNORECASE)
+_PLUS = re.compile(r",?\s+plus\s+", re.IGNORECASE)
 
 
 def split_clauses(query: str, *, min_words: int = 2) -> list[str]:
@@ -73,9 +74,9 @@ def split_clauses(query: str, *, min_words: int = 2) -> list[str]:
 def request_clauses(query: str, *, min_words: int = 2) -> list[str]:
     """The requests of a terse one-sentence query: :func:`split_clauses`' cuts, and also a
     short request after a listed connector (``split_query`` drops pieces under
-    :data:`MIN_WORDS` words) and ", and" whatever follows it (a comma before "and" ends a
-    request even when a number comes next). A piece under ``min_words`` words stays with the
-    one before it.
+    :data:`MIN_WORDS` words), ", and" whatever follows it (a comma before "and" ends a
+    request even when a number comes next), and "plus" where "and" would cut ("5 plus 3"
+    stays one). A piece under ``min_words`` words stays with the one before it.
 
     Example:
         >>> request_clauses("Slugify 'My First Post', then URL-encode 'x=1&y=2'.")
@@ -84,11 +85,16 @@ def request_clauses(query: str, *, min_words: int = 2) -> list[str]:
         ['% change 50 to 65', '212 F in C.']
         >>> request_clauses("BMI for 75 kg and 170 cm")
         ['BMI for 75 kg and 170 cm']
+        >>> request_clauses("Moon phase on 2025-03-01 plus sunrise in Paris that day.")
+        ['Moon phase on 2025-03-01', 'sunrise in Paris that day.']
+        >>> request_clauses("What is 12 plus 30 and the square root of 81?")
+        ['What is 12 plus 30', 'the square root of 81?']
     """
     pieces: list[str] = []
     for part in (p.strip() for p in _SPLIT.split(query)):
         for chunk in (c.strip() for c in _COMMA_AND.split(part) if c.strip()):
-            pieces += _and_pieces(chunk, min_words)
+            for piece in _and_pieces(chunk, min_words, _PLUS, "plus"):
+                pieces += _and_pieces(piece, min_words)
     out: list[str] = []
     for piece in pieces:
         if out and len(piece.split()) < min_words:
@@ -98,9 +104,12 @@ def request_clauses(query: str, *, min_words: int = 2) -> list[str]:
     return out if len(out) > 1 else [query]
 
 
-def _and_pieces(part: str, min_words: int) -> list[str]:
-    """``part`` cut at "and" as :func:`split_clauses` cuts it."""
-    pieces = [p.strip() for p in _AND.split(part) if p.strip()]
+def _and_pieces(
+    part: str, min_words: int, connector: re.Pattern[str] = _AND, word: str = "and"
+) -> list[str]:
+    """``part`` cut at "and" (or another ``connector`` ``word``) as :func:`split_clauses`
+    cuts it."""
+    pieces = [p.strip() for p in connector.split(part) if p.strip()]
     merged: list[str] = []
     for piece in pieces:  # a piece too short to stand alone stays with its left side
         if merged and (
@@ -108,7 +117,7 @@ def _and_pieces(part: str, min_words: int) -> list[str]:
             or len(merged[-1].split()) < min_words
             or _GOES_ON.match(piece)
         ):
-            merged[-1] = f"{merged[-1]} and {piece}"
+            merged[-1] = f"{merged[-1]} {word} {piece}"
         else:
             merged.append(piece)
     return merged

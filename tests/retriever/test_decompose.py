@@ -110,3 +110,25 @@ def test_request_clauses_also_cut_short_requests_and_comma_and():
     # where split_clauses already cuts, the same pieces
     query = "Lock the front door and turn off the porch light."
     assert request_clauses(query) == split_clauses(query)
+
+
+def test_request_clauses_cut_at_plus_where_and_would_cut():
+    from toolrag.retriever.decompose import request_clauses, split_clauses
+
+    query = "Moon phase today 2025-03-01 plus sunrise at 48.85, 2.35 that day."
+    assert request_clauses(query) == [
+        "Moon phase today 2025-03-01",
+        "sunrise at 48.85, 2.35 that day.",
+    ]
+    assert split_clauses(query) == [query]  # the selector's features are not affected
+    # arithmetic stays one request: a number after "plus" continues the one before it
+    for one in (
+        "What is 12 plus 30?",
+        "Add 7 plus 5 to the total",
+        "Disney plus subscription price",
+    ):
+        assert request_clauses(one) == [one]
+    assert request_clauses("Sum 12 plus 30, and the square root of 81") == [
+        "Sum 12 plus 30",
+        "the square root of 81",
+    ]
