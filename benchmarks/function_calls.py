@@ -416,6 +416,9 @@ def main() -> None:
     )
     ap.add_argument("--planner", default=None, help="adapter folder (default: the packaged one)")
     ap.add_argument(
+        "--precision", default=None, help="the engine's weights (int8, int4, fp32; default: int8)"
+    )
+    ap.add_argument(
         "--strings",
         default=None,
         choices=STRING_MODES,
@@ -503,6 +506,7 @@ def main() -> None:
     selector = resolve_selector(args.selector, index, args.threshold)
     planner = Planner.load(
         args.planner,
+        **({"precision": args.precision} if args.precision else {}),
         **({"ground_strings": args.strings} if args.strings else {}),
         **({"distinct_values": args.distinct_values} if args.distinct_values else {}),
         cover_values=args.cover_values,
@@ -592,6 +596,7 @@ def main() -> None:
             "cover_values": planner.config.cover_values,
             "whole_lists": planner.config.whole_lists,
             "planner": args.planner or "shipped",
+            "precision": args.precision or "int8",
             "prompt_style": planner.prompt_style,
             "grounding": args.grounding,
             "config": dataclasses.asdict(planner.config),
