@@ -5,8 +5,8 @@ the process and its children): ``toolrag --help``, ``toolrag retrieve``, ``toolr
 ``toolrag mcp`` until it answers ``initialize``; also ``toolrag plan --planner fast`` (the
 135M planner), whose baseline is the baseline's default ``plan`` (the 135M was its default).
 The baseline is the same commands at ``--baseline REV`` (checked out into a git worktree under
-.cache/ and run from there), in the same run, on the same index and model caches, so the
-ratios compare like with like. One
+.cache/ and run from there), in the same run, on the same index, so the ratios compare like
+with like; the baseline keeps its model cache under .cache/ (:func:`baseline_env`). One
 untimed run of each command first fills the caches (ONNX exports) for both.
 
     python benchmarks/cold_start.py --baseline 060192d
@@ -28,12 +28,15 @@ from common import ROOT, write_results
 QUERY = "Find the GDP of France, then convert it to euros"
 
 
-def run_once(argv: list[str], cwd: Path, stdin: str | None = None) -> tuple[float, int]:
+def run_once(
+    argv: list[str], cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> tuple[float, int]:
     """Wall seconds and peak RSS (MB) of one fresh process."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         argv,
         cwd=cwd,
+        env=env,
         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -58,11 +61,13 @@ def run_once(argv: list[str], cwd: Path, stdin: str | None = None) -> tuple[floa
     return wall, usage.ru_maxrss // 1024
 
 
-def measure(argv: list[str], cwd: Path, runs: int, stdin: str | None = None) -> dict:
-    run_once(argv, cwd, stdin)  # fills caches; not timed
+def measure(
+    argv: list[str], cwd: Path, runs: int, stdin: str | None = None, env: dict | None = None
+) -> dict:
+    run_once(argv, cwd, stdin, env)  # fills caches; not timed
     walls, peaks = [], []
     for _ in range(runs):
-        wall, rss = run_once(argv, cwd, stdin)
+        wall, rss = run_once(argv, cwd, stdin, env)
         walls.append(wall)
         peaks.append(rss)
     return {"wall_s": round(statistics.median(walls), 3), "peak_mb": max(peaks), "walls": walls}
@@ -101,6 +106,13 @@ def baseline_tree(rev: str) -> Path:
     return tree
 
 
+def baseline_env(rev: str) -> dict[str, str]:
+    """The environment the baseline runs in: its own model cache (``$TOOLRAG_CACHE``), so that
+    its exports, of another format, do not replace this tree's in the shared one (each side
+    would then rebuild the other's before every run)."""
+    return os.environ | {"TOOLRAG_CACHE": str(ROOT / ".cache" / f"toolrag-cache-{rev}")}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--baseline", default=None, help="an earlier commit to compare with")
@@ -123,7 +135,8 @@ def main() -> None:
         row = {"now": now}
         if args.baseline:  # run from the old tree: its folders are on sys.path through cwd
             old = cmds["toolrag plan"][0] if name == "toolrag plan --planner fast" else argv
-            row["baseline"] = measure(old, baseline_tree(args.baseline), args.runs, stdin)
+            tree, env = baseline_tree(args.baseline), baseline_env(args.baseline)
+            row["baseline"] = measure(old, tree, args.runs, stdin, env)
             row["speedup"] = round(row["baseline"]["wall_s"] / now["wall_s"], 2)
         rows[name] = row
         print(name, row, flush=True)

@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cold_start import baseline_tree
+from cold_start import baseline_env, baseline_tree
 from common import ROOT, SEAL, seal_index, write_results
 
 WORKER = r"""
@@ -60,13 +60,13 @@ for inst, tools, sel in zip(data, lists, sels):
 """
 
 
-def side(tree: Path, spec: str, n: int, index_dir: Path) -> list[dict]:
+def side(tree: Path, spec: str, n: int, index_dir: Path, env: dict | None = None) -> list[dict]:
     """One warm pass in ``tree`` (this tree: the installed package; another: its own code
-    first on the path)."""
+    first on the path, in ``env``)."""
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
         f.write(WORKER)
     argv = [sys.executable, f.name, str(SEAL), str(index_dir), spec, str(n)]
-    env = os.environ | ({} if tree == ROOT else {"PYTHONPATH": str(tree)})
+    env = (env or os.environ) | ({} if tree == ROOT else {"PYTHONPATH": str(tree)})
     out = subprocess.run(argv, cwd=tree, capture_output=True, text=True, env=env)
     Path(f.name).unlink()
     if out.returncode:
@@ -88,7 +88,8 @@ def main() -> None:
     old_tree = baseline_tree(args.baseline)
     runs: dict[str, list[list[dict]]] = {"baseline": [], "now": []}
     for _ in range(args.rounds):
-        runs["baseline"].append(side(old_tree, "default", args.n, index_dir))
+        old_env = baseline_env(args.baseline)
+        runs["baseline"].append(side(old_tree, "default", args.n, index_dir, old_env))
         runs["now"].append(side(ROOT, args.planner, args.n, index_dir))
     best = {
         k: [min(r[i]["seconds"] for r in rounds) for i in range(len(rounds[0]))]
