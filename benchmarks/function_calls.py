@@ -32,6 +32,7 @@ from common import write_results
 from toolrag.agent.agent import plan_with
 from toolrag.agent.config import DistinctValues
 from toolrag.agent.grammar import STRING_MODES
+from toolrag.agent.models import DEFAULT_PRECISION
 from toolrag.agent.planner import Planner
 from toolrag.evaluation.planner import percentile
 from toolrag.index.store import ToolIndex
@@ -596,7 +597,7 @@ def main() -> None:
             "cover_values": planner.config.cover_values,
             "whole_lists": planner.config.whole_lists,
             "planner": args.planner or "shipped",
-            "precision": args.precision or "int8",
+            "precision": args.precision or DEFAULT_PRECISION[planner.engine.name],
             "prompt_style": planner.prompt_style,
             "grounding": args.grounding,
             "config": dataclasses.asdict(planner.config),

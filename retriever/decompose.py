@@ -24,8 +24,11 @@ from toolrag.retriever.base import Retriever
 from toolrag.retriever.fusion import reciprocal_rank_fusion
 from toolrag.types import Queries, Run
 
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+"""Where one sentence of a query ends and the next begins."""
 _SPLIT = re.compile(
-    r"(?<=[.!?])\s+|;\s*|,?\s+(?:and\s+)?(?:then|after\s+that|afterwards|additionally|also|"
+    SENTENCE_END.pattern
+    + r"|;\s*|,?\s+(?:and\s+)?(?:then|after\s+that|afterwards|additionally|also|"
     r"as\s+well\s+as|furthermore|moreover|finally|besides|in\s+addition)\b[,:]?\s*",
     re.IGNORECASE,
 )

@@ -30,7 +30,6 @@ import importlib.util
 import json
 import logging
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +40,12 @@ import numpy as np
 from toolrag.errors import ConfigError, ToolragError
 from toolrag.index.text import split_identifier, tokenize
 from toolrag.retriever.base import Retriever
-from toolrag.retriever.decompose import request_clauses, split_clauses, split_query
+from toolrag.retriever.decompose import (
+    SENTENCE_END,
+    request_clauses,
+    split_clauses,
+    split_query,
+)
 from toolrag.text import mentioned_names, output_mentions
 from toolrag.types import Queries, Run, Tool
 
@@ -203,9 +207,6 @@ def _scored(
     return out, where, pieces, _leads(index, query, pieces, cos[1:], t) if leads else []
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
 def _leads(
     index: ToolIndex, query: str, pieces: list[str], part_cos: np.ndarray, t: np.ndarray
 ) -> list[tuple[int, float]]:
@@ -213,7 +214,7 @@ def _leads(
     longer query or a single request), the candidate that fits it best and its cosine lead
     over the next; ``part_cos``: the cosines of ``pieces``, reused where the requests are
     those pieces; ``t``: the candidates' embeddings."""
-    if len(t) < 2 or len(_SENTENCE_END.split(query.strip())) > 1:
+    if len(t) < 2 or len(SENTENCE_END.split(query.strip())) > 1:
         return []
     requests = request_clauses(query)
     if len(requests) < 2:

@@ -24,7 +24,7 @@ _leads = sel._leads
 
 
 def leads(index, query, pieces, part_cos, t):
-    if len(t) < 2 or len(pieces) < 2 or len(sel._SENTENCE_END.split(query.strip())) == 1:
+    if len(t) < 2 or len(pieces) < 2 or len(sel.SENTENCE_END.split(query.strip())) == 1:
         return _leads(index, query, pieces, part_cos, t)
     top2 = np.sort(part_cos, axis=1)[:, -2:]
     shift = LONG - sel.CLAUSE_MARGIN  # the selector compares with CLAUSE_MARGIN
