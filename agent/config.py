@@ -80,7 +80,10 @@ class PlannerConfig:
     )
     back_references: bool = field(
         default=True,
-        metadata={"help": "a value that only names its parameter refers to an earlier output"},
+        metadata={
+            "help": "a later call's required value that only names its parameter, or that the "
+            "query does not state, refers to an earlier output where one fits"
+        },
     )
     documented_forms: bool = field(
         default=True, metadata={"help": "values written as the parameter's documented examples"}

@@ -385,6 +385,35 @@ def stated_values(query: str) -> list[tuple[int | float | str, ...]]:
     return out
 
 
+def states(value: Any, query: str) -> bool:
+    """Whether ``query`` states ``value`` itself: a number among the numbers it writes
+    (:func:`stated_values`, or a number word), not only as a digit inside a date; a date one of
+    its dates (ISO); any other string at least half of its words, each as the query writes it
+    or with the same first five letters (``"active engagement"`` for "actively engaged",
+    ``"televisons"``), or, when made only of digits, as a number. Other values (flags, lists,
+    objects) count as stated.
+
+    Example:
+        >>> q = "Create project Nexus starting October 1, 2022 with two members"
+        >>> [states(v, q) for v in (1, "1", 2, "2022-10-01", "Nexus", "Zeta Station", True)]
+        [False, False, True, True, True, False, True]
+    """
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(?:\.\d+)?", value.strip()):
+        value = float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return True
+    if isinstance(value, str):
+        stems = {t[:5] for t in tokens(query)}
+        words = tokens(value)
+        said = sum(t[:5] in stems for t in words)
+        return value in date_forms(query)[0] or not words or said / len(words) >= 0.5
+    undated = query
+    for m, _ in _date_matches(query):
+        undated = undated[: m.start()] + " " * (m.end() - m.start()) + undated[m.end() :]
+    numbers = {x for forms in stated_values(query) for x in forms if not isinstance(x, str)}
+    return value in numbers or value in query_numbers(undated)
+
+
 def context_words(query: str, value: int | float, width: int = 2) -> set[str]:
     """The words (:func:`tokens`) within ``width`` words of where ``query`` writes the number
     ``value`` in digits: what the number counts or measures ("2 large pizzas": ``large``,

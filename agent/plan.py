@@ -32,6 +32,7 @@ from toolrag.agent.grounding import (
     mentioned,
     query_numbers,
     stated_values,
+    states,
     tokens,
 )
 from toolrag.types import Param, Tool, ToolCall, reference_id
@@ -358,6 +359,32 @@ def placeholders(call: Mapping[str, Any], tool: Tool) -> list[str]:
         for k, v in (call.get("parameters") or {}).items()
         if k in required and isinstance(v, str) and points_back(v, name)
     ]
+
+
+def unstated(call: Mapping[str, Any], tool: Tool, query: str) -> list[str]:
+    """The required parameters of ``call`` holding a literal number or string (no enum) that
+    ``query`` does not state (:func:`toolrag.agent.grounding.states`): ``"project_id": 1`` for
+    "add a task to the project I just created". In a later call such a value is made up unless
+    an earlier output holds it.
+
+    Example:
+        >>> from toolrag.types import Param
+        >>> tool = Tool(name="addTask", parameters=[
+        ...     Param(name="project_id", type="integer", required=True),
+        ...     Param(name="task", required=True)])
+        >>> call = {"api": "addTask", "parameters": {"project_id": 1, "task": "Clean up"}}
+        >>> unstated(call, tool, "Create a project on October 1, 2022 and add 'Clean up' to it")
+        ['project_id']
+    """
+    required = {p.name: p for p in tool.parameters if p.required}
+    out = []
+    for k, v in (call.get("parameters") or {}).items():
+        param = required.get(k)
+        if param is None or "enum" in param.value_schema() or not literal(v):
+            continue
+        if isinstance(v, int | float | str) and not isinstance(v, bool) and not states(v, query):
+            out.append(k)
+    return out
 
 
 def _literals(value: Any) -> list[Any]:

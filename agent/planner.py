@@ -33,6 +33,7 @@ from toolrag.agent.grammar import (
     QueryFacts,
     call_spans,
     closed_calls,
+    compatible,
     stage_grammar,
 )
 from toolrag.agent.prompt import check_style, messages
@@ -137,6 +138,8 @@ class _Redo:
     omit: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     refer: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     pointed: Mapping[str, Collection[str]] = field(default_factory=dict)
+    query: str = ""
+    """The request (a literal the query does not state may be a reference, :meth:`Planner._placeholders`)."""
     bias: Any = None
     """Token ids whose logits get ``PlannerConfig.query_bias`` (the query's own tokens)."""
 
@@ -220,9 +223,10 @@ class Planner:
             (:func:`toolrag.agent.grammar.stage_grammar`'s ``positions``). On by default.
         back_references: under constrained decoding, a later call whose required string
             only names its tool or one of its parameters (:func:`toolrag.agent.plan.placeholders`:
-            ``"location": "the same location"``, ``"platform": "platform"``) is written
-            again with a reference to an earlier output there, where one fits. On by
-            default.
+            ``"location": "the same location"``, ``"platform": "platform"``), or whose
+            number or string the query does not state (:func:`toolrag.agent.plan.unstated`:
+            ``"project_id": 1`` for "add a task to the new project"), is written again with a
+            reference to an earlier output there, where one fits. On by default.
         documented_forms: a string value that names one of its parameter's documented
             examples up to case or a plural ending is written as the example is
             (:func:`toolrag.agent.plan.documented_forms`: ``"gender": "male"`` becomes ``"Male"``
@@ -344,7 +348,7 @@ class Planner:
                 must = list(selected or ()) if required is None else list(required)
                 order = positions if self.config.in_order and selected is not None else None
                 text, n_new, n_forced = self._constrained(
-                    ids, allowed, must, facts, order, pointed, self._query_tokens(query)
+                    ids, allowed, must, facts, order, pointed, self._query_tokens(query), query
                 )
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0
@@ -415,11 +419,12 @@ class Planner:
         positions: Mapping[str, int] | None = None,
         pointed: Mapping[str, Collection[str]] | None = None,
         bias: np.ndarray | None = None,
+        query: str = "",
     ) -> tuple[str, int, int]:
         """Greedy decoding under the stage grammars, calls naming only ``allowed`` tools and
         each of ``required`` at least once, ``bias`` the token ids ``query_bias`` favours;
         ``(text, new tokens, forced tokens)``."""
-        redo = _Redo(pointed=pointed or {}, bias=bias)
+        redo = _Redo(pointed=pointed or {}, query=query, bias=bias)
         text, n_new, n_forced = "", 0, 0
         restrict = False
         # each restart calls one more required tool or leaves out one more parameter
@@ -571,10 +576,13 @@ class Planner:
         calls: Sequence[dict[str, Any]],
         by_name: dict[str, Tool],
         pointed: Mapping[str, Collection[str]],
+        query: str = "",
     ) -> set[str]:
         """With ``back_references``, the required parameters of the last of ``calls`` (not the
         first) whose value only names the tool or a parameter (:func:`toolrag.agent.plan.placeholders`),
-        or is a literal where the query says an earlier output holds it (``pointed``)."""
+        is a literal where the query says an earlier output holds it (``pointed``), or is a
+        literal the query does not state (:func:`toolrag.agent.plan.unstated`) where an earlier
+        call's output fits it."""
         call = calls[-1]
         tool = by_name.get(call["api"])
         if not self.config.back_references or tool is None or len(calls) < 2:
@@ -585,7 +593,14 @@ class Planner:
             for name in pointed.get(tool.name, ())
             if name in args and plan_format.literal(args[name])
         }
-        return set(plan_format.placeholders(call, tool)) | said
+        outputs = [o.type for c in calls[:-1] if (t := by_name.get(c["api"])) for o in t.outputs]
+        types = {p.name: p.type for p in tool.parameters}
+        made_up = {
+            name
+            for name in (plan_format.unstated(call, tool, query) if query else ())
+            if any(compatible(o, types[name]) for o in outputs)
+        }
+        return set(plan_format.placeholders(call, tool)) | said | made_up
 
     def _decode(
         self,
@@ -685,7 +700,7 @@ class Planner:
                 left_out = redo.of(redo.omit, stage - 1, done_calls[-1]["api"])
                 repeated = self._left_out(done_calls, by_name)
                 referred = redo.of(redo.refer, stage - 1, done_calls[-1]["api"])
-                pointing = self._placeholders(done_calls, by_name, redo.pointed)
+                pointing = self._placeholders(done_calls, by_name, redo.pointed, redo.query)
                 if repeated - left_out or pointing - referred:  # decode this call again
                     left_out |= repeated
                     referred |= pointing

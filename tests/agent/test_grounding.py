@@ -91,3 +91,25 @@ def test_numbers_as_written():
 )
 def test_coordination_reads_the_list_a_value_starts(query, value, items):
     assert grounding.coordination(query, value) == items
+
+
+@pytest.mark.parametrize(
+    ("value", "stated"),
+    [
+        (1, False),  # only the day of "March 1, 2024"
+        ("1", False),
+        (3, True),  # "three"
+        (250, True),
+        (0.15, True),  # "15%"
+        ("2024-03-01", True),
+        ("Berlin office", True),
+        ("Paris", False),
+        (False, True),  # flags are implied by wording
+        (["Paris"], True),  # lists and objects are not checked
+    ],
+)
+def test_states_a_value_only_as_written(value, stated):
+    from toolrag.agent.grounding import states
+
+    query = "Book three rooms at the Berlin office for March 1, 2024, budget 250 with a 15% cap"
+    assert states(value, query) is stated

@@ -686,6 +686,48 @@ def test_a_value_the_query_says_an_earlier_output_holds_becomes_a_reference(smol
         assert result.calls[1].parameters == {"resource_id": "Oslo library"}, kwargs
 
 
+def test_a_later_value_the_query_does_not_state_becomes_a_reference(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    create = Tool(
+        name="createProject",
+        parameters=[Param(name="name", required=True), Param(name="start", required=True)],
+        outputs=[Param(name="project_id", type="integer")],
+    )
+    add = Tool(
+        name="addTask",
+        parameters=[
+            Param(name="project_id", type="integer", required=True),
+            Param(name="task", required=True),
+        ],
+    )
+    query = "Create the project Nexus starting October 1, 2022, then add the task 'Clean up' to it."
+    head = (
+        '[{"api":"createProject","parameters":{"name":"Nexus","start":"2022-10-01"}},'
+        '{"api":"addTask","parameters":'
+    )
+    made_up, referring = (
+        head + '{"project_id":1,"task":"Clean up"}}]',
+        head + '{"project_id":"$0.project_id","task":"Clean up"}}]',
+    )
+    tools = [create, add]
+    planner = _scripted(tok, query, tools, [made_up, referring], max_new_tokens=200)
+    result = planner.plan(query, tools)
+    assert result.format_ok, result.text
+    # the 1 of "October 1" is part of a date, not a stated number; the task name is stated
+    assert result.calls[1].parameters == {"project_id": "API_call_0", "task": "Clean up"}
+    # a value the query states stays, and so does a made-up one where no earlier output fits
+    stated = query.replace("to it", "to project 1")
+    planner = _scripted(tok, stated, tools, [made_up, referring], max_new_tokens=200)
+    assert planner.plan(stated, tools).calls[1].parameters["project_id"] == 1
+    no_outputs = [create.model_copy(update={"outputs": []}), add]
+    planner = _scripted(tok, query, no_outputs, [made_up, referring], max_new_tokens=200)
+    assert planner.plan(query, no_outputs).calls[1].parameters["project_id"] == 1
+
+
 def test_a_whole_list_is_written_where_the_query_has_no_comma_of_its_own(smol_folder):
     from transformers import AutoTokenizer
 
