@@ -105,6 +105,22 @@ def simulate(tool: Tool, arguments: Mapping[str, Any]) -> dict[str, Any]:
     return {p.name: sample_value(p, arguments, rng) for p in tool.outputs}
 
 
+def whole_result(output: Mapping[str, Any]) -> Any:
+    """What a reference to a tool that declares no outputs (:attr:`toolrag.types.Tool.returns`)
+    gets: a registered function's plain return value (kept as ``result``), the one field of a
+    one-field answer, else the whole answer.
+
+    Example:
+        >>> whole_result({"result": 2.9e12}), whole_result({"gdp": 3}), whole_result({"a": 1, "b": 2})
+        (2900000000000.0, 3, {'a': 1, 'b': 2})
+    """
+    if "result" in output:
+        return output["result"]
+    if len(output) == 1:
+        return next(iter(output.values()))
+    return dict(output)
+
+
 def execute(
     calls: Sequence[ToolCall], tools: Mapping[str, Tool], registry: ToolRegistry | None = None
 ) -> list[Observation]:
@@ -138,6 +154,8 @@ def execute(
             obs.error = f"{type(err).__name__}: {err}"
             logger.info("call %d (%s) failed: %s", i, call.api, obs.error)
         obs.seconds = time.perf_counter() - start
+        if tool is not None and not tool.outputs and obs.output is not None and call.responses:
+            values[call.responses[0]] = whole_result(obs.output)
         fields = [p.name for p in tool.outputs] if tool else []
         for rid, fname in zip(call.responses, fields, strict=False):
             if obs.output is not None and fname in obs.output:

@@ -34,7 +34,7 @@ from toolrag.agent.grounding import (
 )
 from toolrag.errors import ConfigError
 from toolrag.text import split_identifier
-from toolrag.types import Param, ParamType, Tool
+from toolrag.types import RESULT, Param, ParamType, Tool
 
 NOT_A_REFERENCE = r"^([^$\s](.*[^\s])?)?$"
 """A plain string value: anything that does not start with ``$`` or start or end with a space."""
@@ -389,9 +389,14 @@ def parameters_schema(
     tool marks none required: an optional one holds what the user asks for (in dev.jsonl 33 of
     34 references fill a required parameter, 1 of 524 filled optional ones does). With
     ``facts``, a required number the query states no value for (:func:`_unstated_number`) is
-    a reference where one fits: any literal would be made up."""
+    a reference where one fits: any literal would be made up.
+
+    The whole result of an earlier tool that declares no outputs (:data:`toolrag.types.RESULT`)
+    is offered only there, where a reference is asked for: the model, trained on declared
+    outputs, is not invited to reach for it elsewhere."""
     properties = {}
     any_required = any(p.required for p in tool.parameters)
+    declared = [(j, [o for o in outs if o is not RESULT]) for j, outs in refs]
     for p in tool.parameters:
         if p.name in omit and not p.required:
             continue
@@ -402,7 +407,7 @@ def parameters_schema(
         if pattern:
             value: dict[str, Any] | None = {"type": "string", "pattern": pattern}
         else:
-            value = _value_schema(p, refs if p.required or not any_required else (), facts)
+            value = _value_schema(p, declared if p.required or not any_required else (), facts)
         if value is not None:
             properties[p.name] = value
     schema: dict[str, Any] = {
@@ -516,10 +521,10 @@ def stage_grammar(
         raise ConfigError(f"{r} required tools do not fit in the {left} calls left of max_calls")
 
     def exact(tool: Tool) -> Refs:  # outputs of earlier calls to other tools
-        return [(j, t.outputs) for j, t in enumerate(done) if t is not None and t.name != tool.name]
+        return [(j, t.returns) for j, t in enumerate(done) if t is not None and t.name != tool.name]
 
     # any output name of any candidate, at any index, as a string (which fits every type)
-    loose_fields = [Param(name=n) for n in sorted({p.name for t in tools for p in t.outputs})]
+    loose_fields = [Param(name=n) for n in sorted({p.name for t in tools for p in t.returns})]
     loose: Refs = [(j, loose_fields) for j in range(max_calls)]
     head = f"{_lark_str(prefix)} " if prefix else ""
     lines = [f"start: {head}{'open' if i == 0 else 'more'}"]

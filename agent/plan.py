@@ -53,7 +53,7 @@ def response_ids(calls: Sequence[str], tools: Mapping[str, Tool]) -> list[list[s
     ids: list[list[str]] = []
     offset = 0
     for api in calls:
-        n = len(tools[api].outputs) if api in tools else 0
+        n = len(tools[api].returns) if api in tools else 0
         ids.append([f"API_call_{offset + j}" for j in range(n)])
         offset += n
     return ids
@@ -94,7 +94,7 @@ def _resolve(
     target, field = int(m.group(1)), m.group(2)
     if target >= position or apis[target] not in tools:
         return value
-    fields = [p.name for p in tools[apis[target]].outputs]
+    fields = [p.name for p in tools[apis[target]].returns]
     if field not in fields:
         return value
     return ids[target][fields.index(field)]
@@ -109,9 +109,9 @@ def to_internal(calls: Sequence[ToolCall], tools: Mapping[str, Tool]) -> list[di
     owner: dict[int, tuple[int, str]] = {}
     offset = 0
     for i, call in enumerate(calls):
-        for j, p in enumerate(tools[call.api].outputs):
+        for j, p in enumerate(tools[call.api].returns):
             owner[offset + j] = (i, p.name)
-        offset += len(tools[call.api].outputs)
+        offset += len(tools[call.api].returns)
     plan: list[dict[str, Any]] = []
     for call in calls:
         params: dict[str, Any] = {}

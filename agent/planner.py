@@ -38,7 +38,7 @@ from toolrag.agent.grammar import (
 )
 from toolrag.agent.prompt import check_style, messages
 from toolrag.errors import ConfigError, InputTooLongError
-from toolrag.types import Param, Tool, ToolCall
+from toolrag.types import Param, ParamType, Tool, ToolCall
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -226,7 +226,9 @@ class Planner:
             ``"location": "the same location"``, ``"platform": "platform"``), or whose
             number or string the query does not state (:func:`toolrag.agent.plan.unstated`:
             ``"project_id": 1`` for "add a task to the new project"), is written again with a
-            reference to an earlier output there, where one fits. On by default.
+            reference to an earlier output there, where one fits (a declared output of a fitting
+            type; the whole result of a tool that declares none, :attr:`toolrag.types.Tool.returns`,
+            for a number only). On by default.
         documented_forms: a string value that names one of its parameter's documented
             examples up to case or a plural ending is written as the example is
             (:func:`toolrag.agent.plan.documented_forms`: ``"gender": "male"`` becomes ``"Male"``
@@ -581,8 +583,9 @@ class Planner:
         """With ``back_references``, the required parameters of the last of ``calls`` (not the
         first) whose value only names the tool or a parameter (:func:`toolrag.agent.plan.placeholders`),
         is a literal where the query says an earlier output holds it (``pointed``), or is a
-        literal the query does not state (:func:`toolrag.agent.plan.unstated`) where an earlier
-        call's output fits it."""
+        literal the query does not state (:func:`toolrag.agent.plan.unstated`), where an earlier
+        call to another tool has a declared output that fits; a made-up number also where an
+        earlier tool declares none (its whole result, :attr:`toolrag.types.Tool.returns`)."""
         call = calls[-1]
         tool = by_name.get(call["api"])
         if not self.config.back_references or tool is None or len(calls) < 2:
@@ -593,14 +596,25 @@ class Planner:
             for name in pointed.get(tool.name, ())
             if name in args and plan_format.literal(args[name])
         }
-        outputs = [o.type for c in calls[:-1] if (t := by_name.get(c["api"])) for o in t.outputs]
+        earlier = [  # a call never refers to its own tool's outputs (the grammar's rule)
+            t
+            for c in calls[:-1]
+            if (t := by_name.get(c["api"])) is not None and t.name != tool.name
+        ]
+        declared = [o.type for t in earlier for o in t.outputs]
+        implicit = any(not t.outputs for t in earlier)
         types = {p.name: p.type for p in tool.parameters}
-        made_up = {
-            name
-            for name in (plan_format.unstated(call, tool, query) if query else ())
-            if any(compatible(o, types[name]) for o in outputs)
-        }
-        return set(plan_format.placeholders(call, tool)) | said | made_up
+
+        def fits(name: str, number_only: bool) -> bool:
+            """A declared earlier output fits; or, for a made-up number, an earlier result."""
+            number = types[name] in (ParamType.INTEGER, ParamType.NUMBER)
+            return any(compatible(o, types[name]) for o in declared) or (
+                implicit and number and number_only
+            )
+
+        named = set(plan_format.placeholders(call, tool)) | said
+        made_up = set(plan_format.unstated(call, tool, query)) if query else set()
+        return {n for n in named if fits(n, False)} | {n for n in made_up if fits(n, True)}
 
     def _decode(
         self,

@@ -123,6 +123,10 @@ class Param(BaseModel):
         return list(dict.fromkeys([*own, *described_examples(self.description)]))
 
 
+RESULT = Param(name="result", description="what the call returns")
+"""The one output of a tool that declares none (:attr:`Tool.returns`)."""
+
+
 class Tool(BaseModel):
     """The canonical tool record every loader produces and every stage consumes."""
 
@@ -140,6 +144,18 @@ class Tool(BaseModel):
     @property
     def required(self) -> list[str]:
         return [p.name for p in self.parameters if p.required]
+
+    @property
+    def returns(self) -> list[Param]:
+        """The outputs a later call may reference: the declared ones, or for a tool that
+        declares none (OpenAI and Anthropic function schemas have no output schema) one,
+        :data:`RESULT`, standing for whatever the call returns.
+
+        Example:
+            >>> [p.name for p in Tool(name="get_gdp").returns]
+            ['result']
+        """
+        return self.outputs or [RESULT]
 
     def to_json_schema(self) -> dict[str, Any]:
         """The parameters as a JSON Schema object (what OpenAI and MCP expect)."""

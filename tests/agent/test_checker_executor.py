@@ -89,6 +89,37 @@ def test_execution_substitutes_outputs_and_records_failures():
     assert trace[1].output is None and "too cold" in trace[1].error
 
 
+def test_a_tool_without_an_output_schema_can_feed_a_later_call():
+    from toolrag.agent.plan import to_seal
+
+    # OpenAI-style functions declare no outputs: a later call references the whole result
+    gdp = Tool(name="get_gdp", parameters=[Param(name="country", required=True)])
+    convert = Tool(
+        name="convert",
+        parameters=[
+            Param(name="amount", type=ParamType.NUMBER, required=True),
+            Param(name="to", required=True),
+        ],
+    )
+    tools = {"get_gdp": gdp, "convert": convert}
+    plan = [
+        {"api": "get_gdp", "parameters": {"country": "France"}},
+        {"api": "convert", "parameters": {"amount": "$0.result", "to": "EUR"}},
+    ]
+    calls = to_seal(plan, tools)
+    assert [c.responses for c in calls] == [["API_call_0"], ["API_call_1"]]
+    assert calls[1].parameters == {"amount": "API_call_0", "to": "EUR"}
+    assert check(calls, tools) == []
+    for answer in (3.1e12, {"gdp": 3.1e12}):  # a plain value, or a one-field answer
+        registry = ToolRegistry()
+        registry.update(
+            {"get_gdp": lambda country, a=answer: a, "convert": lambda amount, to: amount}
+        )
+        trace = execute(calls, tools, registry)
+        assert trace[1].arguments == {"amount": 3.1e12, "to": "EUR"}, answer
+        assert trace[1].output == {"result": 3.1e12}
+
+
 def test_simulated_tools_are_deterministic_and_follow_the_schema():
     out = simulate(GEO, {"city": "Oslo"})
     assert set(out) == {"lat", "lon"} and all(isinstance(v, float) for v in out.values())

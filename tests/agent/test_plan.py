@@ -17,10 +17,11 @@ TOOLS = {
 
 
 def test_response_ids_are_numbered_across_the_plan():
+    # a tool that declares no outputs owns one id: its whole result (Tool.returns)
     assert response_ids(["geo", "noout", "weather"], TOOLS) == [
         ["API_call_0", "API_call_1"],
-        [],
         ["API_call_2"],
+        ["API_call_3"],
     ]
 
 

@@ -719,13 +719,44 @@ def test_a_later_value_the_query_does_not_state_becomes_a_reference(smol_folder)
     assert result.format_ok, result.text
     # the 1 of "October 1" is part of a date, not a stated number; the task name is stated
     assert result.calls[1].parameters == {"project_id": "API_call_0", "task": "Clean up"}
-    # a value the query states stays, and so does a made-up one where no earlier output fits
+    # a value the query states stays
     stated = query.replace("to it", "to project 1")
     planner = _scripted(tok, stated, tools, [made_up, referring], max_new_tokens=200)
     assert planner.plan(stated, tools).calls[1].parameters["project_id"] == 1
+    # an earlier tool without declared outputs stands in only for numbers: a string stays
     no_outputs = [create.model_copy(update={"outputs": []}), add]
-    planner = _scripted(tok, query, no_outputs, [made_up, referring], max_new_tokens=200)
-    assert planner.plan(query, no_outputs).calls[1].parameters["project_id"] == 1
+    tidy = made_up.replace('"project_id":1', '"project_id":7').replace("Clean up", "Tidy")
+    seven = query.replace("to it", "to project 7")
+    free = {"ground_values": False, "drop_ungrounded": False}  # "Tidy" is not a query word
+    planner = _scripted(tok, seven, no_outputs, [tidy, referring], max_new_tokens=200, **free)
+    assert planner.plan(seven, no_outputs).calls[1].parameters == {"project_id": 7, "task": "Tidy"}
+
+
+def test_a_made_up_number_refers_to_an_earlier_function_without_outputs(smol_folder):
+    from transformers import AutoTokenizer
+
+    from toolrag.types import Param, ParamType, Tool
+
+    tok = AutoTokenizer.from_pretrained(smol_folder)
+    gdp = Tool(name="get_gdp", parameters=[Param(name="country", required=True)])
+    convert = Tool(
+        name="convert",
+        parameters=[
+            Param(name="amount", type=ParamType.NUMBER, required=True),
+            Param(name="to_currency", required=True),
+        ],
+    )
+    tools = [gdp, convert]
+    query = "Find the GDP of France, then convert it to euros."
+    head = '[{"api":"get_gdp","parameters":{"country":"France"}},{"api":"convert","parameters":'
+    made_up = head + '{"amount":1000,"to_currency":"EUR"}}]'
+    referring = head + '{"amount":"$0.result","to_currency":"EUR"}}]'
+    free = {"ground_values": False, "drop_ungrounded": False}  # the shipped grounding
+    planner = _scripted(tok, query, tools, [made_up, referring], max_new_tokens=200, **free)
+    result = planner.plan(query, tools)
+    assert result.format_ok, result.text
+    # the number becomes the earlier result; "EUR", implied but not said, stays a string
+    assert result.calls[1].parameters == {"amount": "API_call_0", "to_currency": "EUR"}
 
 
 def test_a_whole_list_is_written_where_the_query_has_no_comma_of_its_own(smol_folder):

@@ -115,3 +115,47 @@ def test_tool_rag_saves_and_loads(six_tools, tmp_path):
 def test_plan_a_two_function_list_with_the_real_planner():
     result = toolrag.plan("Multiply 6 by 7", [ADD, MULTIPLY])
     assert [(c.api, c.parameters) for c in result.calls] == [("multiply", {"x": 6, "y": 7})]
+
+
+def test_a_function_without_an_output_schema_feeds_a_later_call_with_the_real_planner():
+    gdp = {
+        "name": "get_gdp",
+        "description": "GDP of a country in US dollars",
+        "parameters": {
+            "type": "object",
+            "properties": {"country": {"type": "string"}},
+            "required": ["country"],
+        },
+    }
+    code = {"type": "string", "description": "ISO currency code, e.g. USD"}
+    convert = {
+        "name": "convert_currency",
+        "description": "Convert an amount of money from one currency to another",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "amount": {"type": "number"},
+                "from_currency": code,
+                "to_currency": code,
+            },
+            "required": ["amount", "from_currency", "to_currency"],
+        },
+    }
+    registry = toolrag.ToolRegistry()
+    registry.update(
+        {
+            "get_gdp": lambda country: 3.05e12,
+            "convert_currency": lambda amount, from_currency, to_currency: amount * 0.5,
+        }
+    )
+    rag = toolrag.ToolRAG.from_tools([gdp, convert], registry=registry)
+    answer = rag.ask("Find the GDP of France, then convert it to euros")
+    assert [(c.api, c.parameters) for c in answer.plan.calls] == [
+        ("get_gdp", {"country": "France"}),
+        (
+            "convert_currency",
+            {"amount": "API_call_0", "from_currency": "USD", "to_currency": "EUR"},
+        ),
+    ]
+    assert answer.trace[1].arguments["amount"] == 3.05e12  # the first call's result, passed on
+    assert answer.trace[1].output == {"result": 1.525e12}
