@@ -26,7 +26,7 @@ from typing import Any
 
 from toolrag.agent.checker import coerce
 from toolrag.agent.sample_values import sample_value
-from toolrag.types import Tool, ToolCall, reference_id
+from toolrag.types import RESULT, Tool, ToolCall, reference_id
 
 logger = logging.getLogger(__name__)
 
@@ -154,11 +154,11 @@ def execute(
             obs.error = f"{type(err).__name__}: {err}"
             logger.info("call %d (%s) failed: %s", i, call.api, obs.error)
         obs.seconds = time.perf_counter() - start
-        if tool is not None and not tool.outputs and obs.output is not None and call.responses:
-            values[call.responses[0]] = whole_result(obs.output)
-        fields = [p.name for p in tool.outputs] if tool else []
-        for rid, fname in zip(call.responses, fields, strict=False):
-            if obs.output is not None and fname in obs.output:
-                values[rid] = obs.output[fname]
+        if tool is not None and obs.output is not None:
+            for rid, out in zip(call.responses, tool.returns, strict=False):
+                if out is RESULT:  # a tool that declares no outputs: its whole answer
+                    values[rid] = whole_result(obs.output)
+                elif out.name in obs.output:
+                    values[rid] = obs.output[out.name]
         trace.append(obs)
     return trace

@@ -382,7 +382,7 @@ def unstated(call: Mapping[str, Any], tool: Tool, query: str) -> list[str]:
         param = required.get(k)
         if param is None or "enum" in param.value_schema() or not literal(v):
             continue
-        if isinstance(v, int | float | str) and not isinstance(v, bool) and not states(v, query):
+        if not states(v, query):  # flags, lists and objects count as stated
             out.append(k)
     return out
 

@@ -605,11 +605,12 @@ class Planner:
         implicit = any(not t.outputs for t in earlier)
         types = {p.name: p.type for p in tool.parameters}
 
-        def fits(name: str, number_only: bool) -> bool:
-            """A declared earlier output fits; or, for a made-up number, an earlier result."""
+        def fits(name: str, result_too: bool) -> bool:
+            """A declared earlier output fits; with ``result_too``, for a number, also the
+            whole result of an earlier tool that declares none."""
             number = types[name] in (ParamType.INTEGER, ParamType.NUMBER)
             return any(compatible(o, types[name]) for o in declared) or (
-                implicit and number and number_only
+                result_too and implicit and number
             )
 
         named = set(plan_format.placeholders(call, tool)) | said

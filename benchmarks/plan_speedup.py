@@ -85,10 +85,9 @@ def main() -> None:
 
     seal_index()  # built once, read by both sides
     index_dir = ROOT / ".cache" / "seal-index-default"
-    old_tree = baseline_tree(args.baseline)
+    old_tree, old_env = baseline_tree(args.baseline), baseline_env(args.baseline)
     runs: dict[str, list[list[dict]]] = {"baseline": [], "now": []}
     for _ in range(args.rounds):
-        old_env = baseline_env(args.baseline)
         runs["baseline"].append(side(old_tree, "default", args.n, index_dir, old_env))
         runs["now"].append(side(ROOT, args.planner, args.n, index_dir))
     best = {
