@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from toolrag.agent.config import PlannerConfig
+
 PLANNER_RECORD = "toolrag_planner.json"
 """Written by ``toolrag train planner``: base model alias, config, timing, scores."""
+
+CONFIG_KEY = "planner_config"
+"""The record's key for the :class:`PlannerConfig` the planner ships with."""
 
 
 def read_base(folder: str | Path) -> str:
@@ -49,3 +54,18 @@ def grounding(model: str | Path) -> str:
     (:meth:`toolrag.agent.config.PlannerConfig.with_grounding`): its adapter record's
     ``grounding``; ``hard`` where the record does not say (the 135M adapters) or there is none."""
     return str(read_record(model).get("grounding") or "hard")
+
+
+def stored_config(model: str | Path) -> PlannerConfig:
+    """The planner config a model was measured with and ships with: its adapter record's
+    ``planner_config`` (:meth:`PlannerConfig.to_dict` data), else the config of its grounding
+    mode (:func:`grounding`) for records written before configs were stored.
+
+    Example:
+        >>> stored_config("/nowhere").passes == PlannerConfig().with_grounding("hard").passes
+        True
+    """
+    stored = read_record(model).get(CONFIG_KEY)
+    if stored is not None:
+        return PlannerConfig.from_dict(stored)
+    return PlannerConfig().with_grounding(grounding(model))

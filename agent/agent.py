@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -35,16 +36,25 @@ def make_planner(
     precision: str | None = None,
     niceness: int | None = None,
     config: PlannerConfig | None = None,
+    without: Sequence[str] = (),
 ) -> Any:
     """``openai:MODEL`` -> a :class:`~toolrag.agent.remote.RemotePlanner` on ``$OPENAI_BASE_URL``;
     anything else (adapter folder, model folder, hub id, packaged alias, ``None`` for the shipped
     planner) -> a local :class:`Planner` on ``engine`` in ``precision`` (see
     :meth:`Planner.load`), or with ``niceness`` (0-19) the same planner in a child process at
-    that lower priority (:class:`toolrag.agent.worker.PlannerProcess`)."""
+    that lower priority (:class:`toolrag.agent.worker.PlannerProcess`). ``without``: plan passes
+    to leave out of ``config`` (default: the config the planner ships with)."""
+    if without:
+        if config is None and not (spec and spec.startswith("openai:")):
+            from toolrag.agent.adapter import stored_config
+            from toolrag.agent.models import resolve_planner
+
+            config = stored_config(resolve_planner(spec))
+        config = (config or PlannerConfig()).without(*without)
     if spec and spec.startswith("openai:"):
         from toolrag.agent.remote import RemotePlanner
 
-        return RemotePlanner(spec.removeprefix("openai:"))
+        return RemotePlanner(spec.removeprefix("openai:"), config=config)
     kwargs: dict[str, Any] = {"engine": engine, "precision": precision}
     if config is not None:  # else the model's own grounding mode is where options start
         kwargs["config"] = config
@@ -162,11 +172,13 @@ class Agent:
         selector: str | None = "auto",
         threshold: float | None = None,
         planner_niceness: int | None = None,
+        without: Sequence[str] = (),
     ) -> Agent:
         """An agent over a saved index with the default (or given) planner and selector
         (``"auto"``: the shipped one when it fits the index; see
         :func:`toolrag.retriever.selector.resolve_selector`); ``planner_niceness``: plan in a child
-        process at that lower priority (see :func:`make_planner`)."""
+        process at that lower priority (see :func:`make_planner`); ``without``: plan passes to
+        leave out of the planner's config."""
         from toolrag.index.location import load_index
         from toolrag.retriever.selector import check_selector_spec, resolve_selector
 
@@ -180,6 +192,7 @@ class Agent:
                 engine=engine,
                 precision=precision,
                 niceness=planner_niceness,
+                without=without,
             ),
             registry=registry,
             selector=resolve_selector(selector, idx, threshold),

@@ -35,14 +35,16 @@ from toolrag.agent.grounding import (
     states,
     tokens,
 )
-from toolrag.types import Param, Tool, ToolCall, reference_id
-
-INTERNAL_REFERENCE = re.compile(r"^\$(\d+)\.([^\s\"]+)$")
-"""``$<call index>.<output field>`` -- the planner's reference to an earlier call's output."""
-
-
-class PlanFormatError(ValueError):
-    """The model's output is not a plan: not JSON, not a list of calls, or a malformed call."""
+from toolrag.types import (
+    INTERNAL_REFERENCE,
+    Param,
+    PlanFormatError,
+    Tool,
+    ToolCall,
+    dumps_plan,
+    parse_plan,
+    reference_id,
+)
 
 
 def response_ids(calls: Sequence[str], tools: Mapping[str, Tool]) -> list[list[str]]:
@@ -921,33 +923,8 @@ def whole_lists(
     return _rewrite_values(plan, tools, fix)
 
 
-def dumps(plan: Sequence[Mapping[str, Any]]) -> str:
-    """The compact JSON text the planner is trained to emit (fewer tokens than pretty JSON)."""
-    return json.dumps(list(plan), ensure_ascii=False, separators=(",", ":"))
+dumps = dumps_plan
+"""The compact JSON text of a plan (:func:`toolrag.types.dumps_plan`)."""
 
-
-def parse(text: str) -> list[dict[str, Any]]:
-    """Parse the model's text into internal-form calls.
-
-    Accepts the JSON list alone or surrounded by chatter or a code fence (unconstrained models
-    add both); raises :class:`PlanFormatError` when no list of ``{"api", "parameters"}`` objects
-    can be read.
-    """
-    start = text.find("[")
-    if start < 0:
-        raise PlanFormatError(f"no JSON list in the output: {text[:80]!r}")
-    try:
-        data, _ = json.JSONDecoder().raw_decode(text[start:])
-    except json.JSONDecodeError as err:
-        raise PlanFormatError(f"output is not valid JSON ({err.msg}): {text[:80]!r}") from err
-    if not isinstance(data, list):
-        raise PlanFormatError("the plan must be a JSON list of calls")
-    calls: list[dict[str, Any]] = []
-    for i, item in enumerate(data):
-        if not isinstance(item, dict) or not isinstance(item.get("api"), str):
-            raise PlanFormatError(f'call {i} is not an object with a string "api": {item!r}')
-        params = item.get("parameters", {})
-        if not isinstance(params, dict):
-            raise PlanFormatError(f"call {i}: 'parameters' must be an object, got {params!r}")
-        calls.append({"api": item["api"], "parameters": params})
-    return calls
+parse = parse_plan
+"""Parse the model's text into JSON-shaped calls (:func:`toolrag.types.parse_plan`)."""

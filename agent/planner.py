@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Collection, Mapping, Sequence
@@ -29,16 +28,11 @@ import numpy as np
 
 from toolrag.agent import plan as plan_format
 from toolrag.agent.config import PlannerConfig
-from toolrag.agent.grammar import (
-    QueryFacts,
-    call_spans,
-    closed_calls,
-    compatible,
-    stage_grammar,
-)
+from toolrag.agent.grammar import closed_calls, stage_grammar
+from toolrag.agent.passes import Phase, PlanContext, Redo, Stop, of_phase
 from toolrag.agent.prompt import check_style, messages
 from toolrag.errors import ConfigError, InputTooLongError
-from toolrag.types import Param, ParamType, Tool, ToolCall
+from toolrag.types import Plan, PlanFormatError, Tool, ToolCall
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -60,7 +54,9 @@ class PlanResult:
     new_tokens: int = 0
     forced_tokens: int = 0
     internal: list[dict[str, Any]] = field(default_factory=list)
-    dropped: list[dict[str, Any]] = field(default_factory=list)  # ungrounded calls removed
+    dropped: list[dict[str, Any]] = field(default_factory=list)  # calls a plan pass removed
+    fired: dict[str, int] = field(default_factory=dict)
+    """Per pass, how often it changed this plan (:attr:`PlanContext.fired`)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +68,7 @@ class PlanResult:
             "new_tokens": self.new_tokens,
             "forced_tokens": self.forced_tokens,
             "dropped": self.dropped,
+            "fired": self.fired,
         }
 
 
@@ -88,58 +85,45 @@ def read_plan(
     result: PlanResult,
     query: str,
     tools: Sequence[Tool],
-    *,
-    stop_on_repeat: bool = True,
-    drop_ungrounded: bool = True,
-    documented_forms: bool = True,
+    config: PlannerConfig | None = None,
+    ctx: PlanContext | None = None,
 ) -> None:
-    """Parse ``result.text`` and post-process it (:func:`toolrag.agent.plan.finish_plan`, then
-    :func:`toolrag.agent.plan.numbers_as_written` and, with ``documented_forms``,
-    :func:`toolrag.agent.plan.documented_forms`) into ``result``: every planner, local or remote,
-    goes through here, so their plans are scored alike. A text that is not a plan sets
-    ``result.error``."""
+    """Parse ``result.text`` and run the plan passes of ``config`` (default: every pass) over it
+    into ``result``: every planner, local or remote, goes through here, so their plans are
+    scored alike. A text that is not a plan sets ``result.error``; calls a pass dropped go to
+    ``result.dropped``. ``ctx``: the planning context, where the caller has one."""
+    config = config or PlannerConfig()
+    if ctx is None:
+        ctx = PlanContext(query=query, tools=tools, config=config)
+    ctx.candidates = tools
     try:
-        internal = plan_format.parse(result.text)
-        result.internal, dropped = plan_format.finish_plan(
-            internal, query, stop_on_repeat=stop_on_repeat, drop_ungrounded=drop_ungrounded
-        )
-        result.dropped = [internal[i] for i in dropped]
-        by_name = {t.name: t for t in tools}
-        result.internal = plan_format.numbers_as_written(result.internal, query, by_name)
-        if documented_forms:
-            result.internal = plan_format.documented_forms(result.internal, by_name)
-        result.calls = plan_format.to_seal(result.internal, by_name)
-        result.format_ok = True
-    except plan_format.PlanFormatError as err:
+        plan = Plan.from_text(result.text)
+    except PlanFormatError as err:
         result.error = str(err)
-
-
-"""Which earlier values an optional parameter may not repeat (``Planner(distinct_values=)``)."""
-
-
-def _last_call(plan: Sequence[dict[str, Any]]) -> str:
-    """The compact text of the last call of ``plan``."""
-    return plan_format.dumps(plan[-1:])[1:-1]
-
-
-def _replace_call(text: str, i: int, call_text: str) -> str:
-    """The plan ``text`` with call ``i`` replaced by ``call_text``."""
-    start, end = call_spans(text)[i]
-    return text[:start] + call_text + text[end:]
+        return
+    original = plan.as_json()
+    kept = list(range(len(plan)))
+    for rule in of_phase(config.passes, Phase.PLAN):
+        new, dropped = rule.apply(plan, ctx)
+        if dropped or new.as_json() != plan.as_json():
+            ctx.fire(rule.name)
+        plan = new
+        kept = [k for n, k in enumerate(kept) if n not in dropped]
+    result.internal = plan.as_json()
+    result.dropped = [original[i] for i in sorted(set(range(len(original))) - set(kept))]
+    result.calls = plan_format.to_seal(result.internal, {t.name: t for t in tools})
+    result.format_ok = True
+    result.fired = dict(ctx.fired)
 
 
 @dataclass
 class _Redo:
     """What the decoder asks of a call it writes again, per call index and tool name: the
     optional parameters it leaves out (``omit``) and the required ones it fills with a
-    reference to an earlier output (``refer``); ``pointed``: per tool name, the required
-    parameters the query says an earlier output holds (:meth:`Planner.plan`'s)."""
+    reference to an earlier output (``refer``), as the restart passes asked."""
 
     omit: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     refer: dict[int, dict[str, set[str]]] = field(default_factory=dict)
-    pointed: Mapping[str, Collection[str]] = field(default_factory=dict)
-    query: str = ""
-    """The request (a literal the query does not state may be a reference, :meth:`Planner._placeholders`)."""
     bias: Any = None
     """Token ids whose logits get ``PlannerConfig.query_bias`` (the query's own tokens)."""
 
@@ -166,73 +150,16 @@ class Planner:
     Args:
         engine: scores tokens (:class:`~toolrag.agent.engine.OnnxEngine`,
             :class:`~toolrag.agent.engine.TorchEngine`, or a test double). tokenizer: the model's.
-        config: the options below as one :class:`~toolrag.agent.config.PlannerConfig`
-            (default: the shipped planner's); ``**options`` changes single fields of it.
+        config: a :class:`~toolrag.agent.config.PlannerConfig` (default: every pass);
+            ``**options`` changes single settings of it, ``without`` leaves passes out of it.
 
-    Options (fields of :class:`~toolrag.agent.config.PlannerConfig`):
-        constrained: decode under the plan grammar (default) or freely.
-        max_new_tokens: generation cap per plan.
-        max_calls: plan length cap under constrained decoding.
-        stop_on_repeat: no identical call (same API and parameters) twice in a plan. Under
-            constrained decoding the plan ends when the model repeats a call, or calls a tool
-            again with only values its earlier calls gave (:func:`toolrag.agent.plan.adds_nothing`),
-            or, while a selected tool is still uncalled, the next call must be one of those;
-            any other output has its identical repeats dropped after parsing. On by default:
-            a repeated call is never what a user wants, although the paper's scorer credits it.
-        drop_ungrounded: remove calls whose literal arguments the query says none of
-            (:func:`toolrag.agent.plan.drop_ungrounded`; kept in ``PlanResult.dropped``).
-        show_selected_only: with a selection, the prompt lists only the selected tools, not
-            every candidate: the grammar admits only those anyway, and a shorter prompt plans
-            faster at the same quality (benchmarks/results/planner_engines.md). On by default.
-        ground_values: under constrained decoding, a number takes one of the numbers the
-            query states and an enum the members it says; an optional one with nothing said
-            is left out (:func:`toolrag.agent.grammar._grounded`). On by default.
-        ground_strings: with ``ground_values``, which plain string values must be made of the
-            query's words (possessives may drop), the spans it quotes and the ISO form of its
-            dates: ``"all"`` (default), ``"optional"`` (optional parameters' only),
-            ``"free"`` (none; any string of bounded length) or ``"spans"`` (all, and the
-            words one after another in the query's order); see
-            :meth:`toolrag.agent.grammar.QueryFacts.string_pattern`. A value the query does not word
-            (``"EUR"`` for "euros") is then out of reach: the trade measured in the README.
-        distinct_values: under constrained decoding, a call whose optional parameter repeats
-            the value of a parameter written before it (:func:`toolrag.agent.plan.reused_values`: a
-            body that copies the subject, ``"exchange": "NASDAQ"`` after ``"ticker":
-            "NASDAQ"``) is decoded again with that parameter left out, as when the query states
-            nothing for it. ``"call"`` (default): parameters written before it in the same
-            call; ``"plan"``: also every parameter of the earlier calls to other tools (calls
-            to the same tool share values: "France in 1990 and Spain in 1990"); ``"off"``:
-            never. Whatever the mode, an optional parameter given an empty list is left out
-            the same way (``"attendees": []`` says nothing a missing parameter does not).
-        cover_values: under constrained decoding with ``ground_values``, a finished plan that
-            leaves a value the query states unused (:func:`toolrag.agent.plan.unused_values`: a
-            number, date, quoted span, address or enum member no argument takes) is written
-            on (:meth:`_cover`): a call that left out an optional parameter which could take
-            it is written again with that parameter ("... for 3 passengers in business"
-            planned without the cabin), else the model writes one more call ("... in Madrid
-            in celsius and in Denver in fahrenheit" planned as one call). Either is kept only
-            if it takes an unused value. On by default.
-        whole_lists: under constrained decoding with ``ground_values``, a call that took
-            only the start of a list the query writes takes all of it
-            (:func:`toolrag.agent.plan.whole_lists`): ``"recipients": "ann@x.org"`` of "mail
-            ann@x.org and bob@x.org" becomes ``"ann@x.org, bob@x.org"`` (a string parameter
-            with a plural name), ``["Ann"]`` becomes ``["Ann", "Bob"]`` (a list). Applied to
-            the decoded plan before ``cover_values`` and again after it. On by default.
-        in_order: under constrained decoding, when :meth:`plan` is told where the query
-            asks for each selected tool (``positions``), tools are first called in that
-            order: no tool before a required one the query asks for earlier
-            (:func:`toolrag.agent.grammar.stage_grammar`'s ``positions``). On by default.
-        back_references: under constrained decoding, a later call whose required string
-            only names its tool or one of its parameters (:func:`toolrag.agent.plan.placeholders`:
-            ``"location": "the same location"``, ``"platform": "platform"``), or whose
-            number or string the query does not state (:func:`toolrag.agent.plan.unstated`:
-            ``"project_id": 1`` for "add a task to the new project"), is written again with a
-            reference to an earlier output there, where one fits (a declared output of a fitting
-            type; the whole result of a tool that declares none, :attr:`toolrag.types.Tool.returns`,
-            for a number only). On by default.
-        documented_forms: a string value that names one of its parameter's documented
-            examples up to case or a plural ending is written as the example is
-            (:func:`toolrag.agent.plan.documented_forms`: ``"gender": "male"`` becomes ``"Male"``
-            for "(e.g., Male, Female)"). On by default.
+    A plan is made in four phases, each run by the passes the config names
+    (:data:`toolrag.agent.passes.REGISTRY`; each pass's docstring says what it does and what
+    measurement keeps it): **grammar** passes narrow what may be decoded, **restart** passes
+    read each call as the model closes it and may have it written again or end the plan,
+    **text** passes rewrite (or decode more of) the finished plan, and **plan** passes
+    post-process the parsed plan (:func:`read_plan`, which the remote planner runs too).
+    Without ``constrained`` decoding only the plan passes run.
 
     One plan at a time: :meth:`plan` holds a lock, since the engine keeps one cache.
     """
@@ -245,12 +172,13 @@ class Planner:
         *,
         name: str = "",
         prompt_style: str = "compact",
+        without: Sequence[str] = (),
         **options: Any,
     ) -> None:
         self.engine = engine
         self.tokenizer = tokenizer
         self.prompt_style = check_style(prompt_style)
-        self.config = (config or PlannerConfig()).with_options(**options)
+        self.config = (config or PlannerConfig()).with_options(**options).without(*without)
         self.name = name
         self._ll_tokenizer: Any = None
         self._lock = threading.Lock()
@@ -267,8 +195,10 @@ class Planner:
         """Load a planner: ``default`` (or None) and ``fast`` are the shipped ones; else an
         adapter folder, a model folder, a hub id or a packaged base alias.
 
-        Options start from the model's own grounding mode (its adapter record's ``grounding``;
-        ``hard`` where it says none) unless a ``config`` is given; keyword options apply on top.
+        Options start from the config the model folder stores (its record's
+        ``planner_config``: the config it was measured with), else from its grounding mode
+        (``hard`` where the record says none), unless a ``config`` is given; keyword options
+        apply on top.
 
         ``engine``: ``onnx`` (ONNX Runtime GenAI; the model is exported once and cached, see
         :func:`toolrag.agent.export.onnx_model`) or ``torch``; ``None`` takes
@@ -276,14 +206,13 @@ class Planner:
         onnxruntime-genai is not installed. ``precision``: the weights' precision, per engine
         (:data:`toolrag.agent.models.PRECISIONS`); ``None`` takes the engine's default.
         """
-        from toolrag.agent.adapter import grounding, prompt_style
+        from toolrag.agent.adapter import prompt_style, stored_config
         from toolrag.agent.loader import load_engine
         from toolrag.agent.models import resolve_planner
 
         name = resolve_planner(model)
         engine_obj, tok = load_engine(name, engine=engine, precision=precision)
-        # without a config of the caller's, the model's own grounding mode is the starting point
-        config = kwargs.pop("config", None) or PlannerConfig().with_grounding(grounding(name))
+        config = kwargs.pop("config", None) or stored_config(name)
         return cls(engine_obj, tok, config, name=name, prompt_style=prompt_style(name), **kwargs)
 
     def prompt_ids(self, query: str, tools: Sequence[Tool]) -> list[int]:
@@ -340,31 +269,28 @@ class Planner:
                 f"at most {context - self.config.max_new_tokens}: shorten the query or offer "
                 "fewer tools"
             )
+        must = list(selected or ()) if required is None else list(required)
+        ctx = PlanContext(
+            query=query,
+            tools=allowed,
+            config=self.config,
+            candidates=tools,
+            selected=selected,
+            required=must,
+            positions=positions,
+            pointed=pointed or {},
+        )
         with self._lock:
             if self.config.constrained:
-                facts = (
-                    QueryFacts.of(query, self.config.ground_strings)
-                    if self.config.ground_values
-                    else None
-                )
-                must = list(selected or ()) if required is None else list(required)
-                order = positions if self.config.in_order and selected is not None else None
-                text, n_new, n_forced = self._constrained(
-                    ids, allowed, must, facts, order, pointed, self._query_tokens(query), query
-                )
+                for rule in of_phase(self.config.passes, Phase.GRAMMAR):
+                    rule.constrain(ctx)
+                text, n_new, n_forced = self._constrained(ids, ctx, self._query_tokens(query))
             else:
                 text, n_new, n_forced = self._free(ids), 0, 0
                 n_new = len(self.tokenizer(text, add_special_tokens=False).input_ids)
         result = PlanResult(calls=[], text=text, format_ok=False, new_tokens=n_new)
         result.forced_tokens = n_forced
-        read_plan(
-            result,
-            query,
-            tools,
-            stop_on_repeat=self.config.stop_on_repeat,
-            drop_ungrounded=self.config.drop_ungrounded,
-            documented_forms=self.config.documented_forms,
-        )
+        read_plan(result, query, tools, self.config, ctx)
         result.seconds = time.perf_counter() - start
         return result
 
@@ -413,123 +339,52 @@ class Planner:
         return self._ll_tokenizer
 
     def _constrained(
-        self,
-        ids: list[int],
-        allowed: Sequence[Tool],
-        required: Sequence[str],
-        facts: QueryFacts | None = None,
-        positions: Mapping[str, int] | None = None,
-        pointed: Mapping[str, Collection[str]] | None = None,
-        bias: np.ndarray | None = None,
-        query: str = "",
+        self, ids: list[int], ctx: PlanContext, bias: np.ndarray | None = None
     ) -> tuple[str, int, int]:
-        """Greedy decoding under the stage grammars, calls naming only ``allowed`` tools and
-        each of ``required`` at least once, ``bias`` the token ids ``query_bias`` favours;
-        ``(text, new tokens, forced tokens)``."""
-        redo = _Redo(pointed=pointed or {}, query=query, bias=bias)
+        """Greedy decoding under the stage grammars (calls naming only ``ctx.tools``, each of
+        ``ctx.required`` at least once, ``bias`` the token ids ``query_bias`` favours), then the
+        text passes; ``(text, new tokens, forced tokens)``."""
+        redo = _Redo(bias=bias)
         text, n_new, n_forced = "", 0, 0
         restrict = False
         # each restart calls one more required tool or leaves out one more parameter
-        for _ in range(len(required) + 1 + 4 * self.config.max_calls):
-            step = self._decode(ids, allowed, required, text, restrict, facts, redo, positions)
+        for _ in range(len(ctx.required) + 1 + 4 * self.config.max_calls):
+            step = self._decode(ids, ctx.tools, ctx.required, text, restrict, ctx, redo, ctx.order)
             text, n_new, n_forced = step.text, n_new + step.new, n_forced + step.forced
             if step.restart is None:
                 break
             restrict = step.restart
         else:
             text = (text or "[") + "]"  # pragma: no cover - bounded by the values there are
-        text = self._whole_lists(text, allowed, facts)
-        if self.config.cover_values and facts is not None:
-            text, n_cover, f_cover = self._cover(ids, allowed, required, text, facts, redo)
-            n_new, n_forced = n_new + n_cover, n_forced + f_cover
-            text = self._whole_lists(text, allowed, facts)
-        return text, n_new, n_forced
 
-    def _whole_lists(self, text: str, tools: Sequence[Tool], facts: QueryFacts | None) -> str:
-        """``text`` with the lists a call took only the start of given whole
-        (:func:`toolrag.agent.plan.whole_lists`), each new string one the grammar admits; ``text``
-        itself when nothing changes."""
-        if not self.config.whole_lists or facts is None:
-            return text
-        plan = plan_format.parse(text)
+        def one_more(
+            tools: Sequence[Tool], required: Sequence[str], head: str
+        ) -> tuple[list[dict[str, Any]], int, int]:
+            return self._one_more(ids, tools, required, head, ctx, redo)
 
-        def fits(param: Param, value: str) -> bool:
-            return re.fullmatch(facts.string_pattern(param.required), value) is not None
+        ctx.one_more = one_more
+        ctx.new_tokens, ctx.forced_tokens = n_new, n_forced
+        text = self._rewrite(Plan.from_text(text), ctx).text
+        return text, ctx.new_tokens, ctx.forced_tokens
 
-        whole = plan_format.whole_lists(plan, facts.text, {t.name: t for t in tools}, fits)
-        return text if whole == plan else plan_format.dumps(whole)
-
-    def _cover(
-        self,
-        ids: list[int],
-        tools: Sequence[Tool],
-        required: Sequence[str],
-        text: str,
-        facts: QueryFacts,
-        redo: _Redo,
-    ) -> tuple[str, int, int]:
-        """``text`` (a finished plan) made to use the values the query states that no call
-        uses (``cover_values``); ``(text, new tokens, forced tokens)``.
-
-        While one is unused: first, a call whose tool has an optional parameter that could
-        take it (:func:`toolrag.agent.plan.fillable`) is written again with that parameter required,
-        and the result takes its place if it keeps every argument of the call and adds the
-        value; else one more call is written, and kept if it takes an unused value (in place
-        of an earlier call it widens or corrects: :func:`toolrag.agent.plan.widens`,
-        :func:`toolrag.agent.plan.corrects`). Stops at the first new call that takes none, and at
-        ``max_calls``.
-        """
-        n_new = n_forced = 0
-        max_calls = max(self.config.max_calls, len(required))
-        by_name = {t.name: t for t in tools}
-        tried: set[tuple[int, str]] = set()
-        while True:
-            plan = plan_format.parse(text)
-            unused = plan_format.unused_values(facts.text, plan, tools)
-            if not unused:
-                return text, n_new, n_forced
-            changed = None
-            for i, name in plan_format.fillable(plan, unused, tools, facts.text):
-                if (i, name) in tried:
-                    continue
-                tried.add((i, name))
-                tool = by_name[plan[i]["api"]]
-                forced = tool.model_copy(
-                    update={
-                        "parameters": [
-                            p.model_copy(update={"required": True}) if p.name == name else p
-                            for p in tool.parameters
-                        ]
-                    }
-                )
-                longer, n, f = self._one_more(ids, [forced], [], text, facts, redo)
-                n_new, n_forced = n_new + n, n_forced + f
-                new = longer[len(plan)] if longer and len(longer) > len(plan) else None
-                if (
-                    new is not None
-                    and plan_format.widens(new, [plan[i]]) == 0
-                    and plan_format.takes_any(new, unused)
-                ):
-                    changed = _replace_call(text, i, _last_call(longer))
-                    break
-            if changed is None:
-                if len(plan) >= max_calls:
-                    return text, n_new, n_forced
-                longer, n, f = self._one_more(ids, tools, required, text, facts, redo)
-                n_new, n_forced = n_new + n, n_forced + f
-                if not longer or len(longer) <= len(plan):  # it repeated an earlier call
-                    return text, n_new, n_forced
-                new = longer[len(plan)]
-                if not plan_format.takes_any(new, unused):
-                    return text, n_new, n_forced
-                # in place of an earlier call it widens or corrects, else after the others
-                at = plan_format.widens(new, plan)
-                at = plan_format.corrects(new, plan) if at is None else at
-                if at is None:
-                    changed = plan_format.dumps(longer)
-                else:
-                    changed = _replace_call(text, at, _last_call(longer))
-            text = changed
+    def _rewrite(self, plan: Plan, ctx: PlanContext) -> Plan:
+        """The text passes, in order; a pass that ``settles`` runs once more at the end when a
+        later one changed the plan."""
+        rules = of_phase(self.config.passes, Phase.TEXT)
+        changed_after: set[int] = set()
+        for i, rule in enumerate(rules):
+            new = rule.rewrite(plan, ctx)
+            if new.text != plan.text:
+                changed_after.update(range(i))
+                ctx.fire(rule.name)
+            plan = new
+        for i, rule in enumerate(rules):
+            if rule.settles and i in changed_after:
+                new = rule.rewrite(plan, ctx)
+                if new.text != plan.text:
+                    ctx.fire(rule.name)
+                plan = new
+        return plan
 
     def _one_more(
         self,
@@ -537,7 +392,7 @@ class Planner:
         tools: Sequence[Tool],
         required: Sequence[str],
         text: str,
-        facts: QueryFacts,
+        ctx: PlanContext,
         redo: _Redo,
     ) -> tuple[list[dict[str, Any]], int, int]:
         """The plan ``text`` with one more call to one of ``tools`` (fewer calls if the model
@@ -546,76 +401,42 @@ class Planner:
         head = text[: ends[-1]] if ends else ""
         n_new = n_forced = 0
         for _ in range(1 + 4 * sum(len(t.parameters) for t in tools)):  # restarts omit one more
-            step = self._decode(ids, tools, required, head, False, facts, redo, extend=True)
+            step = self._decode(ids, tools, required, head, False, ctx, redo, extend=True)
             n_new, n_forced = n_new + step.new, n_forced + step.forced
             if step.restart is None:
                 return plan_format.parse(step.text), n_new, n_forced
         return [], n_new, n_forced  # pragma: no cover - bounded by the parameters there are
 
-    def _left_out(self, calls: Sequence[dict[str, Any]], by_name: dict[str, Tool]) -> set[str]:
-        """The optional parameters the last of ``calls`` should leave out: those given an
-        empty list (it says no more than leaving the parameter out, and a tool may read it
-        as "none"), those whose value only names the tool or the parameter
-        (:func:`toolrag.agent.plan.names_only`), and those whose values repeat earlier ones, as
-        ``distinct_values`` asks (:func:`toolrag.agent.plan.reused_values`)."""
-        call, tool = calls[-1], by_name.get(calls[-1]["api"])
-        if tool is None:
-            return set()
-        optional = {p.name for p in tool.parameters if not p.required}
-        out = {k for k, v in call.get("parameters", {}).items() if v == [] and k in optional}
-        out |= set(plan_format.names_only(call, tool))
-        if self.config.distinct_values == "off":
-            return out
-        earlier = [  # parallel calls to one tool share values by design
-            c
-            for c in calls[:-1]
-            if self.config.distinct_values == "plan" and c["api"] != call["api"]
-        ]
-        return out | set(plan_format.reused_values(call, earlier)) & optional
-
-    def _placeholders(
+    def _review(
         self,
         calls: Sequence[dict[str, Any]],
-        by_name: dict[str, Tool],
-        pointed: Mapping[str, Collection[str]],
-        query: str = "",
-    ) -> set[str]:
-        """With ``back_references``, the required parameters of the last of ``calls`` (not the
-        first) whose value only names the tool or a parameter (:func:`toolrag.agent.plan.placeholders`),
-        is a literal where the query says an earlier output holds it (``pointed``), or is a
-        literal the query does not state (:func:`toolrag.agent.plan.unstated`), where an earlier
-        call to another tool has a declared output that fits; a made-up number also where an
-        earlier tool declares none (its whole result, :attr:`toolrag.types.Tool.returns`)."""
-        call = calls[-1]
-        tool = by_name.get(call["api"])
-        if not self.config.back_references or tool is None or len(calls) < 2:
-            return set()
-        args = call.get("parameters", {})
-        said = {
-            name
-            for name in pointed.get(tool.name, ())
-            if name in args and plan_format.literal(args[name])
-        }
-        earlier = [  # a call never refers to its own tool's outputs (the grammar's rule)
-            t
-            for c in calls[:-1]
-            if (t := by_name.get(c["api"])) is not None and t.name != tool.name
-        ]
-        declared = [o.type for t in earlier for o in t.outputs]
-        implicit = any(not t.outputs for t in earlier)
-        types = {p.name: p.type for p in tool.parameters}
-
-        def fits(name: str, result_too: bool) -> bool:
-            """A declared earlier output fits; with ``result_too``, for a number, also the
-            whole result of an earlier tool that declares none."""
-            number = types[name] in (ParamType.INTEGER, ParamType.NUMBER)
-            return any(compatible(o, types[name]) for o in declared) or (
-                result_too and implicit and number
-            )
-
-        named = set(plan_format.placeholders(call, tool)) | said
-        made_up = set(plan_format.unstated(call, tool, query)) if query else set()
-        return {n for n in named if fits(n, False)} | {n for n in made_up if fits(n, True)}
+        by_name: Mapping[str, Tool],
+        ctx: PlanContext,
+        left_out: set[str],
+        referred: set[str],
+    ) -> tuple[set[str], set[str], bool]:
+        """The restart passes' verdicts on the last of ``calls``: the optional parameters to
+        leave out and the required ones to refer that it has not been decoded with yet (not in
+        ``left_out``, ``referred``), and whether a pass stops the plan there (only asked when
+        none redoes it). Records which passes fired."""
+        omit: set[str] = set()
+        refer: set[str] = set()
+        stops: list[str] = []
+        for rule in of_phase(self.config.passes, Phase.RESTART):
+            verdict = rule.review(calls, by_name, ctx)
+            if isinstance(verdict, Redo):
+                new_omit, new_refer = verdict.omit - left_out, verdict.refer - referred
+                if new_omit or new_refer:
+                    ctx.fire(rule.name)
+                omit |= new_omit
+                refer |= new_refer
+            elif isinstance(verdict, Stop):
+                stops.append(rule.name)
+        if omit or refer:
+            return omit, refer, False
+        for name in stops:
+            ctx.fire(name)
+        return omit, refer, bool(stops)
 
     def _decode(
         self,
@@ -624,8 +445,8 @@ class Planner:
         required: Sequence[str],
         head: str,
         restrict: bool,
-        facts: QueryFacts | None = None,
-        redo: _Redo | None = None,
+        ctx: PlanContext,
+        redo: _Redo,
         positions: Mapping[str, int] | None = None,
         extend: bool = False,
     ) -> _Step:
@@ -633,22 +454,16 @@ class Planner:
         ``extend``: write exactly one more call (the list may not close first), and stop.
         ``positions``: the order in which tools are first called (``stage_grammar``'s).
 
-        The caller decodes again from the calls before call ``i`` (``step.restart`` is not None)
-        when:
-
-        - call ``i`` repeated an earlier call exactly while a required tool was still uncalled:
-          call ``i`` is then restricted to the uncalled required tools (``restart`` True);
-        - an optional parameter of call ``i`` repeated another's value
-          (:func:`toolrag.agent.plan.reused_values`): it is added to ``redo.omit[i]`` (per tool) and
-          call ``i`` is decoded again without it (``restart`` is ``restrict`` as it was for
-          call ``i``);
-        - with ``back_references``, a required parameter of call ``i > 0`` only named the tool
-          or a parameter (:func:`toolrag.agent.plan.placeholders`: ``"location": "the same
-          location"``): it is added to ``redo.refer[i]`` and call ``i`` is decoded again with
-          a reference to an earlier output there, where one fits.
+        The restart passes read call ``i`` as soon as it closes (:meth:`_review`). The caller
+        decodes again from the calls before call ``i`` (``step.restart`` is not None) when a
+        pass asks for a parameter left out or referred that call ``i`` has not been decoded
+        without yet: it is added to ``redo.omit[i]`` or ``redo.refer[i]`` (per tool) and call
+        ``i`` is decoded again (``restart`` is ``restrict`` as it was for call ``i``). Else,
+        when a pass stops the plan at call ``i`` while a required tool is still uncalled, call
+        ``i`` is decoded again restricted to the uncalled required tools (``restart`` True);
+        with none left, the plan closes before call ``i``.
         """
-        if redo is None:
-            redo = _Redo()
+        facts = ctx.facts
         from llguidance.numpy import (
             allocate_token_bitmask,
             apply_token_bitmask_inplace,
@@ -713,19 +528,15 @@ class Planner:
                 n = len(generated) - len(head_ids)
                 keep = text[: ends[-2]] if len(ends) > 1 else ""
                 left_out = redo.of(redo.omit, stage - 1, done_calls[-1]["api"])
-                repeated = self._left_out(done_calls, by_name)
                 referred = redo.of(redo.refer, stage - 1, done_calls[-1]["api"])
-                pointing = self._placeholders(done_calls, by_name, redo.pointed, redo.query)
-                if repeated - left_out or pointing - referred:  # decode this call again
-                    left_out |= repeated
-                    referred |= pointing
+                omit, refer, stop = self._review(done_calls, by_name, ctx, left_out, referred)
+                if omit or refer:  # decode this call again
+                    left_out |= omit
+                    referred |= refer
                     return _Step(keep, n, forced_total, restrict and stage - 1 == first)
-                if self.config.stop_on_repeat and plan_format.adds_nothing(
-                    done_calls[-1], done_calls[:-1]
-                ):
-                    # a repeat of an earlier call (identical, or its values swapped): keep the
-                    # calls before it; close the list, or go on with a required tool that is
-                    # still uncalled
+                if stop:
+                    # a call that adds nothing (a repeat): keep the calls before it; close the
+                    # list, or go on with a required tool that is still uncalled
                     called = {c["api"] for c in done_calls[:-1]}
                     if set(required) - called:
                         return _Step(keep, n, forced_total, True)

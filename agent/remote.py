@@ -16,6 +16,7 @@ import time
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from toolrag.agent.config import PlannerConfig
 from toolrag.agent.planner import PlanResult, in_selection_order, read_plan
 from toolrag.agent.prompt import messages
 from toolrag.errors import ConfigError
@@ -54,6 +55,10 @@ class RemotePlanner:
         base_url: endpoint root (``.../v1``); default ``$OPENAI_BASE_URL``.
         api_key: default ``$OPENAI_API_KEY`` (``"none"`` for local servers that ignore it).
         max_tokens: completion cap. timeout: seconds per request. max_retries: client retries.
+        config: the :class:`~toolrag.agent.config.PlannerConfig` whose plan passes run over
+            the reply (the same :func:`~toolrag.agent.planner.read_plan` as the local planner;
+            the grammar, restart and text passes need the local constrained decoder). Default:
+            every pass.
     """
 
     def __init__(
@@ -65,11 +70,13 @@ class RemotePlanner:
         max_tokens: int = 384,
         timeout: float = 60.0,
         max_retries: int = 2,
+        config: PlannerConfig | None = None,
     ) -> None:
         self.client = openai_client(base_url, api_key, timeout=timeout, max_retries=max_retries)
         self.model = model
         self.max_tokens = max_tokens
         self.name = f"openai:{model}@{self.client.base_url}"
+        self.config = config or PlannerConfig()
 
     def plan(
         self,
@@ -105,6 +112,6 @@ class RemotePlanner:
         except Exception as err:
             result.error = f"{type(err).__name__}: {err}"
         else:
-            read_plan(result, query, tools)
+            read_plan(result, query, tools, self.config)
         result.seconds = time.perf_counter() - start
         return result

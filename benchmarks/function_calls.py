@@ -19,7 +19,6 @@ them (default engine).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import tempfile
 from collections import Counter
@@ -30,7 +29,6 @@ import jsonschema
 from common import write_results
 
 from toolrag.agent.agent import plan_with
-from toolrag.agent.config import DistinctValues
 from toolrag.agent.grammar import STRING_MODES
 from toolrag.agent.models import DEFAULT_PRECISION
 from toolrag.agent.planner import Planner
@@ -427,36 +425,23 @@ def main() -> None:
         "(default: the planner's default)",
     )
     ap.add_argument(
-        "--distinct-values",
-        choices=[m.value for m in DistinctValues],
+        "--without",
+        action="append",
+        default=[],
+        metavar="PASS",
+        help="leave out a plan pass (toolrag.agent.passes.REGISTRY), as PlannerConfig.without",
+    )
+    ap.add_argument(
+        "--ids",
         default=None,
-        help="Planner(distinct_values=...) (default: the planner's)",
-    )
-    ap.add_argument(
-        "--reuse-values",
-        dest="distinct_values",
-        action="store_const",
-        const="off",
-        help="the same as --distinct-values off",
-    )
-    ap.add_argument(
-        "--no-cover",
-        dest="cover_values",
-        action="store_false",
-        help="Planner(cover_values=False): leave values the query states unused",
-    )
-    ap.add_argument(
-        "--no-lists",
-        dest="whole_lists",
-        action="store_false",
-        help="Planner(whole_lists=False): leave a list the query writes cut where the model cut it",
+        help="only these query ids (comma-separated; e.g. those where a pass fired)",
     )
     ap.add_argument(
         "--option",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="any PlannerConfig option, VALUE as JSON where it parses (ground_values=false)",
+        help="a PlannerConfig setting, VALUE as JSON where it parses (distinct_scope=plan)",
     )
     ap.add_argument(
         "--grounding",
@@ -498,6 +483,9 @@ def main() -> None:
         ]
     else:
         functions, queries = FUNCTIONS, build_queries()
+    if args.ids:
+        wanted = set(args.ids.split(","))
+        queries = [q for q in queries if q["id"] in wanted]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "functions.json"
         path.write_text(json.dumps(functions))
@@ -509,13 +497,11 @@ def main() -> None:
         args.planner,
         **({"precision": args.precision} if args.precision else {}),
         **({"ground_strings": args.strings} if args.strings else {}),
-        **({"distinct_values": args.distinct_values} if args.distinct_values else {}),
-        cover_values=args.cover_values,
-        whole_lists=args.whole_lists,
         **options,
     )
     if args.grounding:
         planner.config = planner.config.with_grounding(args.grounding).with_options(**options)
+    planner.config = planner.config.without(*args.without)
     per_cat: dict[str, Counter] = {}
     rows, secs = [], []
     typed_total = typed_ok = 0
@@ -540,7 +526,8 @@ def main() -> None:
         c["n"] += 1
         c["exact"] += ok
         c["repeated"] += repeated
-        rows.append(q | {"predicted": [{"name": a, "arguments": p} for a, p in pred], "exact": ok})
+        predicted = [{"name": a, "arguments": p} for a, p in pred]
+        rows.append(q | {"predicted": predicted, "exact": ok, "fired": result.fired})
     overall = Counter()
     for c in per_cat.values():
         overall.update(c)
@@ -578,14 +565,11 @@ def main() -> None:
         + (f" (threshold {args.threshold})" if args.threshold is not None else "")
         + " choosing among the offered functions, "
         + (
-            f"values grounded in the query (plain strings: `{planner.config.ground_strings}`, "
-            f"unused stated values covered: `{planner.config.cover_values}`, lists given whole: "
-            f"`{planner.config.whole_lists}`)"
-            if planner.config.ground_values
+            f"values grounded in the query (plain strings: `{planner.config.ground_strings}`)"
+            if "ground_values" in planner.config.passes
             else f"values constrained by the schema only (query bias {planner.config.query_bias})"
         )
-        + f", optional parameters that repeat earlier values left out: "
-        f"`{planner.config.distinct_values}`.",
+        + f"; plan passes: `{', '.join(planner.config.passes)}`.",
     ]
     write_results(
         args.name,
@@ -593,14 +577,13 @@ def main() -> None:
             "summary": table,
             "typed_arguments": {"valid": typed_ok, "total": typed_total},
             "ground_strings": planner.config.ground_strings,
-            "distinct_values": planner.config.distinct_values,
-            "cover_values": planner.config.cover_values,
-            "whole_lists": planner.config.whole_lists,
+            "passes": list(planner.config.passes),
+            "without": args.without,
             "planner": args.planner or "shipped",
             "precision": args.precision or DEFAULT_PRECISION[planner.engine.name],
             "prompt_style": planner.prompt_style,
             "grounding": args.grounding,
-            "config": dataclasses.asdict(planner.config),
+            "config": planner.config.to_dict(),
             "p50_s": percentile(secs, 0.5),
             "p95_s": percentile(secs, 0.95),
             "queries": rows,

@@ -3,25 +3,14 @@
 Each setting is `NAME=MODEL:DECODING` (DECODING is `constrained` or `free`, optionally with
 an engine, `+onnx` or `+torch` (default: the library's), a precision, `+fp32`, `+int8` or `+int4`
 (default: the engine's), `+select` for the tool selector of `--selector`, `+all` to list every
-candidate in the prompt, not only the selected ones, and `+ungrounded` to let numbers and enums
-take any value of their type (`Planner(ground_values=False)`), `+words` / `+optwords` /
-`+freestrings` to make all / optional / no plain string values of the query's words, `+spans`
-to make them spans of it (`Planner(ground_strings="all" | "optional" | "free" | "spans")`;
-default: the planner's), `+reuse` to
-let a parameter repeat another's value (`Planner(distinct_values="off")`), `+planwide` to keep
-optional parameters from repeating earlier calls' values too (`"plan"`), `+nocover` to leave
-unused stated values unused (`Planner(cover_values=False)`), `+nolists` to leave a list the
-query writes cut where the model cut it (`Planner(whole_lists=False)`), `+anyorder` to let
-the plan call the selected tools in any order (`Planner(in_order=False)`; `--selector-order`
-sets the order the prompt lists them in), `+nobackrefs` to keep a later call's value that
-only names its parameter ("the same location") instead of writing a reference there
-(`Planner(back_references=False)`), `+nodocforms` to keep values as written where they name
-a documented example in another case or number (`Planner(documented_forms=False)`),
-`+hard` / `+free` / `+soft` for one of
-`PlannerConfig.with_grounding`'s modes (applied after the other flags), `+nopointed` to ignore where the query says a value comes
-from an earlier call's output (`ToolSelector(pointed=False)`); MODEL an
-adapter folder, model folder or packaged alias; an empty MODEL is the shipped planner). `--keep-repeats` turns off the
-no-identical-repeat default, to measure the old behaviour. Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
+candidate in the prompt, not only the selected ones, `+words` / `+optwords` / `+freestrings` /
+`+spans` for `PlannerConfig.ground_strings` (all / optional / free / spans), `+planwide` for
+`PlannerConfig(distinct_scope="plan")`, `+hard` / `+free` / `+soft` for one of
+`PlannerConfig.with_grounding`'s modes, `+nopointed` to ignore where the query says a value comes
+from an earlier call's output (`ToolSelector(pointed=False)`), and `-PASS` to leave out a plan
+pass (`PlannerConfig.without(PASS)`, `toolrag.agent.passes.REGISTRY`; applied last), e.g.
+`v4=models/planner-v4:constrained+select+free-back_references`; MODEL an adapter folder, model
+folder or packaged alias; an empty MODEL is the shipped planner). Predictions go to .cache/planner-eval/<run>/<NAME>.jsonl
 and are resumed, so an interrupted benchmark picks up where it stopped; the tables are rewritten
 after every setting. Latency is per query after load, prompt included, on this CPU.
 
@@ -35,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,42 +108,22 @@ def main() -> None:
     for spec in args.setting:
         name, _, rest = spec.partition("=")
         model, _, decoding = rest.rpartition(":")
-        decoding, *flags = decoding.split("+")
-        repeats = "repeats" in flags
+        decoding, *tokens = re.split(r"(?=[+-])", decoding)
+        flags = [t[1:] for t in tokens if t.startswith("+")]
+        without = [t[1:] for t in tokens if t.startswith("-")]
         engines, precisions = set(flags) & set(ENGINES), set(flags) & {"fp32", "int8", "int4"}
+        known = {*ENGINES, *precisions, "select", "all", "planwide", "nopointed", *STRING_FLAGS}
         if (
             decoding not in ("constrained", "free")
-            or not set(flags)
-            <= {
-                *ENGINES,
-                *precisions,
-                "select",
-                "repeats",
-                "all",
-                "ungrounded",
-                "reuse",
-                "planwide",
-                "nocover",
-                "nolists",
-                "anyorder",
-                "nobackrefs",
-                "nodocforms",
-                "nopointed",
-                "hard",
-                "free",
-                "soft",
-                *STRING_FLAGS,
-            }
+            or not set(flags) <= known | {"hard", "free", "soft"}
             or len(engines) > 1
             or len(precisions) > 1
         ):
             raise SystemExit(
                 f"{spec}: decoding must be constrained or free, optionally with one engine "
-                "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +repeats, "
-                "+ungrounded, +reuse, +planwide, +nocover, +nolists, +anyorder, +nobackrefs, +nodocforms, "
-                "+nopointed, "
-                "+words, "
-                "+optwords, +freestrings, +spans"
+                "(+onnx, +torch), one precision (+fp32, +int8, +int4), +select, +all, +planwide, "
+                "+nopointed, +words, +optwords, +freestrings, +spans, one of +hard/+free/+soft, "
+                "and -PASS for each plan pass to leave out"
             )
         engine = next(iter(engines), DEFAULT_ENGINE)
         precision = next(iter(precisions), DEFAULT_PRECISION[engine])
@@ -166,23 +136,13 @@ def main() -> None:
             precision=precision,
             constrained=decoding == "constrained",
             max_new_tokens=args.max_new_tokens,
-            stop_on_repeat=not repeats,
             show_selected_only="all" not in flags,
-            ground_values="ungrounded" not in flags,
-            distinct_values="off"
-            if "reuse" in flags
-            else "plan"
-            if "planwide" in flags
-            else "call",
-            cover_values="nocover" not in flags,
-            whole_lists="nolists" not in flags,
-            in_order="anyorder" not in flags,
-            back_references="nobackrefs" not in flags,
-            documented_forms="nodocforms" not in flags,
+            distinct_scope="plan" if "planwide" in flags else "call",
         )
         grounding = [f for f in flags if f in ("hard", "free", "soft")]
         if grounding:  # one of PlannerConfig's grounding modes, on top of the flags above
             planner.config = planner.config.with_grounding(grounding[0])
+        planner.config = planner.config.without(*without)
         selector = None
         if "select" in flags:
             selector = ToolSelector.load(

@@ -13,7 +13,10 @@ Retrieval data is BEIR-shaped:
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -191,6 +194,102 @@ class ToolCall(BaseModel):
     def references(self) -> list[str]:
         """The response ids (``API_call_N``) of earlier calls that this call's parameters use."""
         return [r for v in self.parameters.values() if (r := reference_id(v)) is not None]
+
+
+INTERNAL_REFERENCE = re.compile(r"^\$(\d+)\.([^\s\"]+)$")
+"""``$<call index>.<output field>`` -- the planner's reference to an earlier call's output."""
+
+
+class PlanFormatError(ValueError):
+    """The model's output is not a plan: not JSON, not a list of calls, or a malformed call."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of a plan in the planner's own form: a tool name and its arguments, where an
+    argument may be ``"$<i>.<field>"``, a reference to call ``i``'s output ``field``
+    (:data:`INTERNAL_REFERENCE`; the Seal-Tools form numbers outputs across the plan instead,
+    :class:`ToolCall`)."""
+
+    api: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The call as the planner writes it: ``{"api": ..., "parameters": {...}}``."""
+        return {"api": self.api, "parameters": dict(self.parameters)}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan as the planner's passes see it: its calls, and the compact JSON text they were
+    read from (decoding continues from that text exactly as the model wrote it, so it is kept
+    beside the calls rather than written anew).
+
+    Example:
+        >>> plan = Plan.from_text('[{"api":"geo","parameters":{"city":"Oslo"}}]')
+        >>> plan.calls[0].api, plan.as_json()
+        ('geo', [{'api': 'geo', 'parameters': {'city': 'Oslo'}}])
+        >>> Plan.from_json(plan.as_json()).text == plan.text
+        True
+    """
+
+    calls: tuple[Call, ...] = ()
+    text: str = "[]"
+
+    def __len__(self) -> int:
+        return len(self.calls)
+
+    def as_json(self) -> list[dict[str, Any]]:
+        """The calls as JSON-shaped dicts (what the rule functions of
+        :mod:`toolrag.agent.plan` read)."""
+        return [c.as_json() for c in self.calls]
+
+    @classmethod
+    def from_json(cls, calls: Sequence[Mapping[str, Any]]) -> Plan:
+        """A plan of JSON-shaped calls, its text written compactly (:func:`dumps_plan`)."""
+        typed = tuple(Call(str(c["api"]), dict(c.get("parameters", {}))) for c in calls)
+        return cls(typed, dumps_plan([c.as_json() for c in typed]))
+
+    @classmethod
+    def from_text(cls, text: str) -> Plan:
+        """Read a plan from the model's text (:func:`parse_plan`); the text is kept as it is.
+
+        Raises:
+            PlanFormatError: the text holds no list of calls.
+        """
+        return cls(tuple(Call(c["api"], c["parameters"]) for c in parse_plan(text)), text)
+
+
+def dumps_plan(plan: Sequence[Mapping[str, Any]]) -> str:
+    """The compact JSON text the planner is trained to emit (fewer tokens than pretty JSON)."""
+    return json.dumps(list(plan), ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_plan(text: str) -> list[dict[str, Any]]:
+    """Parse the model's text into JSON-shaped calls.
+
+    Accepts the JSON list alone or surrounded by chatter or a code fence (unconstrained models
+    add both); raises :class:`PlanFormatError` when no list of ``{"api", "parameters"}`` objects
+    can be read.
+    """
+    start = text.find("[")
+    if start < 0:
+        raise PlanFormatError(f"no JSON list in the output: {text[:80]!r}")
+    try:
+        data, _ = json.JSONDecoder().raw_decode(text[start:])
+    except json.JSONDecodeError as err:
+        raise PlanFormatError(f"output is not valid JSON ({err.msg}): {text[:80]!r}") from err
+    if not isinstance(data, list):
+        raise PlanFormatError("the plan must be a JSON list of calls")
+    calls: list[dict[str, Any]] = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict) or not isinstance(item.get("api"), str):
+            raise PlanFormatError(f'call {i} is not an object with a string "api": {item!r}')
+        params = item.get("parameters", {})
+        if not isinstance(params, dict):
+            raise PlanFormatError(f"call {i}: 'parameters' must be an object, got {params!r}")
+        calls.append({"api": item["api"], "parameters": params})
+    return calls
 
 
 class InstanceCategory(StrEnum):

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolrag.agent.adapter import PLANNER_RECORD
+from toolrag.agent.adapter import CONFIG_KEY, PLANNER_RECORD
+from toolrag.agent.config import PlannerConfig
 from toolrag.agent.engine import onnx_available
 from toolrag.agent.export import export
 from toolrag.agent.models import DEFAULT_PLANNER_BASE, PACKAGED, PRECISIONS, resolve_base
@@ -245,6 +246,7 @@ def train_planner(cfg: PlannerTrainConfig, *, resume: bool = True) -> Path:
         "steps": result.global_step,
         "train_seconds": round(time.time() - start, 1),
         "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
+        CONFIG_KEY: PlannerConfig().with_grounding("hard").to_dict(),  # what it loads with
     }
     # the record first: it names the base, which the export's source checksum reads
     (cfg.out / PLANNER_RECORD).write_text(json.dumps(record, indent=2))
@@ -379,6 +381,7 @@ def package_adapter(src: Path, dst: Path, *, grounding: str) -> Path:
     record = json.loads((src / PLANNER_RECORD).read_text())
     record.pop("onnx", None)  # exports live in the user's cache, not in the package
     record["grounding"] = grounding
+    record[CONFIG_KEY] = PlannerConfig().with_grounding(grounding).to_dict()
     record["adapter_sha256"] = file_sha256(dst / "adapter_model.safetensors")
     (dst / PLANNER_RECORD).write_text(json.dumps(record, indent=2) + "\n")
     return dst

@@ -93,10 +93,38 @@ def test_a_planner_starts_from_its_models_grounding_unless_given_a_config(tmp_pa
     )
     monkeypatch.setattr(loader, "load_engine", lambda *a, **k: (None, None))
     free = Planner.load(str(tmp_path))
-    assert (free.config.ground_values, free.config.drop_ungrounded) == (False, False)
+    assert {"ground_values", "drop_ungrounded"}.isdisjoint(free.config.passes)
     assert free.prompt_style == "schema"
     # an explicit config is the caller's; keyword options apply on top of either
-    assert Planner.load(str(tmp_path), config=PlannerConfig()).config.ground_values is True
-    assert Planner.load(str(tmp_path), constrained=False).config.ground_values is False
+    assert Planner.load(str(tmp_path), config=PlannerConfig()).config.runs("ground_values")
+    assert not Planner.load(str(tmp_path), constrained=False).config.runs("ground_values")
     # the CLI, server and front door go through make_planner, which must not hide the model's mode
-    assert make_planner(str(tmp_path), constrained=True).config.ground_values is False
+    assert not make_planner(str(tmp_path), constrained=True).config.runs("ground_values")
+
+
+def test_a_planner_folder_stores_the_config_it_was_measured_with(tmp_path, monkeypatch):
+    import json
+    from dataclasses import replace
+
+    from toolrag.agent import loader
+    from toolrag.agent.adapter import CONFIG_KEY, read_record, stored_config
+    from toolrag.agent.config import PlannerConfig
+    from toolrag.agent.models import PLANNER_ALIASES
+    from toolrag.agent.planner import Planner
+
+    config = PlannerConfig(max_calls=5, distinct_scope="plan").without("cover_values", "in_order")
+    record = {"base": "x", "grounding": "free", CONFIG_KEY: config.to_dict()}
+    (tmp_path / "toolrag_planner.json").write_text(json.dumps(record))
+    monkeypatch.setattr(loader, "load_engine", lambda *a, **k: (None, None))
+    assert Planner.load(str(tmp_path)).config == config  # the stored config wins over grounding
+    # explicit arguments override it
+    assert Planner.load(str(tmp_path), max_calls=2).config == replace(config, max_calls=2)
+    assert Planner.load(str(tmp_path), without=["back_references"]).config == config.without(
+        "back_references"
+    )
+    # the shipped planners carry the config they were measured with: their grounding mode's
+    for folder in PLANNER_ALIASES.values():
+        shipped = read_record(folder)
+        assert CONFIG_KEY in shipped
+        expected = PlannerConfig().with_grounding(shipped["grounding"])
+        assert stored_config(folder) == expected

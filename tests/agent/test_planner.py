@@ -111,13 +111,18 @@ def test_a_call_repeating_an_earlier_one_ends_the_plan(smol_folder):
     answer = json.dumps([call_a, call_b, call_a, call_b], separators=(",", ":"))
     query = "do both things"
     for stop in (True, False):
-        planner = Planner(None, tok, stop_on_repeat=stop, max_new_tokens=200)
+        planner = Planner(
+            None,
+            tok,
+            without=() if stop else ("stop_on_repeat", "drop_repeats"),
+            max_new_tokens=200,
+        )
         planner.engine = _ScriptedEngine(tok, len(planner.prompt_ids(query, [a, b])), answer)
         result = planner.plan(query, [a, b])
         assert result.format_ok, result.text
         assert [c.api for c in result.calls] == ([a.name, b.name] if stop else [a.name, b.name] * 2)
     # unconstrained output is cut at the same place
-    free = Planner(None, tok, constrained=False, stop_on_repeat=True)
+    free = Planner(None, tok, constrained=False)
     free._free = lambda ids: answer
     assert [c.api for c in free.plan(query, [a, b]).calls] == [a.name, b.name]
 
@@ -142,7 +147,9 @@ def test_ungrounded_calls_are_dropped_and_recorded(smol_folder):
     ]
     query = "Tell me the weather in Oslo and alert me."
     for drop in (True, False):
-        planner = Planner(None, tok, constrained=False, drop_ungrounded=drop)
+        planner = Planner(
+            None, tok, constrained=False, without=() if drop else ("drop_ungrounded",)
+        )
         planner._free = lambda ids: json.dumps(plan)
         result = planner.plan(query, [weather, flights, alert])
         if drop:
@@ -289,7 +296,9 @@ def test_numbers_take_what_the_query_states(smol_folder):
     answer = '[{"api":"book","parameters":{"restaurant":"Luigi\'s","party_size":200}}]'
     sizes = {}
     for ground in (True, False):
-        planner = Planner(None, tok, max_new_tokens=60, ground_values=ground)
+        planner = Planner(
+            None, tok, max_new_tokens=60, without=() if ground else ("ground_values",)
+        )
         planner.engine = _RunOnEngine(tok, len(planner.prompt_ids(query, [book])), answer)
         result = planner.plan(query, [book])
         assert result.format_ok, result.text
@@ -390,11 +399,11 @@ def test_a_value_repeated_in_another_parameter_is_decoded_again(smol_folder):
     assert planner.plan(query, [mail]).text == left_out
     assert planner.engine.starts == 1
     # "off" keeps the copy
-    planner = Planner(None, tok, max_new_tokens=200, distinct_values="off")
+    planner = Planner(None, tok, max_new_tokens=200, without=("distinct_values",))
     planner.engine = _PreferringEngine(tok, engine.prompt_len, [copied, left_out])
     assert planner.plan(query, [mail]).text == copied
-    with pytest.raises(ValueError, match="distinct_values must be one of"):
-        Planner(None, tok, distinct_values="yes")
+    with pytest.raises(ValueError, match="distinct_scope must be one of"):
+        Planner(None, tok, distinct_scope="yes")
 
 
 def test_plan_wide_distinct_values_also_look_at_earlier_calls(smol_folder):
@@ -411,7 +420,7 @@ def test_plan_wide_distinct_values_also_look_at_earlier_calls(smol_folder):
     copied, left_out = head + ',"os":"Central Library"}}]', head + "}}]"
     for mode, expected in (("call", copied), ("plan", left_out)):
         planner = _scripted(
-            tok, query, [lib, phone], [copied, left_out], max_new_tokens=200, distinct_values=mode
+            tok, query, [lib, phone], [copied, left_out], max_new_tokens=200, distinct_scope=mode
         )
         assert planner.plan(query, [lib, phone]).text == expected, mode
 
@@ -436,7 +445,7 @@ def test_a_second_call_with_the_first_ones_values_swapped_ends_the_plan(smol_fol
     planner.engine = _PreferringEngine(tok, len(planner.prompt_ids(query, [bmi])), [swapped])
     assert planner.plan(query, [bmi]).text == first + "]"
     # with repeats allowed, the swapped call stays
-    planner = Planner(None, tok, max_new_tokens=200, stop_on_repeat=False)
+    planner = Planner(None, tok, max_new_tokens=200, without=("stop_on_repeat", "drop_repeats"))
     planner.engine = _PreferringEngine(tok, len(planner.prompt_ids(query, [bmi])), [swapped])
     assert planner.plan(query, [bmi]).text == swapped
 
@@ -444,8 +453,8 @@ def test_a_second_call_with_the_first_ones_values_swapped_ends_the_plan(smol_fol
 def test_a_grammar_engine_error_keeps_the_complete_calls(smol_folder, monkeypatch):
     from transformers import AutoTokenizer
 
-    import toolrag.agent.planner as planner_module
     from toolrag.agent.grammar import QueryFacts
+    from toolrag.agent.passes import grammar_passes
     from toolrag.types import Param, Tool
 
     tok = AutoTokenizer.from_pretrained(smol_folder)
@@ -465,7 +474,7 @@ def test_a_grammar_engine_error_keeps_the_complete_calls(smol_folder, monkeypatc
                 facts.text, facts.numbers, facts.words, facts.separators, strings, (long_word,)
             )
 
-    monkeypatch.setattr(planner_module, "QueryFacts", Doubled)
+    monkeypatch.setattr(grammar_passes, "QueryFacts", Doubled)
     first = '[{"api":"gene","parameters":{"name":"BRCA1"}}'
     answer = first + ',{"api":"protein","parameters":{"sequence":"' + long_word + '"}}]'
     planner = _scripted(tok, query, [gene, protein], [answer], max_new_tokens=400)
@@ -501,7 +510,12 @@ def test_a_stated_value_no_call_takes_gets_one_more_call(smol_folder):
     for cover, expected in ((True, two), (False, one + "]")):
         # the model would close the list after one call; its second choice goes on
         planner = _scripted(
-            tok, query, [weather], [one + "]", two], max_new_tokens=200, cover_values=cover
+            tok,
+            query,
+            [weather],
+            [one + "]", two],
+            max_new_tokens=200,
+            without=() if cover else ("cover_values",),
         )
         assert planner.plan(query, [weather]).text == expected, cover
 
@@ -570,10 +584,8 @@ def test_an_optional_parameter_given_an_empty_list_is_left_out(smol_folder):
     query = "Create the event Kickoff."
     empty = '[{"api":"event","parameters":{"title":"Kickoff","attendees":[]}}]'
     bare = '[{"api":"event","parameters":{"title":"Kickoff"}}]'
-    for mode in ("call", "off"):  # whatever distinct_values says
-        planner = _scripted(
-            tok, query, [event], [empty, bare], max_new_tokens=200, distinct_values=mode
-        )
+    for mode in ((), ("distinct_values",)):  # with the distinct_values pass or without
+        planner = _scripted(tok, query, [event], [empty, bare], max_new_tokens=200, without=mode)
         assert planner.plan(query, [event]).text == bare, mode
 
 
@@ -619,7 +631,12 @@ def test_a_list_the_model_cut_short_is_given_whole(smol_folder):
     )
     for lists, expected in ((True, whole), (False, cut)):
         planner = _scripted(
-            tok, query, [mail], [cut], max_new_tokens=200, whole_lists=lists, cover_values=False
+            tok,
+            query,
+            [mail],
+            [cut],
+            max_new_tokens=200,
+            without=("cover_values",) if lists else ("cover_values", "whole_lists"),
         )
         assert planner.plan(query, [mail]).text == expected, lists
 
@@ -648,7 +665,12 @@ def test_a_value_that_only_names_its_parameter_becomes_a_reference(smol_folder):
     assert result.calls[1].parameters == {"location": "API_call_0"}  # the first call's output
     # off: the placeholder stays
     planner = _scripted(
-        tok, query, [geo, depth], [pointing, referring], max_new_tokens=200, back_references=False
+        tok,
+        query,
+        [geo, depth],
+        [pointing, referring],
+        max_new_tokens=200,
+        without=("back_references",),
     )
     assert planner.plan(query, [geo, depth]).calls[1].parameters == {
         "location": "the same location"
@@ -680,7 +702,7 @@ def test_a_value_the_query_says_an_earlier_output_holds_becomes_a_reference(smol
     assert result.format_ok, result.text
     assert result.calls[1].parameters == {"resource_id": "API_call_0"}
     # not pointed, or back references off: the literal stays
-    for kwargs, told in (({}, None), ({"back_references": False}, pointed)):
+    for kwargs, told in (({}, None), ({"without": ("back_references",)}, pointed)):
         planner = _scripted(tok, query, tools, [literal, referring], max_new_tokens=200, **kwargs)
         result = planner.plan(query, tools, pointed=told)
         assert result.calls[1].parameters == {"resource_id": "Oslo library"}, kwargs
@@ -727,7 +749,7 @@ def test_a_later_value_the_query_does_not_state_becomes_a_reference(smol_folder)
     no_outputs = [create.model_copy(update={"outputs": []}), add]
     tidy = made_up.replace('"project_id":1', '"project_id":7').replace("Clean up", "Tidy")
     seven = query.replace("to it", "to project 7")
-    free = {"ground_values": False, "drop_ungrounded": False}  # "Tidy" is not a query word
+    free = {"without": ("ground_values", "drop_ungrounded")}  # "Tidy" is not a query word
     planner = _scripted(tok, seven, no_outputs, [tidy, referring], max_new_tokens=200, **free)
     assert planner.plan(seven, no_outputs).calls[1].parameters == {"project_id": 7, "task": "Tidy"}
 
@@ -751,7 +773,7 @@ def test_a_made_up_number_refers_to_an_earlier_function_without_outputs(smol_fol
     head = '[{"api":"get_gdp","parameters":{"country":"France"}},{"api":"convert","parameters":'
     made_up = head + '{"amount":1000,"to_currency":"EUR"}}]'
     referring = head + '{"amount":"$0.result","to_currency":"EUR"}}]'
-    free = {"ground_values": False, "drop_ungrounded": False}  # the shipped grounding
+    free = {"without": ("ground_values", "drop_ungrounded")}  # the shipped grounding
     planner = _scripted(tok, query, tools, [made_up, referring], max_new_tokens=200, **free)
     result = planner.plan(query, tools)
     assert result.format_ok, result.text
@@ -768,7 +790,7 @@ def test_a_whole_list_is_written_where_the_query_has_no_comma_of_its_own(smol_fo
     start = Tool(name="startSession", parameters=[Param(name="participants", required=True)])
     query = 'Start a session with participants "user1" and "user2" now.'
     cut = '[{"api":"startSession","parameters":{"participants":"user1"}}]'
-    planner = _scripted(tok, query, [start], [cut], max_new_tokens=100, cover_values=False)
+    planner = _scripted(tok, query, [start], [cut], max_new_tokens=100, without=("cover_values",))
     assert planner.plan(query, [start]).calls[0].parameters == {"participants": "user1, user2"}
 
 
@@ -779,7 +801,9 @@ def test_tools_are_first_called_in_the_order_the_query_asks_for_them(smol_folder
     answers = [f"[{w},{m}]", f"[{m},{w}]"]  # the model prefers the wrong order
     asked = {"sendEmail": 0, "getWeather": 1}
     for in_order, first in ((True, "sendEmail"), (False, "getWeather")):
-        planner = _scripted(tok, query, [mail, weather], answers, in_order=in_order)
+        planner = _scripted(
+            tok, query, [mail, weather], answers, without=() if in_order else ("in_order",)
+        )
         result = planner.plan(
             query, [weather, mail], selected=["sendEmail", "getWeather"], positions=asked
         )
@@ -809,7 +833,14 @@ def test_a_value_naming_a_documented_example_takes_its_form(smol_folder):
         '[{"api":"getDisasterRisk","parameters":{"location":"Oslo","disaster_type":"earthquakes"}}]'
     )
     for on, value in ((True, "earthquake"), (False, "earthquakes")):
-        planner = _scripted(tok, query, [risk], [said], max_new_tokens=200, documented_forms=on)
+        planner = _scripted(
+            tok,
+            query,
+            [risk],
+            [said],
+            max_new_tokens=200,
+            without=() if on else ("documented_forms",),
+        )
         result = planner.plan(query, [risk])
         assert result.internal[0]["parameters"]["disaster_type"] == value
         assert result.calls[0].parameters["disaster_type"] == value
@@ -880,8 +911,7 @@ def test_soft_grounding_prefers_the_querys_words_without_forbidding_others(smol_
             None,
             tok,
             max_new_tokens=40,
-            ground_values=False,
-            drop_ungrounded=False,
+            without=("ground_values", "drop_ungrounded"),
             query_bias=bias,
         )
         prompt_len = len(planner.prompt_ids(query, [quote]))

@@ -17,6 +17,8 @@ REPLIES = {
     "chain": '[{"api":"bookFlight","parameters":{"origin":"OSL","destination":"FCO"}},'
     '{"api":"sendEmail","parameters":{"to":"boss","body":"$0.booking_id"}}]',
     "chatter": "I think you should check the weather.",
+    "twice": '[{"api":"getWeather","parameters":{"city":"Paris"}},'
+    '{"api":"getWeather","parameters":{"city":"Paris"}}]',
 }
 
 
@@ -69,6 +71,26 @@ def test_plans_parse_and_nest(server, six_tools):
     assert [c.parameters.get("body") for c in r.calls] == [None, "API_call_0"]
     sent = app.state.requests[-1]
     assert sent["temperature"] == 0 and sent["messages"][0]["role"] == "system"
+
+
+def test_the_remote_planner_runs_the_plan_passes_its_config_names(server, six_tools):
+    from toolrag.agent.agent import make_planner
+    from toolrag.agent.config import PlannerConfig
+
+    _, url = server
+    query = "twice: weather in Paris"
+    default = RemotePlanner("tiny", base_url=url, api_key="test-key").plan(query, six_tools)
+    assert [c.api for c in default.calls] == ["getWeather"]  # drop_repeats ran
+    assert default.dropped == [{"api": "getWeather", "parameters": {"city": "Paris"}}]
+    assert default.fired == {"drop_repeats": 1}  # the only pass that changed the plan
+    config = PlannerConfig().without("drop_repeats")
+    kept = RemotePlanner("tiny", base_url=url, api_key="test-key", config=config).plan(
+        query, six_tools
+    )
+    assert [c.api for c in kept.calls] == ["getWeather", "getWeather"] and kept.dropped == []
+    # the front door hands the caller's config (and --without) to a remote planner too
+    remote = make_planner("openai:tiny", without=["drop_repeats"])
+    assert not remote.config.runs("drop_repeats") and remote.config.runs("back_references")
 
 
 def test_bad_replies_and_transport_errors_are_recorded(server, six_tools):

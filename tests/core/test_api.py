@@ -67,11 +67,16 @@ def test_as_tools_refuses_what_it_cannot_use_with_the_fix():
 
 
 def test_planner_config_checks_its_fields_and_names_the_valid_ones():
-    assert PlannerConfig().with_options(cover_values=False).cover_values is False
-    with pytest.raises(ConfigError, match="off, call, plan"):
-        PlannerConfig(distinct_values="sometimes")
-    with pytest.raises(ConfigError, match="valid: .*cover_values"):
-        PlannerConfig().with_options(cover_value=False)
+    assert PlannerConfig().with_options(max_calls=3).max_calls == 3
+    assert not PlannerConfig().without("cover_values").runs("cover_values")
+    with pytest.raises(ConfigError, match="call, plan"):
+        PlannerConfig(distinct_scope="sometimes")
+    with pytest.raises(ConfigError, match="valid: .*max_calls"):
+        PlannerConfig().with_options(max_call=3)
+    with pytest.raises(ConfigError, match=r"without\('cover_values'\)"):  # the old spelling
+        PlannerConfig().with_options(cover_values=False)
+    with pytest.raises(ConfigError, match="unknown planner pass.*valid: ground_values"):
+        PlannerConfig().without("cover")
     with pytest.raises(ConfigError, match="max_calls must be at least 1"):
         PlannerConfig(max_calls=0)
 

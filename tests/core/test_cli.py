@@ -225,6 +225,14 @@ def test_ask_rejects_an_unknown_execute_mode(six_index_dir):
     assert res.exit_code == 2 and "simulate" in res.output
 
 
+def test_an_unknown_plan_pass_is_a_clear_error(six_index_dir):
+    for command in ("plan", "ask"):
+        res = run(command, "weather in Paris", "--index", six_index_dir, "--without", "cover")
+        out = " ".join(res.output.split())
+        assert res.exit_code == 2 and "unknown planner pass(es) 'cover'" in out, out
+        assert "valid: ground_values, in_order" in out
+
+
 def test_an_unknown_planner_precision_or_engine_is_a_clear_error(six_index_dir):
     res = run("plan", "weather in Paris", "--index", six_index_dir, "--precision", "int3")
     out = " ".join(res.output.split())

@@ -18,6 +18,7 @@ from toolrag.cli.common import (
     PrecisionOpt,
     SelectorOpt,
     ThresholdOpt,
+    WithoutOpt,
     _fail,
     _print_json,
     app,
@@ -38,6 +39,7 @@ def plan_cmd(
     precision: PrecisionOpt = None,
     selector: SelectorOpt = "auto",
     threshold: ThresholdOpt = None,
+    without: WithoutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieve candidate tools for QUERY and plan the (nested) calls that answer it."""
@@ -52,6 +54,7 @@ def plan_cmd(
             precision=precision,
             selector=selector,
             threshold=threshold,
+            without=without or (),
         )
         cands = [h.tool for h in agent.retriever.retrieve(query, k=k)]
         result, selection = agent.plan(query, cands)
@@ -109,6 +112,7 @@ def ask(
             "the tool from its documentation; default: deterministic from the output schema.",
         ),
     ] = None,
+    without: WithoutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieve tools, plan the (nested) calls, check the plan and execute it."""
@@ -138,6 +142,7 @@ def ask(
             registry=registry,
             selector=selector,
             threshold=threshold,
+            without=without or (),
         )
         answer = agent.ask(query, execute_mode=mode)
     except EXPECTED_ERRORS as err:

@@ -111,6 +111,14 @@ PlannerOpt = Annotated[
         "from $OPENAI_BASE_URL / $OPENAI_API_KEY).",
     ),
 ]
+WithoutOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--without",
+        help="Leave out a plan pass (repeatable; the passes: docs/design.md), e.g. --without "
+        "back_references.",
+    ),
+]
 ConstrainedOpt = Annotated[
     bool,
     typer.Option("--constrained/--unconstrained", help="Grammar-constrained decoding (default)."),
