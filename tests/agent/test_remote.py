@@ -73,12 +73,12 @@ def test_plans_parse_and_nest(server, six_tools):
     assert sent["temperature"] == 0 and sent["messages"][0]["role"] == "system"
 
 
-def test_the_remote_planner_runs_the_plan_passes_its_config_names(server, six_tools):
+def test_the_remote_planner_runs_the_plan_passes_its_config_names(server, six_tools, monkeypatch):
     from toolrag.agent.agent import make_planner
     from toolrag.agent.config import PlannerConfig
 
     _, url = server
-    query = "twice: weather in Paris"
+    query = "twice: the forecast for Paris"
     default = RemotePlanner("tiny", base_url=url, api_key="test-key").plan(query, six_tools)
     assert [c.api for c in default.calls] == ["getWeather"]  # drop_repeats ran
     assert default.dropped == [{"api": "getWeather", "parameters": {"city": "Paris"}}]
@@ -89,6 +89,7 @@ def test_the_remote_planner_runs_the_plan_passes_its_config_names(server, six_to
     )
     assert [c.api for c in kept.calls] == ["getWeather", "getWeather"] and kept.dropped == []
     # the front door hands the caller's config (and --without) to a remote planner too
+    monkeypatch.setenv("OPENAI_BASE_URL", url)
     remote = make_planner("openai:tiny", without=["drop_repeats"])
     assert not remote.config.runs("drop_repeats") and remote.config.runs("back_references")
 
