@@ -189,6 +189,269 @@ SPECS = [
     ),
 ]
 
+HS = "HubSpot/HubSpot-public-api-spec-collection"
+HS_C = "99893791383254f52aa07662baeb98aad65cc710"
+BC = "bigcommerce/docs"
+BC_C = "24f580ca6d2981728b7ed70a2049e00fc602c335"
+
+
+def _hs(obj: str, ops: str):
+    """HubSpot CRM object spec: the short names (see short_id) of the operations kept."""
+    return [
+        f"{obj}_search_doSearch" if o == "doSearch" else o if "_" in o else f"{obj}_{o}"
+        for o in ops.split()
+    ]
+
+
+SPECS_BIZ = [
+    (
+        "sendgrid",
+        "sendgrid.json",
+        "sendgrid/sendgrid-oai",
+        "oai.json",
+        "bef1536aeed2eb7b1ad4fde110a8ec65c583c4c5",
+        "POST_mail-send POST_user-scheduled_sends DELETE_user-scheduled_sends-batch_id create-api-keys "
+        "DELETE_api_keys-api_key_id POST_alerts GET_user-credits POST_subusers POST_validations-email "
+        "POST_verified_senders POST-design LIST-designs PUT_mc-contacts DELETE_mc-contacts "
+        "POST_mc-contacts-search POST_mc-contacts-exports PUT_mc-contacts-imports POST_mc-lists GET_mc-lists "
+        "DELETE_mc-lists-id-contacts POST_marketing-segments POST_marketing-singlesends "
+        "PUT_marketing-singlesends-id-schedule DELETE_marketing-singlesends-id-schedule get-singlesend-stat "
+        "POST_templates POST_templates-template_id-versions GET_stats GET_geo-stats GET_suppression-bounces "
+        "DELETE_suppression-bounces-email GET_suppression-spam_reports POST_asm-suppressions-global POST_asm-groups "
+        "GET_suppression-blocks POST_v3-teammates DELETE_v3-teammates-username GET_user-profile POST_whitelabel-domains",
+    ),
+    (
+        "hubspot",
+        "hubspot_contacts.json",
+        HS,
+        "PublicApiSpecs/CRM/Contacts/Rollouts/424/v3/contacts.json",
+        HS_C,
+        _hs(
+            "contacts",
+            "create getPage getById update archive doSearch contacts_merge_merge "
+            "contacts_gdpr-delete_purge",
+        ),
+    ),
+    (
+        "hubspot",
+        "hubspot_companies.json",
+        HS,
+        "PublicApiSpecs/CRM/Companies/Rollouts/424/v3/companies.json",
+        HS_C,
+        _hs("companies", "create getById update archive doSearch"),
+    ),
+    (
+        "hubspot",
+        "hubspot_deals.json",
+        HS,
+        "PublicApiSpecs/CRM/Deals/Rollouts/424/v3/deals.json",
+        HS_C,
+        _hs("deals", "create getPage getById update archive doSearch"),
+    ),
+    (
+        "hubspot",
+        "hubspot_tickets.json",
+        HS,
+        "PublicApiSpecs/CRM/Tickets/Rollouts/424/v3/tickets.json",
+        HS_C,
+        _hs("tickets", "create getById update archive doSearch"),
+    ),
+    (
+        "hubspot",
+        "hubspot_tasks.json",
+        HS,
+        "PublicApiSpecs/CRM/Tasks/Rollouts/424/v3/tasks.json",
+        HS_C,
+        _hs("tasks", "create update archive doSearch"),
+    ),
+    (
+        "hubspot",
+        "hubspot_notes.json",
+        HS,
+        "PublicApiSpecs/CRM/Notes/Rollouts/424/v3/notes.json",
+        HS_C,
+        _hs("notes", "create archive doSearch"),
+    ),
+    (
+        "hubspot",
+        "hubspot_calls.json",
+        HS,
+        "PublicApiSpecs/CRM/Calls/Rollouts/424/v3/calls.json",
+        HS_C,
+        _hs("calls", "create getPage doSearch"),
+    ),
+    (
+        "hubspot",
+        "hubspot_meetings.json",
+        HS,
+        "PublicApiSpecs/CRM/Meetings/Rollouts/424/v3/meetings.json",
+        HS_C,
+        _hs("meetings", "create update doSearch"),
+    ),
+    (
+        "hubspot",
+        "hubspot_products.json",
+        HS,
+        "PublicApiSpecs/CRM/Products/Rollouts/424/v3/products.json",
+        HS_C,
+        _hs("products", "create update archive doSearch"),
+    ),
+    (
+        "hubspot",
+        "hubspot_pipelines.json",
+        HS,
+        "PublicApiSpecs/CRM/Pipelines/Rollouts/145896/v3/pipelines.json",
+        HS_C,
+        ["pipelines_getAll", "pipelines_stages_getAll", "pipelines_stages_create"],
+    ),
+    (
+        "docusign",
+        "docusign.json",
+        "docusign/OpenAPI-Specifications",
+        "esignature.rest.swagger-v2.json",
+        "3c20b6c8ed00c29c87d7418b5e97d3fad184d012",
+        "Envelopes_PostEnvelopes Envelopes_GetEnvelopes Envelopes_GetEnvelope Envelopes_PutEnvelope "
+        "Recipients_GetRecipients Recipients_PostRecipients Recipients_PutRecipients Recipients_DeleteRecipient "
+        "Documents_GetDocument Documents_GetDocuments Documents_PutDocuments Templates_GetTemplates "
+        "Templates_PostTemplates Templates_GetTemplate Views_PostEnvelopeRecipientView Views_PostEnvelopeSenderView "
+        "Views_PostEnvelopeCorrectView AuditEvents_GetAuditEvents Users_PostUsers Users_GetUsers Users_DeleteUsers "
+        "Groups_PostGroups Groups_PutGroupUsers SigningGroups_PostSigningGroups PowerForms_PostPowerForm "
+        "Notification_PutEnvelopesEnvelopeIdNotification Attachments_PutAttachments Brands_PostBrands "
+        "FormData_GetFormData Folders_GetFolders Folders_PutFolderById Lock_PostEnvelopeLock "
+        "Comments_GetCommentsTranscript BillingInvoices_GetBillingInvoicesPastDue Contacts_PostContacts "
+        "UserSignatures_PostUserSignatures",
+    ),
+    (
+        "plaid",
+        "plaid.yml",
+        "plaid/plaid-openapi",
+        "2020-09-14.yml",
+        "26f1a0588c12e765e99c815300d94eae0a3c7dc1",
+        "linkTokenCreate itemPublicTokenExchange accountsGet accountsBalanceGet authGet transactionsSync "
+        "transactionsGet transactionsRefresh transactionsRecurringGet identityGet identityMatch institutionsSearch "
+        "institutionsGetById itemRemove itemGet liabilitiesGet investmentsHoldingsGet investmentsTransactionsGet "
+        "assetReportCreate assetReportGet assetReportPdfGet statementsList statementsDownload "
+        "transferAuthorizationCreate transferCreate transferGet transferList transferRecurringCreate "
+        "paymentInitiationRecipientCreate paymentInitiationPaymentCreate paymentInitiationConsentRevoke "
+        "identityVerificationCreate watchlistScreeningIndividualCreate processorTokenCreate itemWebhookUpdate "
+        "categoriesGet transactionsEnrich",
+    ),
+    (
+        "bigcommerce",
+        "bc_catalog.yml",
+        BC,
+        "reference/catalog/products_catalog.v3.yml",
+        BC_C,
+        "getProducts createProduct getProduct updateProduct deleteProduct updateProducts createProductImage "
+        "getProductImages deleteProductImage createProductVideo getProductReviews createProductReview "
+        "updateProductReview createBulkPricingRule createProductCustomField createProductsCategoryAssignments "
+        "createProductsChannelAssignments getCatalogSummary createProductMetafield",
+    ),
+    (
+        "bigcommerce",
+        "bc_orders.yml",
+        BC,
+        "reference/orders.v2.oas2.yml",
+        BC_C,
+        "getOrders getOrder createOrder updateOrder deleteOrder getOrdersCount getOrderProducts "
+        "getOrderShippingAddresses updateOrderShippingAddress createOrderShipments getOrderShipments "
+        "updateOrderShipment getOrderShippingAddress getOrderCoupons getOrderStatuses getOrderMessages getOrderTaxes",
+    ),
+    (
+        "bigcommerce",
+        "bc_customers.yml",
+        BC,
+        "reference/customers.v3.yml",
+        BC_C,
+        "getCustomers createCustomers updateCustomers deleteCustomers getCustomersAddresses createCustomersAddresses "
+        "updateCustomersAddresses validateCustomerCredentials updateCustomerConsent getCustomerStoredInstruments "
+        "upsertCustomersAttributeValues createCustomersAttributes",
+    ),
+    (
+        "bigcommerce",
+        "bc_promotions.yml",
+        BC,
+        "reference/promotions.v3.yml",
+        BC_C,
+        "getPromotions createPromotion updatePromotion deletePromotion createPromotionCode "
+        "generatePromotionCodesBatch getCouponCodeByCode",
+    ),
+    (
+        "bigcommerce",
+        "bc_inventory.yml",
+        BC,
+        "reference/inventory.v3.yml",
+        BC_C,
+        "put-absolute-adjustment post-relative-adjustment get-inventory-items get-location-inventory-items",
+    ),
+    (
+        "bigcommerce",
+        "bc_price_lists.yml",
+        BC,
+        "reference/price_lists.v3.yml",
+        BC_C,
+        "getPriceLists createPriceList updatePriceList upsertPriceListRecords createPriceListAssignments",
+    ),
+    (
+        "bigcommerce",
+        "bc_webhooks.yml",
+        BC,
+        "reference/webhooks.v3.yml",
+        BC_C,
+        "createWebhooks getWebhooks deleteWebhook",
+    ),
+    (
+        "okta",
+        "okta.yaml",
+        "okta/okta-management-openapi-spec",
+        "dist/current/management-noEnums-oneOfInheritance.yaml",
+        "fdda229e82940cf5af4611ad673ca6a27974e31b",
+        "listUsers createUser getUser updateUser deleteUser activateUser deactivateUser suspendUser unsuspendUser "
+        "unlockUser resetPassword expirePassword changePassword forgotPassword resetFactors listFactors enrollFactor "
+        "unenrollFactor revokeUserSessions listUserGroups listUserDevices listGroups addGroup replaceGroup deleteGroup "
+        "listGroupUsers assignUserToGroup unassignUserFromGroup createGroupRule listApplications createApplication "
+        "deactivateApplication listApplicationUsers assignUserToApplication unassignUserFromApplication "
+        "assignGroupToApplication listLogEvents listDevices suspendDevice deleteDevice getUserRisk "
+        "assignRoleToGroup listGroupOwners assignGroupOwner listUserBlocks",
+    ),
+    (
+        "vikunja",
+        "vikunja.json",
+        "go-vikunja/vikunja",
+        "pkg/swagger/swagger.json",
+        "762dc4ebe6f3fbff15d90a0a119f0c6a4720e033",
+        "put/projects get/projects get/projects/{id} post/projects/{id} delete/projects/{id} put/projects/{projectID}/duplicate "
+        "put/projects/{id}/tasks get/tasks get/tasks/{id} post/tasks/{id} delete/tasks/{id} post/tasks/bulk "
+        "put/tasks/{id}/attachments put/tasks/{taskID}/assignees delete/tasks/{taskID}/assignees/{userID} put/tasks/{taskID}/comments "
+        "get/tasks/{taskID}/comments put/tasks/{taskID}/relations put/tasks/{taskID}/duplicate put/tasks/{task}/labels "
+        "put/labels get/labels put/teams put/teams/{id}/members put/projects/{id}/users put/projects/{project}/shares "
+        "put/projects/{project}/views put/projects/{id}/views/{view}/buckets put/filters get/notifications post/notifications "
+        "put/migration/csv/migrate post/migration/trello/migrate put/user/settings/token/caldav "
+        "post/user/export/request put/subscriptions/{entity}/{entityID} put/projects/{id}/webhooks",
+    ),
+]
+
+CATALOGS = {
+    "openapi_mix": (
+        SPECS,
+        (
+            "A retrieval catalog of {n} real REST operations from {k} public OpenAPI specs "
+            "(tasks, file storage, maps, customer support, web deploys, incident response, "
+            "music, payments/POS, SMS/voice, accounting, payroll/HR)"
+        ),
+    ),
+    "openapi_biz": (
+        SPECS_BIZ,
+        (
+            "A retrieval catalog of {n} real REST operations from {k} public OpenAPI specs of 7 APIs "
+            "(transactional and marketing email, CRM objects, e-signature, open banking, e-commerce "
+            "catalog/orders/customers/promotions, identity and access management, self-hosted task "
+            "manager); HubSpot's CRM objects share one operation set, so near-identical "
+            "create/search/update tools exist across objects"
+        ),
+    ),
+}
+
 SKIP_PARAMS = {
     "authorization",
     "xero-tenant-id",
@@ -311,8 +574,22 @@ def param_name(name):
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:64]
 
 
+def short_id(op_id: str) -> str:
+    """HubSpot's operationIds are 'get-/crm/v3/objects/contacts_getPage': keep 'contacts_getPage'."""
+    if "/" not in op_id or "-/" not in op_id:
+        return op_id
+    path, fn = op_id.split("-", 1)[1].rsplit("_", 1)
+    alias = {"0-1": "contacts", "0-2": "companies", "0-3": "deals", "0-5": "tickets"}
+    segs = [
+        alias.get(x, x)
+        for x in path.split("/")
+        if x and not x.startswith("{") and x not in ("crm", "v3", "objects")
+    ]
+    return "_".join([*segs, fn])
+
+
 def operation_to_function(doc, prefix, path, method, op, path_item):
-    op_id = op.get("operationId") or f"{method}{path}"
+    op_id = short_id(op.get("operationId") or f"{method}{path}")
     name = re.sub(r"[^A-Za-z0-9_]+", "_", f"{prefix}_{op_id}").strip("_")[:64]
     summary = clean_desc(op.get("summary", ""))
     detail = clean_desc(op.get("description", ""))
@@ -390,18 +667,18 @@ def operation_to_function(doc, prefix, path, method, op, path_item):
     }
 
 
-def build(spec_dir: Path):
+def build(spec_dir: Path, specs=None):
     tools, spec_records = [], []
-    for prefix, local, repo, path, commit, ops in SPECS:
+    for prefix, local, repo, path, commit, ops in specs or SPECS:
         f = spec_dir / local
         doc = load(f)
-        wanted = ops.split()
+        wanted = ops.split() if isinstance(ops, str) else list(ops)
         found = {}
         for p, item in doc["paths"].items():
             for method, op in item.items():
                 if method not in ("get", "post", "put", "patch", "delete"):
                     continue
-                op_id = op.get("operationId") or f"{method}{p}"
+                op_id = short_id(op.get("operationId") or f"{method}{p}")
                 if op_id in wanted:
                     found[op_id] = operation_to_function(doc, prefix, p, method, op, item)
         missing = [w for w in wanted if w not in found]
@@ -425,32 +702,32 @@ def build(spec_dir: Path):
 
 def main():
     spec_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "/work/foreign_specs")
-    tools, records = build(spec_dir)
-    out = HERE / "openapi_mix"
-    out.mkdir(exist_ok=True)
-    (out / "tools.json").write_text(json.dumps(tools, indent=1, ensure_ascii=False) + "\n")
-    mpath = out / "manifest.json"
-    manifest = json.loads(mpath.read_text()) if mpath.exists() else {}
-    manifest.update(
-        {
-            "name": "openapi_mix",
-            "description": (
-                "A retrieval catalog of 359 real REST operations from 11 public OpenAPI specs "
-                "(tasks, file storage, maps, customer support, web deploys, incident response, "
-                "music, payments/POS, SMS/voice, accounting, payroll/HR), converted to functions by "
-                "build_openapi.py (operationId prefixed by the API as the name, summary + description "
-                "as the description, path/query parameters and request-body properties as parameters), "
-                "with requests written by hand; tools lists every tool a request needs."
-            ),
-            "source": {
-                "kind": "OpenAPI specs from public GitHub repositories (raw specs not kept here)",
-                "builder": "benchmarks/data/foreign_retrieval/build_openapi.py",
-                "specs": records,
-            },
-        }
-    )
-    mpath.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
-    print(f"{len(tools)} tools from {len(records)} specs")
+    for catalog, (specs, blurb) in CATALOGS.items():
+        tools, records = build(spec_dir, specs)
+        out = HERE / catalog
+        out.mkdir(exist_ok=True)
+        (out / "tools.json").write_text(json.dumps(tools, indent=1, ensure_ascii=False) + "\n")
+        mpath = out / "manifest.json"
+        manifest = json.loads(mpath.read_text()) if mpath.exists() else {}
+        manifest.update(
+            {
+                "name": catalog,
+                "description": blurb.format(n=len(tools), k=len(records))
+                + (
+                    ", converted to functions by build_openapi.py (operationId prefixed by the API as "
+                    "the name, summary + description as the description, path/query parameters and "
+                    "request-body properties as parameters), with requests written by hand; tools "
+                    "lists every tool a request needs."
+                ),
+                "source": {
+                    "kind": "OpenAPI specs from public GitHub repositories (raw specs not kept here)",
+                    "builder": "benchmarks/data/foreign_retrieval/build_openapi.py",
+                    "specs": records,
+                },
+            }
+        )
+        mpath.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+        print(f"{catalog}: {len(tools)} tools from {len(records)} specs")
 
 
 if __name__ == "__main__":
