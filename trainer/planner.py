@@ -380,6 +380,7 @@ def train_planner(cfg: PlannerTrainConfig, *, resume: bool = True) -> Path:
         "rounds": rounds,
         "train_loss": result.training_loss,
         "steps": result.global_step,
+        "train_runtime_s": round(result.metrics.get("train_runtime", 0.0), 1),
         "examples_seen": result.global_step * cfg.batch_size,
         "complete": stop.stopped_at is None,
         "precision": choice.to_dict(),

@@ -7,7 +7,7 @@ batches already seen). This module adds what a person watching a days-long run n
 
 - :class:`CheckpointLog` appends one JSON line per checkpoint to ``<out>/checkpoints.jsonl``:
   step, examples seen, mean train loss since the previous checkpoint, dev loss where a dev set
-  is given, learning rate, wall seconds;
+  is given, learning rate, wall and CPU seconds;
 - :class:`StopAfter` ends a run after N steps or M minutes *in this process*, saving a
   checkpoint first, so a session with a deadline can stop it cleanly and ``--resume`` later;
 - :func:`check_resumable` refuses to resume a folder whose run was started with other data or
@@ -58,6 +58,7 @@ class CheckpointLog(TrainerCallback):
         self._dev: float | None = None
         self._lr: float | None = None
         self._start = time.time()
+        self._cpu = time.process_time()
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         logs = logs or {}
@@ -77,6 +78,9 @@ class CheckpointLog(TrainerCallback):
             "dev_loss": round(self._dev, 5) if self._dev is not None else None,
             "learning_rate": self._lr,
             "seconds": round(time.time() - self._start, 1),
+            # CPU seconds of this process (all threads): on a shared machine, wall time says
+            # more about the neighbours than about the run
+            "cpu_seconds": round(time.process_time() - self._cpu, 1),
         } | self.extra
         with self.path.open("a") as f:
             f.write(json.dumps(row) + "\n")

@@ -116,3 +116,14 @@ def test_dev_loss_is_logged_per_checkpoint_and_a_checkpoint_becomes_a_planner(
 def test_micro_batches_must_divide_the_batch(tmp_path, train_file):
     with pytest.raises(ValueError, match="micro_batch=3 .*batch_size=4"):
         PlannerTrainConfig(train=train_file, tools=[], out=tmp_path, batch_size=4, micro_batch=3)
+
+
+def test_micro_batches_put_two_examples_in_a_forward_pass(
+    tmp_path, train_file, six_tools_file, tiny_lm_folder
+):
+    out = train_planner(
+        config(train_file, six_tools_file, tiny_lm_folder, tmp_path / "mb", micro_batch=2)
+    )
+    state = json.loads((out / "checkpoints" / "checkpoint-4" / "trainer_state.json").read_text())
+    assert state["train_batch_size"] == 2
+    assert json.loads((out / PLANNER_RECORD).read_text())["examples_seen"] == 8

@@ -271,6 +271,15 @@ CLAUSES: dict[str, Callable[[random.Random], Clause]] = {
     **{n: _stats(n) for n in ("mean_of", "median_of", "stdev_of", "max_of")},
     **{n: _chance(n) for n in ("draw_probability", "combinations", "permutations", "factorial_of")},
 }
+IMPERATIVE = {
+    "translate_phrase",
+    "language_of",
+    "count_words",
+    "to_upper",
+    "reverse_text",
+    "move_money",
+}
+"""Functions whose clauses are commands, not things to work out."""
 FRAMES = {
     "en": (
         ["Calculate ", "Give me ", "I need ", "Please work out ", "What is ", ""],
@@ -307,6 +316,8 @@ def parallel_instance(rng: random.Random, *, same_share: float = 0.4) -> dict[st
         rng.choice(sorted(langs)) if rng.random() < 0.25 else rng.choice(["en", "en", "en-terse"])
     )
     lead, joins = FRAMES[lang]
+    if IMPERATIVE & set(picked):  # "translate ...", "move $500 ...": no "Calculate" before them
+        lead = ["", "Please ", "Could you "] if lang.startswith("en") else [""]
     plan, texts, seen = [], [], set()
     for name, (said, args) in zip(picked, clauses, strict=True):
         key = (name, repr(sorted(args.items())))
