@@ -53,7 +53,7 @@ EMAILS = [
     "kwame@mensah.gh",
 ]
 SONGS = [
-    ("Under Pressure", "Queen"),
+    ("Blue in Green", "Miles Davis"),
     ("Clair de Lune", "Debussy"),
     ("Take Five", "Dave Brubeck"),
     ("Dancing Queen", "ABBA"),

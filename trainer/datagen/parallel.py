@@ -181,7 +181,7 @@ def _convert(name: str) -> Callable[[random.Random], Clause]:
 
 
 PHRASES = [
-    "good morning",
+    "good luck with the exam",
     "see you soon",
     "the train is late",
     "happy birthday",
