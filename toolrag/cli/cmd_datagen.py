@@ -220,3 +220,54 @@ def datagen_functions(
         f"Wrote [bold]{len(instances)}[/] instances over {len(functions)} functions to {out} "
         f"({report['reads_description']} need a description read; by kind {report['by_kind']})."
     )
+
+
+@datagen_app.command("mix")
+def datagen_mix(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    apis: Annotated[
+        Path | None,
+        typer.Option(
+            "--apis",
+            help="ToolAlpaca's public API list (public_apis.json): its training share adds "
+            "function-calling requests (20%); without it the written sources fill the mix.",
+        ),
+    ] = None,
+    n: Annotated[int, typer.Option("-n", help="Instances to make (before checks).")] = 8000,
+    seed: SeedOpt = 0,
+    max_repeats: Annotated[
+        int,
+        typer.Option("--max-repeats", help="Keep a request written word for word at most N times."),
+    ] = 3,
+    as_json: JsonOpt = False,
+) -> None:
+    """The planner's mixed training set for what fails (no LLM): chains over API-shaped tools
+    (with and without output schemas), parallel requests over near misses, values that need
+    knowledge, nothing-fits requests, and function-calling requests; checked against the
+    schemas, with a manifest of checksums and counts per kind."""
+    import shlex
+    import sys
+
+    from toolrag.cli.common import _print_json, console
+    from toolrag.trainer.datagen.mix import generate_mix, write_mix
+
+    try:
+        if n < 1:
+            raise ConfigError("-n must be at least 1")
+        if apis is not None and not apis.is_file():
+            raise ConfigError(f"--apis {apis}: no such file")
+        if max_repeats < 1:
+            raise ConfigError("--max-repeats must be at least 1")
+        functions, rows, report = generate_mix(apis, n, seed=seed, max_repeats=max_repeats)
+        command = "toolrag " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        write_mix(out, functions, rows, report, apis_path=apis, command=command)
+    except EXPECTED_ERRORS as err:
+        _fail(err)
+    if as_json:
+        _print_json({"out": str(out)} | report)
+        return
+    console.print(
+        f"Wrote [bold]{len(rows)}[/] instances over {len(functions)} functions to {out} "
+        f"(by source {report['by_source']}; {report['with_references']} with references, "
+        f"{report['empty_plans']} planned []; rejected {report['rejected']})."
+    )

@@ -70,6 +70,43 @@ def train_planner_cmd(
             "(int8, int4, fp32), or none.",
         ),
     ] = "int8",
+    precision: Annotated[
+        str,
+        typer.Option(
+            "--precision",
+            help="auto (bf16 where the CPU has bf16 matrix units: amx_bf16/avx512_bf16; fp32 "
+            "elsewhere), bf16 or fp32.",
+        ),
+    ] = "auto",
+    save_steps: Annotated[
+        int, typer.Option("--save-steps", help="Checkpoint (and log a line) every N steps.")
+    ] = 25,
+    dev: Annotated[
+        Path | None,
+        typer.Option("--dev", help="Instances scored by loss at every checkpoint (dev set)."),
+    ] = None,
+    micro_batch: Annotated[
+        int,
+        typer.Option(
+            "--micro-batch", help="Examples per forward pass, batched by length (divides batch)."
+        ),
+    ] = 1,
+    stop_after_steps: Annotated[
+        int | None,
+        typer.Option("--stop-after-steps", help="Stop this process after N steps (resumable)."),
+    ] = None,
+    stop_after_minutes: Annotated[
+        float | None,
+        typer.Option("--stop-after-minutes", help="Stop this process after M minutes (resumable)."),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue OUT's run from its newest checkpoint exactly (optimizer, schedule, "
+            "data position); fails if there is none. Without it a checkpoint is resumed too.",
+        ),
+    ] = False,
     fresh: FreshOpt = False,
     set_: SetOpt = None,
     as_json: JsonOpt = False,
@@ -77,19 +114,28 @@ def train_planner_cmd(
     """LoRA SFT of the planner (TRL + peft), loss on the plan only; resumes from checkpoints."""
     options = dict(locals())  # the parameters: config fields and command flags
     from toolrag.agent.adapter import PLANNER_RECORD
+    from toolrag.errors import ConfigError
+    from toolrag.trainer.checkpoint import latest_checkpoint
     from toolrag.trainer.planner import PlannerTrainConfig, train_planner
 
     try:
         cfg = PlannerTrainConfig.from_options(
             options | {"export": None if export == "none" else export}, set_ or []
         )
+        if resume and fresh:
+            raise ConfigError("--resume and --fresh contradict each other; pass one")
+        if resume and latest_checkpoint(out / "checkpoints") is None:
+            raise ConfigError(f"--resume: {out}/checkpoints holds no checkpoint to continue")
         path = train_planner(cfg, resume=not fresh)
     except EXPECTED_ERRORS as err:
         _fail(err)
     record = json.loads((path / PLANNER_RECORD).read_text())
     if as_json:
-        _print_json({"adapter": str(path)} | {k: record[k] for k in ("steps", "train_seconds")})
+        keys = ("steps", "examples_seen", "complete", "train_seconds", "precision")
+        _print_json({"adapter": str(path)} | {k: record[k] for k in keys})
     else:
+        state = "Trained" if record["complete"] else "Stopped (resume with --resume)"
         console.print(
-            f"Trained [bold]{path}[/] in {record['train_seconds']} s ({record['steps']} steps)."
+            f"{state} [bold]{path}[/] in {record['train_seconds']} s ({record['steps']} steps, "
+            f"{record['precision']['precision']}: {record['precision']['reason']})."
         )
