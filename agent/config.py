@@ -9,7 +9,7 @@ folder stores the config it was measured with, and :meth:`Planner.load
 
 Example:
     >>> config = PlannerConfig().without("cover_values")
-    >>> "cover_values" in config.passes, "whole_lists" in config.passes
+    >>> "cover_values" in config.passes, "back_references" in config.passes
     (False, True)
     >>> PlannerConfig.from_dict(config.to_dict()) == config
     True
@@ -43,10 +43,8 @@ RENAMED = {
     "drop_ungrounded",
     "stop_on_repeat",
     "cover_values",
-    "whole_lists",
     "in_order",
     "back_references",
-    "documented_forms",
     "distinct_values",
 }
 """Options that became passes: refused with the spelling that replaced them."""

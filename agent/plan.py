@@ -27,7 +27,6 @@ from typing import Any
 
 from toolrag.agent.grounding import (
     context_words,
-    coordination,
     grounded,
     mentioned,
     query_numbers,
@@ -772,80 +771,6 @@ def numbers_as_written(
     return _rewrite(plan, tools, fix)
 
 
-def example_form(value: str, examples: Sequence[str]) -> str:
-    """``value`` in the form of the documented example it names up to case or a plural ending
-    (-s, -es), else ``value``. The example's capitals are taken and the value's kept: a value
-    the query capitalises ("Aspirin", a name) stays capitalised.
-
-    Example:
-        >>> [example_form(v, ["Male", "earthquake"]) for v in ("male", "Earthquakes", "Maler")]
-        ['Male', 'Earthquake', 'Maler']
-    """
-    folded = value.casefold()
-    for example in examples:
-        other = example.casefold()
-        if example == value or not (
-            other == folded
-            or folded in (other + "s", other + "es")
-            or other in (folded + "s", folded + "es")
-        ):
-            continue
-        return "".join(
-            c.upper() if i < len(value) and value[i].isupper() else c for i, c in enumerate(example)
-        )
-    return value
-
-
-def documented_forms(
-    plan: Sequence[Mapping[str, Any]], tools: Mapping[str, Tool]
-) -> list[dict[str, Any]]:
-    """``plan`` with each plain string value (or string list item) that names one of its
-    parameter's documented examples (:meth:`toolrag.types.Param.examples`) up to case or a
-    plural ending written as the example is (:func:`example_form`): ``"gender": "male"``
-    becomes ``"Male"`` for "(e.g., Male, Female)", ``"earthquakes"`` becomes ``"earthquake"``
-    for "(e.g., earthquake, flood)". The tool documents the form it reads. On dev.jsonl's gold
-    calls, writing each value as the query does, this gives the gold form 38 times and
-    loses it 2 times.
-
-    Example:
-        >>> tools = {"risk": Tool(name="risk", parameters=[
-        ...     Param(name="hazard", description="The hazard (e.g., earthquake, flood)")])}
-        >>> documented_forms([{"api": "risk", "parameters": {"hazard": "earthquakes"}}], tools)
-        [{'api': 'risk', 'parameters': {'hazard': 'earthquake'}}]
-    """
-
-    def fix(param: Param, value: Any) -> Any:
-        if "enum" in param.value_schema() or not (shown := param.examples()):
-            return value
-        if isinstance(value, str) and not INTERNAL_REFERENCE.match(value):
-            return example_form(value, shown)
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return [example_form(v, shown) for v in value]
-        return value
-
-    return _rewrite_values(plan, tools, fix)
-
-
-def _rewrite_values(
-    plan: Sequence[Mapping[str, Any]],
-    tools: Mapping[str, Tool],
-    fix: Callable[[Param, Any], Any],
-) -> list[dict[str, Any]]:
-    """``plan`` with each argument of a parameter its tool declares as ``fix(param, value)``
-    gives it (:func:`_rewrite`)."""
-
-    def per_call(tool: Tool, params: Mapping[str, Any]) -> dict[str, Any]:
-        by_name = {p.name: p for p in tool.parameters}
-        return {k: fix(by_name[k], v) if k in by_name else v for k, v in params.items()}
-
-    return _rewrite(plan, tools, per_call)
-
-
-def _scalar(value: Any) -> bool:
-    """A literal string or number (not a boolean, not a reference)."""
-    return isinstance(value, (str, int, float)) and not isinstance(value, bool) and literal(value)
-
-
 def _rewrite(
     plan: Sequence[Mapping[str, Any]],
     tools: Mapping[str, Tool],
@@ -862,65 +787,6 @@ def _rewrite(
         else:
             out.append(dict(call) | {"parameters": fix(tool, params)})
     return out
-
-
-_NOT_PLURAL = re.compile(r"(?:ss|us|is|ics)$|^(?:news|series|species|means|lens|gas|canvas|alias)$")
-
-
-def plural_name(name: str) -> bool:
-    """Whether a parameter name ends in a plural word (``recipients``, ``healthConditions``;
-    not ``status``, ``address``, ``analysis``, ``species``).
-
-    Example:
-        >>> [plural_name(n) for n in ("recipients", "symptomList", "status", "user_ids")]
-        [True, False, False, True]
-    """
-    last = _spaced(name).split()[-1].lower() if name.strip("_") else ""
-    return last.endswith("s") and not _NOT_PLURAL.search(last)
-
-
-def whole_lists(
-    plan: Sequence[Mapping[str, Any]],
-    query: str,
-    tools: Mapping[str, Tool],
-    fits: Callable[[Param, str], bool] | None = None,
-) -> list[dict[str, Any]]:
-    """``plan`` with a list the query writes given whole where a call took only its start
-    (:func:`toolrag.agent.grounding.coordination`): a string parameter with a plural name takes the
-    items joined by ", " ("recipients": "ann@x.org" of "ann@x.org and bob@x.org" becomes
-    "ann@x.org, bob@x.org", the way Seal-Tools writes such values: 17 of 18 such lists in
-    dev.jsonl), and a list of strings takes every item. ``fits(param, text)``, if given, must
-    accept each item (the decoder's grammar): the ", " that joins them is the list's, whether
-    or not the query writes one elsewhere.
-
-    Example:
-        >>> tools = {"mail": Tool(name="mail", parameters=[Param(name="recipients")])}
-        >>> plan = [{"api": "mail", "parameters": {"recipients": "ann@x.org"}}]
-        >>> whole_lists(plan, "Mail ann@x.org and bob@x.org.", tools)
-        [{'api': 'mail', 'parameters': {'recipients': 'ann@x.org, bob@x.org'}}]
-    """
-
-    def fix(param: Param, value: Any) -> Any:
-        kind = param.value_schema().get("type")
-        if kind == "string" and isinstance(value, str) and plural_name(param.name):
-            if INTERNAL_REFERENCE.match(value) or not (items := coordination(query, value)):
-                return value
-            if fits is None or all(fits(param, i) for i in items):
-                return ", ".join(items)
-        elif kind == "array" and isinstance(value, list) and value:
-            if not all(isinstance(v, str) for v in value):
-                return value
-            items = coordination(query, value[0])
-            said = [v.lower() for v in value]
-            if (
-                len(items) > len(value)
-                and [i.lower() for i in items[: len(value)]] == said
-                and (fits is None or all(fits(param, i) for i in items))
-            ):
-                return items
-        return value
-
-    return _rewrite_values(plan, tools, fix)
 
 
 dumps = dumps_plan

@@ -368,22 +368,12 @@ class Planner:
         return text, ctx.new_tokens, ctx.forced_tokens
 
     def _rewrite(self, plan: Plan, ctx: PlanContext) -> Plan:
-        """The text passes, in order; a pass that ``settles`` runs once more at the end when a
-        later one changed the plan."""
-        rules = of_phase(self.config.passes, Phase.TEXT)
-        changed_after: set[int] = set()
-        for i, rule in enumerate(rules):
+        """The text passes, in order."""
+        for rule in of_phase(self.config.passes, Phase.TEXT):
             new = rule.rewrite(plan, ctx)
             if new.text != plan.text:
-                changed_after.update(range(i))
                 ctx.fire(rule.name)
             plan = new
-        for i, rule in enumerate(rules):
-            if rule.settles and i in changed_after:
-                new = rule.rewrite(plan, ctx)
-                if new.text != plan.text:
-                    ctx.fire(rule.name)
-                plan = new
         return plan
 
     def _one_more(

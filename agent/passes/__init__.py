@@ -5,11 +5,11 @@ within each phase. ``docs/design.md`` lists each with the measurement that keeps
 
 Example:
     >>> [p.name for p in of_phase(DEFAULT_PASSES, Phase.PLAN)]
-    ['drop_repeats', 'drop_ungrounded', 'numbers_as_written', 'documented_forms']
+    ['drop_repeats', 'drop_ungrounded', 'numbers_as_written']
     >>> check_names(["cover"])
     Traceback (most recent call last):
     ...
-    toolrag.errors.ConfigError: unknown planner pass(es) 'cover'; valid: ground_values, in_order, leave_out_fillers, distinct_values, back_references, stop_on_repeat, whole_lists, cover_values, drop_repeats, drop_ungrounded, numbers_as_written, documented_forms
+    toolrag.errors.ConfigError: unknown planner pass(es) 'cover'; valid: ground_values, in_order, leave_out_fillers, distinct_values, back_references, stop_on_repeat, cover_values, drop_repeats, drop_ungrounded, numbers_as_written
 """
 
 from __future__ import annotations

@@ -137,8 +137,6 @@ class RestartPass(Pass):
 
 class TextPass(Pass):
     phase = Phase.TEXT
-    settles: ClassVar[bool] = False
-    """Run once more at the end of the phase when a later text pass changed the plan."""
 
     def rewrite(self, plan: Plan, ctx: PlanContext) -> Plan:
         """The decoded plan, rewritten (``plan`` itself when nothing changes)."""

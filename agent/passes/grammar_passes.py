@@ -11,8 +11,8 @@ class GroundValues(GrammarPass):
     """Numbers and enum members only as the query states them, plain strings from its words
     (:class:`toolrag.agent.grammar.QueryFacts`; which strings: ``PlannerConfig.ground_strings``).
     An optional number or enum the query says nothing for is left out, and a later call's
-    required number it does not state can only be a reference. The text passes
-    ``whole_lists`` and ``cover_values`` read what this pass finds and do nothing without it.
+    required number it does not state can only be a reference. The text pass
+    ``cover_values`` reads what this pass finds and does nothing without it.
 
     Example: "Convert 250 euros" admits ``"amount": 250`` and not ``"amount": 2500``.
     """

@@ -65,22 +65,3 @@ class NumbersAsWritten(PlanPass):
         calls = plan.as_json()
         fixed = rules.numbers_as_written(calls, ctx.query, {t.name: t for t in ctx.candidates})
         return (plan if fixed == calls else Plan.from_json(fixed)), set()
-
-
-@register
-class DocumentedForms(PlanPass):
-    """A string value that names one of its parameter's documented examples up to case or a
-    plural ending is written as the example is (:func:`toolrag.agent.plan.documented_forms`:
-    ``"gender": "male"`` becomes ``"Male"`` for "(e.g., Male, Female)").
-    """
-
-    name = "documented_forms"
-    evidence = (
-        "no plan of the 214 held-out calls changes without it (default v4 planner, "
-        "experiments/2026-12-03-plan-rules/); Seal nested-30 Param F1 +1.4 (rules_nested30.md)"
-    )
-
-    def apply(self, plan: Plan, ctx: PlanContext) -> tuple[Plan, set[int]]:
-        calls = plan.as_json()
-        fixed = rules.documented_forms(calls, {t.name: t for t in ctx.candidates})
-        return (plan if fixed == calls else Plan.from_json(fixed)), set()

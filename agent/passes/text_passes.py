@@ -1,17 +1,15 @@
-"""Text passes: the decoded plan rewritten, by rules (``whole_lists``) or by decoding more of it
-(``cover_values``). Both read the query facts of the ``ground_values`` pass and do nothing
-without them."""
+"""Text passes: the decoded plan rewritten, here by decoding more of it (``cover_values``, which
+reads the query facts of the ``ground_values`` pass and does nothing without them)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from toolrag.agent import plan as rules
 from toolrag.agent.grammar import call_spans
 from toolrag.agent.passes.base import PlanContext, TextPass, register
-from toolrag.types import Param, Plan
+from toolrag.types import Plan
 
 
 def _last_call(calls: Sequence[Mapping[str, Any]]) -> str:
@@ -23,36 +21,6 @@ def _replace_call(text: str, i: int, call_text: str) -> str:
     """The plan ``text`` with call ``i`` replaced by ``call_text``."""
     start, end = call_spans(text)[i]
     return text[:start] + call_text + text[end:]
-
-
-@register
-class WholeLists(TextPass):
-    """A call that took only the start of a list the query writes takes all of it
-    (:func:`toolrag.agent.plan.whole_lists`): ``"recipients": "ann@x.org"`` of "mail ann@x.org
-    and bob@x.org" becomes ``"ann@x.org, bob@x.org"``, ``["Ann"]`` becomes ``["Ann", "Bob"]``;
-    each new item must be a string the grammar admits. Runs again after a later text pass
-    changed the plan (``settles``). Needs ``ground_values``.
-    """
-
-    name = "whole_lists"
-    needs = ("ground_values",)
-    settles = True
-    evidence = (
-        "Seal-Tools dev.jsonl: 17 of 18 such lists are written whole (docs/guide.md); acts "
-        "only under hard grounding (the fast planner)"
-    )
-
-    def rewrite(self, plan: Plan, ctx: PlanContext) -> Plan:
-        facts = ctx.facts
-        if facts is None:
-            return plan
-
-        def fits(param: Param, value: str) -> bool:
-            return re.fullmatch(facts.string_pattern(param.required), value) is not None
-
-        calls = plan.as_json()
-        whole = rules.whole_lists(calls, facts.text, ctx.by_name, fits)
-        return plan if whole == calls else Plan.from_json(whole)
 
 
 @register

@@ -349,63 +349,6 @@ def test_placeholders_are_values_that_only_name_their_parameter(name, value, poi
     assert placeholders({"api": "t", "parameters": {"extra": "extra"}}, tool) == []
 
 
-@pytest.mark.parametrize(
-    ("value", "form"),
-    [
-        ("male", "Male"),  # the example's capital
-        ("earthquakes", "earthquake"),  # its number
-        ("tomato", "tomatoes"),  # -es
-        ("Penguins", "Penguin"),  # the value's own capital stays
-        ("Aspirin", "Aspirin"),  # never lowered: "aspirin" is documented
-        ("femalee", "femalee"),  # no example of that name
-        ("bat", "bat"),  # already the example's form
-    ],
-)
-def test_example_form_takes_the_documented_case_and_number(value, form):
-    from toolrag.agent.plan import example_form
-
-    examples = ["Male", "Female", "earthquake", "tomatoes", "penguin", "aspirin", "bat"]
-    assert example_form(value, examples) == form
-
-
-def test_documented_forms_rewrites_strings_and_list_items_but_not_references_or_enums():
-    from toolrag.agent.plan import documented_forms
-
-    tool = Tool(
-        name="risk",
-        parameters=[
-            Param(name="hazard", description="The hazard (e.g., earthquake, flood)"),
-            Param(name="hazards", type="array", description="Hazards (e.g., earthquake, flood)"),
-            Param(name="gender", enum=["male", "female"], description="(e.g., Male, Female)"),
-            Param(name="place", description="Where (e.g., Oslo)"),
-        ],
-    )
-    plan = [
-        {"api": "risk", "parameters": {"place": "Oslo"}},
-        {
-            "api": "risk",
-            "parameters": {
-                "hazard": "Floods",
-                "hazards": ["earthquakes", "fire"],
-                "gender": "male",
-                "place": "$0.place",
-            },
-        },
-    ]
-    out = documented_forms(plan, {"risk": tool})
-    assert out[1]["parameters"] == {
-        "hazard": "Flood",
-        "hazards": ["earthquake", "fire"],
-        "gender": "male",  # an enum is the grammar's business
-        "place": "$0.place",
-    }
-    assert out[0] == plan[0]
-    # a tool the toolset does not know is left as it is
-    assert documented_forms([{"api": "x", "parameters": {"a": "b"}}], {}) == [
-        {"api": "x", "parameters": {"a": "b"}}
-    ]
-
-
 def test_param_examples_come_from_the_schema_then_the_description():
     from toolrag.text import described_examples
 

@@ -606,41 +606,6 @@ def test_an_optional_value_that_only_names_the_tool_is_left_out(smol_folder):
     assert planner.plan(query, [shelter]).text == bare
 
 
-def test_a_list_the_model_cut_short_is_given_whole(smol_folder):
-    from transformers import AutoTokenizer
-
-    from toolrag.types import Param, Tool
-
-    tok = AutoTokenizer.from_pretrained(smol_folder)
-    names = {"type": "array", "items": {"type": "string"}}
-    mail = Tool(
-        name="mail",
-        parameters=[
-            Param(name="recipients", required=True),
-            Param(name="subject", required=True),
-            Param(name="cc", json_schema=names),
-        ],
-    )
-    query = "Mail ann@x.org and bob@x.org, subject 'Launch'; copy Carl, Dana, and Eve."
-    cut = (
-        '[{"api":"mail","parameters":{"recipients":"ann@x.org","subject":"Launch","cc":["Carl"]}}]'
-    )
-    whole = (
-        '[{"api":"mail","parameters":{"recipients":"ann@x.org, bob@x.org","subject":"Launch",'
-        '"cc":["Carl","Dana","Eve"]}}]'
-    )
-    for lists, expected in ((True, whole), (False, cut)):
-        planner = _scripted(
-            tok,
-            query,
-            [mail],
-            [cut],
-            max_new_tokens=200,
-            without=("cover_values",) if lists else ("cover_values", "whole_lists"),
-        )
-        assert planner.plan(query, [mail]).text == expected, lists
-
-
 def test_a_value_that_only_names_its_parameter_becomes_a_reference(smol_folder):
     from transformers import AutoTokenizer
 
@@ -813,37 +778,6 @@ def test_tools_are_first_called_in_the_order_the_query_asks_for_them(smol_folder
     planner = _scripted(tok, query, [mail, weather], answers)
     result = planner.plan(query, [weather, mail], selected=["sendEmail", "getWeather"])
     assert [c.api for c in result.calls] == ["getWeather", "sendEmail"]
-
-
-def test_a_value_naming_a_documented_example_takes_its_form(smol_folder):
-    from transformers import AutoTokenizer
-
-    from toolrag.types import Param, Tool
-
-    tok = AutoTokenizer.from_pretrained(smol_folder)
-    risk = Tool(
-        name="getDisasterRisk",
-        parameters=[
-            Param(name="location", required=True),
-            Param(name="disaster_type", description="The type (e.g., earthquake, flood)"),
-        ],
-    )
-    query = "What is the risk of earthquakes in Oslo?"
-    said = (
-        '[{"api":"getDisasterRisk","parameters":{"location":"Oslo","disaster_type":"earthquakes"}}]'
-    )
-    for on, value in ((True, "earthquake"), (False, "earthquakes")):
-        planner = _scripted(
-            tok,
-            query,
-            [risk],
-            [said],
-            max_new_tokens=200,
-            without=() if on else ("documented_forms",),
-        )
-        result = planner.plan(query, [risk])
-        assert result.internal[0]["parameters"]["disaster_type"] == value
-        assert result.calls[0].parameters["disaster_type"] == value
 
 
 def test_a_prompt_past_the_models_context_is_refused_with_the_limit(smol_folder):
