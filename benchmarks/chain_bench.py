@@ -24,6 +24,7 @@ Reported (`chain_scoring.py` says how plans are matched):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import tempfile
@@ -151,7 +152,16 @@ def main() -> None:
     name = args.name or f"chain_calls_{args.planner or 'default'}"
 
     functions, chains = chain_calls.load()
-    requests = chains[: args.limit] + nothing_fits.load()[: args.limit]
+    nothing = nothing_fits.load()[: args.limit]
+    chains = chains[: args.limit]
+    # The two sets interleaved, so that the results written along the way (every 10
+    # requests) are a fair sample of both while the run goes on.
+    requests = sorted(
+        chains + nothing,
+        key=lambda r: (
+            chains.index(r) / len(chains) if r in chains else nothing.index(r) / len(nothing)
+        ),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "tools.json"
         path.write_text(json.dumps({"tools": functions}))
@@ -193,21 +203,25 @@ def main() -> None:
                 },
             }
         )
-        if (i + 1) % 20 == 0:
-            done = sum(r["score"]["exact"] for r in rows)
-            print(f"{i + 1}/{len(requests)} planned, {done} exact", file=sys.stderr, flush=True)
-    table = summarize(rows)
-    write_results(
-        name,
-        {
-            "planner": args.planner or "shipped",
-            "selector": args.selector,
-            "n_functions": len(functions),
-            "summary": table,
-            "requests": rows,
-        },
-        markdown(table, args, len(functions)),
-    )
+        if (i + 1) % 10 == 0 or i + 1 == len(requests):
+            table = summarize(rows)
+            text = markdown(table, args, len(functions))
+            if len(rows) < len(requests):
+                text += f"\n\nPartial: {len(rows)} of {len(requests)} requests planned so far."
+            with contextlib.redirect_stdout(sys.stderr):
+                write_results(
+                    name,
+                    {
+                        "planner": args.planner or "shipped",
+                        "selector": args.selector,
+                        "n_functions": len(functions),
+                        "planned": len(rows),
+                        "requests_in_run": len(requests),
+                        "summary": table,
+                        "requests": rows,
+                    },
+                    text,
+                )
 
 
 if __name__ == "__main__":
