@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import random
 import sys
 import tempfile
 from collections import defaultdict
@@ -35,13 +36,25 @@ from typing import Any
 import chain_calls
 import nothing_fits
 from chain_scoring import Score, components, depth, fan_in, jsonable, refs_in, resolve, score
-from common import write_results
+from common import RESULTS, write_results
 
 from toolrag.agent.agent import make_planner, plan_with
 from toolrag.evaluation.planner import percentile
 from toolrag.index.store import ToolIndex
 from toolrag.index.toolset import load_toolset
 from toolrag.retriever.selector import resolve_selector
+
+
+def run_order(*sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The requests of ``sets`` in a fixed shuffled order, the sets interleaved, so that the
+    results written along the way (every 10 requests) are a fair sample of every set, domain
+    and style while the run goes on."""
+    keyed = []
+    for requests in sets:
+        order = list(range(len(requests)))
+        random.Random(0).shuffle(order)
+        keyed += [(rank / len(requests), requests[i]) for rank, i in enumerate(order)]
+    return [r for _, r in sorted(keyed, key=lambda x: x[0])]
 
 
 def slices(row: dict[str, Any]) -> list[str]:
@@ -148,20 +161,20 @@ def main() -> None:
     ap.add_argument("--selector", default="auto", help="auto, none or a selector folder")
     ap.add_argument("--name", default=None, help="results name (default chain_calls_<planner>)")
     ap.add_argument("--limit", type=int, default=None, help="the first N requests of each set")
+    ap.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the requests the results file already has and plan only the others",
+    )
     args = ap.parse_args()
     name = args.name or f"chain_calls_{args.planner or 'default'}"
 
     functions, chains = chain_calls.load()
-    nothing = nothing_fits.load()[: args.limit]
-    chains = chains[: args.limit]
-    # The two sets interleaved, so that the results written along the way (every 10
-    # requests) are a fair sample of both while the run goes on.
-    requests = sorted(
-        chains + nothing,
-        key=lambda r: (
-            chains.index(r) / len(chains) if r in chains else nothing.index(r) / len(nothing)
-        ),
-    )
+    requests = run_order(chains[: args.limit], nothing_fits.load()[: args.limit])
+    done: list[dict[str, Any]] = []
+    if args.resume and (RESULTS / f"{name}.json").exists():
+        done = json.loads((RESULTS / f"{name}.json").read_text())["requests"]
+    done_ids = {r["id"] for r in done}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "tools.json"
         path.write_text(json.dumps({"tools": functions}))
@@ -172,8 +185,10 @@ def main() -> None:
     selector = resolve_selector(args.selector, index)
     planner = make_planner(args.planner)
 
-    rows = []
-    for i, req in enumerate(requests):
+    rows = list(done)
+    for req in requests:
+        if req["id"] in done_ids:
+            continue
         result, selection = plan_with(
             planner, selector, req["query"], [by_name[n] for n in req["offered"]]
         )
@@ -203,7 +218,7 @@ def main() -> None:
                 },
             }
         )
-        if (i + 1) % 10 == 0 or i + 1 == len(requests):
+        if len(rows) % 10 == 0 or len(rows) == len(requests):
             table = summarize(rows)
             text = markdown(table, args, len(functions))
             if len(rows) < len(requests):
