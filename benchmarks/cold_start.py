@@ -3,13 +3,21 @@
 Each command runs ``--runs`` times in a new process (median wall time, peak resident memory of
 the process and its children): ``toolrag --help``, ``toolrag retrieve``, ``toolrag plan``, and
 ``toolrag mcp`` until it answers ``initialize``; also ``toolrag plan --planner fast`` (the
-135M planner), whose baseline is the baseline's default ``plan`` (the 135M was its default).
+135M planner), whose baseline is the baseline's default ``plan`` (the 135M was its default);
+and ``toolrag.plan(query, functions)`` from Python over five plain functions (:data:`FUNCTIONS`),
+which indexes them in the process before planning.
 The baseline is the same commands at ``--baseline REV`` (checked out into a git worktree under
 .cache/ and run from there), in the same run, on the same index, so the ratios compare like
 with like; the baseline keeps its model cache under .cache/ (:func:`baseline_env`). One
 untimed run of each command first fills the caches (ONNX exports) for both.
 
     python benchmarks/cold_start.py --baseline 060192d
+    python benchmarks/cold_start.py --baseline 49b1377 --shared-cache --rows toolrag.plan \\
+        --name cold_start_plan_api
+
+``--rows`` keeps the commands whose name contains one of its words; ``--shared-cache`` lets
+the baseline use this tree's model cache (right when its cache formats are the same, and it
+saves converting the planner again).
 """
 
 from __future__ import annotations
@@ -26,6 +34,39 @@ from pathlib import Path
 from common import ROOT, write_results
 
 QUERY = "Find the GDP of France, then convert it to euros"
+
+
+def _function(name: str, description: str, **params: str) -> dict:
+    properties = {p: {"type": t} for p, t in params.items()}
+    return {
+        "name": name,
+        "description": description,
+        "parameters": {"type": "object", "properties": properties, "required": list(params)},
+    }
+
+
+FUNCTIONS = [
+    _function(
+        "get_gdp", "Get the gross domestic product of a country in US dollars", country="string"
+    ),
+    _function(
+        "convert_currency",
+        "Convert an amount of money from one currency to another",
+        amount="number",
+        from_currency="string",
+        to_currency="string",
+    ),
+    _function("get_weather", "Current weather for a city", city="string"),
+    _function("send_email", "Send an email to a recipient", to="string", body="string"),
+    _function(
+        "search_flights",
+        "Search flights between two airports on a date",
+        origin="string",
+        destination="string",
+        date="string",
+    ),
+]
+"""A handful of plain functions, as a script passes them to ``toolrag.plan``."""
 
 
 def run_once(
@@ -96,6 +137,14 @@ def commands(index: Path) -> dict[str, tuple[list[str], str | None]]:
             None,
         ),
         "toolrag mcp (initialize answered)": ([*cli, "mcp", "--index", str(index)], init),
+        "toolrag.plan(query, 5 functions) from Python": (
+            [
+                sys.executable,
+                "-c",
+                f"import toolrag; print(toolrag.plan({QUERY!r}, {FUNCTIONS!r}).calls)",
+            ],
+            None,
+        ),
     }
 
 
@@ -117,25 +166,35 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--baseline", default=None, help="an earlier commit to compare with")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rows", nargs="*", default=None, help="only commands naming these words")
+    ap.add_argument("--shared-cache", action="store_true", help="baseline uses this model cache")
+    ap.add_argument("--name", default="cold_start", help="results file name")
     args = ap.parse_args()
-    # the 4,076 Seal-Tools tools, built once into .cache by a child: this process stays small,
-    # since a child's peak RSS counts what its parent held when it was forked
     index_dir = ROOT / ".cache" / "seal-index-default"
-    code = "from common import seal_index; print(len(seal_index()))"
-    build = [sys.executable, "-c", code]
-    n_tools = int(
-        subprocess.run(
-            build, cwd=Path(__file__).parent, check=True, capture_output=True, text=True
-        ).stdout.split()[-1]
-    )
+    cmds = {
+        name: cmd
+        for name, cmd in commands(index_dir).items()
+        if not args.rows or any(word in name for word in args.rows)
+    }
+    n_tools = 0
+    if any(str(index_dir) in cmd[0] for cmd in cmds.values()):
+        # the 4,076 Seal-Tools tools, built once into .cache by a child: this process stays
+        # small, since a child's peak RSS counts what its parent held when it was forked
+        code = "from common import seal_index; print(len(seal_index()))"
+        build = [sys.executable, "-c", code]
+        n_tools = int(
+            subprocess.run(
+                build, cwd=Path(__file__).parent, check=True, capture_output=True, text=True
+            ).stdout.split()[-1]
+        )
     rows = {}
-    cmds = commands(index_dir)
     for name, (argv, stdin) in cmds.items():
         now = measure(argv, Path("/"), args.runs, stdin)  # outside the checkout: the install
         row = {"now": now}
         if args.baseline:  # run from the old tree: its folders are on sys.path through cwd
-            old = cmds["toolrag plan"][0] if name == "toolrag plan --planner fast" else argv
+            old = commands(index_dir)["toolrag plan"][0] if "--planner fast" in name else argv
             tree, env = baseline_tree(args.baseline), baseline_env(args.baseline)
+            env = os.environ.copy() if args.shared_cache else env
             row["baseline"] = measure(old, tree, args.runs, stdin, env)
             row["speedup"] = round(row["baseline"]["wall_s"] / now["wall_s"], 2)
         rows[name] = row
@@ -146,7 +205,9 @@ def main() -> None:
         head += f" {args.baseline}: wall | {args.baseline}: peak MB | speed-up |"
         sep += " ---: | ---: | ---: |"
     lines = [
-        f"# Cold start ({n_tools} Seal-Tools tools, median of {args.runs} fresh processes)",
+        f"# Cold start ({n_tools} Seal-Tools tools, median of {args.runs} fresh processes)"
+        if n_tools
+        else f"# Cold start (median of {args.runs} fresh processes)",
         "",
         head,
         sep,
@@ -164,7 +225,15 @@ def main() -> None:
         "LoRA); `--planner fast` the SmolLM2-135M one, compared with the baseline's default "
         "`plan` (the 135M then).",
     ]
-    write_results("cold_start", {"baseline": args.baseline, "rows": rows}, "\n".join(lines))
+    lines[-1] += (
+        " The Python row passes five plain functions to `toolrag.plan` (indexed in the process)."
+        if any("toolrag.plan" in name for name in rows)
+        else ""
+    )
+    if args.shared_cache:
+        lines[-1] += " The baseline shared this tree's model cache (`--shared-cache`)."
+    record = {"baseline": args.baseline, "shared_cache": args.shared_cache, "rows": rows}
+    write_results(args.name, record, "\n".join(lines))
 
 
 if __name__ == "__main__":
