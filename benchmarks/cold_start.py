@@ -4,15 +4,16 @@ Each command runs ``--runs`` times in a new process (median wall time, peak resi
 the process and its children): ``toolrag --help``, ``toolrag retrieve``, ``toolrag plan``, and
 ``toolrag mcp`` until it answers ``initialize``; also ``toolrag plan --planner fast`` (the
 135M planner), whose baseline is the baseline's default ``plan`` (the 135M was its default);
-and ``toolrag.plan(query, functions)`` from Python over five plain functions (:data:`FUNCTIONS`),
-which indexes them in the process before planning.
+and from Python over five plain functions (:data:`FUNCTIONS`): ``ToolRAG.from_tools`` plus one
+retrieval (the index part alone), and ``toolrag.plan(query, functions)``, which indexes them in
+the process before planning.
 The baseline is the same commands at ``--baseline REV`` (checked out into a git worktree under
 .cache/ and run from there), in the same run, on the same index, so the ratios compare like
 with like; the baseline keeps its model cache under .cache/ (:func:`baseline_env`). One
 untimed run of each command first fills the caches (ONNX exports) for both.
 
     python benchmarks/cold_start.py --baseline 060192d
-    python benchmarks/cold_start.py --baseline 49b1377 --shared-cache --rows toolrag.plan \\
+    python benchmarks/cold_start.py --baseline 49b1377 --shared-cache --rows Python \\
         --name cold_start_plan_api
 
 ``--rows`` keeps the commands whose name contains one of its words; ``--shared-cache`` lets
@@ -137,6 +138,15 @@ def commands(index: Path) -> dict[str, tuple[list[str], str | None]]:
             None,
         ),
         "toolrag mcp (initialize answered)": ([*cli, "mcp", "--index", str(index)], init),
+        "ToolRAG.from_tools(5 functions) + retrieve from Python": (
+            [
+                sys.executable,
+                "-c",
+                "import toolrag; rag = toolrag.ToolRAG.from_tools("
+                f"{FUNCTIONS!r}); print(rag.retrieve({QUERY!r}, k=2))",
+            ],
+            None,
+        ),
         "toolrag.plan(query, 5 functions) from Python": (
             [
                 sys.executable,
@@ -226,8 +236,9 @@ def main() -> None:
         "`plan` (the 135M then).",
     ]
     lines[-1] += (
-        " The Python row passes five plain functions to `toolrag.plan` (indexed in the process)."
-        if any("toolrag.plan" in name for name in rows)
+        " The Python rows index five plain functions in the process (`from_tools` then retrieves; "
+        "`toolrag.plan` plans too)."
+        if any("Python" in name for name in rows)
         else ""
     )
     if args.shared_cache:
