@@ -72,8 +72,9 @@ FUNCTIONS = [
 
 def run_once(
     argv: list[str], cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
-) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MB) of one fresh process."""
+) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of one fresh process. The
+    CPU seconds are what a busy shared machine distorts least."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         argv,
@@ -100,19 +101,27 @@ def run_once(
         wall = time.perf_counter() - start
         if proc.returncode != 0:
             raise RuntimeError(f"{argv} exited {proc.returncode}")
-    return wall, usage.ru_maxrss // 1024
+    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def measure(
     argv: list[str], cwd: Path, runs: int, stdin: str | None = None, env: dict | None = None
 ) -> dict:
     run_once(argv, cwd, stdin, env)  # fills caches; not timed
-    walls, peaks = [], []
+    walls, peaks, cpus = [], [], []
     for _ in range(runs):
-        wall, rss = run_once(argv, cwd, stdin, env)
+        wall, rss, cpu = run_once(argv, cwd, stdin, env)
         walls.append(wall)
         peaks.append(rss)
-    return {"wall_s": round(statistics.median(walls), 3), "peak_mb": max(peaks), "walls": walls}
+        cpus.append(cpu)
+    return {
+        "wall_s": round(statistics.median(walls), 3),
+        "peak_mb": max(peaks),
+        "cpu_s": round(statistics.median(cpus), 3),
+        "walls": walls,
+        "cpus": cpus,
+        "load_avg_1min": os.getloadavg()[0],
+    }
 
 
 def commands(index: Path) -> dict[str, tuple[list[str], str | None]]:
@@ -165,11 +174,50 @@ def baseline_tree(rev: str) -> Path:
     return tree
 
 
-def baseline_env(rev: str) -> dict[str, str]:
-    """The environment the baseline runs in: its own model cache (``$TOOLRAG_CACHE``), so that
-    its exports, of another format, do not replace this tree's in the shared one (each side
-    would then rebuild the other's before every run)."""
-    return os.environ | {"TOOLRAG_CACHE": str(ROOT / ".cache" / f"toolrag-cache-{rev}")}
+_BASELINE_IMPORTS = """import importlib.util, json, os, sys
+TREE = os.environ["TOOLRAG_BASELINE_TREE"]
+DIRS = json.loads(os.environ["TOOLRAG_BASELINE_DIRS"])
+class BaselineFinder:
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name not in DIRS:
+            return None
+        folder = os.path.join(TREE, DIRS[name])
+        return importlib.util.spec_from_file_location(
+            name, os.path.join(folder, "__init__.py"), submodule_search_locations=[folder]
+        )
+sys.meta_path.insert(0, BaselineFinder)
+"""
+
+
+def baseline_env(rev: str, shared_cache: bool = False) -> dict[str, str]:
+    """The environment the baseline runs in: its own model cache (``$TOOLRAG_CACHE``; unless
+    ``shared_cache``), so that its exports, of another format, do not replace this tree's in
+    the shared one (each side would then rebuild the other's before every run); and its own
+    packages. The editable install maps ``toolrag.index``, ``toolrag.agent``... onto this
+    tree's folders, and Python's own finder cannot find them under the baseline's
+    ``toolrag/``: without the ``sitecustomize`` written here, a baseline process run from its
+    tree imported this tree's subpackages under its own ``toolrag/``."""
+    import tomllib
+
+    tree = baseline_tree(rev)
+    project = tomllib.loads((tree / "pyproject.toml").read_text())
+    dirs = project["tool"]["setuptools"]["package-dir"]
+    for package in project["tool"]["setuptools"]["packages"]:  # sub-packages of mapped ones
+        parent, _, leaf = package.rpartition(".")
+        if package not in dirs and parent in dirs:
+            dirs[package] = f"{dirs[parent]}/{leaf}"
+    shim = ROOT / ".cache" / f"cold-start-{rev}-imports"
+    shim.mkdir(parents=True, exist_ok=True)
+    (shim / "sitecustomize.py").write_text(_BASELINE_IMPORTS)
+    env = os.environ | {
+        "TOOLRAG_BASELINE_TREE": str(tree),
+        "TOOLRAG_BASELINE_DIRS": json.dumps(dirs),
+        "PYTHONPATH": str(shim),
+    }
+    if not shared_cache:
+        env["TOOLRAG_CACHE"] = str(ROOT / ".cache" / f"toolrag-cache-{rev}")
+    return env
 
 
 def main() -> None:
@@ -203,17 +251,18 @@ def main() -> None:
         row = {"now": now}
         if args.baseline:  # run from the old tree: its folders are on sys.path through cwd
             old = commands(index_dir)["toolrag plan"][0] if "--planner fast" in name else argv
-            tree, env = baseline_tree(args.baseline), baseline_env(args.baseline)
-            env = os.environ.copy() if args.shared_cache else env
+            tree = baseline_tree(args.baseline)
+            env = baseline_env(args.baseline, args.shared_cache)
             row["baseline"] = measure(old, tree, args.runs, stdin, env)
             row["speedup"] = round(row["baseline"]["wall_s"] / now["wall_s"], 2)
         rows[name] = row
         print(name, row, flush=True)
-    head = "| command | now: wall (median) | now: peak MB |"
-    sep = "| --- | ---: | ---: |"
+    head = "| command | now: wall (median) | now: CPU s | now: peak MB |"
+    sep = "| --- | ---: | ---: | ---: |"
     if args.baseline:
-        head += f" {args.baseline}: wall | {args.baseline}: peak MB | speed-up |"
-        sep += " ---: | ---: | ---: |"
+        head += f" {args.baseline}: wall | {args.baseline}: CPU s | {args.baseline}: peak MB |"
+        head += " speed-up (wall) |"
+        sep += " ---: | ---: | ---: | ---: |"
     lines = [
         f"# Cold start ({n_tools} Seal-Tools tools, median of {args.runs} fresh processes)"
         if n_tools
@@ -223,10 +272,12 @@ def main() -> None:
         sep,
     ]
     for name, row in rows.items():
-        line = f"| `{name}` | {row['now']['wall_s']:.2f} s | {row['now']['peak_mb']} |"
+        n = row["now"]
+        line = f"| `{name}` | {n['wall_s']:.2f} s | {n['cpu_s']:.2f} | {n['peak_mb']} |"
         if args.baseline:
             b = row["baseline"]
-            line += f" {b['wall_s']:.2f} s | {b['peak_mb']} | {row['speedup']:.1f}x |"
+            line += f" {b['wall_s']:.2f} s | {b['cpu_s']:.2f} | {b['peak_mb']} |"
+            line += f" {row['speedup']:.1f}x |"
         lines.append(line)
     lines += [
         "",
@@ -240,6 +291,12 @@ def main() -> None:
         "`toolrag.plan` plans too)."
         if any("Python" in name for name in rows)
         else ""
+    )
+    loads = [
+        r[side]["load_avg_1min"] for r in rows.values() for side in ("now", "baseline") if side in r
+    ]
+    lines[-1] += (
+        f" Load average (1 min) after each command: {', '.join(f'{x:.1f}' for x in loads)}."
     )
     if args.shared_cache:
         lines[-1] += " The baseline shared this tree's model cache (`--shared-cache`)."
