@@ -307,6 +307,44 @@ def _quantize(fp32: Path) -> Path:
     return out
 
 
+def load_document_bundle(model: SentenceTransformer, checksum: str) -> OnnxQueryEncoder | None:
+    """The float32 bundle of ``model`` (cached, or exported and checked against PyTorch to
+    :data:`TOLERANCE`), which encodes an index's tools as PyTorch would; ``None`` when the model
+    cannot be exported or the check fails (reason logged). Tools stay float32 whatever
+    ``TOOLRAG_QUERY_ENCODER`` asks of queries."""
+    cached = load_bundle(checksum, "fp32")
+    if cached is not None:
+        return cached
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        logger.info("onnxruntime is not installed; tools are encoded by PyTorch")
+        return None
+    pooling = _supported(model)
+    if pooling is None:
+        return None
+    try:
+        path = export_path(checksum, pooling)
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _export(model, pooling, path)
+        path = _fuse(model, path)
+        expected = model.encode(
+            PROBE_TEXTS, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        folder = write_bundle(model, path, "fp32", bundle_path(checksum, "fp32"))
+        encoder = OnnxQueryEncoder(folder)
+        diff = float(np.abs(encoder.encode(PROBE_TEXTS) - expected).max())
+    except Exception as err:  # an exporter or runtime failure must never break indexing
+        logger.warning("ONNX document encoder unavailable (%s); using PyTorch", err)
+        return None
+    if diff > TOLERANCE:
+        shutil.rmtree(folder, ignore_errors=True)
+        logger.warning("ONNX document encoder differs from PyTorch by %.2e; using PyTorch", diff)
+        return None
+    return encoder
+
+
 def requested_precision() -> str:
     if os.environ.get("TOOLRAG_ONNX", "1") == "0":
         return "torch"

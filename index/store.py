@@ -37,7 +37,6 @@ from toolrag.cache import file_sha256
 from toolrag.errors import ConfigError, UnknownToolError
 from toolrag.index.bm25 import Bm25Params, Bm25Store
 from toolrag.index.encoder import (
-    embedding_dim,
     encode,
     load_encoder,
     model_label,
@@ -47,6 +46,7 @@ from toolrag.index.encoder import (
     weight_checksum,
 )
 from toolrag.index.errors import IndexLoadError
+from toolrag.index.light_encoder import document_encoder
 from toolrag.index.text import TextTemplate, tool_text
 from toolrag.index.vectors import AnnParams, VectorStore
 from toolrag.types import Tool
@@ -158,22 +158,22 @@ class ToolIndex:
         ann = ann or AnnParams()
         bm25 = bm25 or Bm25Params()
         bm25_template, dense_template = TextTemplate(bm25_template), TextTemplate(dense_template)
-        encoder = load_encoder(model)
+        encoder = document_encoder(model)
 
         dense_texts = [tool_text(t, dense_template) for t in tools]
         reuse = reuse or {}
         todo = [i for i, text in enumerate(dense_texts) if text not in reuse]
-        fresh = encode(
-            encoder, [dense_texts[i] for i in todo], batch_size=batch_size, progress=progress
+        fresh = encoder.encode(
+            [dense_texts[i] for i in todo], batch_size=batch_size, progress=progress
         )
-        dim = embedding_dim(encoder)
+        dim = encoder.dimension
         embeddings = np.empty((len(tools), dim), dtype=np.float32)
         fresh_rows = dict(zip(todo, fresh, strict=True))
         for i, text in enumerate(dense_texts):
             embeddings[i] = fresh_rows[i] if i in fresh_rows else reuse[text]
         logger.info("encoded %d tools, reused %d embeddings", len(todo), len(tools) - len(todo))
 
-        checksum = weight_checksum(encoder)
+        checksum = encoder.checksum
         student = query_model_for(query_model, checksum)
         store = Bm25Store.build([tool_text(t, bm25_template) for t in tools], bm25)
         vectors = VectorStore.build(embeddings, ann)
@@ -188,7 +188,7 @@ class ToolIndex:
                 "checksum": checksum,
                 "dimension": dim,
                 "normalized": True,
-                "max_seq_length": int(encoder.max_seq_length),
+                "max_seq_length": encoder.max_seq_length,
             },
             "faiss": ann.to_dict() | {"index_type": type(vectors.index).__name__},
             "bm25": bm25.to_dict(),
@@ -203,7 +203,7 @@ class ToolIndex:
                 "checksum": weight_checksum(query_encoder),
                 "layers": int(query_encoder[0].auto_model.config.num_hidden_layers),
             }
-        return cls(tools, store, vectors, embeddings, manifest, encoder)
+        return cls(tools, store, vectors, embeddings, manifest, encoder.model)
 
     def updated(self, add: Iterable[Tool] = (), remove: Iterable[str] = ()) -> ToolIndex:
         """A new index with tools added (or replaced, by name) and removed, re-encoding only tools

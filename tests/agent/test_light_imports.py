@@ -52,3 +52,23 @@ def test_retrieve_in_a_fresh_process_loads_no_pytorch(six_index, tmp_path):
     six_index.encode_queries(["warm"])  # builds the checked ONNX bundle in the test cache
     env = {"TOOLRAG_CACHE": os.environ["TOOLRAG_CACHE"]}
     assert _loaded_after(["retrieve", "weather in Paris", "--index", str(folder)], env) == []
+
+
+def test_indexing_functions_in_a_fresh_process_loads_no_pytorch(six_index, six_tools_file):
+    """What ``toolrag.plan(query, functions)`` does before the planner: index the functions
+    (encoded through the cached ONNX bundle), retrieve, and load the shipped selector."""
+    import os
+
+    code = (
+        "import sys\n"
+        "from toolrag.api import ToolRAG\n"
+        "from toolrag.retriever.selector import resolve_selector\n"
+        f"rag = ToolRAG.from_tools({str(six_tools_file)!r})\n"
+        "hits = rag.retrieve('What is the weather in Paris?', k=1)\n"
+        "assert resolve_selector('auto', rag.index) is not None\n"
+        f"print(hits[0].tool.name, [m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ)
+    )
+    assert out.stdout.strip() == "getWeather []", out.stdout + out.stderr
