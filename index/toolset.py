@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from toolrag.choices import DuplicatePolicy, ToolFormat
-from toolrag.errors import ConfigError
+from toolrag.errors import ConfigError, ToolragError
 from toolrag.index.errors import ToolsetError
 from toolrag.index.formats import mcp, openai, openapi, seal, toolalpaca
 from toolrag.index.formats.base import Document
@@ -176,7 +177,7 @@ def parse_document(doc: Document, fmt: ToolFormat | str = ToolFormat.AUTO) -> li
         _check_strings(doc.data, doc.source, None)
     if fmt is ToolFormat.AUTO:
         fmt = detect_format(doc)
-    tools = _MODULES[fmt].parse(doc)
+    tools = _parse(_MODULES[fmt], doc)
     if not tools:
         raise ToolsetError(
             doc.source,
@@ -184,6 +185,45 @@ def parse_document(doc: Document, fmt: ToolFormat | str = ToolFormat.AUTO) -> li
             fix="Check the file is a non-empty toolset, or pass the right --format",
         )
     return tools
+
+
+_SHAPE_ERRORS = (ValidationError, TypeError, AttributeError, KeyError, IndexError, ValueError)
+
+
+def _parse(module: Any, doc: Document) -> list[Tool]:
+    """``module.parse(doc)``, with a record whose shape the parser did not foresee (a
+    parameter with an empty name, a list where an object belongs) turned into a
+    :class:`ToolsetError` at its line, as the parsers' own checks are."""
+    try:
+        return module.parse(doc)
+    except ToolragError:
+        raise
+    except _SHAPE_ERRORS:
+        record = None
+        if doc.jsonl:  # find the line: parse the records one by one
+            for i, item in enumerate(doc.data):
+                one = Document(doc.source, [item], jsonl=True, line_numbers=(doc.line_numbers[i],))
+                try:
+                    module.parse(one)
+                except ToolragError:
+                    raise
+                except _SHAPE_ERRORS as first:
+                    err, record = first, doc.locate(i)
+                    break
+        raise ToolsetError(
+            doc.source,
+            f"a tool is malformed ({_describe(err)})",
+            record=record,
+            fix="Check the record against the format's examples in the README",
+        ) from None
+
+
+def _describe(err: Exception) -> str:
+    if isinstance(err, ValidationError):
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return printable(f"{where}: {first.get('msg')}" if where else str(first.get("msg")))
+    return printable(f"{type(err).__name__}: {err}")[:200]
 
 
 def load_toolset(
