@@ -556,8 +556,8 @@ def _clean_staging(path: Path) -> None:
 def _recover(path: Path) -> None:
     """Put the previous index back when a writer died between its two renames (only where
     folders cannot be exchanged atomically); a writer in that instant is waited for."""
-    if path.exists():
-        return
+    if path.exists() or not any(path.parent.glob(f".{path.name}.old-*")):
+        return  # (no lock file is made for a path that is simply not there)
     deadline = time.monotonic() + 5
     while not path.exists():
         try:
