@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -50,11 +52,13 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from toolrag.agent.agent import Agent, ExecuteMode
 from toolrag.agent.checker import check
 from toolrag.errors import ConfigError, InputTooLongError, ToolragError, UnknownToolError
+from toolrag.text import SURROGATE, check_text
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -93,6 +97,11 @@ class RetrieveRequest(BaseModel):
     query: str = Field(min_length=1, description="What the user asks.")
     k: int = Field(5, ge=1, le=100, description="How many tools to return.")
 
+    @field_validator("query")
+    @classmethod
+    def _encodable(cls, query: str) -> str:  # a JSON "\ud800" escape: 422, not a tokenizer's 500
+        return check_text(query, "the query")
+
 
 class PlanRequest(RetrieveRequest):
     k: int = Field(5, ge=1, le=MAX_PLAN_TOOLS, description="How many candidate tools to plan with.")
@@ -102,10 +111,66 @@ class PlanRequest(RetrieveRequest):
         description="Candidate tool names; default: the retriever's top k.",
     )
 
+    @field_validator("tools")
+    @classmethod
+    def _encodable_names(cls, tools: list[str] | None) -> list[str] | None:
+        for name in tools or []:
+            check_text(name, "a tool name")
+        return tools
+
 
 class AskRequest(RetrieveRequest):
     k: int = Field(5, ge=1, le=MAX_PLAN_TOOLS, description="How many candidate tools to plan with.")
     execute: ExecuteMode = Field(ExecuteMode.SIMULATE, description="simulate or none.")
+
+
+def _printable(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings written as an escape."""
+    if isinstance(value, str):
+        return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no inf or nan
+    return value
+
+
+class SafeJSONResponse(JSONResponse):
+    """A JSON response that can always be sent: text that cannot be encoded as UTF-8 (a lone
+    surrogate echoed from a request) is written as its escape, and a number JSON cannot hold
+    (``1e400`` parses as inf) as its name, instead of failing with a 500."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except (UnicodeEncodeError, ValueError):  # a lone surrogate, or inf from "1e400"
+            return super().render(_printable(content))
+
+
+class ErrorDetail(BaseModel):
+    """The body of every 4xx but 422 (whose body is FastAPI's validation error list)."""
+
+    detail: str = Field(description="What is wrong and what to do.")
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorDetail, "description": why}
+    for status, why in [
+        (400, "A tool name that is not in the index."),
+        (401, "Missing or wrong API key."),
+        (413, "The body or the planner's input is over its limit."),
+        (503, "The planner's queue is full; retry after Retry-After seconds."),
+    ]
+}
+"""The error responses each endpoint documents in its OpenAPI schema."""
+
+
+def unprocessable(message: str, loc: tuple[str, ...] = ("body",)) -> SafeJSONResponse:
+    """A 422 shaped as FastAPI's own (the schema's ``HTTPValidationError``)."""
+    error = {"loc": list(loc), "msg": message, "type": "value_error"}
+    return SafeJSONResponse({"detail": [error]}, status_code=422)
 
 
 class PlanQueue:
@@ -259,6 +324,7 @@ def create_app(
         title="toolrag",
         description="Retrieve the tools a query needs, plan the calls, check and execute them.",
         lifespan=lifespan,
+        default_response_class=SafeJSONResponse,
     )
     metrics = _Metrics()
     plans = PlanQueue(max_queue, on_reject=metrics.rejected.inc)
@@ -298,8 +364,22 @@ def create_app(
 
     @app.exception_handler(ToolragError)
     async def input_error(request: Request, err: ToolragError) -> JSONResponse:
-        status = 413 if isinstance(err, InputTooLongError) else 422
-        return JSONResponse({"detail": str(err)}, status_code=status)
+        if isinstance(err, InputTooLongError):
+            return SafeJSONResponse({"detail": str(err)}, status_code=413)
+        return unprocessable(str(err))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, err: RequestValidationError) -> JSONResponse:
+        # FastAPI's own handler echoes the input, which may not be encodable
+        return SafeJSONResponse({"detail": jsonable_encoder(err.errors())}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)  # FastAPI's and the router's 404 and 405
+    async def http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
+        if err.status_code == 422:
+            return unprocessable(str(err.detail), ("body", "query"))
+        return SafeJSONResponse(
+            {"detail": err.detail}, status_code=err.status_code, headers=err.headers
+        )
 
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
@@ -338,7 +418,7 @@ def create_app(
     def prometheus() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    @app.post("/retrieve")
+    @app.post("/retrieve", responses=ERRORS)
     def retrieve(req: RetrieveRequest) -> dict[str, Any]:
         check_query(req.query)
         hits = agent.retriever.retrieve(req.query, k=min(req.k, len(agent.index)))
@@ -347,7 +427,7 @@ def create_app(
             "tools": [h.to_json() for h in hits],
         }
 
-    @app.post("/plan")
+    @app.post("/plan", responses=ERRORS)
     def plan(req: PlanRequest) -> dict[str, Any]:
         check_query(req.query)
         if req.tools is not None:
@@ -372,7 +452,7 @@ def create_app(
             "violations": [str(v) for v in violations],
         }
 
-    @app.post("/ask")
+    @app.post("/ask", responses=ERRORS)
     def ask(req: AskRequest) -> dict[str, Any]:
         check_query(req.query)
         answer = plans.run(

@@ -40,3 +40,12 @@ class ToolsetError(ToolragError, ValueError):
 
 class IndexLoadError(ToolragError, RuntimeError):
     """An index folder that cannot be loaded as it is; the message says how to rebuild or repair it."""
+
+
+class IndexBusyError(ToolragError, RuntimeError):
+    """Another process is writing the index and did not finish within the timeout; the message
+    names it."""
+
+
+class IndexChangedError(ToolragError, RuntimeError):
+    """The index changed on disk after this writer read it: publishing would lose that change."""

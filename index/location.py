@@ -40,6 +40,13 @@ def split_milvus(spec: str) -> tuple[str, str]:
     return uri, name
 
 
+def lite_file(uri: str) -> Path | None:
+    """The local file of a Milvus Lite ``uri`` (``./tools.db``); None for a server."""
+    if "://" in uri:
+        return None
+    return Path(uri).resolve()
+
+
 def token_env() -> str | None:
     return TOKEN_ENV if os.environ.get(TOKEN_ENV) else None
 

@@ -47,7 +47,7 @@ import numpy as np
 from toolrag.choices import Bm25Method
 from toolrag.errors import ConfigError, MissingPackageError, UnknownToolError
 from toolrag.index.bm25 import Bm25Params
-from toolrag.index.errors import IndexLoadError
+from toolrag.index.errors import IndexChangedError, IndexLoadError
 from toolrag.index.store import FORMAT_NAME, FORMAT_VERSION, ToolIndex
 from toolrag.index.text import tokenize, tool_text
 from toolrag.types import Tool
@@ -192,6 +192,8 @@ def publish(
 
     Raises:
         ConfigError: an unknown ``dense_index``, or BM25 settings the backend cannot split.
+        IndexChangedError: another writer moved the alias while this one wrote (compare and
+            swap at the alias: the later publish is refused, not silently lost).
     """
     if dense_index not in DENSE_INDEXES:
         raise ConfigError(
@@ -238,6 +240,7 @@ def publish(
         client.alter_collection_properties(
             physical, properties={MANIFEST_PROPERTY: json.dumps(manifest)}
         )
+        _expect_alias(client, name, previous, uri)
         _point(client, name + DF_SUFFIX, physical + DF_SUFFIX)
         _point(client, name, physical)
     except BaseException:
@@ -279,6 +282,16 @@ def _dims(client: MilvusClient, previous: str | None, vocab: list[str]) -> dict[
             dims[token], next_dim = next_dim, next_dim + 1
     dims[STATS] = next_dim
     return dims
+
+
+def _expect_alias(client: MilvusClient, name: str, read: str | None, uri: str) -> None:
+    """Refuse to go on when the alias ``name`` no longer points where this writer read it."""
+    now = _aliased(client, name)
+    if now != read:
+        raise IndexChangedError(
+            f"{name!r} at {uri} was published by another writer while this one worked (it now "
+            f"points to {now}, not {read}); nothing was changed. Run the command again"
+        )
 
 
 def _point(client: MilvusClient, alias: str, collection: str) -> None:
@@ -581,9 +594,11 @@ class MilvusToolIndex(ToolIndex):
 
         Raises:
             ConfigError: removing a name that is not in the index.
+            IndexChangedError: the index was published again since this view opened it.
         """
         from toolrag.index.encoder import encode
 
+        _expect_alias(self.client, self.name, self.manifest["backend"].get("collection"), self.uri)
         add, remove = list({t.name: t for t in add}.values()), set(remove)
         readded = {t.name for t in add}
         touched = sorted(remove | readded)

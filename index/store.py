@@ -10,7 +10,11 @@ Layout::
       bm25/              bm25s arrays (.npy, no pickle) and vocabulary (.json)
 
 Writes are atomic: a new index is written to a hidden sibling folder and swapped in by rename, so
-an interrupted build or update leaves the previous index as it was.
+an interrupted build or update leaves the previous index as it was. Writers take turns
+(:func:`toolrag.index.lock.writer_lock`), and a writer that read the index refuses to publish
+over a version it did not read (compare-and-swap on the manifest's checksum), so no update is
+lost even by a writer that skipped the lock. Readers never wait: they load whichever whole index
+the last swap left, and load again if a swap happened while they read.
 
 Example:
     >>> idx = ToolIndex.build(load_toolset("tools.jsonl"))  # doctest: +SKIP
@@ -20,11 +24,14 @@ Example:
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from importlib import metadata
@@ -45,8 +52,9 @@ from toolrag.index.encoder import (
     use_query_model,
     weight_checksum,
 )
-from toolrag.index.errors import IndexLoadError
+from toolrag.index.errors import IndexBusyError, IndexChangedError, IndexLoadError
 from toolrag.index.light_encoder import document_encoder
+from toolrag.index.lock import DEFAULT_TIMEOUT, writer_lock
 from toolrag.index.text import TextTemplate, tool_text
 from toolrag.index.vectors import AnnParams, VectorStore
 from toolrag.types import Tool
@@ -108,6 +116,7 @@ class ToolIndex:
         self._query_encoder: SentenceTransformer | None = None
         self._fast_encoder: Any = None
         self._row = {t.name: i for i, t in enumerate(tools)}
+        self._base: tuple[Path, str] | None = None  # (folder, manifest sha256) it was read from
 
     # -- building ---------------------------------------------------------------------------
 
@@ -195,6 +204,7 @@ class ToolIndex:
             "hybrid": recommended_fusion(model),
             "libraries": _versions(),
             "last_build": {"encoded": len(todo), "reused": len(tools) - len(todo)},
+            "revision": 1,
         }
         if student is not None:
             query_encoder = load_encoder(student)
@@ -220,7 +230,7 @@ class ToolIndex:
         merged.update((t.name, t) for t in add)
         template = self.manifest["text_template"]["dense"]
         reuse = {tool_text(t, template): self.embeddings[i] for i, t in enumerate(self.tools)}
-        return ToolIndex.build(
+        new = ToolIndex.build(
             list(merged.values()),
             model=self._model_arg(),
             ann=AnnParams(**_params(self.manifest["faiss"], AnnParams)),
@@ -230,6 +240,9 @@ class ToolIndex:
             reuse=reuse,
             query_model=self._query_model_arg(),
         )
+        new._base = self._base  # saving it back publishes only over the version read here
+        new.manifest["revision"] = int(self.manifest.get("revision", 1)) + 1
+        return new
 
     # -- querying helpers --------------------------------------------------------------------
 
@@ -319,18 +332,39 @@ class ToolIndex:
 
     # -- persistence -------------------------------------------------------------------------
 
-    def save(self, path: str | Path) -> Path:
-        """Write the index folder atomically (temp folder, then rename over the old one)."""
+    def save(self, path: str | Path, *, lock_timeout: float = DEFAULT_TIMEOUT) -> Path:
+        """Write the index folder atomically (temp folder, then swapped in by rename), holding
+        the folder's writer lock.
+
+        An index read from ``path`` (or updated from one read there) is published only if
+        ``path`` still holds the version it read: otherwise another writer's change would be
+        lost.
+
+        Raises:
+            IndexBusyError: another writer held the lock for ``lock_timeout`` seconds.
+            IndexChangedError: ``path`` changed since this index was read from it.
+        """
         path = Path(path).resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex[:8]}"
-        tmp.mkdir()
-        try:
-            self._write(tmp)
-            _swap_in(tmp, path)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        with writer_lock(path, lock_timeout):
+            _clean_staging(path)
+            tmp = path.parent / f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            tmp.mkdir()
+            try:
+                self._write(tmp)
+                if self._base is not None and self._base[0] == path:
+                    now = _manifest_digest(path)
+                    if now != self._base[1]:
+                        raise IndexChangedError(
+                            f"{path} changed after this writer read it (another writer published "
+                            "meanwhile); nothing was written. Run the command again: it will "
+                            "start from the new version"
+                        )
+                _swap_in(tmp, path)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+        self._base = (path, _manifest_digest(path) or "")
         return path
 
     def _write(self, folder: Path) -> None:
@@ -352,6 +386,22 @@ class ToolIndex:
 
     @classmethod
     def load(cls, path: str | Path, *, model: str | None = None, verify: bool = True) -> ToolIndex:
+        """Load an index folder; see :meth:`_load_once`. A writer that swaps a new version in
+        while this reads makes the files disagree with the manifest read first: then the new
+        version is read (a few times at most), so a reader always gets one whole index."""
+        path = Path(path).resolve()
+        for attempt in range(5):
+            before = _manifest_digest(path)
+            try:
+                return cls._load_once(path, model=model, verify=verify)
+            except (IndexLoadError, OSError, RuntimeError, ValueError):
+                if attempt == 4 or _manifest_digest(path) == before:
+                    raise
+                logger.info("%s changed while it was read; reading it again", path)
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def _load_once(cls, path: Path, *, model: str | None = None, verify: bool = True) -> ToolIndex:
         """Load an index folder.
 
         Args:
@@ -364,7 +414,6 @@ class ToolIndex:
             IndexLoadError: missing folder or file, wrong format version, corrupt file, or a
                 different query encoder; the message says what to do.
         """
-        path = Path(path).resolve()
         _recover(path)
         manifest_path = path / MANIFEST
         if not manifest_path.is_file():
@@ -372,9 +421,10 @@ class ToolIndex:
                 f"{path} is not a toolrag index (no {MANIFEST}); build one with "
                 f"`toolrag index build TOOLS... --out {path}`"
             )
+        raw = manifest_path.read_bytes()
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
+            manifest = json.loads(raw.decode("utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
             raise IndexLoadError(f"{manifest_path} is corrupt ({err}); rebuild the index") from None
         if manifest.get("format") != FORMAT_NAME:
             raise IndexLoadError(f"{path} holds a {manifest.get('format')!r}, not a toolrag index")
@@ -408,7 +458,17 @@ class ToolIndex:
                 f"{path} is inconsistent: {len(tools)} tools, {len(embeddings)} embeddings, "
                 f"{vectors.size} vectors, manifest says {manifest['tool_count']}; rebuild it"
             )
-        return cls(tools, bm25, vectors, embeddings, manifest)
+        index = cls(tools, bm25, vectors, embeddings, manifest)
+        index._base = (path, hashlib.sha256(raw).hexdigest())
+        return index
+
+
+def _manifest_digest(path: Path) -> str | None:
+    """The sha256 of ``path``'s manifest as it is now; None when there is none."""
+    try:
+        return hashlib.sha256((path / MANIFEST).read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _params(stored: dict[str, Any], cls: type) -> dict[str, Any]:
@@ -439,16 +499,81 @@ def _swap_in(tmp: Path, path: Path) -> None:
             f"{path} exists and is not a toolrag index; refusing to replace it. "
             "Choose another --out or remove that folder"
         )
-    backup = path.parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
+    if _exchange(tmp, path):  # one atomic step: ``tmp`` now holds the old index
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    backup = path.parent / f".{path.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     os.rename(path, backup)
     os.rename(tmp, path)
     shutil.rmtree(backup, ignore_errors=True)
 
 
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False where
+    the system or the filesystem cannot, and nothing was changed."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in {22, 38, 95}:  # EINVAL, ENOSYS, EOPNOTSUPP: not here
+        return False
+    raise OSError(errno, os.strerror(errno), str(b))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _clean_staging(path: Path) -> None:
+    """Remove the staging and backup folders that killed writers left beside ``path`` (called
+    with the writer lock held; a folder whose writer still runs is left alone)."""
+    for pattern in (f".{path.name}.tmp-*", f".{path.name}.old-*"):
+        for stray in path.parent.glob(pattern):
+            if stray.name.startswith(f".{path.name}.old-") and not path.exists():
+                continue  # the previous index itself, which _recover puts back
+            pid = stray.name.rsplit(".", 1)[-1].split("-")[1]
+            if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+                continue
+            logger.info("removing %s, left by an interrupted write", stray)
+            shutil.rmtree(stray, ignore_errors=True)
+
+
 def _recover(path: Path) -> None:
-    if path.exists():
-        return
-    backups = sorted(path.parent.glob(f".{path.name}.old-*"), key=lambda p: p.stat().st_mtime)
-    if backups:
-        logger.warning("restoring %s from %s (an earlier write was interrupted)", path, backups[-1])
-        os.rename(backups[-1], path)
+    """Put the previous index back when a writer died between its two renames (only where
+    folders cannot be exchanged atomically); a writer in that instant is waited for."""
+    if path.exists() or not any(path.parent.glob(f".{path.name}.old-*")):
+        return  # (no lock file is made for a path that is simply not there)
+    deadline = time.monotonic() + 5
+    while not path.exists():
+        try:
+            with writer_lock(path, timeout=0):
+                backups = sorted(
+                    path.parent.glob(f".{path.name}.old-*"), key=lambda p: p.stat().st_mtime
+                )
+                if backups and not path.exists():
+                    logger.warning(
+                        "restoring %s from %s (an earlier write was interrupted)", path, backups[-1]
+                    )
+                    os.rename(backups[-1], path)
+                return
+        except IndexBusyError:  # a writer is between its renames: the new index comes next
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
+        except OSError:  # a read-only place: nothing to restore from here
+            return

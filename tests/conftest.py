@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,36 @@ from toolrag.index.store import ToolIndex  # noqa: E402
 from toolrag.index.toolset import load_toolset  # noqa: E402
 from toolrag.types import Tool  # noqa: E402
 
-SEAL = ROOT.parent / "shared" / "data" / "seal-tools"
+DATA = Path(os.environ.get("TOOLRAG_DATA") or ROOT.parent / "shared" / "data")
+"""The shared data folder (its README lists what is in it): ``../shared/data`` beside the
+checkout, or wherever ``TOOLRAG_DATA`` points. A test that reads it takes the
+:func:`shared_data` fixture (or one built on it), so that it skips, with the reason, where the
+data is absent (a fresh clone) and is marked ``needs_data`` (CI runs those once without it)."""
+SEAL = DATA / "seal-tools"
+TOOLALPACA_APIS = DATA / "toolalpaca" / "public_apis.json"
+DATA_FIXTURES = {"shared_data", "seal_available", "toolalpaca_apis"}
+
+
+def need_data(*paths: Path) -> None:
+    """Skip the calling test unless every one of ``paths`` (under :data:`DATA`) exists."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        names = ", ".join(str(p.relative_to(DATA)) for p in missing)
+        pytest.skip(f"needs {names} from the shared data folder {DATA} (set TOOLRAG_DATA)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "needs_data: reads the shared data folder (skips where it is absent)"
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if DATA_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.needs_data)
+
 
 SIX_TOOLS = [
     {
@@ -126,10 +156,23 @@ def six_index_dir(six_index, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seal_available() -> bool:
-    if not (SEAL / "tool.jsonl").is_file():
-        pytest.skip("../shared/data/seal-tools is not beside the checkout")
+def shared_data() -> Path:
+    """The shared data folder; the test skips where it is absent."""
+    need_data(DATA)
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def seal_available(shared_data) -> bool:
+    need_data(SEAL / "tool.jsonl", SEAL / "dev.jsonl")
     return True
+
+
+@pytest.fixture(scope="session")
+def toolalpaca_apis(shared_data) -> Path:
+    """ToolAlpaca's public API list, which the function-calling data generator reads."""
+    need_data(TOOLALPACA_APIS)
+    return TOOLALPACA_APIS
 
 
 @pytest.fixture(scope="session")

@@ -32,3 +32,8 @@ class MissingPackageError(ToolragError, ImportError):
 class InputTooLongError(ToolragError, ValueError):
     """A request larger than a model can read (a query and tools past the planner's context);
     the message gives the limit."""
+
+
+class TextEncodingError(ToolragError, ValueError):
+    """Text that cannot be written as UTF-8 (a lone UTF-16 surrogate, which JSON's ``\\ud800``
+    escape or undecodable bytes on a command line give); the message says where."""

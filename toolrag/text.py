@@ -113,3 +113,45 @@ def mentioned_names(names: Sequence[str], words: Sequence[str]) -> list[str]:
 def _stem(word: str) -> str:
     """``word`` in lower case without a plural ``s`` (``IDs`` and ``id`` compare equal)."""
     return word.lower().removesuffix("s")
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone UTF-16 surrogate: valid in a Python ``str`` (JSON's ``\\ud800`` escape decodes to one,
+and so does an undecodable byte of a command line), but not encodable as UTF-8."""
+
+
+def check_text(text: str, what: str) -> str:
+    """``text`` itself when every character can be encoded as UTF-8, else a
+    :class:`~toolrag.errors.TextEncodingError` naming ``what`` and the first bad character.
+
+    Text is checked once where it enters (request models, the toolset loader, the command
+    line), so that no tokenizer further on meets it.
+
+    Example:
+        >>> check_text("weather in Oslo", "the query")
+        'weather in Oslo'
+        >>> check_text(chr(0xD800) + " weather", "the query")
+        Traceback (most recent call last):
+        ...
+        toolrag.errors.TextEncodingError: the query is not valid Unicode text: a lone surrogate \\ud800 at character 1; send UTF-8 text
+    """
+    from toolrag.errors import TextEncodingError
+
+    bad = SURROGATE.search(text)
+    if bad is None:
+        return text
+    raise TextEncodingError(
+        f"{what} is not valid Unicode text: a lone surrogate \\u{ord(bad.group()):04x} at "
+        f"character {bad.start() + 1}; send UTF-8 text"
+    )
+
+
+def printable(text: str) -> str:
+    """``text`` with each lone surrogate written as its escape, so that it can be printed or
+    sent as UTF-8.
+
+    Example:
+        >>> print(printable("a" + chr(0xDCFF) + " b"))
+        a\\udcff b
+    """
+    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -191,3 +191,19 @@ def test_a_planner_process_ends_when_its_parent_is_killed(smol_folder, tmp_path)
             raise AssertionError("the planner process outlived its parent")
     finally:
         parent.kill()
+
+
+@pytest.mark.parametrize("path", ["/retrieve", "/plan", "/ask"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"query": "\\ud800 weather in Oslo"}',  # a lone surrogate: valid JSON, not UTF-8
+        '{"query": "weather", "tools": ["\\udc00"]}',
+        '{"query": "weather", "k": "\\ud800"}',  # the error echoes the input: it must encode
+    ],
+)
+def test_text_that_cannot_be_encoded_is_a_422(base_url, path, body):
+    r = httpx.post(f"{base_url}{path}", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert "\\ud800" in r.text or "\\udc00" in r.text  # named as an escape, sent as UTF-8
+    r.content.decode("utf-8")

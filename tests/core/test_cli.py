@@ -405,3 +405,12 @@ def test_every_training_config_field_is_reachable_from_its_command(monkeypatch, 
         "train", "planner", "--train", "t", "--tools", "x", "--out", tmp_path, "--set", "nope=1"
     )
     assert res.exit_code == 2 and "KEY one of" in res.stderr
+
+
+def test_a_query_that_cannot_be_encoded_is_one_line_and_exit_2(six_index_dir):
+    # an undecodable byte in argv arrives as a lone surrogate (surrogateescape)
+    for command in ("retrieve", "plan", "ask"):
+        result = run(command, "weather \udcff in Paris", "--index", six_index_dir)
+        assert result.exit_code == 2, (command, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "not valid Unicode text" in lines[0] and "\\udcff" in lines[0]

@@ -339,3 +339,23 @@ def test_wrapped_function_forms_people_paste(tmp_path):
     for name, content in forms.items():
         (tool,) = load_toolset(write(tmp_path, name, content))
         assert tool.name == "get_weather" and [p.name for p in tool.parameters] == ["city"], name
+
+
+def test_text_that_is_not_unicode_is_refused_at_its_line(tmp_path):
+    from toolrag.index.toolset import as_tools
+
+    good = '{"api_name": "a", "api_description": "ok", "parameters": {}, "required": []}'
+    bad = '{"api_name": "b", "api_description": "x \\ud800", "parameters": {}, "required": []}'
+    (tmp_path / "s.jsonl").write_text(f"{good}\n{bad}\n")
+    with pytest.raises(ToolsetError, match=r"s.jsonl, line 2, field 'api_description'.*Unicode"):
+        load_toolset(tmp_path / "s.jsonl")
+    (tmp_path / "b.jsonl").write_bytes(good.encode() + b"\n" + b'{"api_name": "\xff"}\n')
+    with pytest.raises(ToolsetError, match=r"b.jsonl, line 2: not UTF-8 text \(byte 0xff\)"):
+        load_toolset(tmp_path / "b.jsonl")
+    pair = '{"name": "a", "description": "fine \\ud83d\\ude00"}'  # a pair is one character
+    lone = '{"name": "b", "description": "x \\udc00"}'
+    (tmp_path / "o.json").write_text(f'{{"tools": [\n  {pair},\n  {lone}\n]}}\n')
+    with pytest.raises(ToolsetError, match=r"o.json, line 3, field 'tools\[1\].description'"):
+        load_toolset(tmp_path / "o.json")
+    with pytest.raises(ToolsetError, match="not valid Unicode"):
+        as_tools([{"name": "c", "description": "y \udfff"}])

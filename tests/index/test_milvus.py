@@ -403,3 +403,18 @@ def test_an_approximate_dense_index_is_chosen_at_publish_and_kept_by_updates(six
     reader = open_index(uri, "approx", client=client)
     assert reader.manifest["backend"]["dense_index"] == "HNSW"
     assert reader.tool("getTide").description == extra.description
+
+
+def test_a_view_of_a_republished_index_refuses_to_update(six_index, lite):
+    from toolrag.index.errors import IndexChangedError
+
+    uri, client = lite
+    publish(six_index, uri, "cas", client=client)
+    stale = open_index(uri, "cas", client=client)
+    publish(six_index, uri, "cas", client=client)  # another writer moved the alias
+    with pytest.raises(IndexChangedError, match="another writer.*Run the command again"):
+        stale.update(add=[Tool(name="getTides", description="Tide times for a harbour")])
+    fresh = open_index(uri, "cas", client=client)
+    assert len(fresh) == 6
+    fresh.update(add=[Tool(name="getTides", description="Tide times for a harbour")])
+    assert len(open_index(uri, "cas", client=client)) == 7

@@ -17,13 +17,11 @@ from toolrag.trainer.datagen import functions as fdata
 from toolrag.trainer.planner import PlannerTrainConfig, build_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-APIS = ROOT.parent / "shared" / "data" / "toolalpaca" / "public_apis.json"
-SEAL = ROOT.parent / "shared" / "data" / "seal-tools"
 
 
 @pytest.fixture(scope="module")
-def made():
-    return fdata.generate(APIS, 400, seed=3)
+def made(toolalpaca_apis):
+    return fdata.generate(toolalpaca_apis, 400, seed=3)
 
 
 def test_every_call_validates_and_is_offered(made):
@@ -51,9 +49,9 @@ def test_values_the_description_asks_for():
     assert value == round(float(said.split()[0]) * 1000)
 
 
-def test_heldout_apis_never_become_functions(made):
+def test_heldout_apis_never_become_functions(made, toolalpaca_apis):
     functions, _, report = made
-    entries = json.loads(APIS.read_text())["entries"]
+    entries = json.loads(toolalpaca_apis.read_text())["entries"]
     heldout = {fdata._snake(e["API"]) for e in entries if fdata.split(e["API"]) == "heldout"}
     train = {fdata._snake(e["API"]) for e in entries if fdata.split(e["API"]) == "train"}
     assert 0.2 < len(heldout) / len(entries) < 0.4
@@ -61,7 +59,7 @@ def test_heldout_apis_never_become_functions(made):
         stem = f["function"]["name"].split("_", 1)[1]
         assert stem in train or any(stem == t[: len(stem)] for t in train)
     assert report["share_apis"] < report["apis"]
-    held_fns, _, held_report = fdata.generate(APIS, 40, seed=3, share="heldout")
+    held_fns, _, held_report = fdata.generate(toolalpaca_apis, 40, seed=3, share="heldout")
     assert held_report["share"] == "heldout"
     assert not {f["function"]["name"] for f in held_fns} & {
         f["function"]["name"] for f in functions
@@ -101,9 +99,12 @@ def test_tables_leave_out_the_heldout_sets_values():
     assert not expected & table_values, sorted(expected & table_values)
 
 
-def test_training_examples_use_the_offered_functions(tmp_path):
-    functions, instances, report = fdata.generate(APIS, 30, seed=1)
-    out = fdata.write(tmp_path / "fc", functions, instances, report, apis_path=APIS, command="x")
+def test_training_examples_use_the_offered_functions(tmp_path, toolalpaca_apis, seal_available):
+    from conftest import SEAL
+
+    apis = toolalpaca_apis
+    functions, instances, report = fdata.generate(apis, 30, seed=1)
+    out = fdata.write(tmp_path / "fc", functions, instances, report, apis_path=apis, command="x")
     manifest = json.loads((out / "manifest.json").read_text())
     assert set(manifest["files"]) == {"functions.json", "instances.jsonl"}
     assert len(load_toolset(out / "functions.json")) == len(functions)

@@ -86,14 +86,12 @@ def test_cli_refuses_a_threshold_outside_zero_one_and_a_non_selector_folder(tmp_
     assert "a threshold needs a selector" in error("--selector", "none", "--threshold", "0.3")
 
 
-def test_selector_trains_on_offered_function_lists_too(tiny, tmp_path):
+def test_selector_trains_on_offered_function_lists_too(tiny, tmp_path, toolalpaca_apis):
     """Instances written by `toolrag datagen functions` add one candidate list each (their
     offered functions, on an index over those functions); validation reports both groups."""
-    from conftest import ROOT
-
     from toolrag.trainer.datagen import functions as fdata
 
-    apis = ROOT.parent / "shared" / "data" / "toolalpaca" / "public_apis.json"
+    apis = toolalpaca_apis
     functions, instances, report = fdata.generate(apis, 60, seed=5)
     data = fdata.write(tmp_path / "fc", functions, instances, report, apis_path=apis, command="t")
     out = tmp_path / "selector"

@@ -26,6 +26,7 @@ from toolrag.cli.common import (
 )
 from toolrag.cli.render import show_answer
 from toolrag.errors import ConfigError
+from toolrag.text import check_text
 
 
 @app.command("plan")
@@ -46,6 +47,7 @@ def plan_cmd(
     from toolrag.agent.agent import Agent
 
     try:
+        check_text(query, "the query")
         agent = Agent.load(
             index,
             planner=planner,
@@ -124,6 +126,7 @@ def ask(
     except ValueError:
         _fail(ValueError(f"--execute {execute!r}: choose one of {[m.value for m in ExecuteMode]}"))
     try:
+        check_text(query, "the query")
         registry = ToolRegistry()
         if simulator:
             from toolrag.agent.llm import make_llm
@@ -268,10 +271,12 @@ def mcp_cmd(
     planner: PlannerOpt = None,
 ) -> None:
     """Serve search_tools and plan as an MCP server over stdio (for other agents)."""
-    from toolrag.agent.mcp_server import build_server
+    import anyio
+
+    from toolrag.agent.mcp_server import build_server, serve_stdio
 
     try:
         server = build_server(index, planner)
     except EXPECTED_ERRORS as err:
         _fail(err)
-    server.run("stdio")
+    anyio.run(serve_stdio, server)

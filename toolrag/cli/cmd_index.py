@@ -23,6 +23,14 @@ from toolrag.cli.common import (
     index_app,
 )
 
+LockOpt = Annotated[
+    float,
+    typer.Option(
+        "--lock-timeout",
+        help="Seconds to wait while another process writes the same index, then give up.",
+    ),
+]
+
 
 @index_app.command("build")
 def index_build(
@@ -69,6 +77,7 @@ def index_build(
         Bm25Method, typer.Option("--bm25-method", help="BM25 variant.")
     ] = Bm25Method.LUCENE,
     as_json: JsonOpt = False,
+    lock_timeout: LockOpt = 30.0,
 ) -> None:
     """Index a toolset: BM25 + dense (FAISS) in one folder with a manifest."""
     from toolrag.index.bm25 import Bm25Params
@@ -79,15 +88,16 @@ def index_build(
     try:
         start = time.perf_counter()
         loaded = load_toolset(tools, fmt, on_duplicate)
-        idx = ToolIndex.build(
-            loaded,
-            model=model,
-            ann=AnnParams(ann=ann),
-            bm25=Bm25Params(method=bm25_method),
-            progress=not as_json and sys.stderr.isatty(),
-            query_model=query_model,
-        )
-        path = _write(idx, out, MILVUS_ANN[ann])
+        with _writing(out, lock_timeout):
+            idx = ToolIndex.build(
+                loaded,
+                model=model,
+                ann=AnnParams(ann=ann),
+                bm25=Bm25Params(method=bm25_method),
+                progress=not as_json and sys.stderr.isatty(),
+                query_model=query_model,
+            )
+            path = _write(idx, out, MILVUS_ANN[ann], lock_timeout)
     except EXPECTED_ERRORS as err:
         _fail(err)
     summary = {
@@ -119,6 +129,7 @@ def index_add(
     fmt: FormatOpt = ToolFormat.AUTO,
     on_duplicate: DupOpt = DuplicatePolicy.ERROR,
     as_json: JsonOpt = False,
+    lock_timeout: LockOpt = 30.0,
 ) -> None:
     """Add tools (a tool with an existing name replaces it); only new or changed tools are encoded."""
     from toolrag.index.location import load_index
@@ -126,7 +137,8 @@ def index_add(
 
     try:
         new = load_toolset(tools, fmt, on_duplicate)
-        updated = _update(load_index(index), index, add=new)
+        with _writing(index, lock_timeout):
+            updated = _update(load_index(index), index, lock_timeout, add=new)
     except EXPECTED_ERRORS as err:
         _fail(err)
     _report_update(updated, as_json)
@@ -137,12 +149,14 @@ def index_remove(
     index: Annotated[str, typer.Argument(help="Index folder, or milvus:URI#NAME, to update.")],
     names: Annotated[list[str], typer.Argument(help="Names of the tools to remove.")],
     as_json: JsonOpt = False,
+    lock_timeout: LockOpt = 30.0,
 ) -> None:
     """Remove tools by name; nothing is re-encoded."""
     from toolrag.index.location import load_index
 
     try:
-        updated = _update(load_index(index), index, remove=names)
+        with _writing(index, lock_timeout):
+            updated = _update(load_index(index), index, lock_timeout, remove=names)
     except EXPECTED_ERRORS as err:
         _fail(err)
     _report_update(updated, as_json)
@@ -151,18 +165,33 @@ def index_remove(
 MILVUS_ANN = {AnnType.FLAT: "FLAT", AnnType.HNSW: "HNSW", AnnType.IVF: "IVF_FLAT"}
 
 
-def _update(source, spec: str, add=(), remove=()):
+def _writing(spec: str, timeout: float):
+    """The writer lock of the index at ``spec`` (a folder, or a Milvus Lite file); a Milvus
+    server has no lock file: there, :func:`toolrag.index.milvus.publish` refuses to move an
+    alias another writer moved first."""
+    from contextlib import nullcontext
+
+    from toolrag.index.location import is_milvus, lite_file, split_milvus
+    from toolrag.index.lock import writer_lock
+
+    if is_milvus(spec):
+        local = lite_file(split_milvus(spec)[0])
+        return writer_lock(local, timeout) if local is not None else nullcontext()
+    return writer_lock(spec, timeout)
+
+
+def _update(source, spec: str, lock_timeout: float, add=(), remove=()):
     """``source`` with tools added and removed: a Milvus index in place, a folder rewritten."""
     from toolrag.index.location import is_milvus
 
     if is_milvus(spec):
         return source.update(add=add, remove=remove)
     updated = source.updated(add=add, remove=remove)
-    _write(updated, spec)
+    _write(updated, spec, lock_timeout=lock_timeout)
     return updated
 
 
-def _write(idx, out: str, dense_index: str = "FLAT") -> str:
+def _write(idx, out: str, dense_index: str = "FLAT", lock_timeout: float = 30.0) -> str:
     """Save to a folder, or publish to Milvus (a new collection, then the alias moves) with
     ``dense_index`` as the dense vectors' index."""
     from toolrag.index.location import is_milvus, split_milvus, token_env
@@ -173,7 +202,7 @@ def _write(idx, out: str, dense_index: str = "FLAT") -> str:
         uri, name = split_milvus(out)
         publish(idx, uri, name, token_env=token_env(), dense_index=dense_index)
         return out
-    return str(idx.save(out))
+    return str(idx.save(out, lock_timeout=lock_timeout))
 
 
 def _report_update(idx, as_json: bool) -> None:

@@ -23,6 +23,7 @@ from toolrag.cli.common import (
     eval_app,
 )
 from toolrag.cli.render import hits_table
+from toolrag.text import check_text
 
 
 @app.command("retrieve")
@@ -38,6 +39,7 @@ def retrieve(
     from toolrag.index.location import load_index
 
     try:
+        check_text(query, "the query")
         retr = _retriever(load_index(index, verify=False), mode, decompose)
         hits = retr.retrieve(query, k)
     except EXPECTED_ERRORS as err:

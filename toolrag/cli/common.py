@@ -88,7 +88,9 @@ Anything else is a bug and shows its traceback."""
 
 
 def _fail(err: Exception) -> None:
-    err_console.print(f"[bold red]error:[/] {err}", highlight=False)
+    from toolrag.text import printable
+
+    err_console.print(f"[bold red]error:[/] {printable(str(err))}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
