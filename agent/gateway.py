@@ -200,7 +200,8 @@ class Gateway:
         self.expose_selected = expose_selected
         self.max_query_chars = max_query_chars
         self._planner_spec = planner
-        self._planner: Any = None if planner is None or isinstance(planner, str) else planner
+        self.planner: Any = None if planner is None or isinstance(planner, str) else planner
+        """The planner, loaded on the first plan (or the object given)."""
         self._plan_lock = threading.Lock()
         self._exposed: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
         self.server = Server(
@@ -253,7 +254,7 @@ class Gateway:
 
     async def _list_tools(self, ctx: Any, params: Any) -> types.ListToolsResult:
         tools = list(META_TOOLS)
-        for name in self._exposed.get(ctx.session, []):
+        for name in self._exposed.get(_connection(ctx), []):
             entry = self.catalog.get(name)
             if entry is not None:
                 tools.append(types.Tool.model_validate(entry.definition()))
@@ -297,9 +298,9 @@ class Gateway:
             return error_result(str(err))
 
     async def _expose(self, ctx: Any, names: list[str]) -> None:
-        if not self.expose_selected or self._exposed.get(ctx.session) == names:
+        if not self.expose_selected or self._exposed.get(_connection(ctx)) == names:
             return
-        self._exposed[ctx.session] = list(names)
+        self._exposed[_connection(ctx)] = list(names)
         try:
             await ctx.session.send_tool_list_changed()
         except Exception as err:  # the client went away: nothing to refresh
@@ -382,9 +383,15 @@ class Gateway:
         from toolrag.agent.agent import make_planner, plan_with
 
         with self._plan_lock:
-            if self._planner is None:
-                self._planner = make_planner(self._planner_spec)
-            return plan_with(self._planner, self.catalog.selector, query, tools)
+            if self.planner is None:
+                self.planner = make_planner(self._planner_spec)
+            return plan_with(self.planner, self.catalog.selector, query, tools)
+
+
+def _connection(ctx: Any) -> Any:
+    """The client connection a request came on: the SDK makes a ServerSession per request, over
+    one Connection per client, which it does not expose publicly."""
+    return getattr(ctx.session, "_connection", ctx.session)
 
 
 def _hit_json(hit: Hit, catalog: Catalog) -> dict[str, Any]:

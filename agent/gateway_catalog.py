@@ -104,6 +104,7 @@ class Catalog:
         self._snap = _Snapshot(None, None, None)
         self._opened = False
         self.updates = 0  # index updates applied (for tests and /healthz-like reports)
+        self.depth = 20  # candidates the selector re-orders per search
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -125,28 +126,33 @@ class Catalog:
     def selector(self) -> ToolSelector | None:
         return self._snap.selector
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        """The ``k`` tools the query most likely needs, best first (hybrid retrieval with query
-        decomposition), each with the selector's probability that the request needs it."""
+    def search(self, query: str, k: int = 5, *, rerank: bool = True) -> list[Hit]:
+        """The ``k`` tools the query most likely needs, best first: hybrid retrieval with query
+        decomposition takes the top :attr:`depth`, and the selector, where there is one,
+        orders them by its probability that the request needs each (``rerank=False``: the
+        retriever's order, its top ``k``)."""
         snap = self._snap
         if snap.index is None or snap.retriever is None or not self.entries:
             raise ToolragError("no upstream tools are indexed yet; check the servers' logs")
-        hits = snap.retriever.retrieve(query, k=k)
+        wide = max(k, self.depth) if rerank and snap.selector is not None else k
+        hits = snap.retriever.retrieve(query, k=wide)
         hits = [h for h in hits if h.tool.name in self.entries]  # a shared index may hold more
-        probs: list[float | None] = [None] * len(hits)
-        chosen: set[str] | None = None
-        if snap.selector is not None and hits:
-            selection = snap.selector.select(query, [h.tool for h in hits])
-            probs = [selection.probabilities.get(h.tool.name) for h in hits]
-            chosen = {t.name for t in selection.tools}
+        if snap.selector is None or not hits:
+            return [Hit(self.entries[h.tool.name], float(h.score), None, None) for h in hits[:k]]
+        selection = snap.selector.select(query, [h.tool for h in hits])
+        probs = [float(selection.probabilities.get(h.tool.name, 0.0)) for h in hits]
+        chosen = {t.name for t in selection.tools}
+        order = (
+            sorted(range(len(hits)), key=lambda i: (-probs[i], i)) if rerank else range(len(hits))
+        )
         return [
             Hit(
-                self.entries[h.tool.name],
-                float(h.score),
-                None if p is None else round(float(p), 4),
-                None if chosen is None else h.tool.name in chosen,
+                self.entries[hits[i].tool.name],
+                float(hits[i].score),
+                round(probs[i], 4),
+                hits[i].tool.name in chosen,
             )
-            for h, p in zip(hits, probs, strict=True)
+            for i in list(order)[:k]
         ]
 
     # -- writing -----------------------------------------------------------------------------

@@ -78,6 +78,12 @@ class Upstream:
         self._relist = False
 
     @property
+    def connect_timeout(self) -> float:
+        """Seconds a start, ``initialize`` or ``tools/list`` may take: the call timeout, but at
+        least 30 (a server's process may import a lot before it answers)."""
+        return max(self.config.timeout, 30.0)
+
+    @property
     def prefix(self) -> str:
         return self.config.prefix
 
@@ -132,7 +138,7 @@ class Upstream:
         cursor: str | None = None
         for _ in range(MAX_PAGES):
             params = types.PaginatedRequestParams(cursor=cursor) if cursor else None
-            with anyio.fail_after(self.config.timeout):
+            with anyio.fail_after(self.connect_timeout):
                 page = await session.list_tools(params=params)
             tools += [
                 t.model_dump(by_alias=True, exclude_none=True, mode="json") for t in page.tools
@@ -155,7 +161,7 @@ class Upstream:
             began = time.monotonic()
             try:
                 async with self._connect() as session:
-                    with anyio.fail_after(self.config.timeout):
+                    with anyio.fail_after(self.connect_timeout):
                         await session.initialize()
                     self.starts += 1
                     await self._refresh(session)
@@ -194,7 +200,7 @@ class Upstream:
                 await self._refresh(session)
                 listed = time.monotonic()
                 continue
-            with anyio.fail_after(min(self.config.timeout, max(5.0, self.health_interval))):
+            with anyio.fail_after(max(5.0, min(self.config.timeout, self.health_interval))):
                 await session.send_ping()
 
     # -- calls -------------------------------------------------------------------------------

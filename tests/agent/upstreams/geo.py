@@ -12,8 +12,9 @@ Run: ``python tests/agent/upstreams/geo.py`` (stdio).
 from __future__ import annotations
 
 import os
-import time
 import zlib
+
+import anyio
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -171,9 +172,9 @@ def crash_server() -> Distance:
 
 
 @mcp.tool()
-def slow_echo(text: str, seconds: float = 5.0) -> Zone:
+async def slow_echo(text: str, seconds: float = 5.0) -> Zone:
     """Answer after a delay (for the gateway's time-out tests)."""
-    time.sleep(seconds)
+    await anyio.sleep(seconds)
     return Zone(timezone=text, utc_offset=0)
 
 
