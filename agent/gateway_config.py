@@ -4,7 +4,8 @@ A stdio server has ``command`` (and ``args``, ``env``, ``cwd``); a Streamable HT
 ``url`` (and ``headers``). toolrag reads a few more keys per server, which other clients ignore:
 ``allow`` / ``deny`` (tool names or shell-style patterns such as ``"delete_*"``), ``prefix``
 (the namespace, default: the server's key), ``timeout`` (seconds per call, default 60) and
-``disabled``. A value written ``${NAME}`` in ``env`` or ``headers`` is read from the gateway's
+``disabled``. A stdio server starts in the config file's folder unless ``cwd`` says otherwise,
+so relative paths in ``args`` are read from there. A value written ``${NAME}`` in ``env`` or ``headers`` is read from the gateway's
 own environment, so a secret need not sit in the file; secrets are never logged
 (:meth:`ServerConfig.redact`).
 
@@ -118,8 +119,16 @@ class ServerConfig:
         return text
 
     @classmethod
-    def from_json(cls, name: str, raw: Any, environ: dict[str, str] | None = None) -> ServerConfig:
-        """One entry of ``mcpServers``; ``environ`` resolves ``${NAME}`` (default: os.environ)."""
+    def from_json(
+        cls,
+        name: str,
+        raw: Any,
+        environ: dict[str, str] | None = None,
+        base: Path | None = None,
+    ) -> ServerConfig:
+        """One entry of ``mcpServers``; ``environ`` resolves ``${NAME}`` (default: os.environ);
+        ``base``: the folder a stdio server starts in when it names no ``cwd`` (and that a
+        relative ``cwd`` is read from)."""
         environ = dict(os.environ) if environ is None else environ
         where = f"mcpServers.{name}"
         if not isinstance(raw, dict):
@@ -162,7 +171,7 @@ class ServerConfig:
             command=command,
             args=tuple(args),
             env=_str_map(raw.get("env"), f"{where}.env", environ),
-            cwd=raw.get("cwd"),
+            cwd=_cwd(raw.get("cwd"), base, where) if command else None,
             url=url,
             headers=_str_map(raw.get("headers"), f"{where}.headers", environ),
             allow=_patterns(raw.get("allow"), f"{where}.allow"),
@@ -172,6 +181,14 @@ class ServerConfig:
         )
 
 
+def _cwd(raw: Any, base: Path | None, where: str) -> str | None:
+    if raw is not None and not isinstance(raw, str):
+        raise ConfigError(f"{where}.cwd must be a folder path")
+    if raw is None:
+        return None if base is None else str(base)
+    return str(base / raw) if base is not None else raw
+
+
 @dataclass(frozen=True)
 class GatewayConfig:
     """Every upstream server, in the order the file lists them."""
@@ -179,15 +196,18 @@ class GatewayConfig:
     servers: tuple[ServerConfig, ...]
 
     @classmethod
-    def from_json(cls, data: Any, environ: dict[str, str] | None = None) -> GatewayConfig:
-        """From a parsed config: ``{"mcpServers": {name: {...}}}`` (Claude Desktop's shape)."""
+    def from_json(
+        cls, data: Any, environ: dict[str, str] | None = None, base: Path | None = None
+    ) -> GatewayConfig:
+        """From a parsed config: ``{"mcpServers": {name: {...}}}`` (Claude Desktop's shape);
+        ``base``: where stdio servers start (the config file's folder)."""
         if not isinstance(data, dict) or not isinstance(data.get("mcpServers"), dict):
             raise ConfigError(
                 "the gateway config needs an 'mcpServers' object, as in Claude Desktop's "
                 'config: {"mcpServers": {"name": {"command": "...", "args": [...]}}}'
             )
         servers = tuple(
-            ServerConfig.from_json(name, raw, environ)
+            ServerConfig.from_json(name, raw, environ, base)
             for name, raw in data["mcpServers"].items()
             if not (isinstance(raw, dict) and raw.get("disabled"))
         )
@@ -211,7 +231,7 @@ class GatewayConfig:
             ) from None
         except json.JSONDecodeError as err:
             raise ConfigError(f"{path} is not JSON: {err.msg} at line {err.lineno}") from None
-        return cls.from_json(data, environ)
+        return cls.from_json(data, environ, base=path.resolve().parent)
 
     def server(self, prefix: str) -> ServerConfig:
         for s in self.servers:

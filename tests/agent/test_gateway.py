@@ -5,12 +5,9 @@ its index is built once with the shipped retriever."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,28 +33,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@contextmanager
-def shop_server(port: int, key: str | None = SHOP_KEY):
-    """tests/agent/upstreams/shop.py on ``port`` until the block ends."""
-    env = os.environ | ({"SHOP_KEY": key} if key else {})
-    proc = subprocess.Popen(
-        [sys.executable, str(UPSTREAMS / "shop.py"), "--port", str(port)], env=env
-    )
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None, "the shop server exited"
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 class ScriptedPlanner:
@@ -86,8 +61,8 @@ class ScriptedPlanner:
 
 
 @pytest.fixture(scope="module")
-def shop_url():
-    with shop_server(free_port()) as url:
+def shop_url(run_shop):
+    with run_shop(free_port(), SHOP_KEY) as url:
         yield url
 
 
