@@ -109,8 +109,11 @@ class ServerConfig:
         return self.allow is None or any(fnmatch.fnmatchcase(tool, p) for p in self.allow)
 
     def secrets(self) -> list[str]:
-        """Values that must never reach a log: every env value and header value."""
-        return [v for v in (*self.env.values(), *self.headers.values()) if len(v) >= 4]
+        """Values that must never reach a log: every env value and header value (and a
+        header's last word, the token of ``Bearer TOKEN``)."""
+        values = [*self.env.values(), *self.headers.values()]
+        values += [v.split()[-1] for v in self.headers.values() if " " in v.strip()]  # Bearer X
+        return [v for v in values if len(v) >= 4]
 
     def redact(self, text: str) -> str:
         """``text`` with every secret of this server replaced by ``***``."""
