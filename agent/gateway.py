@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -427,16 +428,27 @@ def _int(args: dict[str, Any], key: str, default: int, most: int) -> int:
     return value
 
 
-def _schema_errors(schema: dict[str, Any], arguments: dict[str, Any]) -> list[str]:
-    """Where ``arguments`` break ``schema`` (at most 5, each with its path)."""
+@functools.lru_cache(maxsize=4096)
+def _validator(schema_json: str) -> Any:
+    """A compiled validator per schema (compiling costs more than validating); None for a
+    schema that is itself broken (then the upstream judges the arguments)."""
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
+    schema = json.loads(schema_json)
     try:
-        validator = Draft202012Validator(schema)
-        errors = sorted(validator.iter_errors(arguments), key=lambda e: list(e.path))
-    except SchemaError:  # the upstream's own schema is broken: let the upstream judge
+        Draft202012Validator.check_schema(schema)
+    except SchemaError:
+        return None
+    return Draft202012Validator(schema)
+
+
+def _schema_errors(schema: dict[str, Any], arguments: dict[str, Any]) -> list[str]:
+    """Where ``arguments`` break ``schema`` (at most 5, each with its path)."""
+    validator = _validator(json.dumps(schema, sort_keys=True))
+    if validator is None:
         return []
+    errors = sorted(validator.iter_errors(arguments), key=lambda e: list(e.path))
     return [f"{'/'.join(map(str, e.path)) or '(arguments)'}: {e.message}" for e in errors[:5]]
 
 
