@@ -156,3 +156,22 @@ def test_the_catalog_updates_a_folder_index_in_place_and_reuses_it(tmp_path):
     assert again.set_server(server, second)["added"] == 2
     assert again.updates == 0
     assert sorted(t.name for t in again.index.all_tools()) == ["wx__get_uv", "wx__get_weather"]
+
+
+def test_the_catalog_updates_a_milvus_index_in_place(tmp_path):
+    pytest.importorskip(
+        "pymilvus", reason='the Milvus backend is an extra: pip install -e ".[milvus]"'
+    )
+    server = ServerConfig.from_json("wx", {"command": "x"}, {})
+    spec = f"milvus:{tmp_path / 'catalog.db'}#tools"
+    catalog = Catalog(spec)
+    catalog.set_server(server, [_listing("get_weather", "Current weather in a city")])
+    index = catalog.index
+    counts = catalog.set_server(
+        server,
+        [_listing("get_weather", "Current weather in a city"), _listing("get_uv", "UV index")],
+    )
+    assert counts == {"added": 1, "changed": 0, "removed": 0}
+    assert catalog.index is index  # updated in place, not rebuilt
+    assert sorted(t.name for t in index.all_tools()) == ["wx__get_uv", "wx__get_weather"]
+    assert catalog.search("ultraviolet index", k=1)[0].name == "wx__get_uv"
