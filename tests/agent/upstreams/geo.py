@@ -15,7 +15,6 @@ import os
 import zlib
 
 import anyio
-
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel
