@@ -13,6 +13,7 @@ from toolrag.cli import cmd_train  # noqa: F401
 from toolrag.cli import cmd_train_planner  # noqa: F401
 from toolrag.cli import cmd_eval  # noqa: F401
 from toolrag.cli import cmd_agent  # noqa: F401
+from toolrag.cli import cmd_gateway  # noqa: F401
 from toolrag.cli import cmd_quickstart  # noqa: F401
 from toolrag.cli import cmd_datagen  # noqa: F401
 
