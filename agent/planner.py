@@ -105,7 +105,7 @@ def read_plan(
     kept = list(range(len(plan)))
     for rule in of_phase(config.passes, Phase.PLAN):
         new, dropped = rule.apply(plan, ctx)
-        if dropped or new.as_json() != plan.as_json():
+        if dropped or new.text != plan.text:
             ctx.fire(rule.name)
         plan = new
         kept = [k for n, k in enumerate(kept) if n not in dropped]

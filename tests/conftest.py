@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -222,3 +225,91 @@ def serve_on_loopback(app) -> Iterator[str]:
 def loopback():
     """:func:`serve_on_loopback`, for tests that serve an app over real HTTP."""
     return serve_on_loopback
+
+
+# --- the gateway tests' upstream MCP servers (tests/agent/upstreams)
+
+UPSTREAMS = Path(__file__).resolve().parent / "agent" / "upstreams"
+"""The gateway tests' upstream MCP servers."""
+
+
+@contextmanager
+def shop_server(port: int, key: str | None) -> Iterator[str]:
+    """tests/agent/upstreams/shop.py (Streamable HTTP) on ``port``, wanting ``X-Shop-Key: key``;
+    yields its MCP URL."""
+    env = os.environ | ({"SHOP_KEY": key} if key else {})
+    proc = subprocess.Popen(
+        [sys.executable, str(UPSTREAMS / "shop.py"), "--port", str(port)], env=env
+    )
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("the shop server did not start") from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def run_shop():
+    """:func:`shop_server`, for tests that need the HTTP upstream."""
+    return shop_server
+
+
+# --- a tiny randomly initialised causal LM (2 layers, byte-level BPE) for training tests that
+# must take seconds: the packaged models cost a conversion and minutes of CPU
+
+CHATML = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+@pytest.fixture(scope="session")
+def tiny_lm_folder(tmp_path_factory) -> Path:
+    """A 2-layer Llama with a 400-token byte-level BPE and a ChatML template, saved as a
+    model folder ``from_pretrained`` (and ``PlannerTrainConfig.base``) takes."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    special = ["<|im_start|>", "<|im_end|>", "<|pad|>"]
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    corpus = ['[{"api":"getWeather","parameters":{"city":"Paris"}}]', "Book a flight to Rome"]
+    tok.train_from_iterator(
+        corpus * 10,
+        trainers.BpeTrainer(
+            vocab_size=400,
+            special_tokens=special,
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        ),
+    )
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|pad|>"
+    )
+    fast.chat_template = CHATML
+    torch.manual_seed(0)
+    config = LlamaConfig(
+        vocab_size=len(fast),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=2048,
+        eos_token_id=fast.eos_token_id,
+        pad_token_id=fast.pad_token_id,
+    )
+    folder = tmp_path_factory.mktemp("tiny-lm")
+    LlamaForCausalLM(config).save_pretrained(folder)
+    fast.save_pretrained(folder)
+    return folder

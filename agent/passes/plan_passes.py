@@ -64,4 +64,5 @@ class NumbersAsWritten(PlanPass):
     def apply(self, plan: Plan, ctx: PlanContext) -> tuple[Plan, set[int]]:
         calls = plan.as_json()
         fixed = rules.numbers_as_written(calls, ctx.query, {t.name: t for t in ctx.candidates})
-        return (plan if fixed == calls else Plan.from_json(fixed)), set()
+        # compared as text: 38.0 == 38 in Python, and that difference is the point
+        return (plan if rules.dumps(fixed) == rules.dumps(calls) else Plan.from_json(fixed)), set()

@@ -7,7 +7,7 @@ step) are re-run on every request. Reads the full runs' per-query results
 (``benchmarks/results/sp_new_{set}_{planner}.json``, with ``fired``), writes
 ``results/ablation.{json,md}`` beside this file.
 
-    python experiments/2026-12-07-pass-ablation/ablate.py
+    python experiments/2026-12-07-pass-ablation/ablate.py [default] [fast] [--no-grammar]
 """
 
 from __future__ import annotations
@@ -34,13 +34,23 @@ def full_run(set_name: str, planner: str) -> dict:
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    rows = []
-    for planner in ("default", "fast"):
+    args = sys.argv[1:]
+    skip_grammar = "--no-grammar" in args
+    planners = [a for a in args if not a.startswith("--")] or ["default", "fast"]
+    previous = OUT / "ablation.json"
+    rows = [
+        r
+        for r in (json.loads(previous.read_text()) if previous.exists() else [])
+        if r["planner"] not in planners
+    ]
+    for planner in planners:
         for set_name, set_args in SETS.items():
             full = full_run(set_name, planner)
             passes = full["passes"]
             exact = {q["id"]: q["exact"] for q in full["queries"]}
             for name in passes:
+                if skip_grammar and name in GRAMMAR:
+                    continue
                 ids = (
                     list(exact)
                     if name in GRAMMAR
@@ -86,7 +96,7 @@ def main() -> None:
             f"| {r['planner']} | {r['set']} | `{r['pass']}` | {r['fired']} | {r['changed']} | "
             f"{len(r['won'])} {' '.join(r['won'])} | {len(r['lost'])} {' '.join(r['lost'])} |"
         )
-    lines += ["", "    python experiments/2026-12-07-pass-ablation/ablate.py"]
+    lines += ["", "    python experiments/2026-12-07-pass-ablation/ablate.py default fast"]
     (OUT / "ablation.md").write_text("\n".join(lines) + "\n")
 
 

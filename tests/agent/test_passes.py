@@ -78,6 +78,8 @@ def test_plan_passes_on_a_worked_example():
     plan, dropped = REGISTRY["drop_repeats"].apply(plan, ctx)
     assert dropped == {1} and len(plan) == 2
     plan, _ = REGISTRY["numbers_as_written"].apply(plan, ctx)
+    assert '"income":38.0' in plan.text  # 38.0 == 38 in Python: the text tells them apart
+    assert isinstance(plan.calls[0].parameters["income"], float)
     assert plan.as_json() == [
         {"api": "tax", "parameters": {"income": 38.0}},
         {"api": "risk", "parameters": {"hazard": "flood"}},
