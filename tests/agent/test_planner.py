@@ -746,19 +746,6 @@ def test_a_made_up_number_refers_to_an_earlier_function_without_outputs(smol_fol
     assert result.calls[1].parameters == {"amount": "API_call_0", "to_currency": "EUR"}
 
 
-def test_a_whole_list_is_written_where_the_query_has_no_comma_of_its_own(smol_folder):
-    from transformers import AutoTokenizer
-
-    from toolrag.types import Param, Tool
-
-    tok = AutoTokenizer.from_pretrained(smol_folder)
-    start = Tool(name="startSession", parameters=[Param(name="participants", required=True)])
-    query = 'Start a session with participants "user1" and "user2" now.'
-    cut = '[{"api":"startSession","parameters":{"participants":"user1"}}]'
-    planner = _scripted(tok, query, [start], [cut], max_new_tokens=100, without=("cover_values",))
-    assert planner.plan(query, [start]).calls[0].parameters == {"participants": "user1, user2"}
-
-
 def test_tools_are_first_called_in_the_order_the_query_asks_for_them(smol_folder):
     tok, (weather, mail, _) = _weather_mail_flight(smol_folder)
     query = "email Ann, then the weather"
