@@ -4,7 +4,8 @@ Decoding is greedy and a pass that does not fire on a request leaves its decodin
 (``PlanResult.fired``), so leaving a pass out can change a plan only where it fired: each pass
 is re-run without it on exactly those requests of the full run. Grammar passes (they shape every
 step) are re-run on every request. Reads the full runs' per-query results
-(``benchmarks/results/sp_new_{set}_{planner}.json``, with ``fired``), writes
+(``results/full_runs/sp_new_{set}_{planner}.json``, written by ``benchmarks/function_calls.py
+--name sp_new_{set}_{planner}`` and moved there; with ``fired``), writes
 ``results/ablation.{json,md}`` beside this file.
 
     python experiments/2026-12-07-pass-ablation/ablate.py [default] [fast] [--no-grammar]
@@ -29,7 +30,7 @@ GRAMMAR = ("ground_values", "in_order")
 
 
 def full_run(set_name: str, planner: str) -> dict:
-    return json.loads((RESULTS / f"sp_new_{set_name}_{planner}.json").read_text())
+    return json.loads((OUT / "full_runs" / f"sp_new_{set_name}_{planner}.json").read_text())
 
 
 def main() -> None:
