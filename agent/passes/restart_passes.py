@@ -14,6 +14,11 @@ from toolrag.agent.passes.base import PlanContext, Redo, RestartPass, Stop, regi
 from toolrag.types import ParamType, Tool
 
 
+def _optional(tool: Tool) -> set[str]:
+    """The names of ``tool``'s optional parameters (the only ones a restart may leave out)."""
+    return {p.name for p in tool.parameters if not p.required}
+
+
 @register
 class LeaveOutFillers(RestartPass):
     """An optional parameter given an empty list (``"attendees": []`` says no more than
@@ -33,7 +38,7 @@ class LeaveOutFillers(RestartPass):
         call, tool = calls[-1], tools.get(calls[-1]["api"])
         if tool is None:
             return None
-        optional = {p.name for p in tool.parameters if not p.required}
+        optional = _optional(tool)
         out = {k for k, v in call.get("parameters", {}).items() if v == [] and k in optional}
         out |= set(rules.names_only(call, tool))
         return Redo(omit=frozenset(out)) if out else None
@@ -60,7 +65,7 @@ class DistinctValues(RestartPass):
         call, tool = calls[-1], tools.get(calls[-1]["api"])
         if tool is None:
             return None
-        optional = {p.name for p in tool.parameters if not p.required}
+        optional = _optional(tool)
         earlier = [
             c for c in calls[:-1] if ctx.config.distinct_scope == "plan" and c["api"] != call["api"]
         ]

@@ -701,7 +701,9 @@ def build(spec_dir: Path, specs=None):
 
 
 def main():
-    spec_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "/work/foreign_specs")
+    if len(sys.argv) < 2:
+        sys.exit("usage: build_openapi.py SPEC_DIR (the downloaded specs the manifests list)")
+    spec_dir = Path(sys.argv[1])
     for catalog, (specs, blurb) in CATALOGS.items():
         tools, records = build(spec_dir, specs)
         out = HERE / catalog
