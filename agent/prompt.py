@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from toolrag.types import Tool
@@ -39,9 +40,20 @@ SCHEMA_SYSTEM = (
     "Write each value in the form its parameter's description asks for. "
     'Use "$i.field" for output field of call i. Answer [] if no tool fits.'
 )
+OUTPUTS_SYSTEM = (
+    "Answer with a JSON list of tool calls "
+    '[{"api":NAME,"parameters":{...}}] using only the listed tools. '
+    "Write each value in the form its parameter's description asks for. "
+    'A tool returns the names after "->"; use "$i.name" for output name of call i. '
+    "Answer [] if no tool fits or a required value is not given."
+)
 DESCRIPTION_CHARS = 120
 PARAM_CHARS = 80
-PROMPT_STYLES = ("compact", "schema")
+PROMPT_STYLES = ("compact", "schema", "outputs")
+"""``compact``: a line per tool (the 135M adapters before v3); ``schema``: a card per tool, a
+line per parameter, declared outputs after ``->``; ``outputs``: the same card, and every tool
+says what it returns (a tool that declares nothing returns ``result``), so that the planner
+can see which output a later argument takes (the v5 adapters)."""
 
 
 def check_style(style: str) -> str:
@@ -100,8 +112,9 @@ def schema_type(schema: Any, depth: int = 0) -> str:
     return kind if isinstance(kind, str) else "|".join(map(str, kind))
 
 
-def schema_card(tool: Tool) -> str:
-    """The ``schema`` style card: the tool's line, then a line per parameter.
+def schema_card(tool: Tool, *, all_outputs: bool = False) -> str:
+    """The ``schema`` style card: the tool's line, then a line per parameter. With
+    ``all_outputs`` (the ``outputs`` style) a tool that declares no outputs shows ``-> result``.
 
     >>> from toolrag.types import Param, Tool
     >>> t = Tool(name="quote", description="Latest price.", parameters=[
@@ -113,7 +126,7 @@ def schema_card(tool: Tool) -> str:
      - currency: "USD"|"EUR"
     """
     head = tool.name
-    outputs = ", ".join(p.name for p in tool.outputs)
+    outputs = ", ".join(p.name for p in (tool.returns if all_outputs else tool.outputs))
     if outputs:
         head += f" -> {outputs}"
     if tool.description:
@@ -129,7 +142,13 @@ def schema_card(tool: Tool) -> str:
 
 def user_message(query: str, tools: Sequence[Tool], style: str = "compact") -> str:
     """The user turn: the candidate tools, then the query."""
-    card = tool_line if check_style(style) == "compact" else schema_card
+    check_style(style)
+    if style == "compact":
+        card = tool_line
+    elif style == "outputs":
+        card = partial(schema_card, all_outputs=True)
+    else:
+        card = schema_card
     lines = ["Tools:", *(card(t) for t in tools), f"Query: {' '.join(query.split())}"]
     return "\n".join(lines)
 
@@ -137,9 +156,12 @@ def user_message(query: str, tools: Sequence[Tool], style: str = "compact") -> s
 def messages(query: str, tools: Sequence[Tool], style: str = "compact") -> list[dict[str, str]]:
     """Chat messages for a query and its candidate tools (no assistant turn), in ``style``."""
     return [
-        {"role": "system", "content": SYSTEM if style == "compact" else SCHEMA_SYSTEM},
+        {"role": "system", "content": _SYSTEMS[check_style(style)]},
         {"role": "user", "content": user_message(query, tools, style)},
     ]
+
+
+_SYSTEMS = {"compact": SYSTEM, "schema": SCHEMA_SYSTEM, "outputs": OUTPUTS_SYSTEM}
 
 
 def tool_doc(tool: Tool) -> str:

@@ -1,5 +1,6 @@
 """MCP ``tools/list`` results: ``{"tools": [{name, description, inputSchema, outputSchema?}]}``,
-bare or inside a JSON-RPC response (``{"jsonrpc": "2.0", "result": {"tools": [...]}}``)."""
+bare or inside a JSON-RPC response (``{"jsonrpc": "2.0", "result": {"tools": [...]}}``), or the
+list of tools alone (``[{name, inputSchema, ...}]``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ def _records(doc: Document) -> list[Any] | None:
         data = data["result"]
     if isinstance(data, dict) and isinstance(data.get("tools"), list):
         return data["tools"]
+    if isinstance(data, list):
+        return data
     return None
 
 

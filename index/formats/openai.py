@@ -1,7 +1,9 @@
 """OpenAI function-calling tools: ``[{"type": "function", "function": {name, description,
 parameters}}]``. Also read: the older bare form ``[{name, description, parameters}]``; a
 ``{"tools": [...]}`` wrapper holding the typed form; ``{"functions": [...]}``; one function
-object on its own; and Anthropic-style tools, whose schema is under ``input_schema``."""
+object on its own; and Anthropic-style tools, whose schema is under ``input_schema``. An output
+schema beside the parameters (``outputSchema``, ``output_schema``, ``returns``: the JSON Schema of
+what the function returns, as MCP and some agent frameworks add it) becomes the tool's outputs."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ NAME = "openai"
 
 
 SCHEMA_KEYS = ("parameters", "input_schema")  # OpenAI, Anthropic
+OUTPUT_KEYS = ("outputSchema", "output_schema", "returns")
 
 
 def _is_function(rec: Any) -> bool:
@@ -65,11 +68,24 @@ def parse(doc: Document) -> list[Tool]:
         params = params_from_schema(
             rec.get(key), source=doc.source, record=where, field=f"{prefix}{key}", notes=notes
         )
+        out_key = next((k for k in OUTPUT_KEYS if isinstance(rec.get(k), dict)), None)
+        outputs = (
+            params_from_schema(
+                rec[out_key],
+                source=doc.source,
+                record=where,
+                field=f"{prefix}{out_key}",
+                notes=notes,
+            )
+            if out_key
+            else []
+        )
         tools.append(
             Tool(
                 name=name,
                 description=str(rec.get("description") or ""),
                 parameters=params,
+                outputs=outputs,
                 source_format=NAME,
                 normalised=notes,
             )

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from toolrag.agent.planner import Planner, PlanResult
+from toolrag.types import Param, Tool
 
 
 def test_constrained_plan_uses_only_candidates_and_their_parameters(smol_planner, six_tools):
@@ -844,3 +845,17 @@ def test_soft_grounding_prefers_the_querys_words_without_forbidding_others(smol_
     assert symbol(other, said, margin=1.0, bias=0.0) == "Acme"  # the model's choice
     assert symbol(other, said, margin=1.0, bias=2.0) == "Zentrix"  # the query's word wins
     assert symbol(ticker, said, margin=5.0, bias=2.0) == "ZTX"  # a strong preference stays
+
+
+def test_the_outputs_style_says_what_every_tool_returns():
+    from toolrag.agent.prompt import messages
+
+    plain = Tool(name="convert", parameters=[Param(name="amount", type="number", required=True)])
+    declared = Tool(name="find_airport", outputs=[Param(name="airport_id")])
+    system, user = messages("fly", [declared, plain], style="outputs")
+    assert "find_airport -> airport_id" in user["content"]
+    assert "convert -> result" in user["content"]
+    assert '"$i.name"' in system["content"]
+    # the schema style (the adapters before v5) shows declared outputs only
+    _, old = messages("fly", [declared, plain], style="schema")
+    assert "find_airport -> airport_id" in old["content"] and "-> result" not in old["content"]

@@ -132,6 +132,25 @@ def test_mcp_bare_and_jsonrpc(tmp_path):
     assert tools[0].outputs[0].name == "hits"
     wrapped = {"jsonrpc": "2.0", "id": 1, "result": MCP}
     assert load_toolset(write(tmp_path, "rpc.json", wrapped)) == tools
+    # the list of tools alone, as people paste it out of a tools/list result
+    assert load_toolset(write(tmp_path, "list.json", MCP["tools"])) == tools
+
+
+def test_an_openai_function_with_an_output_schema_keeps_its_outputs(tmp_path):
+    fn = {
+        "type": "function",
+        "function": {
+            "name": "find_airport",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+            "outputSchema": {"type": "object", "properties": {"airport_id": {"type": "string"}}},
+        },
+    }
+    (tool,) = load_toolset(write(tmp_path, "f.json", [fn]))
+    assert [o.name for o in tool.outputs] == ["airport_id"]
+    assert [o.name for o in tool.returns] == ["airport_id"]
+    plain = {"name": "ping", "parameters": {"type": "object", "properties": {}}}
+    (tool,) = load_toolset(write(tmp_path, "g.json", [plain]))
+    assert tool.outputs == [] and [o.name for o in tool.returns] == ["result"]
 
 
 def test_openapi_json_and_yaml(tmp_path):
