@@ -6,7 +6,7 @@ the process and its children): ``toolrag --help``, ``toolrag retrieve``, ``toolr
 135M planner), whose baseline is the baseline's default ``plan`` (the 135M was its default);
 and from Python over five plain functions (:data:`FUNCTIONS`): ``ToolRAG.from_tools`` plus one
 retrieval (the index part alone), and ``toolrag.plan(query, functions)``, which indexes them in
-the process before planning.
+the process before planning, once and twice (the difference is what a later call costs).
 The baseline is the same commands at ``--baseline REV`` (checked out into a git worktree under
 .cache/ and run from there), in the same run, on the same index, so the ratios compare like
 with like; the baseline keeps its model cache under .cache/ (:func:`baseline_env`). One
@@ -161,6 +161,15 @@ def commands(index: Path) -> dict[str, tuple[list[str], str | None]]:
                 sys.executable,
                 "-c",
                 f"import toolrag; print(toolrag.plan({QUERY!r}, {FUNCTIONS!r}).calls)",
+            ],
+            None,
+        ),
+        "toolrag.plan(query, 5 functions) twice from Python": (
+            [
+                sys.executable,
+                "-c",
+                f"import toolrag; print(toolrag.plan({QUERY!r}, {FUNCTIONS!r}).calls); "
+                f"print(toolrag.plan({QUERY!r}, {FUNCTIONS!r}).calls)",
             ],
             None,
         ),
