@@ -19,7 +19,7 @@ def _records(doc: Document) -> list[Any] | None:
         data = data["result"]
     if isinstance(data, dict) and isinstance(data.get("tools"), list):
         return data["tools"]
-    if isinstance(data, list):
+    if isinstance(data, list) and data and isinstance(data[0], dict) and "inputSchema" in data[0]:
         return data
     return None
 

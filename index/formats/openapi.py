@@ -107,9 +107,14 @@ def parse(doc: Document) -> list[Tool]:
             if body_schema is not None:
                 check_schema(body_schema, source=doc.source, record=where, field="requestBody")
                 if body_schema.get("type", "object") == "object" and "properties" in body_schema:
-                    params += params_from_schema(
-                        body_schema, source=doc.source, record=where, field="requestBody"
-                    )
+                    named = {p.name for p in params}  # a body field never shadows a parameter
+                    params += [
+                        p
+                        for p in params_from_schema(
+                            body_schema, source=doc.source, record=where, field="requestBody"
+                        )
+                        if p.name not in named
+                    ]
                 else:
                     params.append(
                         Param(
@@ -209,7 +214,9 @@ def operations(doc: Document) -> tuple[dict[str, Operation], list[str]]:
             body_schema = _json_schema((op.get("requestBody") or {}).get("content"))
             if body_schema is not None:
                 if body_schema.get("type", "object") == "object" and "properties" in body_schema:
-                    locations |= {name: "body" for name in body_schema["properties"]}
+                    locations |= {
+                        name: "body" for name in body_schema["properties"] if name not in locations
+                    }
                 else:
                     locations["body"] = "json"
             out[_tool_name(method, path, op)] = Operation(method.upper(), path, locations)

@@ -378,3 +378,38 @@ def test_text_that_is_not_unicode_is_refused_at_its_line(tmp_path):
         load_toolset(tmp_path / "o.json")
     with pytest.raises(ToolsetError, match="not valid Unicode"):
         as_tools([{"name": "c", "description": "y \udfff"}])
+
+
+def test_an_openapi_body_field_named_like_a_path_parameter_is_one_parameter(tmp_path):
+    spec = {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/contacts/{id}": {
+                "patch": {
+                    "operationId": "updateContact",
+                    "summary": "Update a contact",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["id", "name"],
+                                    "properties": {
+                                        "id": {"type": "string"},
+                                        "name": {"type": "string"},
+                                    },
+                                }
+                            }
+                        }
+                    },
+                }
+            }
+        },
+    }
+    (tool,) = load_toolset(write(tmp_path, "api.json", spec))
+    assert [p.name for p in tool.parameters] == ["id", "name"]
+    assert tool.to_openai()["function"]["parameters"]["required"] == ["id", "name"]
