@@ -22,6 +22,11 @@ each set, so a run cut off keeps the sets it finished.
 
     python benchmarks/retrieval_foreign.py
     python benchmarks/retrieval_foreign.py --model new=models/retriever-v2 --name retrieval_foreign_v2
+    python benchmarks/retrieval_foreign.py --model shipped=default --model minilm=minilm \
+        --model v2=DIR --selector shipped=default --selector v2=SELECTOR_DIR
+
+``--selector LABEL=FOLDER`` runs that selector over model LABEL's retriever (default: the
+shipped selector over the shipped retriever).
 """
 
 from __future__ import annotations
@@ -104,9 +109,12 @@ def index_for(set_name: str, tools: list, label: str, spec: str | None) -> ToolI
     return index
 
 
-def selector_recall(index: ToolIndex, queries: dict, qrels: dict) -> dict[str, float]:
-    """The shipped selector over the default retriever's top 5, against the needed tools."""
-    selector = ToolSelector.load(None, index=index)
+def selector_recall(
+    index: ToolIndex, queries: dict, qrels: dict, folder: str | None = None
+) -> dict[str, float]:
+    """A selector (``None``: the shipped one) over the default retriever's top 5 of its
+    index, against the needed tools."""
+    selector = ToolSelector.load(folder, index=index)
     retriever = make_retriever(index, "hybrid", decompose=True)
     kept = needed = chosen = complete = 0
     for qid, query in queries.items():
@@ -146,10 +154,25 @@ def main() -> None:
     ap.add_argument("--sets", nargs="*", default=None, help="set names (default: all)")
     ap.add_argument("--data", type=Path, default=FOREIGN, help="folder of foreign sets")
     ap.add_argument("--no-selector", action="store_true", help="skip the selector rows")
+    ap.add_argument(
+        "--selector",
+        action="append",
+        default=None,
+        help="LABEL=FOLDER (repeatable): that selector over model LABEL's index; "
+        "default: shipped=default",
+    )
     ap.add_argument("--name", default="retrieval_foreign")
     args = ap.parse_args()
     models = dict(m.split("=", 1) for m in (args.model or ["shipped=default", "minilm=minilm"]))
     specs = {label: (None if spec == "default" else spec) for label, spec in models.items()}
+    selectors = (
+        {}
+        if args.no_selector
+        else dict(s.split("=", 1) for s in (args.selector or ["shipped=default"]))
+    )
+    unknown = sorted(set(selectors) - set(specs))
+    if unknown:
+        raise SystemExit(f"--selector for models not measured: {unknown}")
 
     sets = load_sets(args.sets, args.data)
     results: dict[str, dict] = {}
@@ -180,9 +203,11 @@ def main() -> None:
             latency[label].setdefault("embedding_bytes", {})[set_name] = int(
                 index.embeddings.nbytes
             )
-            if label == "shipped" and not args.no_selector:
-                row["selector"] = selector_recall(index, queries, qrels)
-                print(set_name, "selector", row["selector"], flush=True)
+            if label in selectors:
+                folder = None if selectors[label] == "default" else selectors[label]
+                key = "selector" if label == "shipped" else f"{label} selector"
+                row[key] = selector_recall(index, queries, qrels, folder)
+                print(set_name, key, row[key], flush=True)
         results[set_name] = row
         write(args, models, results, latency, timed)  # after each set: a cut-off run keeps them
 
@@ -198,7 +223,7 @@ def write(args, models: dict, results: dict, latency: dict, timed: str) -> None:
     for set_name, row in results.items():
         first = True
         for key, scores in row.items():
-            if not isinstance(scores, dict) or key == "selector":
+            if not isinstance(scores, dict) or key.endswith("selector"):
                 continue
             lead = (
                 f"| {set_name} | {row['tools']} | {row['queries']} ({row['multi_tool_queries']}) |"
@@ -212,19 +237,20 @@ def write(args, models: dict, results: dict, latency: dict, timed: str) -> None:
     if not args.no_selector:
         lines += [
             "",
-            "The shipped selector over the shipped retriever's top 5 (what `toolrag.plan` offers "
-            "the planner):",
+            "Selectors over their retriever's top 5 (what `toolrag.plan` offers the planner; "
+            "`selector`: the shipped one over the shipped retriever):",
             "",
-            "| set | needed tools kept (recall) | requests with all needed kept | precision |",
-            "| --- | ---: | ---: | ---: |",
+            "| set | selector | needed tools kept (recall) | requests with all needed kept | "
+            "precision |",
+            "| --- | --- | ---: | ---: | ---: |",
         ]
         for set_name, row in results.items():
-            s = row.get("selector")
-            if s:
-                lines.append(
-                    f"| {set_name} | {s['recall']:.3f} | {s['all_needed_kept']:.3f} | "
-                    f"{s['precision']:.3f} |"
-                )
+            for key, s in row.items():
+                if key.endswith("selector") and isinstance(s, dict):
+                    lines.append(
+                        f"| {set_name} | {key} | {s['recall']:.3f} | {s['all_needed_kept']:.3f} | "
+                        f"{s['precision']:.3f} |"
+                    )
     lines += [
         "",
         f"| model | spec | dimension | query encoding p50 ms ({timed}, first 200, one at a time) |",

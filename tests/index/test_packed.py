@@ -103,3 +103,17 @@ def test_labels_name_the_shipped_version_and_refuse_an_older_one():
     assert model_label("minilm") == "sentence-transformers/all-MiniLM-L6-v2"
     with pytest.raises(ValueError, match="rebuild the index"):
         resolve_model("toolrag-retriever@000000000000")
+
+
+def test_the_cli_packs_a_retriever(tmp_path):
+    from typer.testing import CliRunner
+
+    from toolrag.cli import app
+
+    out = tmp_path / "packed"
+    result = CliRunner().invoke(
+        app, ["train", "pack", str(resolve_model("minilm")), "--out", str(out), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["model"] == str(out)
+    assert (out / PACKED_WEIGHTS).is_file()

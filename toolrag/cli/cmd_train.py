@@ -196,14 +196,11 @@ def train_pack_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced).")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Pack a trained retriever's or selector's weights to int8 (about a quarter of the size)."""
+    """Pack a trained retriever's weights to int8 (about a quarter of the size)."""
     from toolrag.index.packed import PACKED_WEIGHTS, pack_model
-    from toolrag.retriever.selector import SELECTOR_RECORD, record_packed
 
     try:
         path = pack_model(model, out)
-        if (path / SELECTOR_RECORD).is_file():
-            record_packed(path)
     except EXPECTED_ERRORS as err:
         _fail(err)
     size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
