@@ -6,6 +6,6 @@ exec toolrag train planner --train ../shared/data/seal-tools/dev.jsonl \
   --tools .cache/v5-dev/dev_functions.json --tools .cache/v5-dev/devmix_functions.json \
   --extra-train .cache/mix-8000/instances.jsonl --out /work/runs/v5/planner \
   --base qwen2.5-coder-0.5b --epochs 1 --lr 2e-4 --init-adapter agent/data/planner \
-  --save-steps 20 --dev .cache/v5-dev/instances.jsonl --export none \
-  --set n_candidates=5 --set prompt_style=outputs --set batch_size=8 --set dev_limit=80 \
+  --save-steps 10 --dev .cache/v5-dev/instances.jsonl --export none \
+  --set n_candidates=5 --set prompt_style=outputs --set batch_size=8 --set dev_limit=40 \
   --set keep_checkpoints=6 "$@"
