@@ -73,6 +73,26 @@ def _tool_name(method: str, path: str, op: dict) -> str:
     return f"{method}_{slug}" if slug else method
 
 
+def draft_2020(node: Any) -> Any:
+    """A copy of an OpenAPI 3.0 schema (or document) with its draft-4 bounds rewritten as JSON
+    Schema 2020-12 writes them, the draft OpenAPI 3.1 and toolrag's checks use: 3.0 says
+    ``exclusiveMinimum: true`` beside ``minimum: 0``, 2020-12 says ``exclusiveMinimum: 0``.
+
+    >>> draft_2020({"type": "integer", "minimum": 0, "exclusiveMinimum": True})
+    {'type': 'integer', 'exclusiveMinimum': 0}
+    """
+    if isinstance(node, list):
+        return [draft_2020(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: draft_2020(v) for k, v in node.items()}
+    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        # a boolean flag goes either way; a true one takes the bound's value
+        if isinstance(out.get(flag), bool) and out.pop(flag) and bound in out:
+            out[flag] = out.pop(bound)
+    return out
+
+
 def parse(doc: Document) -> list[Tool]:
     spec = require_dict(doc.data, doc=doc, record="document")
     version = str(spec.get("openapi", spec.get("swagger", "")))
@@ -83,6 +103,8 @@ def parse(doc: Document) -> list[Tool]:
             field="openapi",
             fix="Convert the spec to OpenAPI 3 (e.g. with swagger2openapi)",
         )
+    if version.startswith("3.0"):
+        spec = draft_2020(spec)
     paths = spec.get("paths")
     if not isinstance(paths, dict):
         raise ToolsetError(

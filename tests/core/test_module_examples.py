@@ -13,6 +13,7 @@ import pytest
     [
         "toolrag.agent.config",
         "toolrag.agent.sample_values",
+        "toolrag.index.formats.openapi",
         "toolrag.index.location",
         "toolrag.index.toolset",
         "toolrag.lazy",

@@ -413,3 +413,52 @@ def test_an_openapi_body_field_named_like_a_path_parameter_is_one_parameter(tmp_
     (tool,) = load_toolset(write(tmp_path, "api.json", spec))
     assert [p.name for p in tool.parameters] == ["id", "name"]
     assert tool.to_openai()["function"]["parameters"]["required"] == ["id", "name"]
+
+
+def test_an_openapi_3_0_spec_with_boolean_exclusive_bounds_loads(tmp_path):
+    """OpenAPI 3.0 writes exclusive bounds as draft-4 booleans; they are read as 2020-12."""
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/items": {
+                "get": {
+                    "operationId": "listItems",
+                    "summary": "List items",
+                    "parameters": [
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 0,
+                                "exclusiveMinimum": True,
+                                "maximum": 100,
+                                "exclusiveMaximum": False,
+                            },
+                        }
+                    ],
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "price": {
+                                            "type": "number",
+                                            "minimum": 0,
+                                            "exclusiveMinimum": True,
+                                        }
+                                    },
+                                }
+                            }
+                        }
+                    },
+                }
+            }
+        },
+    }
+    (tool,) = load_toolset(write(tmp_path, "api.json", spec))
+    assert [p.name for p in tool.parameters] == ["limit", "price"]
+    price = tool.to_openai()["function"]["parameters"]["properties"]["price"]
+    assert price["exclusiveMinimum"] == 0 and "minimum" not in price
