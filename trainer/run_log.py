@@ -150,7 +150,7 @@ def check_resumable(folder: Path, config: Mapping[str, Any], free: Iterable[str]
         path.write_text(json.dumps(dict(config), indent=2) + "\n")
         return
     saved = json.loads(path.read_text())
-    skip = set(free)
+    skip = set(free) | {"out"}  # the folder resumed is the run; it may be named another way
     diff = sorted(
         k for k in set(saved) | set(config) if k not in skip and saved.get(k) != config.get(k)
     )

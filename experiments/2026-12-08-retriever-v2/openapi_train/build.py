@@ -4,7 +4,7 @@ The raw specs are NOT kept in the repository. Put each file listed in SOURCES (t
 ``path`` in ``repository`` at ``commit``, byte for byte, e.g. ``git show <commit>:<path>``) into a
 folder under its local name, then run
 
-    python experiments/2026-12-08-retriever-v2/openapi_train/build.py /work/train_specs
+    python experiments/2026-12-08-retriever-v2/openapi_train/build.py ../train_specs
 
 It loads every spec with toolrag's own OpenAPI loader (``load_toolset``), keeps every operation
 that has a description, names each tool ``<prefix>__<operationId>`` (non-word characters turned
